@@ -1,0 +1,26 @@
+//! spantag: an offset-exact annotator for news articles.
+//!
+//! # The model in one page
+//!
+//! An article is a plain-text file. Its [`Text`](model::Text) is the file decoded to Unicode
+//! with the byte-order mark dropped and nothing else changed: `\r\n` stays two characters.
+//! Every position inside spantag counts **Unicode scalar values** (`char`s) from the start of
+//! that text, and every span is a half-open range `[char_start, char_end)`. Bytes exist only
+//! at the egui boundary (layout sections) and are converted there through precomputed tables.
+//!
+//! A [`Document`](model::Document) is the text plus its [`Annotations`](model::Annotations):
+//! spans (label, range, the exact text covered, 32 chars of context each side) and relations
+//! between them. The annotations change only through [`Command`](model::Command)s applied in
+//! [`Document::apply`](model::Document::apply), which records the inverse of each change, so
+//! undo and redo are exact and unlimited.
+//!
+//! The layers, and the rule that keeps them honest:
+//! - [`model`]: pure data and logic. No egui, no file system; tested without a window or disk.
+//! - [`store`]: the only module that touches the disk: decoding articles, atomic sidecar writes.
+//! - [`ui`]: egui. It draws state and sends commands; it never mutates annotations itself.
+//! - [`cli`]: the command line in front of the same library.
+
+pub mod cli;
+pub mod model;
+pub mod store;
+pub mod ui;

@@ -1,0 +1,199 @@
+//! The set of spans and relations of one article, kept in sidecar order.
+//!
+//! Spans are stored sorted by `(start, end, label, id)`, the order the sidecar is written
+//! in, so a save never sorts and the document view can find the spans of a char range with
+//! a binary search: every span that overlaps `[a, b)` starts in `[a - max_len, b)`, where
+//! `max_len` bounds the length of every anchored span.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use super::{Relation, Span, SpanId};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Annotations {
+    spans: Vec<Span>,
+    relations: Vec<Relation>,
+    /// An upper bound of the length of every anchored span (it may be stale-high after a
+    /// removal, which only widens a search).
+    max_len: usize,
+    next_span_id: SpanId,
+    next_relation_id: u64,
+}
+
+/// Two spans or two relations in one sidecar share an id.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{kind} id {id} is used twice")]
+pub struct DuplicateId {
+    pub kind: &'static str,
+    pub id: u64,
+}
+
+impl Annotations {
+    /// Builds the set from spans and relations in any order.
+    pub fn from_parts(
+        mut spans: Vec<Span>,
+        mut relations: Vec<Relation>,
+    ) -> Result<Self, DuplicateId> {
+        check_unique("span", spans.iter().map(|s| s.id))?;
+        check_unique("relation", relations.iter().map(|r| r.id))?;
+        spans.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        relations.sort_by_key(|r| r.id);
+        let max_len = spans
+            .iter()
+            .filter(|s| !s.is_orphaned())
+            .map(|s| s.end.saturating_sub(s.start))
+            .max()
+            .unwrap_or(0);
+        Ok(Annotations {
+            next_span_id: spans.iter().map(|s| s.id).max().unwrap_or(0) + 1,
+            next_relation_id: relations.iter().map(|r| r.id).max().unwrap_or(0) + 1,
+            spans,
+            relations,
+            max_len,
+        })
+    }
+
+    /// All spans, orphans included, in sidecar order.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    /// All relations, by id.
+    pub fn relations(&self) -> &[Relation] {
+        &self.relations
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    pub fn get(&self, id: SpanId) -> Option<&Span> {
+        self.spans.iter().find(|s| s.id == id)
+    }
+
+    /// Index of a span in [`Self::spans`].
+    pub fn index_of(&self, id: SpanId) -> Option<usize> {
+        self.spans.iter().position(|s| s.id == id)
+    }
+
+    /// A fresh span id; ids are never handed out twice by one set.
+    pub fn allocate_span_id(&mut self) -> SpanId {
+        let id = self.next_span_id;
+        self.next_span_id += 1;
+        id
+    }
+
+    /// Anchored spans that overlap `char_range`, in sidecar order.
+    pub fn overlapping(&self, char_range: Range<usize>) -> impl Iterator<Item = &Span> {
+        let first = self
+            .spans
+            .partition_point(|s| s.start < char_range.start.saturating_sub(self.max_len));
+        self.spans[first..]
+            .iter()
+            .take_while(move |s| s.start < char_range.end)
+            .filter(move |s| !s.is_orphaned() && s.end > char_range.start)
+    }
+
+    /// The shortest anchored span containing `char_pos` (the innermost of nested spans).
+    pub fn innermost_at(&self, char_pos: usize) -> Option<&Span> {
+        self.overlapping(char_pos..char_pos + 1)
+            .min_by_key(|s| (s.end - s.start, s.start))
+    }
+
+    /// An anchored span with exactly this label and range, if any.
+    pub fn find_exact(&self, label: &str, char_range: Range<usize>) -> Option<&Span> {
+        self.overlapping(char_range.clone())
+            .find(|s| s.char_range() == char_range && s.label == label)
+    }
+
+    /// Relations in which the span takes part, either end.
+    pub fn relations_of(&self, id: SpanId) -> impl Iterator<Item = &Relation> {
+        self.relations
+            .iter()
+            .filter(move |r| r.from == id || r.to == id)
+    }
+
+    /// Inserts a span (keeping order) and relations (keeping id order).
+    pub(crate) fn insert(&mut self, span: Span, relations: Vec<Relation>) {
+        if !span.is_orphaned() {
+            self.max_len = self.max_len.max(span.end - span.start);
+        }
+        self.next_span_id = self.next_span_id.max(span.id + 1);
+        let at = self
+            .spans
+            .partition_point(|s| s.sort_key() < span.sort_key());
+        self.spans.insert(at, span);
+        for relation in relations {
+            self.next_relation_id = self.next_relation_id.max(relation.id + 1);
+            let at = self.relations.partition_point(|r| r.id < relation.id);
+            self.relations.insert(at, relation);
+        }
+    }
+
+    /// Removes a span and the relations it takes part in, and returns them.
+    pub(crate) fn remove(&mut self, id: SpanId) -> Option<(Span, Vec<Relation>)> {
+        let index = self.index_of(id)?;
+        let span = self.spans.remove(index);
+        let (gone, kept) = std::mem::take(&mut self.relations)
+            .into_iter()
+            .partition(|r| r.from == id || r.to == id);
+        self.relations = kept;
+        Some((span, gone))
+    }
+
+    /// Changes a span's label and returns the old one.
+    pub(crate) fn set_label(&mut self, id: SpanId, label: &str) -> Option<String> {
+        let (mut span, relations) = self.remove(id)?;
+        let old = std::mem::replace(&mut span.label, label.to_string());
+        self.insert(span, relations);
+        Some(old)
+    }
+
+    /// How many spans carry each label, in the order the labels are given.
+    pub fn count_by_label<'a>(
+        &self,
+        labels: impl IntoIterator<Item = &'a str>,
+    ) -> Vec<(&'a str, usize)> {
+        labels
+            .into_iter()
+            .map(|l| (l, self.spans.iter().filter(|s| s.label == l).count()))
+            .collect()
+    }
+
+    /// Checks the ordering and anchoring invariants against `text` (for tests and asserts).
+    pub fn check_invariants(&self, text: &super::Text) -> Result<(), String> {
+        for pair in self.spans.windows(2) {
+            if pair[0].sort_key() >= pair[1].sort_key() {
+                return Err(format!("spans out of order: {:?}", pair));
+            }
+        }
+        check_unique("span", self.spans.iter().map(|s| s.id)).map_err(|e| e.to_string())?;
+        for span in self.spans.iter().filter(|s| !s.is_orphaned()) {
+            if span.start >= span.end || text.get(span.char_range()) != Some(span.text.as_str()) {
+                return Err(format!("span {} does not hold its text", span.id));
+            }
+            if span.end - span.start > self.max_len {
+                return Err(format!("span {} longer than max_len", span.id));
+            }
+        }
+        if self.spans.iter().any(|s| s.id >= self.next_span_id) {
+            return Err("next span id not above every id".into());
+        }
+        Ok(())
+    }
+}
+
+fn check_unique(kind: &'static str, ids: impl Iterator<Item = u64>) -> Result<(), DuplicateId> {
+    let mut seen = HashSet::new();
+    for id in ids {
+        if !seen.insert(id) {
+            return Err(DuplicateId { kind, id });
+        }
+    }
+    Ok(())
+}

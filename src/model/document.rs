@@ -1,0 +1,347 @@
+//! A document: the article text, its annotations, and the one place they change.
+//!
+//! Every change is a [`Command`] given to [`Document::apply`]. A command becomes a
+//! transaction of primitive [`Op`]s; applying an op returns its exact inverse, and the
+//! inverses of a transaction are pushed on the undo stack as one step. Undo applies them and
+//! pushes *their* inverses on the redo stack, so undo and redo are the same mechanism and
+//! restore ids, notes and relations exactly.
+
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+use super::{Annotations, Relation, Span, SpanId, Text};
+
+/// Where an article stands in the analyst's work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Status {
+    #[default]
+    NotStarted,
+    InProgress,
+    Done,
+}
+
+/// Facts about the article file that the sidecar records. The store fills them in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArticleMeta {
+    /// The file name (never a path).
+    pub file_name: String,
+    /// Hex SHA-256 of the file's bytes as read.
+    pub sha256: String,
+    /// WHATWG label of the decoding used, e.g. `UTF-8`.
+    pub encoding: String,
+}
+
+/// What the user asks of a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Make a span of `label` over the range (already snapped by the caller).
+    Tag {
+        char_range: Range<usize>,
+        label: String,
+    },
+    Retag {
+        id: SpanId,
+        label: String,
+    },
+    Remove {
+        id: SpanId,
+    },
+    Undo,
+    Redo,
+}
+
+/// Why a command changed nothing.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    #[error("nothing is selected")]
+    EmptyRange,
+    #[error("the range {0:?} is outside the text")]
+    OutOfRange(Range<usize>),
+    #[error("span {0} does not exist")]
+    UnknownSpan(SpanId),
+    #[error("nothing to undo")]
+    NothingToUndo,
+    #[error("nothing to redo")]
+    NothingToRedo,
+}
+
+/// What a successful command did, for the UI to follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Applied {
+    /// The span the user is now working on: the new or retagged span, or an existing
+    /// identical span when a tag would have duplicated it.
+    pub focus: Option<SpanId>,
+    /// Whether the annotations changed.
+    pub changed: bool,
+}
+
+/// A primitive change; applying one returns its inverse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Op {
+    Insert {
+        span: Span,
+        relations: Vec<Relation>,
+    },
+    Delete {
+        id: SpanId,
+    },
+    SetLabel {
+        id: SpanId,
+        label: String,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Document {
+    text: Text,
+    pub meta: ArticleMeta,
+    pub annotator: Option<String>,
+    pub status: Status,
+    annotations: Annotations,
+    undo: Vec<Vec<Op>>,
+    redo: Vec<Vec<Op>>,
+    /// Bumped on every change, so views and the autosaver can tell what is new.
+    revision: u64,
+}
+
+impl Document {
+    pub fn new(text: Text, meta: ArticleMeta, annotations: Annotations) -> Self {
+        Document {
+            text,
+            meta,
+            annotator: None,
+            status: Status::NotStarted,
+            annotations,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            revision: 0,
+        }
+    }
+
+    pub fn text(&self) -> &Text {
+        &self.text
+    }
+
+    pub fn annotations(&self) -> &Annotations {
+        &self.annotations
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Applies a command: the only way annotations change.
+    pub fn apply(&mut self, command: Command) -> Result<Applied, CommandError> {
+        let (ops, focus) = match command {
+            Command::Undo => return self.step_history(true),
+            Command::Redo => return self.step_history(false),
+            Command::Tag { char_range, label } => {
+                if char_range.start >= char_range.end {
+                    return Err(CommandError::EmptyRange);
+                }
+                if char_range.end > self.text.len_chars() {
+                    return Err(CommandError::OutOfRange(char_range));
+                }
+                if let Some(existing) = self.annotations.find_exact(&label, char_range.clone()) {
+                    return Ok(Applied {
+                        focus: Some(existing.id),
+                        changed: false,
+                    });
+                }
+                let id = self.annotations.allocate_span_id();
+                let span = Span::new(id, &label, char_range, &self.text);
+                let ops = vec![Op::Insert {
+                    span,
+                    relations: Vec::new(),
+                }];
+                (ops, Some(id))
+            }
+            Command::Retag { id, label } => {
+                let span = self
+                    .annotations
+                    .get(id)
+                    .ok_or(CommandError::UnknownSpan(id))?;
+                if span.label == label {
+                    return Ok(Applied {
+                        focus: Some(id),
+                        changed: false,
+                    });
+                }
+                (vec![Op::SetLabel { id, label }], Some(id))
+            }
+            Command::Remove { id } => {
+                if self.annotations.get(id).is_none() {
+                    return Err(CommandError::UnknownSpan(id));
+                }
+                (vec![Op::Delete { id }], None)
+            }
+        };
+        let inverse = self.apply_ops(ops);
+        self.undo.push(inverse);
+        self.redo.clear();
+        if self.status == Status::NotStarted {
+            self.status = Status::InProgress;
+        }
+        Ok(Applied {
+            focus,
+            changed: true,
+        })
+    }
+
+    fn step_history(&mut self, undo: bool) -> Result<Applied, CommandError> {
+        let (from, error) = if undo {
+            (&mut self.undo, CommandError::NothingToUndo)
+        } else {
+            (&mut self.redo, CommandError::NothingToRedo)
+        };
+        let ops = from.pop().ok_or(error)?;
+        let focus = ops.iter().rev().find_map(|op| match op {
+            Op::Insert { span, .. } => Some(span.id),
+            Op::SetLabel { id, .. } => Some(*id),
+            Op::Delete { .. } => None,
+        });
+        let inverse = self.apply_ops(ops);
+        if undo {
+            self.redo.push(inverse);
+        } else {
+            self.undo.push(inverse);
+        }
+        Ok(Applied {
+            focus,
+            changed: true,
+        })
+    }
+
+    /// Applies a transaction and returns its inverse (to be applied in order).
+    fn apply_ops(&mut self, ops: Vec<Op>) -> Vec<Op> {
+        let mut inverse: Vec<Op> = ops.into_iter().filter_map(|op| self.apply_op(op)).collect();
+        inverse.reverse();
+        self.revision += 1;
+        inverse
+    }
+
+    fn apply_op(&mut self, op: Op) -> Option<Op> {
+        match op {
+            Op::Insert { span, relations } => {
+                let id = span.id;
+                self.annotations.insert(span, relations);
+                Some(Op::Delete { id })
+            }
+            Op::Delete { id } => {
+                let (span, relations) = self.annotations.remove(id)?;
+                Some(Op::Insert { span, relations })
+            }
+            Op::SetLabel { id, label } => {
+                let old = self.annotations.set_label(id, &label)?;
+                Some(Op::SetLabel { id, label: old })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::fixture;
+
+    fn doc(markup: &str) -> Document {
+        fixture::document(markup)
+    }
+
+    #[test]
+    fn tag_retag_remove_undo_redo() {
+        let mut d = doc("Lavrov said Libya is a black hole.");
+        let tagged = d
+            .apply(Command::Tag {
+                char_range: 0..6,
+                label: "actor".into(),
+            })
+            .unwrap();
+        let id = tagged.focus.unwrap();
+        assert_eq!(d.annotations().get(id).unwrap().text, "Lavrov");
+        assert_eq!(d.status, Status::InProgress);
+
+        d.apply(Command::Retag {
+            id,
+            label: "location".into(),
+        })
+        .unwrap();
+        assert_eq!(d.annotations().get(id).unwrap().label, "location");
+        d.apply(Command::Remove { id }).unwrap();
+        assert!(d.annotations().is_empty());
+
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(d.annotations().get(id).unwrap().label, "location");
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(d.annotations().get(id).unwrap().label, "actor");
+        d.apply(Command::Undo).unwrap();
+        assert!(d.annotations().is_empty());
+        assert_eq!(d.apply(Command::Undo), Err(CommandError::NothingToUndo));
+
+        for _ in 0..3 {
+            d.apply(Command::Redo).unwrap();
+        }
+        assert!(d.annotations().is_empty());
+        assert_eq!(d.apply(Command::Redo), Err(CommandError::NothingToRedo));
+    }
+
+    #[test]
+    fn removing_a_span_removes_its_relations_and_undo_restores_them() {
+        let mut d = doc("[actor|Lavrov] said \"[quote|Libya is a black hole]\"");
+        let (actor, quote) = (d.annotations().spans()[0].id, d.annotations().spans()[1].id);
+        let relation = Relation {
+            id: 1,
+            kind: "said_by".into(),
+            from: quote,
+            to: actor,
+        };
+        let annotations =
+            Annotations::from_parts(d.annotations().spans().to_vec(), vec![relation.clone()])
+                .unwrap();
+        d = Document::new(d.text().clone(), ArticleMeta::default(), annotations);
+        d.apply(Command::Remove { id: actor }).unwrap();
+        assert!(d.annotations().relations().is_empty());
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(d.annotations().relations(), &[relation]);
+    }
+
+    #[test]
+    fn a_duplicate_tag_selects_the_existing_span_and_changes_nothing() {
+        let mut d = doc("[actor|Lavrov] said");
+        let before = d.revision();
+        let applied = d
+            .apply(Command::Tag {
+                char_range: 0..6,
+                label: "actor".into(),
+            })
+            .unwrap();
+        assert!(!applied.changed);
+        assert_eq!(applied.focus, Some(d.annotations().spans()[0].id));
+        assert_eq!(d.revision(), before);
+        assert!(!d.can_undo());
+    }
+
+    #[test]
+    fn bad_commands_are_refused() {
+        let mut d = doc("abc");
+        let tag = |r: Range<usize>| Command::Tag {
+            char_range: r,
+            label: "claim".into(),
+        };
+        assert_eq!(d.apply(tag(1..1)), Err(CommandError::EmptyRange));
+        assert_eq!(d.apply(tag(1..9)), Err(CommandError::OutOfRange(1..9)));
+        assert_eq!(
+            d.apply(Command::Remove { id: 7 }),
+            Err(CommandError::UnknownSpan(7))
+        );
+        assert_eq!(d.status, Status::NotStarted);
+    }
+}

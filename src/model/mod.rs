@@ -1,0 +1,19 @@
+//! The pure core: text, spans, commands, undo, the sidecar codec and the scheme.
+//!
+//! Nothing here imports egui or touches the file system (a test checks it), so all of it is
+//! tested without a window or a disk.
+
+mod annotations;
+mod document;
+pub mod fixture;
+mod scheme;
+pub mod select;
+pub mod sidecar;
+mod span;
+mod text;
+
+pub use annotations::{Annotations, DuplicateId};
+pub use document::{Applied, ArticleMeta, Command, CommandError, Document, Status};
+pub use scheme::{Label, RelationKind, Scheme};
+pub use span::{Anchor, Relation, Source, Span, SpanId, CONTEXT_CHARS};
+pub use text::{NewlineStyle, Paragraph, Text};

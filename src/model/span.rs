@@ -1,0 +1,118 @@
+//! Spans and relations: the annotations an analyst makes.
+
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+use super::Text;
+
+/// How many chars of context a span stores on each side.
+pub const CONTEXT_CHARS: usize = 32;
+
+/// A span's id: unique within its sidecar and stable across saves.
+pub type SpanId = u64;
+
+/// Where a span came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Source {
+    #[default]
+    Manual,
+    /// A suggestion from the named rule that the analyst accepted.
+    Rule(String),
+    /// Brought in by an importer of the named format.
+    Imported(String),
+}
+
+/// Whether a span's position is known to hold its text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Anchor {
+    /// Verified against the current text.
+    #[default]
+    Exact,
+    /// Re-anchored after the article changed.
+    Moved,
+    /// Its text is not at its position: kept, shown for review, never drawn over other text.
+    Orphaned,
+}
+
+/// A labelled half-open char range `[start, end)` of the article text.
+///
+/// Invariant for spans that are not [`Anchor::Orphaned`]:
+/// `start < end <= text.len_chars()` and `text.slice(start..end) == self.text`.
+/// An orphan keeps what its sidecar said, so nothing about it is lost.
+///
+/// The serde form is the sidecar's span record; the optional fields may be left out of a
+/// hand-written sidecar.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub id: SpanId,
+    pub label: String,
+    /// First char of the span.
+    pub start: usize,
+    /// One past the last char of the span.
+    pub end: usize,
+    /// The exact text covered.
+    pub text: String,
+    /// Up to [`CONTEXT_CHARS`] chars before the span.
+    #[serde(default)]
+    pub prefix: String,
+    /// Up to [`CONTEXT_CHARS`] chars after the span.
+    #[serde(default)]
+    pub suffix: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub source: Source,
+    #[serde(default)]
+    pub anchor: Anchor,
+}
+
+impl Span {
+    /// A manual, exactly anchored span over `char_range` of `text`.
+    ///
+    /// The caller guarantees that the range is inside the text and not empty.
+    pub fn new(id: SpanId, label: &str, char_range: Range<usize>, text: &Text) -> Self {
+        let mut span = Span {
+            id,
+            label: label.to_string(),
+            start: char_range.start,
+            end: char_range.end,
+            text: String::new(),
+            prefix: String::new(),
+            suffix: String::new(),
+            note: String::new(),
+            source: Source::Manual,
+            anchor: Anchor::Exact,
+        };
+        span.refresh_from(text);
+        span
+    }
+
+    pub fn char_range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    pub fn is_orphaned(&self) -> bool {
+        self.anchor == Anchor::Orphaned
+    }
+
+    /// Recomputes `text`, `prefix` and `suffix` from the article at the span's position.
+    pub fn refresh_from(&mut self, text: &Text) {
+        self.text = text.slice(self.char_range()).to_string();
+        self.prefix = text.prefix_before(self.start, CONTEXT_CHARS).to_string();
+        self.suffix = text.suffix_after(self.end, CONTEXT_CHARS).to_string();
+    }
+
+    /// The order spans are kept and written in: `(start, end, label, id)`.
+    pub fn sort_key(&self) -> (usize, usize, &str, SpanId) {
+        (self.start, self.end, &self.label, self.id)
+    }
+}
+
+/// A typed link between two spans, such as `said_by` from a quote to its speaker.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Relation {
+    pub id: u64,
+    pub kind: String,
+    pub from: SpanId,
+    pub to: SpanId,
+}
