@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use super::{Relation, Span, SpanId};
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Annotations {
     spans: Vec<Span>,
     relations: Vec<Relation>,
@@ -27,6 +27,19 @@ pub struct Annotations {
 pub struct DuplicateId {
     pub kind: &'static str,
     pub id: u64,
+}
+
+impl Default for Annotations {
+    /// An empty set; ids count from 1.
+    fn default() -> Self {
+        Annotations {
+            spans: Vec::new(),
+            relations: Vec::new(),
+            max_len: 0,
+            next_span_id: 1,
+            next_relation_id: 1,
+        }
+    }
 }
 
 impl Annotations {

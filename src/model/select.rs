@@ -51,6 +51,23 @@ where
     None
 }
 
+/// Word-boundary segments, with an English possessive split off its word: `Moscow's` is
+/// `Moscow` + `'s`, as NLP tokenizers see it, so a double-click takes the name alone.
+fn word_segments(s: &str) -> impl Iterator<Item = &str> {
+    s.split_word_bounds().flat_map(|segment| {
+        let base = ["'s", "’s", "'S", "’S"]
+            .iter()
+            .find_map(|p| segment.strip_suffix(p))
+            .filter(|base| !base.is_empty());
+        match base {
+            Some(base) => [Some(base), Some(&segment[base.len()..])],
+            None => [Some(segment), None],
+        }
+        .into_iter()
+        .flatten()
+    })
+}
+
 fn is_word(segment: &str) -> bool {
     segment.chars().any(char::is_alphanumeric)
 }
@@ -59,10 +76,10 @@ fn is_word(segment: &str) -> bool {
 /// single segment; past the end of a line, the segment before.
 pub fn word_at(text: &Text, char_pos: usize) -> Option<Range<usize>> {
     let pos = char_pos.min(text.len_chars());
-    segment_containing(text, pos, |s| s.split_word_bounds())
+    segment_containing(text, pos, word_segments)
         .or_else(|| {
             pos.checked_sub(1)
-                .and_then(|p| segment_containing(text, p, |s| s.split_word_bounds()))
+                .and_then(|p| segment_containing(text, p, word_segments))
         })
         .map(|(range, _)| range)
 }
@@ -72,7 +89,7 @@ pub fn word_at(text: &Text, char_pos: usize) -> Option<Range<usize>> {
 pub fn snap_to_words(text: &Text, char_range: Range<usize>) -> Option<Range<usize>> {
     let trimmed = trim_whitespace(text, char_range)?;
     let word_bound = |pos: usize| {
-        segment_containing(text, pos, |s| s.split_word_bounds())
+        segment_containing(text, pos, word_segments)
             .filter(|(_, segment)| is_word(segment))
             .map(|(range, _)| range)
     };
@@ -157,6 +174,11 @@ mod tests {
         assert_eq!(word_at(&text, 9), Some(7..13));
         assert_eq!(text.slice(word_at(&text, 17).unwrap()), "Сергей");
         assert_eq!(word_at(&text, 34), Some(30..34));
+        let text = t("Moscow's stance, Egypt’s view");
+        assert_eq!(text.slice(word_at(&text, 2).unwrap()), "Moscow");
+        assert_eq!(text.slice(word_at(&text, 18).unwrap()), "Egypt");
+        assert_eq!(text.slice(snap_to_words(&text, 1..4).unwrap()), "Moscow");
+        assert_eq!(text.slice(snap_to_words(&text, 1..8).unwrap()), "Moscow's");
     }
 
     #[test]

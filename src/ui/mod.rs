@@ -1,1 +1,32 @@
+//! The egui front end. It draws state and sends commands; see [`app`] for the one place
+//! they are applied, and [`doc_view`] for the document widget.
 
+pub mod app;
+pub mod doc_view;
+mod panels;
+
+pub use app::{AppCommand, Notice, SpantagApp};
+pub use doc_view::Selection;
+
+use std::path::PathBuf;
+
+/// Opens the main window, with `path` open if given, and runs until it is closed.
+pub fn run(path: Option<PathBuf>) -> eframe::Result {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("spantag")
+        .with_inner_size([1180.0, 780.0])
+        .with_min_inner_size([640.0, 400.0])
+        .with_drag_and_drop(true);
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")) {
+        viewport = viewport.with_icon(icon);
+    }
+    let options = eframe::NativeOptions {
+        viewport,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "spantag",
+        options,
+        Box::new(move |cc| Ok(Box::new(SpantagApp::new(&cc.egui_ctx, path.as_deref())))),
+    )
+}

@@ -1,0 +1,467 @@
+//! The application shell: panels, keys, dialogs, and the one place commands are applied.
+//!
+//! The UI never changes annotations itself. Panels and keys push [`AppCommand`]s during
+//! the frame, and [`SpantagApp::apply`] carries them out at the end of it, in order. That
+//! single point is where read-only documents refuse edits, where selection follows undo,
+//! and where errors become the message the user sees.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver};
+
+use super::doc_view::{snapped, DocView, Selection};
+use super::panels;
+use crate::model::{select, Command, Scheme, SpanId};
+use crate::store::{SaveState, Saver, Session};
+
+/// Everything the UI can ask for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AppCommand {
+    /// Show the system file dialog (off the UI thread).
+    ShowOpenDialog,
+    Open(PathBuf),
+    /// Tag the text selection with the label, or retag the selected span.
+    ApplyLabel(String),
+    RemoveSelected,
+    /// Remove one span, selected or not (e.g. an orphan from the review list).
+    Remove(SpanId),
+    Undo,
+    Redo,
+    Select(Selection),
+    /// Select a span and bring it into view.
+    Reveal(SpanId),
+    /// Select the next (or previous) span after the current selection.
+    Cycle {
+        forward: bool,
+    },
+    ToggleWholeWords,
+    DismissNotice,
+}
+
+/// A message shown under the toolbar until dismissed or replaced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+}
+
+pub struct SpantagApp {
+    pub scheme: Scheme,
+    pub session: Option<Session>,
+    pub selection: Selection,
+    /// Snap selections to whole words (W toggles).
+    pub whole_words: bool,
+    pub notice: Option<Notice>,
+    /// Labels hidden from the span list.
+    pub hidden_labels: Vec<String>,
+    view: DocView,
+    saver: Saver,
+    dialog: Option<Receiver<Option<PathBuf>>>,
+    commands: Vec<AppCommand>,
+    title: String,
+}
+
+impl SpantagApp {
+    /// The app, opening `path` if given.
+    pub fn new(ctx: &egui::Context, path: Option<&Path>) -> Self {
+        let wake = ctx.clone();
+        let mut app = SpantagApp {
+            scheme: Scheme::default(),
+            session: None,
+            selection: Selection::None,
+            whole_words: true,
+            notice: None,
+            hidden_labels: Vec::new(),
+            view: DocView::default(),
+            saver: Saver::new(move || wake.request_repaint()),
+            dialog: None,
+            commands: Vec::new(),
+            title: String::new(),
+        };
+        if let Some(path) = path {
+            app.open(path);
+        }
+        app
+    }
+
+    /// Queues a command for the end of this frame.
+    pub fn send(&mut self, command: AppCommand) {
+        self.commands.push(command);
+    }
+
+    /// The document view, e.g. to find where a char range is drawn.
+    pub fn view(&self) -> &DocView {
+        &self.view
+    }
+
+    pub fn save_state(&self) -> Option<SaveState> {
+        self.session.as_ref().map(Session::save_state)
+    }
+
+    /// Writes unsaved work now (exit, tests).
+    pub fn save_now(&mut self) {
+        if let Some(session) = &mut self.session {
+            session.save_now(&self.saver);
+        }
+    }
+
+    fn open(&mut self, path: &Path) {
+        self.save_now();
+        match Session::open(path) {
+            Ok(session) => {
+                self.notice = if let Some(reason) = &session.read_only {
+                    Some(Notice {
+                        text: format!(
+                            "Opened read-only: the sidecar could not be read, and is left untouched. {reason}"
+                        ),
+                        is_error: true,
+                    })
+                } else if !session.report.orphaned.is_empty() {
+                    Some(Notice {
+                        text: format!(
+                            "{} span(s) no longer match the article text; they are kept and listed under \"Needs review\".",
+                            session.report.orphaned.len()
+                        ),
+                        is_error: true,
+                    })
+                } else {
+                    None
+                };
+                self.session = Some(session);
+                self.selection = Selection::None;
+                self.view = DocView::default();
+            }
+            Err(e) => {
+                self.notice = Some(Notice {
+                    text: e.to_string(),
+                    is_error: true,
+                })
+            }
+        }
+    }
+
+    fn show_open_dialog(&mut self, ctx: &egui::Context) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        let ctx = ctx.clone();
+        let start = self
+            .session
+            .as_ref()
+            .and_then(|s| s.article_path.parent().map(Path::to_path_buf));
+        std::thread::spawn(move || {
+            let mut dialog = rfd::FileDialog::new()
+                .set_title("Open article")
+                .add_filter("Text articles", &["txt"])
+                .add_filter("All files", &["*"]);
+            if let Some(folder) = start {
+                dialog = dialog.set_directory(folder);
+            }
+            let _ = tx.send(dialog.pick_file());
+            ctx.request_repaint();
+        });
+        self.dialog = Some(rx);
+    }
+
+    /// Carries out the queued commands. The only place the document changes.
+    fn apply(&mut self, ctx: &egui::Context) {
+        for command in std::mem::take(&mut self.commands) {
+            if let Err(message) = self.apply_one(ctx, command) {
+                self.notice = Some(Notice {
+                    text: message,
+                    is_error: false,
+                });
+            }
+        }
+    }
+
+    fn apply_one(&mut self, ctx: &egui::Context, command: AppCommand) -> Result<(), String> {
+        let edit = match command {
+            AppCommand::ShowOpenDialog => {
+                self.show_open_dialog(ctx);
+                return Ok(());
+            }
+            AppCommand::Open(path) => {
+                self.open(&path);
+                return Ok(());
+            }
+            AppCommand::ToggleWholeWords => {
+                self.whole_words = !self.whole_words;
+                return Ok(());
+            }
+            AppCommand::DismissNotice => {
+                self.notice = None;
+                return Ok(());
+            }
+            AppCommand::Select(selection) => {
+                self.selection = selection;
+                return Ok(());
+            }
+            AppCommand::Reveal(id) => {
+                self.reveal(id);
+                return Ok(());
+            }
+            AppCommand::Cycle { forward } => {
+                self.cycle(forward);
+                return Ok(());
+            }
+            AppCommand::ApplyLabel(label) => match self.selection {
+                Selection::Span(id) => Command::Retag { id, label },
+                Selection::Text { .. } => {
+                    let session = self.session.as_ref().ok_or("Open an article first.")?;
+                    let range = self
+                        .selection
+                        .text_range()
+                        .and_then(|r| snapped(&session.document, r, self.whole_words))
+                        .ok_or("Select some text to tag (only whitespace is selected).")?;
+                    Command::Tag {
+                        char_range: range,
+                        label,
+                    }
+                }
+                Selection::None => return Err("Select some text or a span first.".into()),
+            },
+            AppCommand::RemoveSelected => match self.selection {
+                Selection::Span(id) => Command::Remove { id },
+                _ => return Err("Select a span to remove it.".into()),
+            },
+            AppCommand::Remove(id) => Command::Remove { id },
+            AppCommand::Undo => Command::Undo,
+            AppCommand::Redo => Command::Redo,
+        };
+        let session = self.session.as_mut().ok_or("Open an article first.")?;
+        if let Some(reason) = &session.read_only {
+            return Err(format!("This article is read-only. {reason}"));
+        }
+        let applied = session.document.apply(edit).map_err(|e| {
+            let mut text = e.to_string();
+            if let Some(first) = text.get(..1) {
+                text = first.to_uppercase() + &text[1..];
+            }
+            text + "."
+        })?;
+        self.selection = match applied.focus {
+            Some(id) => Selection::Span(id),
+            None => Selection::None,
+        };
+        if let Some(id) = applied.focus {
+            self.reveal(id);
+        }
+        Ok(())
+    }
+
+    fn reveal(&mut self, id: SpanId) {
+        let Some(span) = self
+            .session
+            .as_ref()
+            .and_then(|s| s.document.annotations().get(id))
+        else {
+            return;
+        };
+        if !span.is_orphaned() {
+            self.view.scroll_to(span.start);
+        }
+        self.selection = Selection::Span(id);
+    }
+
+    fn cycle(&mut self, forward: bool) {
+        let Some(session) = &self.session else { return };
+        let spans: Vec<_> = session
+            .document
+            .annotations()
+            .spans()
+            .iter()
+            .filter(|s| !s.is_orphaned())
+            .collect();
+        if spans.is_empty() {
+            return;
+        }
+        let current = match self.selection {
+            Selection::Span(id) => spans.iter().position(|s| s.id == id),
+            _ => None,
+        };
+        let next = match (current, forward) {
+            (Some(i), true) => (i + 1) % spans.len(),
+            (Some(i), false) => (i + spans.len() - 1) % spans.len(),
+            (None, true) => 0,
+            (None, false) => spans.len() - 1,
+        };
+        let id = spans[next].id;
+        self.reveal(id);
+    }
+
+    /// Keys that act on the document. Plain keys only while no text field has focus.
+    fn handle_keys(&mut self, ctx: &egui::Context) {
+        let shortcut = |modifiers, key| {
+            ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(modifiers, key)))
+        };
+        if shortcut(Modifiers::COMMAND, Key::O) {
+            self.send(AppCommand::ShowOpenDialog);
+        }
+        if ctx.text_edit_focused() {
+            return;
+        }
+        // Most specific first: Ctrl+Shift+Z before Ctrl+Z.
+        if shortcut(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z)
+            || shortcut(Modifiers::COMMAND, Key::Y)
+        {
+            self.send(AppCommand::Redo);
+        }
+        if shortcut(Modifiers::COMMAND, Key::Z) {
+            self.send(AppCommand::Undo);
+        }
+        if shortcut(Modifiers::SHIFT, Key::Tab) {
+            self.send(AppCommand::Cycle { forward: false });
+        }
+        if shortcut(Modifiers::NONE, Key::Tab) {
+            self.send(AppCommand::Cycle { forward: true });
+        }
+        if shortcut(Modifiers::NONE, Key::Delete) || shortcut(Modifiers::NONE, Key::Backspace) {
+            self.send(AppCommand::RemoveSelected);
+        }
+        if shortcut(Modifiers::NONE, Key::Escape) {
+            self.send(AppCommand::Select(Selection::None));
+        }
+        if shortcut(Modifiers::NONE, Key::W) {
+            self.send(AppCommand::ToggleWholeWords);
+        }
+        for label in &self.scheme.labels {
+            if let Some(key) = Key::from_name(&label.key) {
+                if shortcut(Modifiers::NONE, key) {
+                    self.commands
+                        .push(AppCommand::ApplyLabel(label.name.clone()));
+                }
+            }
+        }
+        for (key, forward) in [(Key::ArrowRight, true), (Key::ArrowLeft, false)] {
+            if shortcut(Modifiers::SHIFT, key) {
+                self.extend_selection(forward);
+            }
+        }
+    }
+
+    /// Shift+arrow: move the selection's free end by one grapheme cluster. A selected span
+    /// becomes a text selection over its range first, so its edges can be adjusted.
+    fn extend_selection(&mut self, forward: bool) {
+        let Some(session) = &self.session else { return };
+        let text = session.document.text();
+        let (anchor, head) = match self.selection {
+            Selection::Text { anchor, head } => (anchor, head),
+            Selection::Span(id) => match session.document.annotations().get(id) {
+                Some(span) if forward => (span.start, span.end),
+                Some(span) => (span.end, span.start),
+                None => return,
+            },
+            Selection::None => return,
+        };
+        let head = if forward {
+            select::next_grapheme(text, head)
+        } else {
+            select::prev_grapheme(text, head)
+        };
+        self.send(AppCommand::Select(Selection::Text { anchor, head }));
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = match &self.session {
+            Some(s) => format!("{} — spantag", s.document.meta.file_name),
+            None => "spantag".to_string(),
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+}
+
+impl eframe::App for SpantagApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if let Some(rx) = &self.dialog {
+            match rx.try_recv() {
+                Ok(choice) => {
+                    self.dialog = None;
+                    if let Some(path) = choice {
+                        self.send(AppCommand::Open(path));
+                    }
+                }
+                Err(mpsc::TryRecvError::Disconnected) => self.dialog = None,
+                Err(mpsc::TryRecvError::Empty) => {}
+            }
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            self.send(AppCommand::Open(path));
+        }
+        let results = self.saver.poll();
+        if let Some(session) = &mut self.session {
+            for result in results {
+                session.on_saved(result);
+            }
+        }
+        self.handle_keys(ctx);
+        self.update_title(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        panels::toolbar(ui, self);
+        panels::status_bar(ui, self);
+        panels::side_panel(ui, self);
+        egui::CentralPanel::default().show(ui, |ui| {
+            if let Some(notice) = &self.notice {
+                if panels::notice(ui, notice) {
+                    self.send(AppCommand::DismissNotice);
+                }
+            }
+            match &self.session {
+                Some(session) => {
+                    let output = self.view.show(
+                        ui,
+                        &session.document,
+                        &self.scheme,
+                        self.selection,
+                        self.whole_words,
+                    );
+                    if let Some(selection) = output.selection {
+                        self.send(AppCommand::Select(selection));
+                    }
+                }
+                None => panels::welcome(ui, self.dialog.is_some()),
+            }
+        });
+        // Keys reach the document unless a text field has focus: keep focus on the text,
+        // and let it take Tab, arrows and Esc instead of egui's focus navigation.
+        let ctx = ui.ctx().clone();
+        if self.session.is_some() && !ctx.text_edit_focused() {
+            ctx.memory_mut(|m| {
+                m.request_focus(DocView::id());
+                m.set_focus_lock_filter(
+                    DocView::id(),
+                    egui::EventFilter {
+                        tab: true,
+                        horizontal_arrows: true,
+                        vertical_arrows: true,
+                        escape: true,
+                    },
+                );
+            });
+        }
+        self.apply(&ctx);
+        if let Some(session) = &mut self.session {
+            let now = ctx.input(|i| i.time);
+            if let Some(wait) = session.autosave(now, &self.saver) {
+                ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait));
+            }
+        }
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.save_now();
+    }
+}

@@ -1,0 +1,580 @@
+//! The document view: the article text with its spans, and selection by pointer.
+//!
+//! A custom widget, not a `TextEdit` or selectable `Label` (those lose or hide their
+//! selection). The text is laid out one paragraph at a time and only where it is visible;
+//! every other paragraph keeps an estimated height until it scrolls into view, so the cost
+//! of a frame follows the screen, not the document.
+//!
+//! Spans are painted as shapes under the text (a tint per row, an underline per nesting
+//! level, a label chip above the first row), so tagging never re-lays out text and nested
+//! spans stay readable as stacked underlines.
+
+use egui::text::{LayoutJob, TextWrapping};
+use egui::{pos2, vec2, Color32, FontId, Galley, Id, Rect, Sense, Stroke, TextFormat, Ui};
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::model::{select, Document, Scheme, Span, SpanId};
+
+/// The widest the text column grows, for comfortable reading.
+pub const READING_WIDTH: f32 = 720.0;
+/// Body text size in points.
+pub const FONT_SIZE: f32 = 16.0;
+/// Row height as a multiple of the font's height: room for a chip above, underlines below.
+const LINE_SPACING: f32 = 2.0;
+/// How many nesting levels get their own underline; deeper spans share the last one.
+const UNDERLINE_LEVELS: usize = 3;
+
+/// What is selected in the article.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Selection {
+    #[default]
+    None,
+    /// A text range being chosen: `anchor` stays where it started, `head` moves.
+    Text {
+        anchor: usize,
+        head: usize,
+    },
+    Span(SpanId),
+}
+
+impl Selection {
+    /// The selected char range of a text selection, in order, if not empty.
+    pub fn text_range(self) -> Option<Range<usize>> {
+        match self {
+            Selection::Text { anchor, head } if anchor != head => {
+                Some(anchor.min(head)..anchor.max(head))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// How a text selection becomes a span range.
+pub fn snapped(
+    document: &Document,
+    range: Range<usize>,
+    whole_words: bool,
+) -> Option<Range<usize>> {
+    let text = document.text();
+    if whole_words {
+        select::snap_to_words(text, range)
+    } else {
+        let range = select::snap_to_graphemes(text, range);
+        (range.start < range.end).then_some(range)
+    }
+}
+
+/// A paragraph laid out this frame.
+struct Placed {
+    char_start: usize,
+    char_end: usize,
+    galley: Arc<Galley>,
+    /// Screen position of the galley's top-left corner.
+    pos: egui::Pos2,
+}
+
+/// Layout state kept across frames for one document.
+#[derive(Default)]
+pub struct DocView {
+    /// Height of each paragraph: measured once it has been laid out, estimated before.
+    heights: Vec<f32>,
+    /// `tops[i]` is the y of paragraph `i` from the top of the text; one extra entry at the end.
+    tops: Vec<f32>,
+    /// The width and font height the heights were computed for.
+    layout_key: (f32, f32),
+    /// A char to bring into view on the next frame.
+    scroll_to: Option<usize>,
+    /// The visible part of the text last frame, in content coordinates.
+    last_viewport: Option<Rect>,
+    /// Paragraphs laid out last frame, for hit tests and keyboard moves between frames.
+    placed: Vec<Placed>,
+}
+
+/// What the view reports back to the app.
+#[derive(Default)]
+pub struct ViewOutput {
+    /// The user clicked, dragged or double-clicked: the new selection.
+    pub selection: Option<Selection>,
+}
+
+impl DocView {
+    pub fn scroll_to(&mut self, char_pos: usize) {
+        self.scroll_to = Some(char_pos);
+    }
+
+    /// The id of the text widget, which holds keyboard focus while the user annotates.
+    pub fn id() -> Id {
+        Id::unique("spantag-document")
+    }
+
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        document: &Document,
+        scheme: &Scheme,
+        selection: Selection,
+        whole_words: bool,
+    ) -> ViewOutput {
+        let text = document.text();
+        let paragraphs = text.paragraphs();
+        let font = FontId::proportional(FONT_SIZE);
+        let font_height = ui.fonts_mut(|f| f.row_height(&font));
+        let row_height = (font_height * LINE_SPACING).round();
+        let column_width = ui.available_width().min(READING_WIDTH + 48.0) - 48.0;
+        let key = (column_width.max(100.0), font_height);
+        if self.layout_key != key || self.heights.len() != paragraphs.len() {
+            self.layout_key = key;
+            let chars_per_row = (key.0 / (FONT_SIZE * 0.5)).max(1.0);
+            self.heights = paragraphs
+                .iter()
+                .map(|p| {
+                    let rows = ((p.char_range.len() as f32) / chars_per_row)
+                        .ceil()
+                        .max(1.0);
+                    rows * row_height
+                })
+                .collect();
+            self.recompute_tops();
+        }
+        let total_height = self.tops.last().copied().unwrap_or(0.0) + row_height;
+
+        // An always-visible scroll bar keeps the column width, and so the wrapping, from
+        // changing when the text grows taller than the window.
+        let mut scroll = egui::ScrollArea::vertical()
+            .id_salt("document-scroll")
+            .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+            .auto_shrink([false, false]);
+        if let Some(target) = self.scroll_to.take() {
+            let para = text.paragraph_index_at(target);
+            let y = self.tops[para];
+            let in_view = self
+                .last_viewport
+                .is_some_and(|v| v.top() <= y && y + row_height <= v.bottom());
+            if !in_view {
+                scroll = scroll.vertical_scroll_offset((y - ui.available_height() / 3.0).max(0.0));
+            }
+        }
+
+        let mut output = ViewOutput::default();
+        scroll.show_viewport(ui, |ui, viewport| {
+            self.last_viewport = Some(viewport);
+            let full_width = ui.available_width();
+            let (_, content) = ui.allocate_space(vec2(full_width, total_height));
+            let left = content.left() + ((full_width - column_width) / 2.0).max(16.0);
+            let top = content.top() + row_height / 2.0;
+
+            // Lay out the visible paragraphs, stacking them by their real heights.
+            let first = self
+                .tops
+                .partition_point(|&t| t <= viewport.top() - row_height)
+                .saturating_sub(1)
+                .min(paragraphs.len() - 1);
+            let mut y = self.tops[first];
+            let mut heights_changed = false;
+            self.placed.clear();
+            for (index, para) in paragraphs.iter().enumerate().skip(first) {
+                if y > viewport.bottom() + row_height {
+                    break;
+                }
+                let mut job = LayoutJob::single_section(
+                    text.as_str()[para.byte_range.clone()].to_string(),
+                    TextFormat {
+                        font_id: font.clone(),
+                        color: ui.visuals().text_color(),
+                        line_height: Some(row_height),
+                        ..TextFormat::default()
+                    },
+                );
+                job.wrap = TextWrapping::wrap_at_width(column_width);
+                let galley = ui.fonts_mut(|f| f.layout_job(job));
+                let height = galley.size().y.max(row_height);
+                if (self.heights[index] - height).abs() > 0.5 {
+                    self.heights[index] = height;
+                    heights_changed = true;
+                }
+                self.placed.push(Placed {
+                    char_start: para.char_range.start,
+                    char_end: para.char_range.end,
+                    galley,
+                    pos: pos2(left, top + y),
+                });
+                y += height;
+            }
+            if heights_changed {
+                self.recompute_tops();
+                ui.ctx().request_repaint();
+            }
+
+            let response = ui.interact(content, Self::id(), Sense::click_and_drag());
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Document, true, "Article text")
+            });
+            output.selection = self.handle_pointer(ui, &response, document, selection);
+            let selection = output.selection.unwrap_or(selection);
+
+            let visible = self.visible_chars();
+            let spans = stack_levels(document.annotations().overlapping(visible.clone()), scheme);
+            self.paint(ui, &spans, document, scheme, selection, whole_words);
+
+            if let Some(pos) = response.hover_pos() {
+                if let Some(char_pos) = self.char_at(pos) {
+                    let under: Vec<&Span> = spans
+                        .iter()
+                        .map(|(s, _)| *s)
+                        .filter(|s| s.start <= char_pos && char_pos < s.end)
+                        .collect();
+                    if !under.is_empty() {
+                        response.on_hover_ui_at_pointer(|ui| {
+                            for span in under {
+                                ui.label(span_tooltip(span));
+                            }
+                        });
+                    }
+                }
+            }
+        });
+        output
+    }
+
+    fn recompute_tops(&mut self) {
+        self.tops.clear();
+        self.tops.reserve(self.heights.len() + 1);
+        let mut y = 0.0;
+        self.tops.push(y);
+        for h in &self.heights {
+            y += h;
+            self.tops.push(y);
+        }
+    }
+
+    /// The char range covered by the paragraphs laid out this frame.
+    fn visible_chars(&self) -> Range<usize> {
+        match (self.placed.first(), self.placed.last()) {
+            (Some(first), Some(last)) => first.char_start..last.char_end,
+            _ => 0..0,
+        }
+    }
+
+    /// The char offset under a screen position, if it is over the laid-out text.
+    fn char_at(&self, pos: egui::Pos2) -> Option<usize> {
+        let placed = self
+            .placed
+            .iter()
+            .take_while(|p| p.pos.y <= pos.y)
+            .last()
+            .or(self.placed.first())?;
+        let cursor = placed.galley.cursor_from_pos(pos - placed.pos);
+        Some(placed.char_start + cursor.index.0)
+    }
+
+    fn handle_pointer(
+        &self,
+        ui: &Ui,
+        response: &egui::Response,
+        document: &Document,
+        selection: Selection,
+    ) -> Option<Selection> {
+        let pos = response.interact_pointer_pos()?;
+        let char_pos = self.char_at(pos)?;
+        let shift = ui.input(|i| i.modifiers.shift);
+        let anchor_of = |selection: Selection| match selection {
+            Selection::Text { anchor, .. } => Some(anchor),
+            Selection::Span(id) => document.annotations().get(id).map(|s| s.start),
+            Selection::None => None,
+        };
+        if response.double_clicked() {
+            return select::word_at(document.text(), char_pos).map(|r| Selection::Text {
+                anchor: r.start,
+                head: r.end,
+            });
+        }
+        if response.clicked() {
+            if shift {
+                return anchor_of(selection).map(|anchor| Selection::Text {
+                    anchor,
+                    head: char_pos,
+                });
+            }
+            // A click on a span selects the innermost one under the pointer.
+            let hit = self
+                .char_hit(pos)
+                .and_then(|c| document.annotations().innermost_at(c));
+            return Some(hit.map_or(Selection::None, |s| Selection::Span(s.id)));
+        }
+        if response.drag_started() {
+            // The drag is only recognised once the pointer has moved: anchor it where the
+            // button went down, not where the pointer is now.
+            let pressed_at = ui
+                .input(|i| i.pointer.press_origin())
+                .and_then(|p| self.char_at(p))
+                .unwrap_or(char_pos);
+            let anchor = if shift { anchor_of(selection) } else { None };
+            return Some(Selection::Text {
+                anchor: anchor.unwrap_or(pressed_at),
+                head: char_pos,
+            });
+        }
+        if response.dragged() {
+            if let Selection::Text { anchor, .. } = selection {
+                return Some(Selection::Text {
+                    anchor,
+                    head: char_pos,
+                });
+            }
+        }
+        None
+    }
+
+    /// The char whose glyph is under the pointer (not the nearest gap between chars).
+    fn char_hit(&self, pos: egui::Pos2) -> Option<usize> {
+        let placed = self
+            .placed
+            .iter()
+            .find(|p| p.pos.y <= pos.y && pos.y < p.pos.y + p.galley.size().y)?;
+        let local = pos - placed.pos;
+        let mut start = placed.char_start;
+        for row in &placed.galley.rows {
+            let count = row.char_count_including_newline().0;
+            if local.y >= row.min_y() && local.y < row.max_y() {
+                let x = local.x - row.pos.x;
+                let index = row
+                    .row
+                    .glyphs
+                    .iter()
+                    .position(|g| x >= g.pos.x && x < g.max_x())?;
+                return Some(start + index);
+            }
+            start += count;
+        }
+        None
+    }
+
+    fn paint(
+        &self,
+        ui: &Ui,
+        spans: &[(&Span, usize)],
+        document: &Document,
+        scheme: &Scheme,
+        selection: Selection,
+        whole_words: bool,
+    ) {
+        let painter = ui.painter();
+        let dark = ui.visuals().dark_mode;
+        let selected_span = match selection {
+            Selection::Span(id) => Some(id),
+            _ => None,
+        };
+        let font_height = self.layout_key.1;
+        let chip_font = FontId::proportional(9.0);
+
+        // Tints first, under everything.
+        for (span, _) in spans {
+            let color = label_color(scheme, &span.label);
+            for rect in self.row_rects(span.char_range()) {
+                let rect = text_band(rect, font_height);
+                painter.rect_filled(
+                    rect,
+                    2.0,
+                    color.gamma_multiply(if dark { 0.30 } else { 0.20 }),
+                );
+            }
+        }
+        // The selection the next label key would tag, as it will be snapped.
+        if let Some(range) = selection
+            .text_range()
+            .and_then(|r| snapped(document, r, whole_words))
+        {
+            for rect in self.row_rects(range) {
+                painter.rect_filled(
+                    text_band(rect, font_height),
+                    0.0,
+                    ui.visuals().selection.bg_fill.gamma_multiply(0.7),
+                );
+            }
+        }
+        // Underlines, one level per nesting depth, and the selected span's outline.
+        for (span, level) in spans {
+            let color = label_color(scheme, &span.label);
+            let rects = self.row_rects(span.char_range());
+            for rect in &rects {
+                let band = text_band(*rect, font_height);
+                let y = band.bottom() + 2.0 + 3.0 * (*level).min(UNDERLINE_LEVELS - 1) as f32;
+                painter.hline(band.x_range(), y, Stroke::new(2.0, color));
+                if selected_span == Some(span.id) {
+                    painter.rect_stroke(
+                        band.expand(1.5),
+                        3.0,
+                        Stroke::new(2.0, ui.visuals().strong_text_color()),
+                        egui::StrokeKind::Outside,
+                    );
+                }
+            }
+        }
+        // The text.
+        for placed in &self.placed {
+            painter.galley(placed.pos, placed.galley.clone(), ui.visuals().text_color());
+        }
+        // Label chips above the first row of each span, side by side when several start
+        // at the same place; and a hover widget per span with its accessible name.
+        let mut chip_right = f32::NEG_INFINITY;
+        let mut last_chip_top = f32::NAN;
+        for (span, _) in spans {
+            let Some(first_row) = self.row_rects(span.char_range()).into_iter().next() else {
+                continue;
+            };
+            let color = label_color(scheme, &span.label);
+            let band = text_band(first_row, font_height);
+            let chip_text =
+                painter.layout_no_wrap(span.label.clone(), chip_font.clone(), Color32::WHITE);
+            let mut x = band.left();
+            if band.top() == last_chip_top && x < chip_right + 2.0 {
+                x = chip_right + 2.0;
+            }
+            let chip = Rect::from_min_size(
+                pos2(x, band.top() - chip_text.size().y - 1.0),
+                chip_text.size() + vec2(6.0, 0.0),
+            );
+            if span.start >= self.visible_chars().start {
+                painter.rect_filled(chip, 3.0, color.gamma_multiply(0.9));
+                painter.galley(chip.min + vec2(3.0, 0.0), chip_text, Color32::WHITE);
+                chip_right = chip.right();
+                last_chip_top = band.top();
+            }
+            let hover = ui.interact(band, Self::id().with(("span", span.id)), Sense::hover());
+            hover.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Mark, true, accessible_name(span))
+            });
+        }
+    }
+
+    /// Screen rects (full row height) covering a char range, one per row it touches among
+    /// the rows laid out in the last frame.
+    pub fn row_rects(&self, range: Range<usize>) -> Vec<Rect> {
+        let mut rects = Vec::new();
+        for placed in &self.placed {
+            if range.end <= placed.char_start || range.start > placed.char_end {
+                continue;
+            }
+            let mut row_start = placed.char_start;
+            for row in &placed.galley.rows {
+                let count = row.char_count_including_newline().0;
+                let row_end = row_start + count;
+                let a = range.start.max(row_start);
+                let b = range.end.min(row_end);
+                if a < b || (a == b && count == 0 && range.contains(&a)) {
+                    let x0 = row.pos.x + row.row.x_offset(egui::text::CharIndex(a - row_start));
+                    let x1 = row.pos.x + row.row.x_offset(egui::text::CharIndex(b - row_start));
+                    rects.push(Rect::from_x_y_ranges(
+                        placed.pos.x + x0..=placed.pos.x + x1.max(x0 + 3.0),
+                        placed.pos.y + row.min_y()..=placed.pos.y + row.max_y(),
+                    ));
+                }
+                row_start = row_end;
+            }
+        }
+        rects
+    }
+}
+
+/// The part of a row rect where the glyphs are: the extra line spacing is split evenly
+/// above and below the text.
+fn text_band(row: Rect, font_height: f32) -> Rect {
+    let pad = ((row.height() - font_height) / 2.0).max(0.0);
+    Rect::from_x_y_ranges(row.x_range(), row.top() + pad..=row.bottom() - pad)
+}
+
+/// Assigns each span an underline level: the lowest level not taken by an earlier span
+/// that still covers its start. Outer spans come first, so they sit closest to the text.
+fn stack_levels<'a>(
+    spans: impl Iterator<Item = &'a Span>,
+    scheme: &Scheme,
+) -> Vec<(&'a Span, usize)> {
+    let label_rank = |name: &str| scheme.labels.iter().position(|l| l.name == name);
+    let mut spans: Vec<&Span> = spans.collect();
+    spans.sort_by_key(|s| {
+        (
+            s.start,
+            std::cmp::Reverse(s.end),
+            label_rank(&s.label),
+            s.id,
+        )
+    });
+    let mut level_ends: Vec<usize> = Vec::new();
+    spans
+        .into_iter()
+        .map(|span| {
+            let level = match level_ends.iter().position(|&end| end <= span.start) {
+                Some(free) => free,
+                None => {
+                    level_ends.push(0);
+                    level_ends.len() - 1
+                }
+            };
+            level_ends[level] = span.end;
+            (span, level)
+        })
+        .collect()
+}
+
+pub fn label_color(scheme: &Scheme, label: &str) -> Color32 {
+    let [r, g, b] = scheme.rgb(label);
+    Color32::from_rgb(r, g, b)
+}
+
+/// `actor: Sergei Lavrov`, shortened for long spans.
+pub fn accessible_name(span: &Span) -> String {
+    format!("{}: {}", span.label, shorten(&span.text, 80))
+}
+
+fn span_tooltip(span: &Span) -> String {
+    let mut tip = accessible_name(span);
+    if !span.note.is_empty() {
+        tip.push_str("\nnote: ");
+        tip.push_str(&span.note);
+    }
+    tip
+}
+
+/// At most `max` chars of a string on one line, with an ellipsis when cut.
+pub fn shorten(s: &str, max: usize) -> String {
+    let one_line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    match one_line.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &one_line[..cut]),
+        None => one_line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::fixture;
+
+    #[test]
+    fn nested_spans_get_distinct_levels_outer_first() {
+        let doc = fixture::document("[claim|[quote|Libya is [location|Libya]]] and [actor|x]");
+        let scheme = Scheme::default();
+        let levels: Vec<(String, usize)> = stack_levels(doc.annotations().spans().iter(), &scheme)
+            .into_iter()
+            .map(|(s, l)| (s.label.clone(), l))
+            .collect();
+        assert_eq!(
+            levels,
+            vec![
+                ("claim".to_string(), 0),
+                ("quote".to_string(), 1),
+                ("location".to_string(), 2),
+                ("actor".to_string(), 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn shorten_cuts_on_chars() {
+        assert_eq!(shorten("a\nb", 10), "a b");
+        assert_eq!(shorten("🇪🇬🇪🇬", 2), "🇪🇬…");
+    }
+}

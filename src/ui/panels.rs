@@ -1,0 +1,285 @@
+//! The panels around the document: toolbar, label palette and span list, status bar.
+//! They read the app's state and send commands; none of them changes the document.
+
+use egui::{Color32, RichText, Ui};
+
+use super::app::{AppCommand, Notice, SpantagApp};
+use super::doc_view::{label_color, shorten, Selection};
+use crate::model::Span;
+use crate::store::SaveState;
+
+pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
+    egui::Panel::top("toolbar").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            if ui
+                .add(egui::Button::new("Open…").shortcut_text("Ctrl+O"))
+                .on_hover_text("Open an article (a plain-text file)")
+                .clicked()
+            {
+                app.send(AppCommand::ShowOpenDialog);
+            }
+            ui.separator();
+            let (can_undo, can_redo) = app.session.as_ref().map_or((false, false), |s| {
+                (s.document.can_undo(), s.document.can_redo())
+            });
+            if ui
+                .add_enabled(can_undo, egui::Button::new("Undo").shortcut_text("Ctrl+Z"))
+                .clicked()
+            {
+                app.send(AppCommand::Undo);
+            }
+            if ui
+                .add_enabled(
+                    can_redo,
+                    egui::Button::new("Redo").shortcut_text("Ctrl+Shift+Z"),
+                )
+                .clicked()
+            {
+                app.send(AppCommand::Redo);
+            }
+            ui.separator();
+            let mut whole_words = app.whole_words;
+            if ui
+                .toggle_value(&mut whole_words, "Whole words (W)")
+                .on_hover_text(
+                    "Snap selections to whole words. Turn off (W) for a span inside a word.",
+                )
+                .clicked()
+            {
+                app.send(AppCommand::ToggleWholeWords);
+            }
+        });
+    });
+}
+
+pub fn status_bar(ui: &mut Ui, app: &mut SpantagApp) {
+    egui::Panel::bottom("status").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            let Some(session) = &app.session else {
+                ui.label("No article open");
+                return;
+            };
+            let document = &session.document;
+            ui.label(&document.meta.file_name)
+                .on_hover_text(session.article_path.display().to_string());
+            ui.separator();
+            ui.label(&document.meta.encoding);
+            ui.separator();
+            ui.label(document.text().newline().as_str());
+            ui.separator();
+            let counts = document
+                .annotations()
+                .count_by_label(app.scheme.labels.iter().map(|l| l.name.as_str()));
+            for (label, count) in counts {
+                ui.label(
+                    RichText::new(format!("{label} {count}"))
+                        .color(label_color(&app.scheme, label)),
+                );
+            }
+            ui.separator();
+            let (text, color) = match session.save_state() {
+                SaveState::Saved => ("Saved".to_string(), ui.visuals().weak_text_color()),
+                SaveState::Pending | SaveState::Saving => {
+                    ("Saving…".to_string(), ui.visuals().weak_text_color())
+                }
+                SaveState::Failed(e) => (format!("Not saved: {e}"), ui.visuals().error_fg_color),
+                SaveState::ReadOnly(_) => ("Read-only".to_string(), ui.visuals().warn_fg_color),
+            };
+            ui.label(RichText::new(text).color(color));
+        });
+    });
+}
+
+/// Shows a notice; returns true when the user dismissed it.
+pub fn notice(ui: &mut Ui, notice: &Notice) -> bool {
+    let color = if notice.is_error {
+        ui.visuals().error_fg_color
+    } else {
+        ui.visuals().text_color()
+    };
+    let mut dismissed = false;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal(|ui| {
+            if ui.button("Dismiss").clicked() {
+                dismissed = true;
+            }
+            ui.add(egui::Label::new(RichText::new(&notice.text).color(color)).wrap());
+        });
+    });
+    dismissed
+}
+
+pub fn welcome(ui: &mut Ui, dialog_open: bool) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() / 3.0);
+        ui.heading("spantag");
+        if dialog_open {
+            ui.label("Choose an article in the file dialog…");
+        } else {
+            ui.label("Open an article with Ctrl+O, or drop a .txt file on this window.");
+        }
+    });
+}
+
+pub fn side_panel(ui: &mut Ui, app: &mut SpantagApp) {
+    egui::Panel::right("spans")
+        .default_size(300.0)
+        .resizable(true)
+        .show(ui, |ui| {
+            ui.add_space(4.0);
+            palette(ui, app);
+            ui.separator();
+            selected_details(ui, app);
+            ui.separator();
+            span_list(ui, app);
+        });
+}
+
+fn palette(ui: &mut Ui, app: &mut SpantagApp) {
+    ui.strong("Labels");
+    let has_target = app.selection != Selection::None;
+    let mut clicked = None;
+    for label in &app.scheme.labels {
+        let color = label_color(&app.scheme, &label.name);
+        let button = egui::Button::new(RichText::new(format!("{}  {}", label.key, label.name)))
+            .fill(color.gamma_multiply(0.35))
+            .min_size(egui::vec2(ui.available_width(), 0.0));
+        let response = ui
+            .add_enabled(has_target, button)
+            .on_hover_text(&label.description)
+            .on_disabled_hover_text(format!(
+                "{}\n\nSelect text first, then press {} or click here.",
+                label.description, label.key
+            ));
+        if response.clicked() {
+            clicked = Some(label.name.clone());
+        }
+    }
+    if let Some(name) = clicked {
+        app.send(AppCommand::ApplyLabel(name));
+    }
+}
+
+fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
+    let Selection::Span(id) = app.selection else {
+        ui.weak("Select text and press a label key; click a span to select it.");
+        return;
+    };
+    let Some(span) = app
+        .session
+        .as_ref()
+        .and_then(|s| s.document.annotations().get(id))
+        .cloned()
+    else {
+        return;
+    };
+    ui.horizontal(|ui| {
+        swatch(ui, label_color(&app.scheme, &span.label));
+        ui.strong(&span.label);
+        ui.weak(format!("chars {}–{}", span.start, span.end));
+    });
+    ui.add(egui::Label::new(shorten(&span.text, 200)).wrap());
+    if !span.note.is_empty() {
+        ui.weak(format!("Note: {}", span.note));
+    }
+    if ui
+        .button("Remove span")
+        .on_hover_text("Delete or Backspace")
+        .clicked()
+    {
+        app.send(AppCommand::Remove(span.id));
+    }
+}
+
+fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
+    let Some(session) = &app.session else { return };
+    let annotations = session.document.annotations();
+    ui.strong("Spans");
+    let counts = annotations.count_by_label(app.scheme.labels.iter().map(|l| l.name.as_str()));
+    let mut toggled = None;
+    ui.horizontal_wrapped(|ui| {
+        for (label, count) in &counts {
+            let shown = !app.hidden_labels.iter().any(|h| h == label);
+            let text =
+                RichText::new(format!("{label} {count}")).color(label_color(&app.scheme, label));
+            if ui
+                .selectable_label(shown, text)
+                .on_hover_text(format!("Show or hide {label} spans in this list"))
+                .clicked()
+            {
+                toggled = Some(label.to_string());
+            }
+        }
+    });
+    if let Some(label) = toggled {
+        match app.hidden_labels.iter().position(|h| *h == label) {
+            Some(i) => {
+                app.hidden_labels.remove(i);
+            }
+            None => app.hidden_labels.push(label),
+        }
+    }
+
+    let orphans: Vec<&Span> = annotations
+        .spans()
+        .iter()
+        .filter(|s| s.is_orphaned())
+        .collect();
+    let mut commands = Vec::new();
+    if !orphans.is_empty() {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!("Needs review ({})", orphans.len()),
+        )
+        .on_hover_text(
+            "These spans' text is no longer at their position in the article. \
+                 They are kept as they were; remove the ones that no longer apply.",
+        );
+        for span in orphans {
+            ui.horizontal(|ui| {
+                if ui.small_button("Remove").clicked() {
+                    commands.push(AppCommand::Remove(span.id));
+                }
+                ui.add(
+                    egui::Label::new(format!("{}: {}", span.label, shorten(&span.text, 40)))
+                        .truncate(),
+                );
+            });
+        }
+        ui.separator();
+    }
+
+    let listed: Vec<&Span> = annotations
+        .spans()
+        .iter()
+        .filter(|s| !s.is_orphaned() && !app.hidden_labels.contains(&s.label))
+        .collect();
+    let row_height = ui.spacing().interact_size.y;
+    egui::ScrollArea::vertical()
+        .id_salt("span-list")
+        .auto_shrink([false, false])
+        .show_rows(ui, row_height, listed.len(), |ui, rows| {
+            for span in &listed[rows] {
+                let selected = app.selection == Selection::Span(span.id);
+                ui.horizontal(|ui| {
+                    swatch(ui, label_color(&app.scheme, &span.label));
+                    let text = format!("{}  {}", span.label, shorten(&span.text, 60));
+                    // Truncated, so a long span never widens the panel and re-wraps the text.
+                    if ui
+                        .add(egui::Button::selectable(selected, text).truncate())
+                        .clicked()
+                    {
+                        commands.push(AppCommand::Reveal(span.id));
+                    }
+                });
+            }
+        });
+    for command in commands {
+        app.send(command);
+    }
+}
+
+fn swatch(ui: &mut Ui, color: Color32) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+    ui.painter().rect_filled(rect, 2.0, color);
+}

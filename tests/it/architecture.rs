@@ -1,0 +1,34 @@
+//! The layering rule: the pure core never imports egui or touches the file system.
+
+use std::path::Path;
+
+#[test]
+fn the_model_touches_neither_egui_nor_the_disk() {
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/model");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&model).unwrap() {
+        let path = entry.unwrap().path();
+        let source = std::fs::read_to_string(&path).unwrap();
+        for forbidden in [
+            "egui",
+            "eframe",
+            "std::fs",
+            "File::",
+            "rfd::",
+            "crate::store",
+            "crate::ui",
+        ] {
+            let offending: Vec<&str> = source
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//") && l.contains(forbidden))
+                .collect();
+            assert!(
+                offending.is_empty(),
+                "{} uses {forbidden}: {offending:?}",
+                path.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "found only {checked} model files");
+}

@@ -1,0 +1,397 @@
+//! The real app driven by egui_kittest: pointer drags, double-clicks, keys, the
+//! accessibility tree, and the sidecar on disk.
+
+use egui::{Event, Key, Modifiers, PointerButton, Pos2};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use spantag::model::{sidecar, Span};
+use spantag::ui::{AppCommand, Selection, SpantagApp};
+
+use crate::util::sample_copy;
+
+fn harness(article: Option<&Path>) -> Harness<'static, SpantagApp> {
+    let article = article.map(Path::to_path_buf);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1180.0, 780.0))
+        // Short frames so two clicks make a double-click, as with a real mouse.
+        .with_step_dt(1.0 / 60.0)
+        .build_eframe(move |cc| SpantagApp::new(&cc.egui_ctx, article.as_deref()));
+    // Let panel sizes and paragraph heights settle, as they do before a person acts.
+    harness.run();
+    harness
+}
+
+/// Where a char range of the open article is drawn.
+fn rects_of(harness: &Harness<'_, SpantagApp>, text: &str) -> Vec<egui::Rect> {
+    let app = harness.state();
+    let doc = &app.session.as_ref().expect("an article is open").document;
+    let byte = doc.text().as_str().find(text).expect("text in the article");
+    let start = doc.text().char_from_byte(byte);
+    let rects = app.view().row_rects(start..start + text.chars().count());
+    assert!(!rects.is_empty(), "{text:?} is not on screen");
+    rects
+}
+
+fn press_at(harness: &Harness<'_, SpantagApp>, pos: Pos2, pressed: bool) {
+    harness.event(Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    });
+}
+
+/// A drag with the mouse from the middle of the first char to the middle of the last.
+fn drag_select(harness: &mut Harness<'_, SpantagApp>, text: &str) {
+    let rects = rects_of(harness, text);
+    let first = rects[0];
+    let last = rects[rects.len() - 1];
+    let from = first.left_center() + egui::vec2(3.0, 0.0);
+    let to = last.right_center() - egui::vec2(3.0, 0.0);
+    harness.hover_at(from);
+    harness.step();
+    press_at(harness, from, true);
+    harness.step();
+    for t in [0.25, 0.5, 0.75, 1.0] {
+        harness.hover_at(from + (to - from) * t);
+        harness.step();
+    }
+    press_at(harness, to, false);
+    harness.step();
+}
+
+fn double_click(harness: &mut Harness<'_, SpantagApp>, pos: Pos2) {
+    harness.hover_at(pos);
+    harness.step();
+    for _ in 0..2 {
+        press_at(harness, pos, true);
+        press_at(harness, pos, false);
+        harness.step();
+    }
+    harness.step();
+}
+
+fn spans(harness: &Harness<'_, SpantagApp>) -> Vec<Span> {
+    let session = harness
+        .state()
+        .session
+        .as_ref()
+        .expect("an article is open");
+    session.document.annotations().spans().to_vec()
+}
+
+/// Steps the app until the sidecar on disk satisfies `check`, or fails after a few seconds.
+fn wait_for_sidecar(
+    harness: &mut Harness<'_, SpantagApp>,
+    path: &Path,
+    what: &str,
+    check: impl Fn(&[Span]) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        harness.step();
+        if let Ok(text) = std::fs::read_to_string(path) {
+            if let Ok(parsed) = sidecar::decode(&text) {
+                if check(&parsed.spans) {
+                    return;
+                }
+            }
+        }
+        assert!(Instant::now() < deadline, "sidecar never showed {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn sidecar_of(article: &Path) -> PathBuf {
+    spantag::store::sidecar_path(article)
+}
+
+#[test]
+fn drag_select_and_tag_reaches_state_accessibility_and_disk() {
+    let (_dir, article) = sample_copy("lavrov-libya.txt");
+    let mut harness = harness(Some(&article));
+    // Start and end inside the words: whole-word snapping extends the selection.
+    drag_select(&mut harness, "ergei Lavro");
+    harness.key_press(Key::Num4);
+    harness.run_steps(2);
+
+    let tagged = spans(&harness);
+    assert_eq!(tagged.len(), 1);
+    assert_eq!(
+        (tagged[0].label.as_str(), tagged[0].text.as_str()),
+        ("actor", "Sergei Lavrov")
+    );
+    assert_eq!((tagged[0].start, tagged[0].end), (25, 38));
+    harness.get_by_label("actor: Sergei Lavrov");
+    wait_for_sidecar(&mut harness, &sidecar_of(&article), "the actor span", |s| {
+        s.len() == 1 && s[0].text == "Sergei Lavrov" && s[0].label == "actor"
+    });
+}
+
+#[test]
+fn double_click_a_word_then_tag_it() {
+    let (_dir, article) = sample_copy("lavrov-libya.txt");
+    let mut harness = harness(Some(&article));
+    let moscow = rects_of(&harness, "Moscow")[0];
+    double_click(&mut harness, moscow.center());
+    assert!(matches!(harness.state().selection, Selection::Text { .. }));
+    harness.key_press(Key::Num3);
+    harness.run_steps(2);
+    let tagged = spans(&harness);
+    assert_eq!(tagged.len(), 1);
+    assert_eq!(
+        (tagged[0].label.as_str(), tagged[0].text.as_str()),
+        ("location", "Moscow")
+    );
+    harness.get_by_label("location: Moscow");
+}
+
+#[test]
+fn click_a_span_by_name_delete_it_then_undo_and_redo() {
+    let (_dir, article) = sample_copy("lavrov-libya.txt");
+    let mut harness = harness(Some(&article));
+    drag_select(&mut harness, "Sergei Lavrov");
+    harness.key_press(Key::Num4);
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert_eq!(harness.state().selection, Selection::None);
+
+    harness.get_by_label("actor: Sergei Lavrov").click();
+    harness.run_steps(2);
+    let id = spans(&harness)[0].id;
+    assert_eq!(harness.state().selection, Selection::Span(id));
+
+    harness.key_press(Key::Delete);
+    harness.run_steps(2);
+    assert!(spans(&harness).is_empty());
+    assert!(harness
+        .query_by_role_and_label(egui::Role::Mark, "actor: Sergei Lavrov")
+        .is_none());
+    let sidecar = sidecar_of(&article);
+    wait_for_sidecar(&mut harness, &sidecar, "no spans", |s| s.is_empty());
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(spans(&harness).len(), 1);
+    harness.get_by_label("actor: Sergei Lavrov");
+    wait_for_sidecar(&mut harness, &sidecar, "the span restored", |s| {
+        s.len() == 1
+    });
+
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run_steps(2);
+    assert!(spans(&harness).is_empty());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    harness.run_steps(2);
+    assert!(spans(&harness).is_empty());
+    wait_for_sidecar(&mut harness, &sidecar, "the span removed again", |s| {
+        s.is_empty()
+    });
+}
+
+#[test]
+fn retag_with_a_key_and_move_between_spans_with_tab() {
+    let (_dir, article) = sample_copy("lavrov-libya.txt");
+    let mut harness = harness(Some(&article));
+    drag_select(&mut harness, "Sergei Lavrov");
+    harness.key_press(Key::Num4);
+    drag_select(&mut harness, "Moscow");
+    harness.key_press(Key::Num3);
+    harness.run_steps(2);
+    let ids: Vec<u64> = spans(&harness).iter().map(|s| s.id).collect();
+    assert_eq!(ids.len(), 2);
+
+    // The new span is selected; Tab goes on in document order and wraps around.
+    assert_eq!(harness.state().selection, Selection::Span(ids[1]));
+    harness.key_press(Key::Tab);
+    harness.run_steps(1);
+    assert_eq!(
+        harness.state().selection,
+        Selection::Span(ids[0]),
+        "Tab wraps to the first"
+    );
+    harness.key_press(Key::Tab);
+    harness.run_steps(1);
+    assert_eq!(harness.state().selection, Selection::Span(ids[1]));
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::Tab);
+    harness.run_steps(1);
+    assert_eq!(harness.state().selection, Selection::Span(ids[0]));
+
+    harness.key_press(Key::Num1);
+    harness.run_steps(2);
+    let retagged = spans(&harness);
+    let span = retagged.iter().find(|s| s.id == ids[0]).unwrap();
+    assert_eq!(
+        (span.label.as_str(), span.text.as_str()),
+        ("claim", "Sergei Lavrov")
+    );
+    harness.get_by_label("claim: Sergei Lavrov");
+}
+
+#[test]
+fn clicking_a_label_in_the_palette_tags_the_selection() {
+    let (_dir, article) = sample_copy("lavrov-libya.txt");
+    let mut harness = harness(Some(&article));
+    drag_select(&mut harness, "Libyan conflict");
+    harness.get_by_label("2  quote").click();
+    harness.run_steps(2);
+    let tagged = spans(&harness);
+    assert_eq!(tagged.len(), 1);
+    assert_eq!(
+        (tagged[0].label.as_str(), tagged[0].text.as_str()),
+        ("quote", "Libyan conflict")
+    );
+}
+
+#[test]
+fn a_broken_sidecar_is_reported_and_never_overwritten() {
+    let (_dir, article) = sample_copy("lavrov-libya.txt");
+    let sidecar = sidecar_of(&article);
+    let broken = "(\n    format: \"spantag\",\n    version: 1,\n    spans: [(id: 1,, label: \"actor\")],\n)\n";
+    std::fs::write(&sidecar, broken).unwrap();
+    let mut harness = harness(Some(&article));
+
+    let notice = harness.state().notice.clone().expect("a notice");
+    assert!(notice.is_error);
+    assert!(notice.text.contains("line 4, column"), "{}", notice.text);
+    assert!(
+        notice.text.contains("lavrov-libya.txt.ann.ron"),
+        "{}",
+        notice.text
+    );
+    harness.get_by_label_contains("line 4, column");
+
+    drag_select(&mut harness, "Sergei Lavrov");
+    harness.key_press(Key::Num4);
+    harness.run_steps(30);
+    assert!(
+        spans(&harness).is_empty(),
+        "a read-only article takes no spans"
+    );
+    harness.state_mut().save_now();
+    assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), broken);
+}
+
+#[test]
+fn a_file_that_is_not_text_is_refused_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("image.txt");
+    std::fs::write(&binary, b"\x89PNG\r\n\x1a\n\0\0\0").unwrap();
+    let harness = harness(Some(&binary));
+    assert!(harness.state().session.is_none());
+    let notice = harness.state().notice.clone().expect("a notice");
+    assert!(notice.text.contains("not a text file"), "{}", notice.text);
+    assert!(notice.text.contains("image.txt"), "{}", notice.text);
+}
+
+#[test]
+fn a_span_whose_text_changed_is_listed_for_review() {
+    let (dir, article) = sample_copy("lavrov-libya.txt");
+    {
+        let mut harness = harness(Some(&article));
+        drag_select(&mut harness, "Sergei Lavrov");
+        harness.key_press(Key::Num4);
+        harness.run_steps(2);
+        harness.state_mut().save_now();
+    }
+    let original = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, format!("UPDATED: {original}")).unwrap();
+    let harness = harness(Some(&article));
+    let orphans: Vec<Span> = spans(&harness)
+        .into_iter()
+        .filter(Span::is_orphaned)
+        .collect();
+    assert_eq!(orphans.len(), 1);
+    assert_eq!(orphans[0].text, "Sergei Lavrov");
+    harness.get_by_label_contains("Needs review (1)");
+    assert!(
+        harness
+            .query_by_role_and_label(egui::Role::Mark, "actor: Sergei Lavrov")
+            .is_none(),
+        "an orphan is not drawn over other text"
+    );
+    drop(dir);
+}
+
+#[test]
+fn opening_another_article_saves_the_first() {
+    let (dir, article) = sample_copy("lavrov-libya.txt");
+    let other = dir.path().join("harbour-strike.txt");
+    std::fs::copy(crate::util::sample("harbour-strike.txt"), &other).unwrap();
+    let mut harness = harness(Some(&article));
+    drag_select(&mut harness, "Sergei Lavrov");
+    harness.key_press(Key::Num4);
+    harness.step();
+    harness.state_mut().send(AppCommand::Open(other.clone()));
+    harness.run_steps(2);
+    // Saved at once on switching, without waiting for the autosave delay.
+    let saved = std::fs::read_to_string(sidecar_of(&article)).unwrap();
+    assert!(saved.contains("text: \"Sergei Lavrov\""));
+    assert_eq!(
+        harness
+            .state()
+            .session
+            .as_ref()
+            .unwrap()
+            .document
+            .meta
+            .file_name,
+        "harbour-strike.txt"
+    );
+    assert!(
+        !sidecar_of(&other).exists(),
+        "opening an article writes nothing"
+    );
+}
+
+#[test]
+fn main_window_snapshot() {
+    let (_dir, article) = sample_copy("lavrov-libya.txt");
+    let mut harness = harness(Some(&article));
+    for (text, key) in [
+        ("Sergei Lavrov", Key::Num4),
+        ("Moscow", Key::Num3),
+        (
+            "Russia is against putting the blame of the crisis on any side",
+            Key::Num1,
+        ),
+        ("NATO", Key::Num4),
+    ] {
+        drag_select(&mut harness, text);
+        harness.key_press(key);
+        harness.run_steps(1);
+    }
+    // A quote, a claim over the same words, and a place inside them.
+    let quote = "The reason for the Libyan crisis is what NATO members did to this country in 2011";
+    drag_select(&mut harness, quote);
+    harness.key_press(Key::Num2);
+    drag_select(&mut harness, quote);
+    harness.key_press(Key::Num1);
+    harness.run_steps(1);
+    drag_select(&mut harness, "Middle East");
+    harness.key_press(Key::Num3);
+    harness.run_steps(2);
+    let mut tagged: Vec<String> = spans(&harness)
+        .iter()
+        .map(|s| format!("{}: {}", s.label, s.text))
+        .collect();
+    let mut expected = vec![
+        "actor: NATO".to_string(),
+        "actor: Sergei Lavrov".to_string(),
+        format!("claim: {quote}"),
+        "claim: Russia is against putting the blame of the crisis on any side".to_string(),
+        "location: Middle East".to_string(),
+        "location: Moscow".to_string(),
+        format!("quote: {quote}"),
+    ];
+    tagged.sort();
+    expected.sort();
+    assert_eq!(tagged, expected);
+    harness.get_by_label("actor: Sergei Lavrov").click();
+    harness.run_steps(2);
+    harness.snapshot("main_window");
+}

@@ -1,0 +1,27 @@
+//! One integration-test binary (so the suite links once), a module per area.
+
+mod architecture;
+mod gui;
+mod model_props;
+mod sidecar_golden;
+mod store;
+
+mod util {
+    use std::path::{Path, PathBuf};
+
+    /// A sample article shipped in `assets/samples`.
+    pub fn sample(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/samples")
+            .join(name)
+    }
+
+    /// A copy of a sample in a fresh temporary folder, so tests never write beside the
+    /// real samples. Keep the `TempDir` alive while the path is used.
+    pub fn sample_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join(name);
+        std::fs::copy(sample(name), &path).expect("copy the sample");
+        (dir, path)
+    }
+}

@@ -1,0 +1,58 @@
+//! The exact bytes of a sidecar, checked against a reviewed golden file.
+//! Run with `UPDATE_GOLDEN=1` to rewrite it after an intended format change, and review
+//! the diff.
+
+use std::path::Path;
+
+use spantag::model::{sidecar, Command};
+use spantag::store::{Saver, Session};
+
+use crate::util::sample_copy;
+
+#[test]
+fn sidecar_bytes_match_the_golden_file() {
+    let (_dir, article) = sample_copy("social-emoji.txt");
+    let mut session = Session::open(&article).unwrap();
+    let marks = [
+        ("Tahrir Square", "location"),
+        ("President Abdel Fattah el-Sisi", "actor"),
+        ("عبد الفتاح السيسي", "actor"),
+        ("The people want bread, freedom and dignity ✊🏽", "quote"),
+        ("\"no gathering took place\"", "claim"),
+        ("🇪🇬", "location"),
+    ];
+    for (text, label) in marks {
+        let doc = &session.document;
+        let byte = doc.text().as_str().find(text).unwrap();
+        let start = doc.text().char_from_byte(byte);
+        let end = start + text.chars().count();
+        session
+            .document
+            .apply(Command::Tag {
+                char_range: start..end,
+                label: label.into(),
+            })
+            .unwrap();
+    }
+    // A retag and a removal, so ids show they are stable and never reused.
+    session
+        .document
+        .apply(Command::Retag {
+            id: 5,
+            label: "quote".into(),
+        })
+        .unwrap();
+    session.document.apply(Command::Remove { id: 2 }).unwrap();
+    session.save_now(&Saver::new(|| {}));
+
+    let written = std::fs::read_to_string(spantag::store::sidecar_path(&article)).unwrap();
+    assert_eq!(written, sidecar::encode(&session.document));
+    let golden =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/social-emoji.txt.ann.ron");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &written).unwrap();
+    }
+    let expected =
+        std::fs::read_to_string(&golden).expect("the golden file (UPDATE_GOLDEN=1 writes it)");
+    assert_eq!(written, expected);
+}

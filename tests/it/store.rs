@@ -1,0 +1,168 @@
+//! Opening articles and sidecars from disk, autosave, and what is (not) written.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use spantag::model::Command;
+use spantag::store::session::AUTOSAVE_DELAY;
+use spantag::store::{sidecar_path, SaveState, Saver, Session};
+
+use crate::util::sample_copy;
+
+fn tag(session: &mut Session, text: &str, label: &str) -> u64 {
+    let doc = &session.document;
+    let byte = doc.text().as_str().find(text).unwrap();
+    let start = doc.text().char_from_byte(byte);
+    let applied = session
+        .document
+        .apply(Command::Tag {
+            char_range: start..start + text.chars().count(),
+            label: label.into(),
+        })
+        .unwrap();
+    applied.focus.unwrap()
+}
+
+fn inode(path: &Path) -> u64 {
+    std::fs::metadata(path).unwrap().ino()
+}
+
+#[test]
+fn reopening_restores_exactly_what_was_saved_and_the_article_is_never_written() {
+    let (_dir, article) = sample_copy("summit-crlf.txt");
+    let article_bytes = std::fs::read(&article).unwrap();
+    let saver = Saver::new(|| {});
+    let mut session = Session::open(&article).unwrap();
+    assert!(!sidecar_path(&article).exists());
+    tag(&mut session, "Сергей Лавров", "actor");
+    tag(&mut session, "Cairo", "location");
+    tag(
+        &mut session,
+        "supports an inclusive Libyan dialogue",
+        "quote",
+    );
+    session.save_now(&saver);
+    assert_eq!(session.save_state(), SaveState::Saved);
+
+    let reopened = Session::open(&article).unwrap();
+    assert_eq!(
+        reopened.document.annotations(),
+        session.document.annotations()
+    );
+    assert_eq!(reopened.document.status, session.document.status);
+    assert!(reopened.read_only.is_none());
+    assert_eq!(std::fs::read(&article).unwrap(), article_bytes);
+    let sidecar = std::fs::read_to_string(sidecar_path(&article)).unwrap();
+    assert!(sidecar.contains("newline: \"CRLF\""));
+    assert!(sidecar.contains("text: \"Сергей Лавров\""));
+}
+
+#[test]
+fn an_unchanged_sidecar_is_never_rewritten() {
+    let (_dir, article) = sample_copy("harbour-strike.txt");
+    let saver = Saver::new(|| {});
+    let mut session = Session::open(&article).unwrap();
+    tag(&mut session, "José Álvarez", "actor");
+    session.save_now(&saver);
+    let path = sidecar_path(&article);
+    let before = inode(&path);
+
+    // Opening and saving without a change, and a change undone, write nothing.
+    let mut session = Session::open(&article).unwrap();
+    session.save_now(&saver);
+    let id = tag(&mut session, "Valparaíso", "location");
+    session.document.apply(Command::Remove { id }).unwrap();
+    session.document.apply(Command::Undo).unwrap();
+    session.document.apply(Command::Undo).unwrap();
+    session.save_now(&saver);
+    assert_eq!(session.save_state(), SaveState::Saved);
+    assert_eq!(inode(&path), before, "the sidecar was replaced");
+
+    // A real change is written (atomically: a new file renamed over the old one).
+    tag(&mut session, "Valparaíso", "location");
+    session.save_now(&saver);
+    assert_ne!(inode(&path), before);
+}
+
+#[test]
+fn autosave_waits_for_a_quiet_moment_then_writes() {
+    let (_dir, article) = sample_copy("harbour-strike.txt");
+    let saver = Saver::new(|| {});
+    let mut session = Session::open(&article).unwrap();
+    assert_eq!(session.autosave(0.0, &saver), None, "nothing to save");
+    tag(&mut session, "Santiago", "location");
+    let wait = session
+        .autosave(10.0, &saver)
+        .expect("waits after a change");
+    assert!(wait > 0.0 && wait <= AUTOSAVE_DELAY);
+    assert_eq!(session.save_state(), SaveState::Pending);
+    assert_eq!(session.autosave(10.0 + AUTOSAVE_DELAY, &saver), None);
+    assert_eq!(session.save_state(), SaveState::Saving);
+    for result in saver.flush() {
+        session.on_saved(result);
+    }
+    assert_eq!(session.save_state(), SaveState::Saved);
+    let written = std::fs::read_to_string(sidecar_path(&article)).unwrap();
+    assert!(written.contains("text: \"Santiago\""));
+}
+
+#[test]
+fn a_failed_save_is_reported_and_the_work_stays_in_memory() {
+    let (dir, article) = sample_copy("harbour-strike.txt");
+    let saver = Saver::new(|| {});
+    let mut session = Session::open(&article).unwrap();
+    tag(&mut session, "Santiago", "location");
+    std::fs::remove_dir_all(dir.path()).unwrap();
+    session.save_now(&saver);
+    match session.save_state() {
+        SaveState::Failed(message) => {
+            assert!(message.contains("harbour-strike.txt.ann.ron"), "{message}");
+            assert!(message.contains("cannot save"), "{message}");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    assert_eq!(session.document.annotations().len(), 1);
+    // Autosave does not hammer the disk with the same failing write.
+    assert_eq!(session.autosave(100.0, &saver), None);
+    assert!(matches!(session.save_state(), SaveState::Failed(_)));
+}
+
+#[test]
+fn atomic_saves_leave_no_temporary_files() {
+    let (dir, article) = sample_copy("social-emoji.txt");
+    let saver = Saver::new(|| {});
+    let mut session = Session::open(&article).unwrap();
+    for (text, label) in [
+        ("Tahrir Square", "location"),
+        ("el-Sisi", "actor"),
+        ("✊🏽", "claim"),
+    ] {
+        tag(&mut session, text, label);
+        session.save_now(&saver);
+    }
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["social-emoji.txt", "social-emoji.txt.ann.ron"]);
+}
+
+#[test]
+fn a_sidecar_from_a_newer_spantag_opens_read_only() {
+    let (_dir, article) = sample_copy("harbour-strike.txt");
+    let saver = Saver::new(|| {});
+    let mut session = Session::open(&article).unwrap();
+    tag(&mut session, "Santiago", "location");
+    session.save_now(&saver);
+    let path = sidecar_path(&article);
+    let newer = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("version: 1", "version: 9");
+    std::fs::write(&path, &newer).unwrap();
+    let mut session = Session::open(&article).unwrap();
+    let reason = session.read_only.clone().expect("read-only");
+    assert!(reason.contains("version 9"), "{reason}");
+    session.save_now(&saver);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), newer);
+}
