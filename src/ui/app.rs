@@ -38,7 +38,8 @@ pub enum AppCommand {
     DismissNotice,
 }
 
-/// A message shown under the toolbar until dismissed or replaced.
+/// A message for the user: an error stays above the text until dismissed; a hint shows in
+/// the status bar until the next action succeeds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
     pub text: String,
@@ -167,11 +168,16 @@ impl SpantagApp {
     /// Carries out the queued commands. The only place the document changes.
     fn apply(&mut self, ctx: &egui::Context) {
         for command in std::mem::take(&mut self.commands) {
-            if let Err(message) = self.apply_one(ctx, command) {
-                self.notice = Some(Notice {
-                    text: message,
-                    is_error: false,
-                });
+            match self.apply_one(ctx, command) {
+                // A hint about the last action is stale once another one works.
+                Ok(()) if self.notice.as_ref().is_some_and(|n| !n.is_error) => self.notice = None,
+                Ok(()) => {}
+                Err(message) => {
+                    self.notice = Some(Notice {
+                        text: message,
+                        is_error: false,
+                    })
+                }
             }
         }
     }
@@ -414,7 +420,9 @@ impl eframe::App for SpantagApp {
         panels::status_bar(ui, self);
         panels::side_panel(ui, self);
         egui::CentralPanel::default().show(ui, |ui| {
-            if let Some(notice) = &self.notice {
+            // Errors stay above the text until dismissed; hints go to the status bar so
+            // the text never jumps under the pointer.
+            if let Some(notice) = self.notice.as_ref().filter(|n| n.is_error) {
                 if panels::notice(ui, notice) {
                     self.send(AppCommand::DismissNotice);
                 }

@@ -30,7 +30,8 @@ const UNDERLINE_LEVELS: usize = 3;
 pub enum Selection {
     #[default]
     None,
-    /// A text range being chosen: `anchor` stays where it started, `head` moves.
+    /// A text range being chosen: `anchor` stays where it started, `head` moves. Equal
+    /// ends are a caret.
     Text {
         anchor: usize,
         head: usize,
@@ -296,11 +297,18 @@ impl DocView {
                     head: char_pos,
                 });
             }
-            // A click on a span selects the innermost one under the pointer.
+            // A click on a span selects the innermost one under the pointer; elsewhere it
+            // places a caret that shift-click and Shift+arrows extend.
             let hit = self
                 .char_hit(pos)
                 .and_then(|c| document.annotations().innermost_at(c));
-            return Some(hit.map_or(Selection::None, |s| Selection::Span(s.id)));
+            return Some(hit.map_or(
+                Selection::Text {
+                    anchor: char_pos,
+                    head: char_pos,
+                },
+                |s| Selection::Span(s.id),
+            ));
         }
         if response.drag_started() {
             // The drag is only recognised once the pointer has moved: anchor it where the

@@ -55,6 +55,10 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
 pub fn status_bar(ui: &mut Ui, app: &mut SpantagApp) {
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
+            if let Some(hint) = app.notice.as_ref().filter(|n| !n.is_error) {
+                ui.label(RichText::new(&hint.text).color(ui.visuals().warn_fg_color));
+                ui.separator();
+            }
             let Some(session) = &app.session else {
                 ui.label("No article open");
                 return;

@@ -18,6 +18,8 @@ fn harness(article: Option<&Path>) -> Harness<'static, SpantagApp> {
         .with_size(egui::vec2(1180.0, 780.0))
         // Short frames so two clicks make a double-click, as with a real mouse.
         .with_step_dt(1.0 / 60.0)
+        // Scroll animations and the autosave delay take a few dozen short frames to settle.
+        .with_max_steps(240)
         .build_eframe(move |cc| SpantagApp::new(&cc.egui_ctx, article.as_deref()));
     // Let panel sizes and paragraph heights settle, as they do before a person acts.
     harness.run();
@@ -394,4 +396,178 @@ fn main_window_snapshot() {
     harness.get_by_label("actor: Sergei Lavrov").click();
     harness.run_steps(2);
     harness.snapshot("main_window");
+}
+
+/// A file as the windowing layer hands it over when it is dropped on the window.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_file_on_the_window_opens_it() {
+    let (_dir, article) = sample_copy("summit-crlf.txt");
+    let mut harness = harness(None);
+    assert!(harness.state().session.is_none());
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(article.clone())));
+    harness.run();
+    let session = harness
+        .state()
+        .session
+        .as_ref()
+        .expect("the dropped article is open");
+    assert_eq!(session.article_path, article);
+    assert_eq!(session.document.text().newline().as_str(), "CRLF");
+    harness.get_by_label("CRLF");
+}
+
+#[test]
+fn shift_click_extends_a_selection_across_lines() {
+    let (_dir, article) = sample_copy("harbour-strike.txt");
+    let mut harness = harness(Some(&article));
+    // A quote that continues across a line break.
+    let start = rects_of(&harness, "The company has known")[0];
+    let end_rects = rects_of(&harness, "nothing on paper");
+    let end = end_rects[end_rects.len() - 1];
+    let from = start.left_center() + egui::vec2(2.0, 0.0);
+    harness.hover_at(from);
+    harness.step();
+    press_at(&harness, from, true);
+    press_at(&harness, from, false);
+    harness.step();
+    let to = end.right_center() - egui::vec2(2.0, 0.0);
+    harness.hover_at(to);
+    harness.step();
+    harness.event_modifiers(
+        Event::PointerButton {
+            pos: to,
+            button: PointerButton::Primary,
+            pressed: true,
+            modifiers: Modifiers::SHIFT,
+        },
+        Modifiers::SHIFT,
+    );
+    harness.event_modifiers(
+        Event::PointerButton {
+            pos: to,
+            button: PointerButton::Primary,
+            pressed: false,
+            modifiers: Modifiers::SHIFT,
+        },
+        Modifiers::SHIFT,
+    );
+    harness.run_steps(2);
+    harness.key_press(Key::Num2);
+    harness.run_steps(2);
+    let tagged = spans(&harness);
+    assert_eq!(tagged.len(), 1);
+    assert_eq!(
+        tagged[0].text,
+        "The company has known about this for two years.\nTwo years, and nothing on paper"
+    );
+}
+
+#[test]
+fn clicking_a_span_in_the_list_scrolls_to_it_and_selects_it() {
+    let (_dir, article) = sample_copy("lavrov-libya.txt");
+    let mut harness = harness(Some(&article));
+    // Tag the article's last place name, through the same commands the UI sends; the view
+    // follows the new span down.
+    let text = harness
+        .state()
+        .session
+        .as_ref()
+        .unwrap()
+        .document
+        .text()
+        .clone();
+    let start = text.char_from_byte(text.as_str().rfind("Tripoli").unwrap());
+    let tag = |harness: &mut Harness<'_, SpantagApp>, anchor: usize, head: usize, label: &str| {
+        harness
+            .state_mut()
+            .send(AppCommand::Select(Selection::Text { anchor, head }));
+        harness
+            .state_mut()
+            .send(AppCommand::ApplyLabel(label.into()));
+        harness.run();
+    };
+    tag(&mut harness, start, start + 7, "location");
+    // Tagging the first words scrolls back to the top.
+    tag(&mut harness, 25, 38, "actor");
+    let id = spans(&harness)
+        .iter()
+        .find(|s| s.text == "Tripoli")
+        .unwrap()
+        .id;
+    let window = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(1180.0, 780.0));
+    let on_screen = |h: &Harness<'_, SpantagApp>| {
+        let span = h
+            .state()
+            .session
+            .as_ref()
+            .unwrap()
+            .document
+            .annotations()
+            .get(id)
+            .unwrap()
+            .clone();
+        h.state()
+            .view()
+            .row_rects(span.char_range())
+            .iter()
+            .any(|r| window.contains_rect(*r))
+    };
+    assert!(!on_screen(&harness), "the span starts out of view");
+
+    harness.get_by_label("location  Tripoli").click();
+    harness.run();
+    assert_eq!(harness.state().selection, Selection::Span(id));
+    assert!(on_screen(&harness), "the span was scrolled into view");
+}
+
+#[test]
+fn shift_arrows_extend_a_caret_and_exact_mode_tags_inside_a_word() {
+    let (_dir, article) = sample_copy("lavrov-libya.txt");
+    let mut harness = harness(Some(&article));
+    let word = rects_of(&harness, "Sergei")[0];
+    let caret = word.left_center() + egui::vec2(1.0, 0.0);
+    harness.hover_at(caret);
+    harness.step();
+    press_at(&harness, caret, true);
+    press_at(&harness, caret, false);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().selection,
+        Selection::Text {
+            anchor: 25,
+            head: 25
+        }
+    );
+    for _ in 0..3 {
+        harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    }
+    harness.run_steps(1);
+    assert_eq!(
+        harness.state().selection,
+        Selection::Text {
+            anchor: 25,
+            head: 28
+        }
+    );
+    // W turns snapping off, so "Ser" stays "Ser" instead of growing to "Sergei".
+    harness.key_press(Key::W);
+    harness.key_press(Key::Num4);
+    harness.run_steps(2);
+    assert!(!harness.state().whole_words);
+    assert_eq!(spans(&harness)[0].text, "Ser");
 }
