@@ -1,12 +1,179 @@
-//! The command line. The same binary is the GUI and, as subcommands arrive, the batch tool.
+//! The command line: the same binary is the GUI and the batch tool.
+//!
+//! Exit codes: 0 success, 1 the command found problems (or could not finish), 2 bad usage
+//! (clap's own). Every error names the file, and for a sidecar the line and column.
 
-use clap::Parser;
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::export::{Format, Options};
+use crate::model::Scheme;
+use crate::store::corpus;
 
 /// spantag: annotate news articles with claims, quotes, locations and actors.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// An article (plain-text file) to open.
+    /// An article (plain-text file) to open in the window.
     pub path: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Commands>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Commands {
+    /// Export a corpus (a folder, recursively, or one article) to another tool's format.
+    Export {
+        corpus: PathBuf,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The output file (for brat, a folder).
+        #[arg(long)]
+        out: PathBuf,
+        /// Keep orphaned spans (jsonl holds them in a separate `orphans` list).
+        #[arg(long)]
+        include_orphans: bool,
+    },
+    /// Import annotations into a folder of articles with sidecars.
+    Import {
+        /// The file to import (for brat, a folder of .txt/.ann pairs).
+        file: PathBuf,
+        #[arg(long, value_enum)]
+        format: ImportFormat,
+        #[arg(long)]
+        into: PathBuf,
+        /// Overwrite articles and sidecars that already exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check that every sidecar parses and every span's text matches its article.
+    Validate { corpus: PathBuf },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExportFormat {
+    Jsonl,
+    Doccano,
+    Brat,
+    Conll,
+    Csv,
+    W3c,
+    Labelstudio,
+}
+
+impl From<ExportFormat> for Format {
+    fn from(f: ExportFormat) -> Format {
+        match f {
+            ExportFormat::Jsonl => Format::Jsonl,
+            ExportFormat::Doccano => Format::Doccano,
+            ExportFormat::Brat => Format::Brat,
+            ExportFormat::Conll => Format::Conll,
+            ExportFormat::Csv => Format::Csv,
+            ExportFormat::W3c => Format::W3c,
+            ExportFormat::Labelstudio => Format::LabelStudio,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ImportFormat {
+    Jsonl,
+    Doccano,
+    Brat,
+    Labelstudio,
+}
+
+impl From<ImportFormat> for Format {
+    fn from(f: ImportFormat) -> Format {
+        match f {
+            ImportFormat::Jsonl => Format::Jsonl,
+            ImportFormat::Doccano => Format::Doccano,
+            ImportFormat::Brat => Format::Brat,
+            ImportFormat::Labelstudio => Format::LabelStudio,
+        }
+    }
+}
+
+/// Runs a batch command, printing results to stdout and problems to stderr.
+pub fn run(command: Commands) -> ExitCode {
+    match command {
+        Commands::Export {
+            corpus: path,
+            format,
+            out,
+            include_orphans,
+        } => {
+            let options = Options {
+                include_orphans,
+                ..Options::default()
+            };
+            let scheme = Scheme::default();
+            match corpus::export(&path, format.into(), &out, &scheme, options, |_, _| true) {
+                Ok(summary) => {
+                    let report = &summary.report;
+                    println!(
+                        "exported {} articles, {} spans, {} relations to {}",
+                        report.articles,
+                        report.spans,
+                        report.relations,
+                        out.display()
+                    );
+                    for loss in &report.losses {
+                        eprintln!("{loss}");
+                    }
+                    for problem in &summary.skipped {
+                        eprintln!("{problem} (article not exported)");
+                    }
+                    if summary.skipped.is_empty() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(1)
+                    }
+                }
+                Err(e) => {
+                    eprintln!("spantag export: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Commands::Import {
+            file,
+            format,
+            into,
+            force,
+        } => match corpus::import(&file, format.into(), &into, force) {
+            Ok(summary) => {
+                println!(
+                    "imported {} articles, {} spans, {} relations into {}",
+                    summary.articles,
+                    summary.spans,
+                    summary.relations,
+                    into.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("spantag import: {e}");
+                ExitCode::from(1)
+            }
+        },
+        Commands::Validate { corpus: path } => match corpus::validate(&path) {
+            Ok((articles, problems)) => {
+                for problem in &problems {
+                    eprintln!("{problem}");
+                }
+                println!("{articles} articles checked, {} problems", problems.len());
+                if problems.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                }
+            }
+            Err(e) => {
+                eprintln!("spantag validate: {}: {e}", path.display());
+                ExitCode::from(1)
+            }
+        },
+    }
 }

@@ -16,11 +16,15 @@
 //!
 //! The layers, and the rule that keeps them honest:
 //! - [`model`]: pure data and logic. No egui, no file system; tested without a window or disk.
-//! - [`store`]: the only module that touches the disk: decoding articles, atomic sidecar writes.
+//! - [`export`]: pure too: annotations to other tools' formats and back, each span checked in
+//!   the target's own offset unit before it is written.
+//! - [`store`]: the only module that touches the disk: decoding articles, atomic sidecar writes,
+//!   walking corpora for export, import and validation.
 //! - [`ui`]: egui. It draws state and sends commands; it never mutates annotations itself.
 //! - [`cli`]: the command line in front of the same library.
 
 pub mod cli;
+pub mod export;
 pub mod model;
 pub mod store;
 pub mod ui;

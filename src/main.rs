@@ -1,6 +1,16 @@
 use clap::Parser;
+use std::process::ExitCode;
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let cli = spantag::cli::Cli::parse();
-    spantag::ui::run(cli.path).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+    match cli.command {
+        Some(command) => spantag::cli::run(command),
+        None => match spantag::ui::run(cli.path) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("spantag: cannot open the window: {e}");
+                ExitCode::from(1)
+            }
+        },
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod article;
 pub mod atomic;
+pub mod corpus;
 pub mod saver;
 pub mod session;
 

@@ -1,0 +1,377 @@
+//! Exports: annotations out to the formats other tools read (FORMATS.md section 4).
+//!
+//! Pure: an [`Exporter`] turns one article at a time into bytes, so a corpus streams
+//! through it with memory bounded by one article, and the store decides where the bytes go.
+//!
+//! Every format converts offsets to its own unit, then **re-slices each span in the target
+//! representation and compares it with the span's text** before anything is emitted. A
+//! mismatch is an [`ExportError`] naming the article and span; nothing is written silently
+//! wrong. What a format cannot hold (an orphaned span, a note in doccano, a span that does not
+//! align with CoNLL tokens) is listed in the [`Report`], never dropped quietly.
+
+mod brat;
+mod conll;
+mod csv;
+mod doccano;
+pub mod import;
+mod jsonl;
+mod labelstudio;
+mod w3c;
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use crate::model::{Document, Scheme, Span, SpanId, Text};
+
+/// An export format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Jsonl,
+    Doccano,
+    Brat,
+    Conll,
+    Csv,
+    W3c,
+    LabelStudio,
+}
+
+impl Format {
+    pub const ALL: [Format; 7] = [
+        Format::Jsonl,
+        Format::Doccano,
+        Format::Brat,
+        Format::Conll,
+        Format::Csv,
+        Format::W3c,
+        Format::LabelStudio,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Doccano => "doccano",
+            Format::Brat => "brat",
+            Format::Conll => "conll",
+            Format::Csv => "csv",
+            Format::W3c => "w3c",
+            Format::LabelStudio => "labelstudio",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// What a person sees in the export dialog.
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Jsonl => "JSON Lines, spantag's own (chars; everything)",
+            Format::Doccano => "doccano JSONL (UTF-16 offsets)",
+            Format::Brat => "brat standoff folder (.txt + .ann)",
+            Format::Conll => "CoNLL IOB2 (tokens, one column per label)",
+            Format::Csv => "CSV, one row per span (spreadsheets, pandas)",
+            Format::W3c => "W3C Web Annotation JSON-LD",
+            Format::LabelStudio => "Label Studio task list (JSON)",
+        }
+    }
+
+    /// Whether the output is a folder rather than one file.
+    pub fn writes_folder(self) -> bool {
+        self == Format::Brat
+    }
+
+    /// The usual file extension of the output file.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Jsonl | Format::Doccano => "jsonl",
+            Format::Brat => "",
+            Format::Conll => "conll",
+            Format::Csv => "csv",
+            Format::W3c | Format::LabelStudio => "json",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Export orphaned spans too (only jsonl can hold them, in a separate `orphans` list).
+    pub include_orphans: bool,
+    /// doccano: write the `entities`/`relations` shape (chosen when any article has
+    /// relations, so one export has one shape).
+    pub doccano_relations: bool,
+}
+
+/// One article to export: its id (the path relative to the corpus, with `/`) and document.
+#[derive(Clone, Copy)]
+pub struct Article<'a> {
+    pub id: &'a str,
+    pub document: &'a Document,
+}
+
+/// Bytes an exporter produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// Appended to the export's one output file.
+    Append(Vec<u8>),
+    /// A file at this path inside the output folder (brat, whose output is a folder).
+    File { path: String, bytes: Vec<u8> },
+    /// A companion file beside the output file, named the output's name plus `suffix`.
+    Companion { suffix: String, bytes: Vec<u8> },
+}
+
+/// Something a format could not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loss {
+    pub article: String,
+    pub span: Option<SpanId>,
+    /// The span is not in the output at all (otherwise it was written changed, e.g. widened
+    /// to whole tokens, or lost a field such as its note).
+    pub dropped: bool,
+    pub reason: String,
+}
+
+impl fmt::Display for Loss {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.dropped { "left out" } else { "changed" };
+        match self.span {
+            Some(id) => write!(f, "{}: span {id} {what}: {}", self.article, self.reason),
+            None => write!(f, "{}: {what}: {}", self.article, self.reason),
+        }
+    }
+}
+
+/// What an export wrote and what it could not hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub articles: usize,
+    pub spans: usize,
+    pub relations: usize,
+    pub losses: Vec<Loss>,
+}
+
+/// A span whose exported form is not its text: a bug, reported instead of written.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{article}: span {span} ({label}) would export as {found:?} instead of {expected:?}; nothing was written for it")]
+pub struct ExportError {
+    pub article: String,
+    pub span: SpanId,
+    pub label: String,
+    pub expected: String,
+    pub found: String,
+}
+
+/// Turns articles into one format's bytes, one article at a time.
+pub struct Exporter<'s> {
+    format: Format,
+    scheme: &'s Scheme,
+    options: Options,
+    /// Whether an item has been written to a JSON array output (for separators).
+    array_started: bool,
+    /// Labels met in the articles, for brat's `annotation.conf`.
+    labels_seen: BTreeSet<String>,
+    pub report: Report,
+}
+
+impl<'s> Exporter<'s> {
+    pub fn new(format: Format, scheme: &'s Scheme, options: Options) -> Self {
+        Exporter {
+            format,
+            scheme,
+            options,
+            array_started: false,
+            labels_seen: BTreeSet::new(),
+            report: Report::default(),
+        }
+    }
+
+    /// What goes before the first article.
+    pub fn begin(&mut self) -> Vec<Output> {
+        match self.format {
+            Format::Csv => vec![Output::Append(csv::header())],
+            Format::W3c | Format::LabelStudio => vec![Output::Append(b"[\n".to_vec())],
+            Format::Conll => vec![conll::columns_file(self.scheme)],
+            _ => Vec::new(),
+        }
+    }
+
+    /// One article's output, checked span by span.
+    pub fn article(&mut self, article: Article<'_>) -> Result<Vec<Output>, ExportError> {
+        let spans = self.exportable_spans(article);
+        self.report.articles += 1;
+        for span in &spans {
+            self.labels_seen.insert(span.label.clone());
+        }
+        let relations = article
+            .document
+            .annotations()
+            .relations()
+            .iter()
+            .filter(|r| spans.iter().any(|s| s.id == r.from) && spans.iter().any(|s| s.id == r.to))
+            .count();
+        let mut ctx = Ctx {
+            article,
+            spans: &spans,
+            scheme: self.scheme,
+            options: self.options,
+            losses: Vec::new(),
+        };
+        let out = match self.format {
+            Format::Jsonl => jsonl::article(&mut ctx)?,
+            Format::Doccano => doccano::article(&mut ctx)?,
+            Format::Brat => brat::article(&mut ctx)?,
+            Format::Conll => conll::article(&mut ctx)?,
+            Format::Csv => csv::article(&mut ctx)?,
+            Format::W3c => w3c::article(&mut ctx, &mut self.array_started)?,
+            Format::LabelStudio => labelstudio::article(&mut ctx, &mut self.array_started)?,
+        };
+        let lost: BTreeSet<SpanId> = ctx
+            .losses
+            .iter()
+            .filter(|l| l.dropped)
+            .filter_map(|l| l.span)
+            .collect();
+        self.report.spans += spans.len() - lost.len();
+        self.report.relations += relations;
+        self.report.losses.append(&mut ctx.losses);
+        Ok(out)
+    }
+
+    /// What goes after the last article.
+    pub fn finish(&mut self) -> Vec<Output> {
+        match self.format {
+            Format::W3c | Format::LabelStudio => vec![Output::Append(b"\n]\n".to_vec())],
+            Format::Brat => vec![brat::annotation_conf(self.scheme, &self.labels_seen)],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The anchored spans, plus orphans where asked and the format holds them; the rest are
+    /// reported.
+    fn exportable_spans<'a>(&mut self, article: Article<'a>) -> Vec<&'a Span> {
+        let mut spans = Vec::new();
+        for span in article.document.annotations().spans() {
+            if !span.is_orphaned() {
+                spans.push(span);
+            } else if !(self.options.include_orphans && self.format == Format::Jsonl) {
+                self.report.losses.push(Loss {
+                    article: article.id.to_string(),
+                    span: Some(span.id),
+                    dropped: true,
+                    reason: if self.options.include_orphans {
+                        "orphaned (its text is not in the article); only jsonl holds orphans".into()
+                    } else {
+                        "orphaned (its text is not in the article); --include-orphans keeps it in jsonl".into()
+                    },
+                });
+            }
+        }
+        spans
+    }
+}
+
+/// What a format's exporter works with.
+struct Ctx<'a, 's> {
+    article: Article<'a>,
+    /// The spans to export, in sidecar order (orphans only when asked and held).
+    spans: &'a [&'a Span],
+    scheme: &'s Scheme,
+    options: Options,
+    losses: Vec<Loss>,
+}
+
+impl<'a> Ctx<'a, '_> {
+    /// The article text (borrowed from the article, not from the context, so the context
+    /// can record losses while the text is in use).
+    fn text(&self) -> &'a Text {
+        self.article.document.text()
+    }
+
+    /// The self-check: what the target representation holds must be the span's text.
+    fn check(&self, span: &Span, expected: &str, found: &str) -> Result<(), ExportError> {
+        if expected == found {
+            Ok(())
+        } else {
+            Err(ExportError {
+                article: self.article.id.to_string(),
+                span: span.id,
+                label: span.label.clone(),
+                expected: expected.to_string(),
+                found: found.to_string(),
+            })
+        }
+    }
+
+    /// Checks a span by re-slicing the article by chars.
+    fn check_chars(&self, span: &Span) -> Result<(), ExportError> {
+        let found = self.text().get(span.char_range()).unwrap_or("");
+        self.check(span, &span.text, found)
+    }
+
+    /// Reports a span (or the article, with `None`) the format could not hold as it is.
+    fn lose(&mut self, span: Option<SpanId>, dropped: bool, reason: impl Into<String>) {
+        self.losses.push(Loss {
+            article: self.article.id.to_string(),
+            span,
+            dropped,
+            reason: reason.into(),
+        });
+    }
+
+    /// The text of the span linked from `id` by `said_by`, if any.
+    fn speaker_of(&self, id: SpanId) -> Option<&str> {
+        let annotations = self.article.document.annotations();
+        annotations
+            .relations()
+            .iter()
+            .find(|r| r.from == id && r.kind == "said_by")
+            .and_then(|r| annotations.get(r.to))
+            .map(|s| s.text.as_str())
+    }
+
+    /// Relations whose both ends are exported.
+    fn relations(&self) -> impl Iterator<Item = &crate::model::Relation> {
+        self.article
+            .document
+            .annotations()
+            .relations()
+            .iter()
+            .filter(|r| {
+                self.spans.iter().any(|s| s.id == r.from) && self.spans.iter().any(|s| s.id == r.to)
+            })
+    }
+}
+
+/// Appends one item to a JSON array output, with a separator unless it is the first.
+fn push_array_item(bytes: &mut Vec<u8>, item: &impl serde::Serialize, started: &mut bool) {
+    if *started {
+        bytes.extend_from_slice(b",\n");
+    }
+    *started = true;
+    bytes.extend(serde_json::to_vec(item).unwrap_or_default());
+}
+
+/// A JSON value as one line of bytes (serialization of plain data cannot fail).
+fn json_line(value: &impl serde::Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// The UTF-16 offset of every char boundary of a string (`len_chars + 1` entries).
+fn utf16_offsets(s: &str) -> Vec<usize> {
+    let mut offsets = Vec::with_capacity(s.len() + 1);
+    let mut at = 0;
+    offsets.push(0);
+    for c in s.chars() {
+        at += c.len_utf16();
+        offsets.push(at);
+    }
+    offsets
+}

@@ -1,0 +1,419 @@
+//! Corpora on disk: finding articles, and the disk side of export, import and validation.
+//!
+//! A corpus is a folder (every `.txt` below it, sorted, sub-folders included) or one article
+//! file. Articles are loaded one at a time, so an export's memory is bounded by the largest
+//! article, not the corpus.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use super::article::{self, sha256_hex, ArticleError};
+use super::{atomic, sidecar_path};
+use crate::export::import::{self, ImportedArticle};
+use crate::export::{Article, ExportError, Exporter, Format, Options, Output, Report};
+use crate::model::sidecar::{self, LoadReport};
+use crate::model::{Annotations, ArticleMeta, Document, Scheme, Text};
+
+/// A problem with one file of a corpus, in the form `path:line:column: message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub path: PathBuf,
+    /// 1-based line and column in the file, when known.
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.position {
+            Some((line, col)) => write!(f, "{}:{line}:{col}: {}", self.path.display(), self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+/// The articles of a corpus with their ids (paths relative to the corpus, `/`-separated).
+pub fn articles(corpus: &Path) -> io::Result<Vec<(String, PathBuf)>> {
+    let metadata = fs::metadata(corpus)?;
+    if metadata.is_file() {
+        let name = corpus
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        return Ok(vec![(name, corpus.to_path_buf())]);
+    }
+    let mut found = Vec::new();
+    let mut folders = vec![corpus.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder)? {
+            let entry = entry?;
+            let path = entry.path();
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                folders.push(path);
+            } else if kind.is_file() && path.extension().is_some_and(|e| e == "txt") {
+                let id = path
+                    .strip_prefix(corpus)
+                    .unwrap_or(&path)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                found.push((id, path));
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// An article and its sidecar (none: no spans), or what is wrong with them.
+pub fn load(path: &Path) -> Result<(Document, LoadReport), Problem> {
+    let loaded = article::load(path).map_err(|e| Problem {
+        path: path.to_path_buf(),
+        position: None,
+        message: strip_path(&e, path),
+    })?;
+    let sidecar = sidecar_path(path);
+    let source = match fs::read(&sidecar) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let document = Document::new(loaded.text, loaded.meta, Annotations::default());
+            return Ok((document, LoadReport::default()));
+        }
+        Err(e) => return Err(problem(&sidecar, None, format!("cannot read: {e}"))),
+        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+            problem(&sidecar, None, format!("not UTF-8 (at byte {})", e.utf8_error().valid_up_to()))
+        })?,
+    };
+    let parsed = sidecar::decode(&source).map_err(|e| match e {
+        sidecar::SidecarError::Syntax { line, col, message } => problem(&sidecar, Some((line, col)), message),
+        other => problem(&sidecar, None, other.to_string()),
+    })?;
+    sidecar::attach(loaded.text, loaded.meta, parsed).map_err(|e| problem(&sidecar, None, e.to_string()))
+}
+
+fn problem(path: &Path, position: Option<(usize, usize)>, message: String) -> Problem {
+    Problem {
+        path: path.to_path_buf(),
+        position,
+        message,
+    }
+}
+
+/// An article error's message without its leading path (the [`Problem`] carries it).
+fn strip_path(error: &ArticleError, path: &Path) -> String {
+    let message = error.to_string();
+    let prefix = format!("{}: ", path.display());
+    message.strip_prefix(&prefix).map(str::to_string).unwrap_or(message)
+}
+
+/// What an export did.
+#[derive(Debug, Default)]
+pub struct ExportSummary {
+    pub report: Report,
+    /// Articles that could not be read and were not exported.
+    pub skipped: Vec<Problem>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportFailure {
+    #[error("{path}: {source}")]
+    Io { path: String, source: io::Error },
+    #[error(transparent)]
+    Check(#[from] ExportError),
+    #[error("cancelled; nothing was written")]
+    Cancelled,
+}
+
+fn io_error(path: &Path) -> impl Fn(io::Error) -> ExportFailure + '_ {
+    move |source| ExportFailure::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Exports a corpus. `progress(done, total)` is called after each article; returning
+/// `false` cancels. A single-file output appears only when the export succeeds (it is
+/// written under a temporary name and renamed), so a failed or cancelled export leaves
+/// nothing half-written.
+pub fn export(
+    corpus: &Path,
+    format: Format,
+    out: &Path,
+    scheme: &Scheme,
+    mut options: Options,
+    mut progress: impl FnMut(usize, usize) -> bool,
+) -> Result<ExportSummary, ExportFailure> {
+    let list = articles(corpus).map_err(io_error(corpus))?;
+    if format == Format::Doccano {
+        // One export, one shape: the relations shape if any article has relations.
+        options.doccano_relations = list.iter().any(|(_, path)| {
+            fs::read_to_string(sidecar_path(path))
+                .ok()
+                .and_then(|s| sidecar::decode(&s).ok())
+                .is_some_and(|s| !s.relations.is_empty())
+        });
+    }
+    let mut sink = Sink::create(format, out)?;
+    let mut exporter = Exporter::new(format, scheme, options);
+    let mut skipped = Vec::new();
+    let result = (|| {
+        sink.write(exporter.begin())?;
+        for (done, (id, path)) in list.iter().enumerate() {
+            match load(path) {
+                Ok((document, _)) => {
+                    let outputs = exporter.article(Article { id, document: &document })?;
+                    sink.write(outputs)?;
+                }
+                Err(problem) => skipped.push(problem),
+            }
+            if !progress(done + 1, list.len()) {
+                return Err(ExportFailure::Cancelled);
+            }
+        }
+        sink.write(exporter.finish())?;
+        sink.commit()
+    })();
+    if result.is_err() {
+        sink.abandon();
+    }
+    result?;
+    Ok(ExportSummary {
+        report: exporter.report,
+        skipped,
+    })
+}
+
+/// Where export bytes go: one file (written as a temporary file, renamed on commit) or a
+/// folder (brat).
+struct Sink {
+    out: PathBuf,
+    /// The single output file while it is being written, and its temporary path.
+    file: Option<(io::BufWriter<fs::File>, PathBuf)>,
+    /// Companion files written so far (temporary path, final path).
+    companions: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Sink {
+    fn create(format: Format, out: &Path) -> Result<Sink, ExportFailure> {
+        if format.writes_folder() {
+            fs::create_dir_all(out).map_err(io_error(out))?;
+            return Ok(Sink {
+                out: out.to_path_buf(),
+                file: None,
+                companions: Vec::new(),
+            });
+        }
+        let temp = temp_beside(out);
+        let file = fs::File::create(&temp).map_err(io_error(out))?;
+        Ok(Sink {
+            out: out.to_path_buf(),
+            file: Some((io::BufWriter::new(file), temp)),
+            companions: Vec::new(),
+        })
+    }
+
+    fn write(&mut self, outputs: Vec<Output>) -> Result<(), ExportFailure> {
+        for output in outputs {
+            match output {
+                Output::Append(bytes) => {
+                    if let Some((file, _)) = &mut self.file {
+                        file.write_all(&bytes).map_err(io_error(&self.out))?;
+                    }
+                }
+                Output::File { path, bytes } => {
+                    let target = self.out.join(&path);
+                    if let Some(parent) = target.parent() {
+                        fs::create_dir_all(parent).map_err(io_error(parent))?;
+                    }
+                    fs::write(&target, bytes).map_err(io_error(&target))?;
+                }
+                Output::Companion { suffix, bytes } => {
+                    let mut name = self.out.file_name().unwrap_or_default().to_os_string();
+                    name.push(&suffix);
+                    let target = self.out.with_file_name(name);
+                    let temp = temp_beside(&target);
+                    fs::write(&temp, bytes).map_err(io_error(&target))?;
+                    self.companions.push((temp, target));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), ExportFailure> {
+        if let Some((file, temp)) = self.file.take() {
+            let file = file.into_inner().map_err(|e| io_error(&self.out)(e.into_error()))?;
+            file.sync_all().map_err(io_error(&self.out))?;
+            fs::rename(&temp, &self.out).map_err(io_error(&self.out))?;
+        }
+        for (temp, target) in self.companions.drain(..) {
+            fs::rename(&temp, &target).map_err(io_error(&target))?;
+        }
+        Ok(())
+    }
+
+    fn abandon(&mut self) {
+        if let Some((_, temp)) = self.file.take() {
+            let _ = fs::remove_file(temp);
+        }
+        for (temp, _) in self.companions.drain(..) {
+            let _ = fs::remove_file(temp);
+        }
+    }
+}
+
+fn temp_beside(path: &Path) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(format!(".{}.partial", std::process::id()));
+    path.with_file_name(name)
+}
+
+/// What an import wrote.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub articles: usize,
+    pub spans: usize,
+    pub relations: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportFailure {
+    #[error(transparent)]
+    Parse(#[from] import::ImportError),
+    #[error("{path}: {source}")]
+    Io { path: String, source: io::Error },
+    #[error("{0} already exists; nothing was imported (use --force to overwrite)")]
+    Exists(String),
+    #[error("{article}: {message}")]
+    Invalid { article: String, message: String },
+}
+
+fn import_io(path: &Path) -> impl Fn(io::Error) -> ImportFailure + '_ {
+    move |source| ImportFailure::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Parses `input` (a file; for brat a folder of `.txt`/`.ann` pairs) and writes each article
+/// and its sidecar into `into`. Nothing is written if any target exists, unless `force`.
+pub fn import(input: &Path, format: Format, into: &Path, force: bool) -> Result<ImportSummary, ImportFailure> {
+    let shown = input.display().to_string();
+    let parsed: Vec<ImportedArticle> = match format {
+        Format::Brat => {
+            let mut parsed = Vec::new();
+            for (id, txt_path) in articles(input).map_err(import_io(input))? {
+                let ann_path = txt_path.with_extension("ann");
+                if !ann_path.exists() {
+                    continue;
+                }
+                let txt = fs::read_to_string(&txt_path).map_err(import_io(&txt_path))?;
+                let ann = fs::read_to_string(&ann_path).map_err(import_io(&ann_path))?;
+                parsed.push(import::parse_brat(&id, &ann_path.display().to_string(), &txt, &ann)?);
+            }
+            parsed
+        }
+        Format::Jsonl | Format::Doccano | Format::LabelStudio => {
+            let text = fs::read_to_string(input).map_err(import_io(input))?;
+            match format {
+                Format::Jsonl => import::parse_jsonl(&shown, &text)?,
+                Format::Doccano => import::parse_doccano(&shown, &text)?,
+                _ => import::parse_labelstudio(&shown, &text)?,
+            }
+        }
+        other => {
+            return Err(ImportFailure::Invalid {
+                article: shown,
+                message: format!("{other} cannot be imported (jsonl, doccano, brat and labelstudio can)"),
+            })
+        }
+    };
+    // Check everything before writing anything.
+    let mut documents = Vec::new();
+    for article in parsed {
+        let path = into.join(&article.name);
+        if !force {
+            for target in [path.clone(), sidecar_path(&path)] {
+                if target.exists() {
+                    return Err(ImportFailure::Exists(target.display().to_string()));
+                }
+            }
+        }
+        let meta = ArticleMeta {
+            file_name: path.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+            sha256: sha256_hex(article.text.as_bytes()),
+            encoding: "UTF-8".into(),
+        };
+        let annotations = Annotations::from_parts(article.spans, article.relations).map_err(|e| {
+            ImportFailure::Invalid {
+                article: article.name.clone(),
+                message: e.to_string(),
+            }
+        })?;
+        let mut document = Document::new(Text::new(article.text), meta, annotations);
+        document.status = article.status;
+        documents.push((path, document));
+    }
+    let mut summary = ImportSummary::default();
+    for (path, document) in documents {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(import_io(parent))?;
+        }
+        atomic::write(&path, document.text().as_str().as_bytes()).map_err(import_io(&path))?;
+        let sidecar = sidecar_path(&path);
+        atomic::write(&sidecar, sidecar::encode(&document).as_bytes()).map_err(import_io(&sidecar))?;
+        summary.articles += 1;
+        summary.spans += document.annotations().len();
+        summary.relations += document.annotations().relations().len();
+    }
+    Ok(summary)
+}
+
+/// Every problem in a corpus: articles that cannot be read, sidecars that do not parse,
+/// spans whose text is not at their position, and sidecars whose article is missing.
+pub fn validate(corpus: &Path) -> io::Result<(usize, Vec<Problem>)> {
+    let list = articles(corpus)?;
+    let mut problems = Vec::new();
+    for (_, path) in &list {
+        match load(path) {
+            Err(problem) => problems.push(problem),
+            Ok((document, report)) => {
+                let sidecar = sidecar_path(path);
+                let source = fs::read_to_string(&sidecar).unwrap_or_default();
+                let orphans = document.annotations().spans().iter().filter(|s| s.is_orphaned());
+                for span in orphans {
+                    let needle = format!("(id: {},", span.id);
+                    let line = source.lines().position(|l| l.contains(&needle)).map(|l| (l + 1, 9));
+                    let message = if report.orphaned.contains(&span.id) {
+                        format!(
+                            "span {} ({}) {:?} is not at {}..{} in the article",
+                            span.id, span.label, span.text, span.start, span.end
+                        )
+                    } else {
+                        format!("span {} ({}) {:?} is marked Orphaned", span.id, span.label, span.text)
+                    };
+                    problems.push(problem(&sidecar, line, message));
+                }
+            }
+        }
+    }
+    if fs::metadata(corpus)?.is_dir() {
+        let mut folders = vec![corpus.to_path_buf()];
+        while let Some(folder) = folders.pop() {
+            for entry in fs::read_dir(&folder)? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if let Some(name) = path.to_str().and_then(|p| p.strip_suffix(sidecar::SUFFIX)) {
+                    if !Path::new(name).exists() {
+                        problems.push(problem(&path, None, "sidecar without its article".into()));
+                    }
+                }
+            }
+        }
+    }
+    Ok((list.len(), problems))
+}
