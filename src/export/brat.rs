@@ -37,8 +37,8 @@ pub(super) fn normalize_newlines(text: &str) -> (String, Vec<usize>) {
 pub(super) fn fragments(chars: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut run_start = start;
-    for i in start..end {
-        if chars[i] == '\n' {
+    for (i, &c) in chars.iter().enumerate().take(end).skip(start) {
+        if c == '\n' {
             if run_start < i {
                 out.push((run_start, i));
             }
@@ -84,7 +84,10 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
             ctx.lose(
                 Some(span.id),
                 false,
-                format!("crosses a line break: written as {} fragments", pieces.len()),
+                format!(
+                    "crosses a line break: written as {} fragments",
+                    pieces.len()
+                ),
             );
         }
     }
@@ -94,10 +97,18 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
     let mut note_id = 0;
     for span in ctx.spans.iter().filter(|s| !s.note.is_empty()) {
         note_id += 1;
-        let note: String = span.note.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+        let note: String = span
+            .note
+            .chars()
+            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+            .collect();
         let _ = writeln!(ann, "#{note_id}\tAnnotatorNotes T{}\t{note}", span.id);
     }
-    let stem = ctx.article.id.strip_suffix(".txt").unwrap_or(ctx.article.id);
+    let stem = ctx
+        .article
+        .id
+        .strip_suffix(".txt")
+        .unwrap_or(ctx.article.id);
     Ok(vec![
         Output::File {
             path: format!("{stem}.txt"),

@@ -1,6 +1,6 @@
 //! `conll`: IOB2 over tokens, one tag column per label so overlapping spans of different
-//! labels survive. Tokens are Unicode word-boundary segments (punctuation on its own),
-//! whitespace dropped; sentences are Unicode sentence segments, and every line break ends
+//! labels survive. Tokens are Unicode word-boundary segments (punctuation on its own, a
+//! possessive `'s` split off as spaCy does), whitespace dropped; sentences are Unicode sentence segments, and every line break ends
 //! one. `-DOCSTART-` opens each article; the column order (the scheme's label order) is in a
 //! companion file `<output>.columns`.
 //!
@@ -12,7 +12,7 @@ use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Ctx, ExportError, Output};
-use crate::model::Scheme;
+use crate::model::{select, Scheme};
 
 pub(super) fn columns_file(scheme: &Scheme) -> Output {
     let mut columns = String::from("TOKEN");
@@ -36,18 +36,20 @@ struct Token {
 fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut char_at = 0;
-    for (sentence, (sentence_byte, sentence_str)) in text.split_sentence_bound_indices().enumerate() {
-        for (byte, word) in sentence_str.split_word_bound_indices() {
+    for (sentence, (sentence_byte, sentence_str)) in text.split_sentence_bound_indices().enumerate()
+    {
+        let mut byte = sentence_byte;
+        for word in select::word_segments(sentence_str) {
             let len = word.chars().count();
             if !word.chars().all(char::is_whitespace) {
-                let start = sentence_byte + byte;
                 tokens.push(Token {
                     chars: char_at..char_at + len,
-                    bytes: start..start + word.len(),
+                    bytes: byte..byte + word.len(),
                     sentence,
                 });
             }
             char_at += len;
+            byte += word.len();
         }
     }
     tokens
@@ -60,7 +62,11 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
     let mut tags: Vec<Vec<String>> = vec![vec!["O".to_string(); columns]; tokens.len()];
     for span in ctx.spans {
         let Some(column) = ctx.scheme.labels.iter().position(|l| l.name == span.label) else {
-            ctx.lose(Some(span.id), true, format!("label {:?} has no column (not in the scheme)", span.label));
+            ctx.lose(
+                Some(span.id),
+                true,
+                format!("label {:?} has no column (not in the scheme)", span.label),
+            );
             continue;
         };
         let first = tokens.partition_point(|t| t.chars.end <= span.start);
@@ -73,7 +79,10 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
             ctx.lose(
                 Some(span.id),
                 true,
-                format!("overlaps another {} span; IOB2 holds one per label", span.label),
+                format!(
+                    "overlaps another {} span; IOB2 holds one per label",
+                    span.label
+                ),
             );
             continue;
         }
@@ -109,7 +118,10 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
             out.push_str(tag);
         }
         out.push('\n');
-        if tokens.get(i + 1).is_none_or(|next| next.sentence != token.sentence) {
+        if tokens
+            .get(i + 1)
+            .is_none_or(|next| next.sentence != token.sentence)
+        {
             out.push('\n');
         }
     }
@@ -123,9 +135,15 @@ mod tests {
     #[test]
     fn tokens_split_punctuation_and_sentences() {
         let tokens = tokenize("Lavrov said \"Libya is\" here.\nNext line");
+        assert_eq!(tokenize("Moscow's").len(), 2);
         let words: Vec<(&str, usize)> = tokens
             .iter()
-            .map(|t| (&"Lavrov said \"Libya is\" here.\nNext line"[t.bytes.clone()], t.sentence))
+            .map(|t| {
+                (
+                    &"Lavrov said \"Libya is\" here.\nNext line"[t.bytes.clone()],
+                    t.sentence,
+                )
+            })
             .collect();
         assert_eq!(
             words,

@@ -53,7 +53,11 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
             end_offset: end,
         });
         if !span.note.is_empty() {
-            ctx.lose(Some(span.id), false, "its note (doccano has no place for notes)");
+            ctx.lose(
+                Some(span.id),
+                false,
+                "its note (doccano has no place for notes)",
+            );
         }
     }
     let line = if ctx.options.doccano_relations {
@@ -76,7 +80,11 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
     } else {
         let relations = ctx.relations().count();
         if relations > 0 {
-            ctx.lose(None, false, format!("{relations} relation(s): this export uses the shape without relations"));
+            ctx.lose(
+                None,
+                false,
+                format!("{relations} relation(s): this export uses the shape without relations"),
+            );
         }
         DoccanoLine {
             id: Some(ctx.article.id.to_string()),

@@ -87,7 +87,9 @@ fn article_name(id: Option<&str>, index: usize) -> String {
             && !id.starts_with('/')
             && !id.contains('\\')
             && !id.contains(':')
-            && id.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+            && id
+                .split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..")
     });
     match safe {
         Some(id) if id.ends_with(".txt") => id.to_string(),
@@ -215,13 +217,18 @@ pub fn parse_labelstudio(file: &str, input: &str) -> Result<Vec<ImportedArticle>
         let mut spans = Vec::new();
         let mut relations = Vec::new();
         let mut ids: HashMap<String, u64> = HashMap::new();
-        let results = task.annotations.into_iter().next().map(|a| a.result).unwrap_or_default();
+        let results = task
+            .annotations
+            .into_iter()
+            .next()
+            .map(|a| a.result)
+            .unwrap_or_default();
         for item in &results {
             if item.get("type").and_then(|t| t.as_str()) != Some("labels") {
                 continue;
             }
-            let result: LabelResult = serde_json::from_value(item.clone())
-                .map_err(|e| task_error(e.to_string()))?;
+            let result: LabelResult =
+                serde_json::from_value(item.clone()).map_err(|e| task_error(e.to_string()))?;
             // Keep spantag's own ids (`s12`), number the rest after them.
             let id = result
                 .id
@@ -230,23 +237,37 @@ pub fn parse_labelstudio(file: &str, input: &str) -> Result<Vec<ImportedArticle>
                 .filter(|n| !ids.values().any(|v| v == n))
                 .unwrap_or(1_000_000 + ids.len() as u64);
             ids.insert(result.id.clone(), id);
-            let label = result.value.labels.first().ok_or_else(|| {
-                task_error(format!("result {} has no label", result.id))
-            })?;
-            spans.push(b.span(id, label, result.value.start, result.value.end, Some(&result.value.text))?);
+            let label = result
+                .value
+                .labels
+                .first()
+                .ok_or_else(|| task_error(format!("result {} has no label", result.id)))?;
+            spans.push(b.span(
+                id,
+                label,
+                result.value.start,
+                result.value.end,
+                Some(&result.value.text),
+            )?);
         }
         for item in &results {
             if item.get("type").and_then(|t| t.as_str()) != Some("relation") {
                 continue;
             }
-            let result: RelationResult = serde_json::from_value(item.clone())
-                .map_err(|e| task_error(e.to_string()))?;
+            let result: RelationResult =
+                serde_json::from_value(item.clone()).map_err(|e| task_error(e.to_string()))?;
             let end = |id: &str| {
-                ids.get(id).copied().ok_or_else(|| task_error(format!("relation names unknown result {id}")))
+                ids.get(id)
+                    .copied()
+                    .ok_or_else(|| task_error(format!("relation names unknown result {id}")))
             };
             relations.push(Relation {
                 id: relations.len() as u64 + 1,
-                kind: result.labels.first().cloned().unwrap_or_else(|| "related".into()),
+                kind: result
+                    .labels
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "related".into()),
                 from: end(&result.from_id)?,
                 to: end(&result.to_id)?,
             });
@@ -263,7 +284,12 @@ pub fn parse_labelstudio(file: &str, input: &str) -> Result<Vec<ImportedArticle>
 }
 
 /// One brat document: `name` is the article's name, `txt` and `ann` the two files' text.
-pub fn parse_brat(name: &str, ann_file: &str, txt: &str, ann: &str) -> Result<ImportedArticle, ImportError> {
+pub fn parse_brat(
+    name: &str,
+    ann_file: &str,
+    txt: &str,
+    ann: &str,
+) -> Result<ImportedArticle, ImportError> {
     let mut b = Builder {
         file: ann_file,
         line: None,
@@ -274,7 +300,8 @@ pub fn parse_brat(name: &str, ann_file: &str, txt: &str, ann: &str) -> Result<Im
     let mut spans = Vec::new();
     let mut relations = Vec::new();
     let mut notes: Vec<(u64, String)> = Vec::new();
-    let number = |id: &str, prefix: char| id.strip_prefix(prefix).and_then(|n| n.parse::<u64>().ok());
+    let number =
+        |id: &str, prefix: char| id.strip_prefix(prefix).and_then(|n| n.parse::<u64>().ok());
     for (line, text) in ann.lines().enumerate() {
         b.line = Some(line + 1);
         let fields: Vec<&str> = text.splitn(3, '\t').collect();
@@ -284,7 +311,8 @@ pub fn parse_brat(name: &str, ann_file: &str, txt: &str, ann: &str) -> Result<Im
                 let [_, kind, covered] = fields[..] else {
                     return Err(b.error("a T line needs three tab-separated fields"));
                 };
-                let span_id = number(id, 'T').ok_or_else(|| b.error(format!("{id} is not T and a number")))?;
+                let span_id = number(id, 'T')
+                    .ok_or_else(|| b.error(format!("{id} is not T and a number")))?;
                 let (label, ranges) = kind
                     .split_once(' ')
                     .ok_or_else(|| b.error("expected `LABEL START END`"))?;
@@ -293,7 +321,9 @@ pub fn parse_brat(name: &str, ann_file: &str, txt: &str, ann: &str) -> Result<Im
                     let (s, e) = range
                         .trim()
                         .split_once(' ')
-                        .and_then(|(s, e)| Some((s.parse::<usize>().ok()?, e.parse::<usize>().ok()?)))
+                        .and_then(|(s, e)| {
+                            Some((s.parse::<usize>().ok()?, e.parse::<usize>().ok()?))
+                        })
                         .ok_or_else(|| b.error(format!("bad offsets {range:?}")))?;
                     pieces.push((s, e));
                 }
@@ -301,7 +331,12 @@ pub fn parse_brat(name: &str, ann_file: &str, txt: &str, ann: &str) -> Result<Im
                 let span = b.span(span_id, label, start, end, None)?;
                 let fragment_text: Vec<String> = pieces
                     .iter()
-                    .map(|&(s, e)| chars.get(s..e).map(|c| c.iter().collect()).unwrap_or_default())
+                    .map(|&(s, e)| {
+                        chars
+                            .get(s..e)
+                            .map(|c| c.iter().collect())
+                            .unwrap_or_default()
+                    })
                     .collect();
                 if fragment_text.join(" ") != covered {
                     return Err(b.error(format!(
@@ -312,7 +347,8 @@ pub fn parse_brat(name: &str, ann_file: &str, txt: &str, ann: &str) -> Result<Im
                 spans.push(span);
             }
             Some('R') => {
-                let relation_id = number(id, 'R').ok_or_else(|| b.error(format!("{id} is not R and a number")))?;
+                let relation_id = number(id, 'R')
+                    .ok_or_else(|| b.error(format!("{id} is not R and a number")))?;
                 let parts: Vec<&str> = fields.get(1).unwrap_or(&"").split_whitespace().collect();
                 let arg = |p: Option<&&str>| {
                     p.and_then(|a| a.split_once(':'))
@@ -321,7 +357,10 @@ pub fn parse_brat(name: &str, ann_file: &str, txt: &str, ann: &str) -> Result<Im
                 };
                 relations.push(Relation {
                     id: relation_id,
-                    kind: parts.first().ok_or_else(|| b.error("a relation needs a kind"))?.to_string(),
+                    kind: parts
+                        .first()
+                        .ok_or_else(|| b.error("a relation needs a kind"))?
+                        .to_string(),
                     from: arg(parts.get(1))?,
                     to: arg(parts.get(2))?,
                 });
@@ -384,6 +423,9 @@ mod tests {
         let input = "\n{\"id\":\"a.txt\",\"text\":\"Lavrov said\",\"spans\":[{\"id\":1,\"start\":0,\"end\":6,\"label\":\"actor\",\"text\":\"Lavrof\"}]}";
         let error = parse_jsonl("in.jsonl", input).unwrap_err();
         assert_eq!(error.line, Some(2));
-        assert!(error.to_string().starts_with("in.jsonl:2: span 1 (actor)"), "{error}");
+        assert!(
+            error.to_string().starts_with("in.jsonl:2: span 1 (actor)"),
+            "{error}"
+        );
     }
 }

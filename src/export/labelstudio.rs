@@ -81,7 +81,11 @@ pub(super) fn article(
         };
         result.push(serde_json::to_value(item).unwrap_or_default());
         if !span.note.is_empty() {
-            ctx.lose(Some(span.id), false, "its note (this export has no place for notes)");
+            ctx.lose(
+                Some(span.id),
+                false,
+                "its note (this export has no place for notes)",
+            );
         }
     }
     for r in ctx.relations() {

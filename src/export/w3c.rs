@@ -34,7 +34,8 @@ pub(super) fn article(
     let mut items = Vec::new();
     for span in ctx.spans {
         ctx.check_chars(span)?;
-        let mut body = vec![json!({"type": "TextualBody", "value": span.label, "purpose": "tagging"})];
+        let mut body =
+            vec![json!({"type": "TextualBody", "value": span.label, "purpose": "tagging"})];
         if !span.note.is_empty() {
             body.push(json!({"type": "TextualBody", "value": span.note, "purpose": "commenting"}));
         }

@@ -52,8 +52,9 @@ where
 }
 
 /// Word-boundary segments, with an English possessive split off its word: `Moscow's` is
-/// `Moscow` + `'s`, as NLP tokenizers see it, so a double-click takes the name alone.
-fn word_segments(s: &str) -> impl Iterator<Item = &str> {
+/// `Moscow` + `'s`, as NLP tokenizers see it, so a double-click takes the name alone and the
+/// CoNLL export's tokens agree with what a double-click selects.
+pub fn word_segments(s: &str) -> impl Iterator<Item = &str> {
     s.split_word_bounds().flat_map(|segment| {
         let base = ["'s", "’s", "'S", "’S"]
             .iter()

@@ -27,7 +27,9 @@ pub struct Problem {
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.position {
-            Some((line, col)) => write!(f, "{}:{line}:{col}: {}", self.path.display(), self.message),
+            Some((line, col)) => {
+                write!(f, "{}:{line}:{col}: {}", self.path.display(), self.message)
+            }
             None => write!(f, "{}: {}", self.path.display(), self.message),
         }
     }
@@ -83,14 +85,21 @@ pub fn load(path: &Path) -> Result<(Document, LoadReport), Problem> {
         }
         Err(e) => return Err(problem(&sidecar, None, format!("cannot read: {e}"))),
         Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
-            problem(&sidecar, None, format!("not UTF-8 (at byte {})", e.utf8_error().valid_up_to()))
+            problem(
+                &sidecar,
+                None,
+                format!("not UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
+            )
         })?,
     };
     let parsed = sidecar::decode(&source).map_err(|e| match e {
-        sidecar::SidecarError::Syntax { line, col, message } => problem(&sidecar, Some((line, col)), message),
+        sidecar::SidecarError::Syntax { line, col, message } => {
+            problem(&sidecar, Some((line, col)), message)
+        }
         other => problem(&sidecar, None, other.to_string()),
     })?;
-    sidecar::attach(loaded.text, loaded.meta, parsed).map_err(|e| problem(&sidecar, None, e.to_string()))
+    sidecar::attach(loaded.text, loaded.meta, parsed)
+        .map_err(|e| problem(&sidecar, None, e.to_string()))
 }
 
 fn problem(path: &Path, position: Option<(usize, usize)>, message: String) -> Problem {
@@ -105,7 +114,10 @@ fn problem(path: &Path, position: Option<(usize, usize)>, message: String) -> Pr
 fn strip_path(error: &ArticleError, path: &Path) -> String {
     let message = error.to_string();
     let prefix = format!("{}: ", path.display());
-    message.strip_prefix(&prefix).map(str::to_string).unwrap_or(message)
+    message
+        .strip_prefix(&prefix)
+        .map(str::to_string)
+        .unwrap_or(message)
 }
 
 /// What an export did.
@@ -163,7 +175,10 @@ pub fn export(
         for (done, (id, path)) in list.iter().enumerate() {
             match load(path) {
                 Ok((document, _)) => {
-                    let outputs = exporter.article(Article { id, document: &document })?;
+                    let outputs = exporter.article(Article {
+                        id,
+                        document: &document,
+                    })?;
                     sink.write(outputs)?;
                 }
                 Err(problem) => skipped.push(problem),
@@ -244,7 +259,9 @@ impl Sink {
 
     fn commit(&mut self) -> Result<(), ExportFailure> {
         if let Some((file, temp)) = self.file.take() {
-            let file = file.into_inner().map_err(|e| io_error(&self.out)(e.into_error()))?;
+            let file = file
+                .into_inner()
+                .map_err(|e| io_error(&self.out)(e.into_error()))?;
             file.sync_all().map_err(io_error(&self.out))?;
             fs::rename(&temp, &self.out).map_err(io_error(&self.out))?;
         }
@@ -300,7 +317,12 @@ fn import_io(path: &Path) -> impl Fn(io::Error) -> ImportFailure + '_ {
 
 /// Parses `input` (a file; for brat a folder of `.txt`/`.ann` pairs) and writes each article
 /// and its sidecar into `into`. Nothing is written if any target exists, unless `force`.
-pub fn import(input: &Path, format: Format, into: &Path, force: bool) -> Result<ImportSummary, ImportFailure> {
+pub fn import(
+    input: &Path,
+    format: Format,
+    into: &Path,
+    force: bool,
+) -> Result<ImportSummary, ImportFailure> {
     let shown = input.display().to_string();
     let parsed: Vec<ImportedArticle> = match format {
         Format::Brat => {
@@ -312,7 +334,12 @@ pub fn import(input: &Path, format: Format, into: &Path, force: bool) -> Result<
                 }
                 let txt = fs::read_to_string(&txt_path).map_err(import_io(&txt_path))?;
                 let ann = fs::read_to_string(&ann_path).map_err(import_io(&ann_path))?;
-                parsed.push(import::parse_brat(&id, &ann_path.display().to_string(), &txt, &ann)?);
+                parsed.push(import::parse_brat(
+                    &id,
+                    &ann_path.display().to_string(),
+                    &txt,
+                    &ann,
+                )?);
             }
             parsed
         }
@@ -327,7 +354,9 @@ pub fn import(input: &Path, format: Format, into: &Path, force: bool) -> Result<
         other => {
             return Err(ImportFailure::Invalid {
                 article: shown,
-                message: format!("{other} cannot be imported (jsonl, doccano, brat and labelstudio can)"),
+                message: format!(
+                    "{other} cannot be imported (jsonl, doccano, brat and labelstudio can)"
+                ),
             })
         }
     };
@@ -343,16 +372,21 @@ pub fn import(input: &Path, format: Format, into: &Path, force: bool) -> Result<
             }
         }
         let meta = ArticleMeta {
-            file_name: path.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+            file_name: path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
             sha256: sha256_hex(article.text.as_bytes()),
             encoding: "UTF-8".into(),
         };
-        let annotations = Annotations::from_parts(article.spans, article.relations).map_err(|e| {
-            ImportFailure::Invalid {
-                article: article.name.clone(),
-                message: e.to_string(),
-            }
-        })?;
+        let annotations =
+            Annotations::from_parts(article.spans, article.relations).map_err(|e| {
+                ImportFailure::Invalid {
+                    article: article.name.clone(),
+                    message: e.to_string(),
+                }
+            })?;
         let mut document = Document::new(Text::new(article.text), meta, annotations);
         document.status = article.status;
         documents.push((path, document));
@@ -364,7 +398,8 @@ pub fn import(input: &Path, format: Format, into: &Path, force: bool) -> Result<
         }
         atomic::write(&path, document.text().as_str().as_bytes()).map_err(import_io(&path))?;
         let sidecar = sidecar_path(&path);
-        atomic::write(&sidecar, sidecar::encode(&document).as_bytes()).map_err(import_io(&sidecar))?;
+        atomic::write(&sidecar, sidecar::encode(&document).as_bytes())
+            .map_err(import_io(&sidecar))?;
         summary.articles += 1;
         summary.spans += document.annotations().len();
         summary.relations += document.annotations().relations().len();
@@ -383,17 +418,27 @@ pub fn validate(corpus: &Path) -> io::Result<(usize, Vec<Problem>)> {
             Ok((document, report)) => {
                 let sidecar = sidecar_path(path);
                 let source = fs::read_to_string(&sidecar).unwrap_or_default();
-                let orphans = document.annotations().spans().iter().filter(|s| s.is_orphaned());
+                let orphans = document
+                    .annotations()
+                    .spans()
+                    .iter()
+                    .filter(|s| s.is_orphaned());
                 for span in orphans {
                     let needle = format!("(id: {},", span.id);
-                    let line = source.lines().position(|l| l.contains(&needle)).map(|l| (l + 1, 9));
+                    let line = source
+                        .lines()
+                        .position(|l| l.contains(&needle))
+                        .map(|l| (l + 1, 9));
                     let message = if report.orphaned.contains(&span.id) {
                         format!(
                             "span {} ({}) {:?} is not at {}..{} in the article",
                             span.id, span.label, span.text, span.start, span.end
                         )
                     } else {
-                        format!("span {} ({}) {:?} is marked Orphaned", span.id, span.label, span.text)
+                        format!(
+                            "span {} ({}) {:?} is marked Orphaned",
+                            span.id, span.label, span.text
+                        )
                     };
                     problems.push(problem(&sidecar, line, message));
                 }
@@ -407,7 +452,9 @@ pub fn validate(corpus: &Path) -> io::Result<(usize, Vec<Problem>)> {
                 let path = entry?.path();
                 if path.is_dir() {
                     folders.push(path);
-                } else if let Some(name) = path.to_str().and_then(|p| p.strip_suffix(sidecar::SUFFIX)) {
+                } else if let Some(name) =
+                    path.to_str().and_then(|p| p.strip_suffix(sidecar::SUFFIX))
+                {
                     if !Path::new(name).exists() {
                         problems.push(problem(&path, None, "sidecar without its article".into()));
                     }

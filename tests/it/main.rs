@@ -1,8 +1,10 @@
 //! One integration-test binary (so the suite links once), a module per area.
 
 mod architecture;
+mod export;
 mod gui;
 mod model_props;
+mod roundtrip;
 mod sidecar_golden;
 mod store;
 

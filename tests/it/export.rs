@@ -1,0 +1,530 @@
+//! Exports: golden files for every format on a corpus built from the samples, each export
+//! read back the way its consumer reads it, round trips through the importers, and the
+//! command line's exit codes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use spantag::export::{Format, Options};
+use spantag::model::{sidecar, Annotations, Document, Relation, Span};
+use spantag::store::{corpus, sidecar_path};
+
+use crate::util::sample;
+
+/// A span to make: (needle, which occurrence of it, label, note).
+type Mark = (&'static str, usize, &'static str, &'static str);
+
+/// The marks per sample; `said_by` links follow below.
+const MARKS: &[(&str, &[Mark])] = &[
+    (
+        "lavrov-libya.txt",
+        &[
+            ("Sergei Lavrov", 0, "actor", ""),
+            ("Moscow", 0, "location", ""),
+            ("We advocate the position that there should be no attempts to unilaterally appoint the perpetrators.", 0, "quote", "At the Cairo press conference."),
+            ("We advocate the position that there should be no attempts to unilaterally appoint the perpetrators.", 0, "claim", ""),
+            ("NATO", 0, "actor", ""),
+            // Inside the word "Libyan": CoNLL must widen it and say so.
+            ("Libya", 0, "location", ""),
+        ],
+    ),
+    (
+        "harbour-strike.txt",
+        &[
+            ("Valparaíso", 0, "location", ""),
+            ("José Álvarez", 0, "actor", ""),
+            ("The company has known about this for two years.\nTwo years, and nothing on paper.", 0, "quote", "Continues across a line break."),
+            ("Ingrid Łukasik-Reyes", 0, "actor", ""),
+        ],
+    ),
+    (
+        "summit-crlf.txt",
+        &[
+            ("Cairo", 0, "location", ""),
+            ("Libya.\r\n\r\nSpeaking", 0, "claim", ""),
+            ("Сергей Лавров", 0, "actor", ""),
+            ("supports an inclusive Libyan dialogue without artificial deadlines", 0, "quote", ""),
+            ("Sameh Shoukry", 0, "actor", ""),
+        ],
+    ),
+    (
+        "social-emoji.txt",
+        &[
+            ("Tahrir Square", 0, "location", ""),
+            ("🇪🇬", 0, "location", ""),
+            ("The people want bread, freedom and dignity ✊🏽", 0, "quote", ""),
+            ("عبد الفتاح السيسي", 0, "actor", "The president's name in Arabic."),
+            ("fabricated 👨‍👩‍👧 family photos from 2011", 0, "claim", ""),
+        ],
+    ),
+];
+
+/// said_by links: (article, quote needle, actor needle).
+const LINKS: &[(&str, &str, &str)] = &[
+    ("lavrov-libya.txt", "We advocate", "Sergei Lavrov"),
+    ("harbour-strike.txt", "The company", "José Álvarez"),
+    ("summit-crlf.txt", "supports an", "Сергей Лавров"),
+];
+
+/// A corpus folder: the UTF-8 samples with the marks above in their sidecars.
+pub fn build_corpus(dir: &Path) {
+    for (name, marks) in MARKS {
+        let path = dir.join(name);
+        std::fs::copy(sample(name), &path).unwrap();
+        let (document, _) = corpus::load(&path).unwrap();
+        let text = document.text();
+        let mut spans = Vec::new();
+        for (i, (needle, occurrence, label, note)) in marks.iter().enumerate() {
+            let byte = text
+                .as_str()
+                .match_indices(needle)
+                .nth(*occurrence)
+                .expect(needle)
+                .0;
+            let start = text.char_from_byte(byte);
+            let mut span = Span::new(
+                i as u64 + 1,
+                label,
+                start..start + needle.chars().count(),
+                text,
+            );
+            span.note = note.to_string();
+            spans.push(span);
+        }
+        let mut relations = Vec::new();
+        for (article, quote, actor) in LINKS.iter().filter(|l| l.0 == *name) {
+            let find = |needle: &str, label: &str| {
+                spans
+                    .iter()
+                    .find(|s| s.text.starts_with(needle) && s.label == label)
+                    .unwrap_or_else(|| panic!("{article}: {needle}"))
+                    .id
+            };
+            relations.push(Relation {
+                id: relations.len() as u64 + 1,
+                kind: "said_by".into(),
+                from: find(quote, "quote"),
+                to: find(actor, "actor"),
+            });
+        }
+        let mut doc = Document::new(
+            text.clone(),
+            document.meta.clone(),
+            Annotations::from_parts(spans, relations).unwrap(),
+        );
+        doc.status = spantag::model::Status::InProgress;
+        std::fs::write(sidecar_path(&path), sidecar::encode(&doc)).unwrap();
+    }
+}
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/export")
+}
+
+/// Every file below a folder, by relative path.
+fn files_below(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// Exports the corpus in every format into `out`, with the loss reports as text files.
+fn export_all(corpus_dir: &Path, out: &Path) {
+    let scheme = spantag::model::Scheme::default();
+    for format in Format::ALL {
+        let target = if format.writes_folder() {
+            out.join(format.name())
+        } else {
+            out.join(format!("corpus.{}.{}", format.name(), format.extension()))
+        };
+        let summary = corpus::export(
+            corpus_dir,
+            format,
+            &target,
+            &scheme,
+            Options::default(),
+            |_, _| true,
+        )
+        .unwrap_or_else(|e| panic!("{format}: {e}"));
+        assert!(summary.skipped.is_empty());
+        let report: Vec<String> = summary
+            .report
+            .losses
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        let text = format!(
+            "{} articles, {} spans, {} relations\n{}\n",
+            summary.report.articles,
+            summary.report.spans,
+            summary.report.relations,
+            report.join("\n")
+        );
+        std::fs::write(out.join(format!("report.{}.txt", format.name())), text).unwrap();
+    }
+}
+
+#[test]
+fn every_format_matches_its_golden_files() {
+    let corpus_dir = tempfile::tempdir().unwrap();
+    build_corpus(corpus_dir.path());
+    let out = tempfile::tempdir().unwrap();
+    export_all(corpus_dir.path(), out.path());
+    let written = files_below(out.path());
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        let _ = std::fs::remove_dir_all(golden_dir());
+        for (rel, bytes) in &written {
+            let path = golden_dir().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+    }
+    let golden = files_below(&golden_dir());
+    assert_eq!(
+        written.keys().collect::<Vec<_>>(),
+        golden.keys().collect::<Vec<_>>(),
+        "the files written (UPDATE_GOLDEN=1 rewrites the golden files)"
+    );
+    for (rel, bytes) in &written {
+        assert!(
+            bytes == &golden[rel],
+            "{rel} differs from tests/golden/export/{rel}:\n{}",
+            String::from_utf8_lossy(bytes)
+        );
+    }
+}
+
+/// The spans of the corpus, by article: (label, text, note).
+fn expected_spans() -> BTreeMap<String, Vec<(String, String)>> {
+    MARKS
+        .iter()
+        .map(|(name, marks)| {
+            let mut spans: Vec<(String, String)> = marks
+                .iter()
+                .map(|(n, _, l, _)| (l.to_string(), n.to_string()))
+                .collect();
+            spans.sort();
+            (name.to_string(), spans)
+        })
+        .collect()
+}
+
+fn sorted(mut v: Vec<(String, String)>) -> Vec<(String, String)> {
+    v.sort();
+    v
+}
+
+#[test]
+fn consumers_find_every_span_in_every_export() {
+    let corpus_dir = tempfile::tempdir().unwrap();
+    build_corpus(corpus_dir.path());
+    let out = tempfile::tempdir().unwrap();
+    export_all(corpus_dir.path(), out.path());
+    let expected = expected_spans();
+    let read = |name: &str| std::fs::read_to_string(out.path().join(name)).unwrap();
+
+    // jsonl, as Python reads it: code-point slicing of `text`.
+    for line in read("corpus.jsonl.jsonl").lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let chars: Vec<char> = v["text"].as_str().unwrap().chars().collect();
+        let found = v["spans"].as_array().unwrap().iter().map(|s| {
+            let (a, b) = (
+                s["start"].as_u64().unwrap() as usize,
+                s["end"].as_u64().unwrap() as usize,
+            );
+            (
+                s["label"].as_str().unwrap().to_string(),
+                chars[a..b].iter().collect(),
+            )
+        });
+        assert_eq!(sorted(found.collect()), expected[v["id"].as_str().unwrap()]);
+    }
+
+    // doccano, as JavaScript reads it: UTF-16 code units.
+    for line in read("corpus.doccano.jsonl").lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let units: Vec<u16> = v["text"].as_str().unwrap().encode_utf16().collect();
+        let found = v["entities"].as_array().unwrap().iter().map(|e| {
+            let (a, b) = (
+                e["start_offset"].as_u64().unwrap() as usize,
+                e["end_offset"].as_u64().unwrap() as usize,
+            );
+            (
+                e["label"].as_str().unwrap().to_string(),
+                String::from_utf16(&units[a..b]).unwrap(),
+            )
+        });
+        assert_eq!(sorted(found.collect()), expected[v["id"].as_str().unwrap()]);
+        assert!(!v["relations"].as_array().unwrap().is_empty() || v["id"] == "social-emoji.txt");
+    }
+
+    // brat, read with universal newlines; a fragmented span's text is its fragments joined.
+    for name in expected.keys() {
+        let stem = name.strip_suffix(".txt").unwrap();
+        let txt = read(&format!("brat/{stem}.txt")).replace("\r\n", "\n");
+        let chars: Vec<char> = txt.chars().collect();
+        let mut found = Vec::new();
+        for line in read(&format!("brat/{stem}.ann"))
+            .lines()
+            .filter(|l| l.starts_with('T'))
+        {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let (label, ranges) = fields[1].split_once(' ').unwrap();
+            let pieces: Vec<String> = ranges
+                .split(';')
+                .map(|r| {
+                    let (a, b) = r.split_once(' ').unwrap();
+                    chars[a.parse::<usize>().unwrap()..b.parse::<usize>().unwrap()]
+                        .iter()
+                        .collect()
+                })
+                .collect();
+            assert_eq!(pieces.join(" "), fields[2], "{line}");
+            found.push((label.to_string(), pieces.join("\n")));
+        }
+        let normalized: Vec<(String, String)> = expected[name]
+            .iter()
+            .map(|(l, t)| (l.clone(), t.replace("\r\n", "\n").replace("\n\n", "\n")))
+            .collect();
+        assert_eq!(sorted(found), sorted(normalized), "{name}");
+    }
+
+    // csv, as pandas reads it; the text column matches the article sliced by code points.
+    let csv_text = read("corpus.csv.csv");
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let mut by_article: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for record in reader.records() {
+        let r = record.unwrap();
+        let article: Vec<char> = std::fs::read_to_string(corpus_dir.path().join(&r[0]))
+            .unwrap()
+            .chars()
+            .collect();
+        let (a, b) = (
+            r[3].parse::<usize>().unwrap(),
+            r[4].parse::<usize>().unwrap(),
+        );
+        assert_eq!(article[a..b].iter().collect::<String>(), &r[5]);
+        by_article
+            .entry(r[0].to_string())
+            .or_default()
+            .push((r[2].to_string(), r[5].to_string()));
+        if &r[5] == "supports an inclusive Libyan dialogue without artificial deadlines" {
+            assert_eq!(&r[6], "Сергей Лавров", "the speaker column");
+        }
+    }
+    for (name, spans) in by_article {
+        assert_eq!(sorted(spans), expected[&name]);
+    }
+
+    // W3C: the position selector, in code points, finds the quote selector's exact text.
+    let annotations: Vec<serde_json::Value> =
+        serde_json::from_str(&read("corpus.w3c.json")).unwrap();
+    let mut tagged = 0;
+    for a in annotations.iter().filter(|a| a["motivation"] == "tagging") {
+        let source = a["target"]["source"].as_str().unwrap();
+        let article: Vec<char> = std::fs::read_to_string(corpus_dir.path().join(source))
+            .unwrap()
+            .chars()
+            .collect();
+        let selectors = a["target"]["selector"].as_array().unwrap();
+        let exact = selectors[0]["exact"].as_str().unwrap();
+        let (s, e) = (
+            selectors[1]["start"].as_u64().unwrap() as usize,
+            selectors[1]["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(article[s..e].iter().collect::<String>(), exact);
+        tagged += 1;
+    }
+    assert_eq!(tagged, expected.values().map(Vec::len).sum::<usize>());
+
+    // Label Studio: value.start/end over data.text, in code points.
+    let tasks: Vec<serde_json::Value> =
+        serde_json::from_str(&read("corpus.labelstudio.json")).unwrap();
+    for task in &tasks {
+        let chars: Vec<char> = task["data"]["text"].as_str().unwrap().chars().collect();
+        let found = task["annotations"][0]["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["type"] == "labels")
+            .map(|r| {
+                let v = &r["value"];
+                let (a, b) = (
+                    v["start"].as_u64().unwrap() as usize,
+                    v["end"].as_u64().unwrap() as usize,
+                );
+                assert_eq!(
+                    chars[a..b].iter().collect::<String>(),
+                    v["text"].as_str().unwrap()
+                );
+                (
+                    v["labels"][0].as_str().unwrap().to_string(),
+                    v["text"].as_str().unwrap().to_string(),
+                )
+            });
+        assert_eq!(
+            sorted(found.collect()),
+            expected[task["data"]["id"].as_str().unwrap()]
+        );
+    }
+
+    // CoNLL: every B-…/I-… run rebuilds a span's text (up to spacing), except the one span
+    // the report says was widened.
+    let conll = read("corpus.conll.conll");
+    let columns = read("corpus.conll.conll.columns");
+    assert_eq!(columns.trim(), "TOKEN\tclaim\tquote\tlocation\tactor");
+    let mut runs: Vec<(String, String)> = Vec::new();
+    let mut open: Vec<Option<usize>> = vec![None; 4];
+    for line in conll
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with("-DOCSTART-"))
+    {
+        let fields: Vec<&str> = line.split(' ').collect();
+        for (c, tag) in fields[1..].iter().enumerate() {
+            if let Some(label) = tag.strip_prefix("B-") {
+                runs.push((label.to_string(), fields[0].to_string()));
+                open[c] = Some(runs.len() - 1);
+            } else if tag.starts_with("I-") {
+                runs[open[c].unwrap()].1.push_str(fields[0]);
+            } else {
+                open[c] = None;
+            }
+        }
+    }
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let mut expected_runs: Vec<(String, String)> = expected
+        .values()
+        .flatten()
+        .map(|(l, t)| {
+            (
+                l.clone(),
+                if t == "Libya" {
+                    "Libyan".into()
+                } else {
+                    squash(t)
+                },
+            )
+        })
+        .collect();
+    expected_runs.sort();
+    runs.sort();
+    assert_eq!(runs, expected_runs);
+    assert!(read("report.conll.txt").contains("widened to \"Libyan\""));
+}
+
+#[test]
+fn the_command_line_exports_imports_and_validates_with_exit_codes() {
+    let bin = env!("CARGO_BIN_EXE_spantag");
+    let corpus_dir = tempfile::tempdir().unwrap();
+    build_corpus(corpus_dir.path());
+    let out = tempfile::tempdir().unwrap();
+    let jsonl = out.path().join("all.jsonl");
+
+    let run = |args: &[&std::ffi::OsStr]| Command::new(bin).args(args).output().unwrap();
+    let export = run(&[
+        "export".as_ref(),
+        corpus_dir.path().as_os_str(),
+        "--format".as_ref(),
+        "jsonl".as_ref(),
+        "--out".as_ref(),
+        jsonl.as_os_str(),
+    ]);
+    assert_eq!(
+        export.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    assert!(String::from_utf8_lossy(&export.stdout)
+        .contains("exported 4 articles, 20 spans, 3 relations"));
+
+    let into = out.path().join("imported");
+    let import = |force: bool| {
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "import".as_ref(),
+            jsonl.as_os_str(),
+            "--format".as_ref(),
+            "jsonl".as_ref(),
+            "--into".as_ref(),
+            into.as_os_str(),
+        ];
+        if force {
+            args.push("--force".as_ref());
+        }
+        run(&args)
+    };
+    let first = import(false);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let again = import(false);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    assert_eq!(import(true).status.code(), Some(0));
+
+    let valid = run(&["validate".as_ref(), into.as_os_str()]);
+    assert_eq!(
+        valid.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&valid.stderr)
+    );
+    let (original, _) = corpus::load(&corpus_dir.path().join("summit-crlf.txt")).unwrap();
+    let (imported, _) = corpus::load(&into.join("summit-crlf.txt")).unwrap();
+    assert_eq!(
+        imported.text().as_str(),
+        original.text().as_str(),
+        "CRLF survives"
+    );
+    let ranges = |d: &Document| {
+        d.annotations()
+            .spans()
+            .iter()
+            .map(|s| (s.id, s.char_range(), s.text.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ranges(&imported), ranges(&original));
+
+    // A broken sidecar and a moved span: validate names file, line and column; exit 1.
+    let sidecar = sidecar_path(&into.join("lavrov-libya.txt"));
+    let text = std::fs::read_to_string(&sidecar).unwrap();
+    std::fs::write(
+        &sidecar,
+        text.replacen("label: \"actor\"", "label: actor\"", 1),
+    )
+    .unwrap();
+    let moved = sidecar_path(&into.join("harbour-strike.txt"));
+    let text = std::fs::read_to_string(&moved).unwrap();
+    std::fs::write(&moved, text.replacen("start: ", "start: 1", 1)).unwrap();
+    let invalid = run(&["validate".as_ref(), into.as_os_str()]);
+    assert_eq!(invalid.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&invalid.stderr);
+    assert!(stderr.contains("lavrov-libya.txt.ann.ron:15:"), "{stderr}");
+    assert!(
+        stderr.contains("harbour-strike.txt.ann.ron:15:9: span"),
+        "{stderr}"
+    );
+
+    // Bad usage is exit code 2.
+    let usage = run(&["export".as_ref(), "--format".as_ref(), "nope".as_ref()]);
+    assert_eq!(usage.status.code(), Some(2));
+}

@@ -1,0 +1,202 @@
+//! Export then import gives back what each format holds, on generated articles with emoji,
+//! CRLF, combining marks and overlapping spans.
+
+use proptest::prelude::*;
+
+use spantag::export::import::{self, ImportedArticle};
+use spantag::export::{Article, Exporter, Format, Options, Output};
+use spantag::model::{select, Annotations, ArticleMeta, Document, Relation, Scheme, Span, Text};
+
+const PIECES: &[&str] = &[
+    "Lavrov",
+    "said",
+    " ",
+    " ",
+    "é",
+    "e\u{301}",
+    "😀",
+    "🇪🇬",
+    "\r\n",
+    "\n",
+    "👨‍👩‍👧",
+    "\"",
+    "«",
+    "عبد",
+    "✊🏽",
+    "Łódź",
+    ".",
+];
+const LABELS: &[&str] = &["claim", "quote", "location", "actor"];
+
+fn document_strategy() -> impl Strategy<Value = Document> {
+    let text = prop::collection::vec(prop::sample::select(PIECES), 1..60).prop_map(|p| p.concat());
+    let spans = prop::collection::vec(
+        (any::<usize>(), 1usize..20, 0..LABELS.len(), any::<bool>()),
+        0..12,
+    );
+    let links = prop::collection::vec((any::<usize>(), any::<usize>()), 0..4);
+    (text, spans, links).prop_map(|(text, raw_spans, links)| {
+        let text = Text::new(text);
+        let len = text.len_chars();
+        let mut spans: Vec<Span> = Vec::new();
+        for (i, (start, width, label, noted)) in raw_spans.into_iter().enumerate() {
+            let start = start % len.max(1);
+            // As the UI makes them: never splitting a grapheme, never only whitespace.
+            let range = select::snap_to_graphemes(&text, start..(start + width).min(len));
+            let Some(range) = select::trim_whitespace(&text, range) else {
+                continue;
+            };
+            if spans
+                .iter()
+                .any(|s| s.char_range() == range && s.label == LABELS[label])
+            {
+                continue;
+            }
+            let mut span = Span::new(i as u64 + 1, LABELS[label], range, &text);
+            if noted {
+                span.note = format!("note {i}: «checked» ✓");
+            }
+            spans.push(span);
+        }
+        let relations: Vec<Relation> = if spans.len() < 2 {
+            Vec::new()
+        } else {
+            links
+                .into_iter()
+                .enumerate()
+                .map(|(i, (a, b))| Relation {
+                    id: i as u64 + 1,
+                    kind: "said_by".into(),
+                    from: spans[a % spans.len()].id,
+                    to: spans[b % spans.len()].id,
+                })
+                .collect()
+        };
+        let annotations = Annotations::from_parts(spans, relations).unwrap();
+        Document::new(text, ArticleMeta::default(), annotations)
+    })
+}
+
+/// Exports one article in memory; (appended bytes, separate files).
+fn export(format: Format, doc: &Document, options: Options) -> (String, Vec<(String, String)>) {
+    let scheme = Scheme::default();
+    let mut exporter = Exporter::new(format, &scheme, options);
+    let mut outputs = exporter.begin();
+    outputs.extend(
+        exporter
+            .article(Article {
+                id: "a.txt",
+                document: doc,
+            })
+            .unwrap(),
+    );
+    outputs.extend(exporter.finish());
+    let mut main = String::new();
+    let mut files = Vec::new();
+    for output in outputs {
+        match output {
+            Output::Append(bytes) => main.push_str(&String::from_utf8(bytes).unwrap()),
+            Output::File { path, bytes }
+            | Output::Companion {
+                suffix: path,
+                bytes,
+            } => files.push((path, String::from_utf8(bytes).unwrap())),
+        }
+    }
+    (main, files)
+}
+
+fn one(mut articles: Vec<ImportedArticle>) -> ImportedArticle {
+    assert_eq!(articles.len(), 1);
+    articles.remove(0)
+}
+
+type Mark = (u64, String, usize, usize, String, String);
+
+fn marks(spans: &[Span], with_notes: bool) -> Vec<Mark> {
+    let mut m: Vec<Mark> = spans
+        .iter()
+        .map(|s| {
+            let note = if with_notes {
+                s.note.clone()
+            } else {
+                String::new()
+            };
+            (s.id, s.label.clone(), s.start, s.end, s.text.clone(), note)
+        })
+        .collect();
+    m.sort();
+    m
+}
+
+fn links(relations: &[Relation]) -> Vec<(String, u64, u64)> {
+    let mut l: Vec<_> = relations
+        .iter()
+        .map(|r| (r.kind.clone(), r.from, r.to))
+        .collect();
+    l.sort();
+    l
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn jsonl_keeps_everything(doc in document_strategy()) {
+        let (out, _) = export(Format::Jsonl, &doc, Options::default());
+        let back = one(import::parse_jsonl("x", &out).unwrap());
+        prop_assert_eq!(&back.text, doc.text().as_str());
+        prop_assert_eq!(marks(&back.spans, true), marks(doc.annotations().spans(), true));
+        prop_assert_eq!(back.relations, doc.annotations().relations().to_vec());
+    }
+
+    #[test]
+    fn doccano_keeps_spans_and_relations(doc in document_strategy()) {
+        let options = Options { doccano_relations: true, ..Options::default() };
+        let (out, _) = export(Format::Doccano, &doc, options);
+        let back = one(import::parse_doccano("x", &out).unwrap());
+        prop_assert_eq!(&back.text, doc.text().as_str());
+        prop_assert_eq!(marks(&back.spans, false), marks(doc.annotations().spans(), false));
+        prop_assert_eq!(links(&back.relations), links(doc.annotations().relations()));
+
+        // The plain sequence-labeling shape keeps labels and ranges.
+        let (out, _) = export(Format::Doccano, &doc, Options::default());
+        let back = one(import::parse_doccano("x", &out).unwrap());
+        let ranges = |spans: &[Span]| {
+            let mut r: Vec<_> = spans.iter().map(|s| (s.start, s.end, s.label.clone())).collect();
+            r.sort();
+            r
+        };
+        prop_assert_eq!(ranges(&back.spans), ranges(doc.annotations().spans()));
+    }
+
+    #[test]
+    fn labelstudio_keeps_spans_and_relations(doc in document_strategy()) {
+        let (out, _) = export(Format::LabelStudio, &doc, Options::default());
+        let back = one(import::parse_labelstudio("x", &out).unwrap());
+        prop_assert_eq!(&back.text, doc.text().as_str());
+        prop_assert_eq!(marks(&back.spans, false), marks(doc.annotations().spans(), false));
+        prop_assert_eq!(links(&back.relations), links(doc.annotations().relations()));
+    }
+
+    #[test]
+    fn brat_keeps_spans_relations_and_notes_over_lf_text(doc in document_strategy()) {
+        let (_, files) = export(Format::Brat, &doc, Options::default());
+        let file = |name: &str| files.iter().find(|(p, _)| p == name).map(|(_, t)| t.clone()).unwrap();
+        let back = import::parse_brat("a.txt", "a.ann", &file("a.txt"), &file("a.ann")).unwrap();
+        prop_assert_eq!(&back.text, &import::brat_text(doc.text().as_str()));
+        // The same spans, at their places in the LF text.
+        let lf = Text::new(back.text.clone());
+        let mut expected: Vec<Mark> = Vec::new();
+        for s in doc.annotations().spans() {
+            let before = import::brat_text(doc.text().slice(0..s.start)).chars().count();
+            let text = import::brat_text(&s.text);
+            let end = before + text.chars().count();
+            prop_assert_eq!(lf.slice(before..end), text.as_str());
+            expected.push((s.id, s.label.clone(), before, end, text, s.note.clone()));
+        }
+        expected.sort();
+        prop_assert_eq!(marks(&back.spans, true), expected);
+        prop_assert_eq!(links(&back.relations), links(doc.annotations().relations()));
+    }
+}
