@@ -5,24 +5,20 @@ use serde::{Deserialize, Serialize};
 use super::{json_line, Ctx, ExportError, Output};
 use crate::model::{Anchor, Relation, Source, Span, Status};
 
-#[derive(Serialize, Deserialize)]
+/// The jsonl record as read back by the importer.
+#[derive(Deserialize)]
 pub(super) struct JsonlArticle {
     pub id: String,
     pub text: String,
-    #[serde(default)]
-    pub sha256: String,
     #[serde(default)]
     pub status: Status,
     #[serde(default)]
     pub spans: Vec<JsonlSpan>,
     #[serde(default)]
     pub relations: Vec<Relation>,
-    /// Spans whose text is not in the article (only with `--include-orphans`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub orphans: Vec<JsonlSpan>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 pub(super) struct JsonlSpan {
     pub id: u64,
     pub start: usize,
@@ -31,22 +27,43 @@ pub(super) struct JsonlSpan {
     pub text: String,
     #[serde(default)]
     pub note: String,
-    #[serde(default)]
-    pub source: Source,
-    #[serde(default)]
-    pub anchor: Anchor,
 }
 
-impl From<&Span> for JsonlSpan {
-    fn from(s: &Span) -> Self {
-        JsonlSpan {
+/// The same record as written: borrowed from the document, so nothing is copied.
+#[derive(Serialize)]
+struct ArticleOut<'a> {
+    id: &'a str,
+    text: &'a str,
+    sha256: &'a str,
+    status: Status,
+    spans: Vec<SpanOut<'a>>,
+    relations: Vec<&'a Relation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    orphans: Vec<SpanOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct SpanOut<'a> {
+    id: u64,
+    start: usize,
+    end: usize,
+    label: &'a str,
+    text: &'a str,
+    note: &'a str,
+    source: &'a Source,
+    anchor: Anchor,
+}
+
+impl<'a> From<&'a Span> for SpanOut<'a> {
+    fn from(s: &'a Span) -> Self {
+        SpanOut {
             id: s.id,
             start: s.start,
             end: s.end,
-            label: s.label.clone(),
-            text: s.text.clone(),
-            note: s.note.clone(),
-            source: s.source.clone(),
+            label: &s.label,
+            text: &s.text,
+            note: &s.note,
+            source: &s.source,
             anchor: s.anchor,
         }
     }
@@ -55,22 +72,22 @@ impl From<&Span> for JsonlSpan {
 pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError> {
     let mut spans = Vec::new();
     let mut orphans = Vec::new();
-    for span in ctx.spans {
+    for &span in ctx.spans {
         if span.is_orphaned() {
-            orphans.push(JsonlSpan::from(*span));
+            orphans.push(SpanOut::from(span));
         } else {
             ctx.check_chars(span)?;
-            spans.push(JsonlSpan::from(*span));
+            spans.push(SpanOut::from(span));
         }
     }
     let doc = ctx.article.document;
-    let record = JsonlArticle {
-        id: ctx.article.id.to_string(),
-        text: ctx.text().as_str().to_string(),
-        sha256: doc.meta.sha256.clone(),
+    let record = ArticleOut {
+        id: ctx.article.id,
+        text: ctx.text().as_str(),
+        sha256: &doc.meta.sha256,
         status: doc.status,
         spans,
-        relations: ctx.relations().cloned().collect(),
+        relations: ctx.relations().collect(),
         orphans,
     };
     Ok(vec![Output::Append(json_line(&record))])

@@ -187,7 +187,7 @@ impl Annotations {
         }
         check_unique("span", self.spans.iter().map(|s| s.id)).map_err(|e| e.to_string())?;
         for span in self.spans.iter().filter(|s| !s.is_orphaned()) {
-            if span.start >= span.end || text.get(span.char_range()) != Some(span.text.as_str()) {
+            if !span.holds_in(text) {
                 return Err(format!("span {} does not hold its text", span.id));
             }
             if span.end - span.start > self.max_len {

@@ -6,6 +6,7 @@
 mod annotations;
 mod document;
 pub mod fixture;
+pub mod generate;
 mod scheme;
 pub mod select;
 pub mod sidecar;

@@ -95,11 +95,43 @@ impl Span {
         self.anchor == Anchor::Orphaned
     }
 
-    /// Recomputes `text`, `prefix` and `suffix` from the article at the span's position.
+    /// Recomputes `text`, `prefix` and `suffix` from the article at the span's position
+    /// (allocating only for what changed: loading thousands of spans mostly changes nothing).
     pub fn refresh_from(&mut self, text: &Text) {
-        self.text = text.slice(self.char_range()).to_string();
-        self.prefix = text.prefix_before(self.start, CONTEXT_CHARS).to_string();
-        self.suffix = text.suffix_after(self.end, CONTEXT_CHARS).to_string();
+        let bytes = text.byte_range(self.char_range());
+        self.refresh_at(text, bytes);
+    }
+
+    fn refresh_at(&mut self, text: &Text, bytes: Range<usize>) {
+        let (prefix, covered, suffix) = text.context_of_bytes(bytes, CONTEXT_CHARS);
+        for (field, value) in [
+            (&mut self.prefix, prefix),
+            (&mut self.text, covered),
+            (&mut self.suffix, suffix),
+        ] {
+            if field != value {
+                *field = value.to_string();
+            }
+        }
+    }
+
+    /// Whether the span's stored text is what the article holds at its range.
+    pub fn holds_in(&self, text: &Text) -> bool {
+        self.start < self.end && text.get(self.char_range()) == Some(self.text.as_str())
+    }
+
+    /// Checks the span against the article and, if it holds, refreshes its context; one
+    /// char→byte conversion per end does both (loading a sidecar does this for every span).
+    pub fn check_and_refresh(&mut self, text: &Text) -> bool {
+        if !(self.start < self.end && self.end <= text.len_chars()) {
+            return false;
+        }
+        let bytes = text.byte_range(self.char_range());
+        if text.as_str()[bytes.clone()] != self.text {
+            return false;
+        }
+        self.refresh_at(text, bytes);
+        true
     }
 
     /// The order spans are kept and written in: `(start, end, label, id)`.

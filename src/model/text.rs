@@ -65,45 +65,71 @@ impl Text {
     /// If the string is 4 GiB or longer; the store refuses such files long before.
     pub fn new(string: String) -> Self {
         assert!(u32::try_from(string.len()).is_ok(), "text too large");
-        let mut checkpoints = Vec::with_capacity(string.len() / CHECKPOINT + 1);
+        let bytes = string.as_bytes();
+        let mut checkpoints = Vec::with_capacity(bytes.len() / CHECKPOINT + 2);
         let mut paragraphs = Vec::new();
         let (mut lf, mut crlf, mut cr) = (false, false, false);
         let mut para_start = (0usize, 0usize); // (char, byte)
         let mut char_index = 0usize;
-        let mut iter = string.char_indices().peekable();
-        while let Some((byte, c)) = iter.next() {
+        // Bytes, not chars: a char starts at every byte that is not a UTF-8 continuation
+        // byte, and line terminators are ASCII, so no decoding is needed.
+        let mut i = 0;
+        while i < bytes.len() {
+            // Fast path: eight ASCII bytes with no line terminator are eight chars.
+            if let Some(word) = bytes.get(i..i + 8) {
+                let word = u64::from_le_bytes(word.try_into().unwrap_or([0x80; 8]));
+                if word & 0x8080_8080_8080_8080 == 0
+                    && !has_byte(word, b'\n')
+                    && !has_byte(word, b'\r')
+                {
+                    let next_checkpoint = (char_index / CHECKPOINT + 1) * CHECKPOINT;
+                    if char_index % CHECKPOINT == 0 {
+                        checkpoints.push(i as u32);
+                    } else if next_checkpoint < char_index + 8 {
+                        checkpoints.push((i + next_checkpoint - char_index) as u32);
+                    }
+                    char_index += 8;
+                    i += 8;
+                    continue;
+                }
+            }
+            let b = bytes[i];
+            if b & 0xC0 == 0x80 {
+                i += 1;
+                continue;
+            }
             if char_index % CHECKPOINT == 0 {
-                checkpoints.push(byte as u32);
+                checkpoints.push(i as u32);
             }
             char_index += 1;
-            let terminator_len = match c {
-                '\n' => {
+            let terminator_len = match b {
+                b'\n' => {
                     lf = true;
-                    Some(1)
+                    1
                 }
-                '\r' if matches!(iter.peek(), Some((_, '\n'))) => {
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
                     crlf = true;
-                    iter.next();
                     if char_index % CHECKPOINT == 0 {
-                        checkpoints.push(byte as u32 + 1);
+                        checkpoints.push(i as u32 + 1);
                     }
                     char_index += 1;
-                    Some(2)
+                    2
                 }
-                '\r' => {
+                b'\r' => {
                     cr = true;
-                    Some(1)
+                    1
                 }
-                _ => None,
+                _ => 0,
             };
-            if let Some(len) = terminator_len {
-                // The terminator starts at `byte` and is `len` bytes (and chars) long.
+            if terminator_len > 0 {
+                // The terminator starts at byte `i` and is `len` bytes (and chars) long.
                 paragraphs.push(Paragraph {
-                    char_range: para_start.0..char_index - len,
-                    byte_range: para_start.1..byte,
+                    char_range: para_start.0..char_index - terminator_len,
+                    byte_range: para_start.1..i,
                 });
-                para_start = (char_index, byte + len);
+                para_start = (char_index, i + terminator_len);
             }
+            i += terminator_len.max(1);
         }
         if char_index % CHECKPOINT == 0 {
             checkpoints.push(string.len() as u32);
@@ -163,8 +189,13 @@ impl Text {
         let block = char_pos / CHECKPOINT;
         let base = self.checkpoints[block] as usize;
         let skip = char_pos - block * CHECKPOINT;
-        if skip == 0 {
-            return base;
+        // A block of 64 chars in 64 bytes is all ASCII: no scan needed.
+        let ascii_block = self
+            .checkpoints
+            .get(block + 1)
+            .is_some_and(|&next| next as usize - base == CHECKPOINT);
+        if skip == 0 || ascii_block {
+            return base + skip;
         }
         match self.string[base..].char_indices().nth(skip) {
             Some((offset, _)) => base + offset,
@@ -198,15 +229,40 @@ impl Text {
             .then(|| self.slice(char_range))
     }
 
-    /// Up to `max_chars` chars before `char_pos`.
-    pub fn prefix_before(&self, char_pos: usize, max_chars: usize) -> &str {
-        self.slice(char_pos.saturating_sub(max_chars)..char_pos)
+    /// The text of a byte range (on char boundaries) with up to `context_chars` chars
+    /// before and after it: `(prefix, text, suffix)`.
+    pub fn context_of_bytes(
+        &self,
+        bytes: Range<usize>,
+        context_chars: usize,
+    ) -> (&str, &str, &str) {
+        let s = self.string.as_str();
+        let prefix_start = match context_chars {
+            0 => bytes.start,
+            n => s[..bytes.start]
+                .char_indices()
+                .rev()
+                .nth(n - 1)
+                .map_or(0, |(i, _)| i),
+        };
+        let after = &s[bytes.end..];
+        let suffix_end = bytes.end
+            + after
+                .char_indices()
+                .nth(context_chars)
+                .map_or(after.len(), |(i, _)| i);
+        (
+            &s[prefix_start..bytes.start],
+            &s[bytes.clone()],
+            &s[bytes.end..suffix_end],
+        )
     }
+}
 
-    /// Up to `max_chars` chars from `char_pos` on.
-    pub fn suffix_after(&self, char_pos: usize, max_chars: usize) -> &str {
-        self.slice(char_pos..(char_pos + max_chars).min(self.char_len))
-    }
+/// Whether any byte of `word` equals `byte` (the classic SWAR zero-byte test).
+fn has_byte(word: u64, byte: u8) -> bool {
+    let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
+    x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080 != 0
 }
 
 #[cfg(test)]
@@ -262,6 +318,18 @@ mod tests {
         assert_eq!(text.paragraph_index_at(1), 0);
         assert_eq!(text.paragraph_index_at(2), 1);
         assert_eq!(text.paragraph_index_at(8), 4);
+    }
+
+    #[test]
+    fn context_is_counted_in_chars() {
+        let text = Text::new("😀ab[x]cd😀".into());
+        let x = text.byte_range(4..5);
+        assert_eq!(text.context_of_bytes(x.clone(), 2), ("b[", "x", "]c"));
+        assert_eq!(text.context_of_bytes(x, 9), ("😀ab[", "x", "]cd😀"));
+        assert_eq!(
+            text.context_of_bytes(text.byte_range(0..1), 0),
+            ("", "😀", "")
+        );
     }
 
     #[test]

@@ -58,13 +58,14 @@ pub fn load(path: &Path) -> Result<LoadedArticle, ArticleError> {
         });
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    let (string, encoding) = decode(&bytes).map_err(|e| e.with_path(&shown))?;
+    let sha256 = sha256_hex(&bytes);
+    let (string, encoding) = decode(bytes).map_err(|e| e.with_path(&shown))?;
     let meta = ArticleMeta {
         file_name: path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        sha256: sha256_hex(&bytes),
+        sha256,
         encoding: encoding.to_string(),
     };
     Ok(LoadedArticle {
@@ -98,31 +99,33 @@ impl DecodeError {
     }
 }
 
-/// Decodes article bytes and names the encoding used (a WHATWG label).
-pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), DecodeError> {
+/// Decodes article bytes and names the encoding used (a WHATWG label). UTF-8 without a
+/// byte-order mark becomes the text without a copy.
+pub fn decode(mut bytes: Vec<u8>) -> Result<(String, &'static str), DecodeError> {
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return decode_utf16(rest, u16::from_le_bytes).map(|s| (s, "UTF-16LE"));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         return decode_utf16(rest, u16::from_be_bytes).map(|s| (s, "UTF-16BE"));
     }
-    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    let bom_len = bytes.len() - body.len();
-    if let Some(offset) = body.iter().position(|&b| b == 0) {
+    let bom_len = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    if let Some(offset) = bytes[bom_len..].iter().position(|&b| b == 0) {
         return Err(DecodeError::Binary {
             offset: offset + bom_len,
         });
     }
-    match std::str::from_utf8(body) {
-        Ok(s) => Ok((s.to_string(), "UTF-8")),
-        Err(e) => {
-            let offset = e.valid_up_to();
-            Err(DecodeError::NotUtf8 {
-                byte: body[offset],
-                offset: offset + bom_len,
-            })
+    bytes.drain(..bom_len);
+    String::from_utf8(bytes).map(|s| (s, "UTF-8")).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        DecodeError::NotUtf8 {
+            byte: e.as_bytes()[offset],
+            offset: offset + bom_len,
         }
-    }
+    })
 }
 
 fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, DecodeError> {
@@ -152,25 +155,28 @@ mod tests {
 
     #[test]
     fn bom_is_dropped_and_nothing_else_changes() {
-        let (s, enc) = decode(b"\xEF\xBB\xBFa\r\nb").unwrap();
+        let (s, enc) = decode(b"\xEF\xBB\xBFa\r\nb".to_vec()).unwrap();
         assert_eq!((s.as_str(), enc), ("a\r\nb", "UTF-8"));
-        let (s, enc) = decode(&[0xFF, 0xFE, b'h', 0, 0x3D, 0xD8, 0x00, 0xDE]).unwrap();
+        let (s, enc) = decode(vec![0xFF, 0xFE, b'h', 0, 0x3D, 0xD8, 0x00, 0xDE]).unwrap();
         assert_eq!((s.as_str(), enc), ("h😀", "UTF-16LE"));
-        let (s, enc) = decode(&[0xFE, 0xFF, 0, b'h']).unwrap();
+        let (s, enc) = decode(vec![0xFE, 0xFF, 0, b'h']).unwrap();
         assert_eq!((s.as_str(), enc), ("h", "UTF-16BE"));
     }
 
     #[test]
     fn binary_and_other_encodings_are_refused_with_the_offset() {
-        assert_eq!(decode(b"ab\0cd"), Err(DecodeError::Binary { offset: 2 }));
+        assert_eq!(
+            decode(b"ab\0cd".to_vec()),
+            Err(DecodeError::Binary { offset: 2 })
+        );
         // Windows-1252 curly quote.
         assert_eq!(
-            decode(b"said \x93yes\x94"),
+            decode(b"said \x93yes\x94".to_vec()),
             Err(DecodeError::NotUtf8 {
                 byte: 0x93,
                 offset: 5
             })
         );
-        assert!(decode(&[0xFF, 0xFE, b'h']).is_err());
+        assert!(decode(vec![0xFF, 0xFE, b'h']).is_err());
     }
 }

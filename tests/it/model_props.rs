@@ -114,6 +114,9 @@ proptest! {
         // Save → load is the identity, byte for byte.
         let bytes = sidecar::encode(&doc);
         let parsed = sidecar::decode(&bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        // The fast reader of the canonical layout agrees with the general RON parser.
+        let general: sidecar::Sidecar = ron::from_str(&bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(&parsed, &general);
         let (back, report) = sidecar::attach(doc.text().clone(), doc.meta.clone(), parsed)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert!(report.orphaned.is_empty());
