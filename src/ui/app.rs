@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 
 use super::doc_view::{snapped, DocView, Selection};
+use super::export_dialog::ExportDialog;
 use super::panels;
 use crate::model::{select, Command, Scheme, SpanId};
 use crate::store::{SaveState, Saver, Session};
@@ -19,6 +20,8 @@ use crate::store::{SaveState, Saver, Session};
 pub enum AppCommand {
     /// Show the system file dialog (off the UI thread).
     ShowOpenDialog,
+    /// Open the export dialog (File → Export…, Ctrl+E).
+    ShowExport,
     Open(PathBuf),
     /// Tag the text selection with the label, or retag the selected span.
     ApplyLabel(String),
@@ -55,6 +58,7 @@ pub struct SpantagApp {
     pub notice: Option<Notice>,
     /// Labels hidden from the span list.
     pub hidden_labels: Vec<String>,
+    pub export: ExportDialog,
     view: DocView,
     saver: Saver,
     dialog: Option<Receiver<Option<PathBuf>>>,
@@ -73,6 +77,7 @@ impl SpantagApp {
             whole_words: true,
             notice: None,
             hidden_labels: Vec::new(),
+            export: ExportDialog::default(),
             view: DocView::default(),
             saver: Saver::new(move || wake.request_repaint()),
             dialog: None,
@@ -192,6 +197,15 @@ impl SpantagApp {
                 self.open(&path);
                 return Ok(());
             }
+            AppCommand::ShowExport => {
+                let session = self
+                    .session
+                    .as_ref()
+                    .ok_or("Open an article to export it.")?;
+                let article = session.article_path.clone();
+                self.export.open_for(&article);
+                return Ok(());
+            }
             AppCommand::ToggleWholeWords => {
                 self.whole_words = !self.whole_words;
                 return Ok(());
@@ -305,6 +319,12 @@ impl SpantagApp {
         if shortcut(Modifiers::COMMAND, Key::O) {
             self.send(AppCommand::ShowOpenDialog);
         }
+        if shortcut(Modifiers::COMMAND, Key::E) {
+            self.send(AppCommand::ShowExport);
+        }
+        if self.export.open && shortcut(Modifiers::NONE, Key::Escape) {
+            self.export.close();
+        }
         if ctx.text_edit_focused() {
             return;
         }
@@ -405,6 +425,7 @@ impl eframe::App for SpantagApp {
         if let Some(path) = dropped.into_iter().next() {
             self.send(AppCommand::Open(path));
         }
+        self.export.poll();
         let results = self.saver.poll();
         if let Some(session) = &mut self.session {
             for result in results {
@@ -459,6 +480,13 @@ impl eframe::App for SpantagApp {
                     },
                 );
             });
+        }
+        let article = self.session.as_ref().map(|s| s.article_path.clone());
+        self.export.show(&ctx, article.as_deref());
+        if let Some(article) = article.filter(|_| self.export.take_start_request()) {
+            // The export reads sidecars from disk: write what is in memory first.
+            self.save_now();
+            self.export.start(&ctx, &article, &self.scheme);
         }
         self.apply(&ctx);
         if let Some(session) = &mut self.session {

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod doc_view;
+pub mod export_dialog;
 mod panels;
 
 pub use app::{AppCommand, Notice, SpantagApp};

@@ -18,6 +18,18 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
             {
                 app.send(AppCommand::ShowOpenDialog);
             }
+            if ui
+                .add_enabled(
+                    app.session.is_some(),
+                    egui::Button::new("Export…").shortcut_text("Ctrl+E"),
+                )
+                .on_hover_text(
+                    "Export this article or its folder for doccano, brat, spaCy, pandas…",
+                )
+                .clicked()
+            {
+                app.send(AppCommand::ShowExport);
+            }
             ui.separator();
             let (can_undo, can_redo) = app.session.as_ref().map_or((false, false), |s| {
                 (s.document.can_undo(), s.document.can_redo())

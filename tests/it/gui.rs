@@ -571,3 +571,65 @@ fn shift_arrows_extend_a_caret_and_exact_mode_tags_inside_a_word() {
     assert!(!harness.state().whole_words);
     assert_eq!(spans(&harness)[0].text, "Ser");
 }
+
+#[test]
+fn export_dialog_writes_a_folder_and_reports_what_the_format_could_not_hold() {
+    let (dir, article) = sample_copy("lavrov-libya.txt");
+    let other = dir.path().join("harbour-strike.txt");
+    std::fs::copy(crate::util::sample("harbour-strike.txt"), &other).unwrap();
+    let mut harness = harness(Some(&article));
+    drag_select(&mut harness, "Sergei Lavrov");
+    harness.key_press(Key::Num4);
+    // Exact characters: "Libya" inside "Libyan", which CoNLL can only widen.
+    harness.key_press(Key::W);
+    drag_select(&mut harness, "Libya");
+    harness.key_press(Key::Num3);
+    harness.run_steps(2);
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    harness.run();
+    assert!(harness.state().export.open);
+    harness.get_by_role(egui::Role::ComboBox).click();
+    harness.run();
+    harness
+        .get_by_label("CoNLL IOB2 (tokens, one column per label)")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("Every article in").click();
+    harness.run();
+    let out = dir.path().join("export.conll");
+    harness.state_mut().export.destination = out.display().to_string();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Export")
+        .click();
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while harness.state().export.outcome.is_none() {
+        assert!(Instant::now() < deadline, "the export never finished");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run();
+    let summary = harness
+        .state()
+        .export
+        .outcome
+        .as_ref()
+        .unwrap()
+        .as_ref()
+        .expect("exported");
+    assert_eq!((summary.report.articles, summary.report.spans), (2, 2));
+    harness.get_by_label_contains("Exported 2 article(s), 2 span(s)");
+    harness.get_by_label_contains("widened to \"Libyan\"");
+    // Saved before exporting, so the export saw the newest spans.
+    let conll = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        conll.contains("Sergei O O O B-actor\nLavrov O O O I-actor\n"),
+        "{conll}"
+    );
+    assert!(out.with_file_name("export.conll.columns").exists());
+
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(!harness.state().export.open);
+}

@@ -1,0 +1,371 @@
+//! File → Export… (Ctrl+E): choose a format, what to export and where; the export runs
+//! off the UI thread with a progress bar and a Cancel button, and ends with a summary of
+//! what was written and what the format could not hold.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::Arc;
+
+use egui::{RichText, Ui};
+
+use crate::export::{Format, Options};
+use crate::model::Scheme;
+use crate::store::corpus::{self, ExportSummary};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The open article only.
+    Article,
+    /// Every article in the open article's folder, sub-folders included.
+    Folder,
+}
+
+/// An export running on its own thread.
+struct Job {
+    done: Arc<AtomicUsize>,
+    total: Arc<AtomicUsize>,
+    cancel: Arc<AtomicBool>,
+    result: Receiver<Result<ExportSummary, String>>,
+}
+
+pub struct ExportDialog {
+    pub open: bool,
+    pub format: Format,
+    pub scope: Scope,
+    pub destination: String,
+    pub include_orphans: bool,
+    job: Option<Job>,
+    /// The last export's summary, or its error.
+    pub outcome: Option<Result<ExportSummary, String>>,
+    browse: Option<Receiver<Option<PathBuf>>>,
+    /// The Export button was pressed; the app saves, then calls [`Self::start`].
+    start_requested: bool,
+}
+
+impl Default for ExportDialog {
+    fn default() -> Self {
+        ExportDialog {
+            open: false,
+            format: Format::Jsonl,
+            scope: Scope::Article,
+            destination: String::new(),
+            include_orphans: false,
+            job: None,
+            outcome: None,
+            browse: None,
+            start_requested: false,
+        }
+    }
+}
+
+impl ExportDialog {
+    /// Opens the dialog for the article at `article`, proposing a destination beside it.
+    pub fn open_for(&mut self, article: &Path) {
+        self.open = true;
+        self.outcome = None;
+        self.destination = default_destination(article, self.format, self.scope)
+            .display()
+            .to_string();
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    fn corpus(&self, article: &Path) -> PathBuf {
+        match self.scope {
+            Scope::Article => article.to_path_buf(),
+            Scope::Folder => article
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        }
+    }
+
+    /// Whether the Export button was pressed since the last call.
+    pub fn take_start_request(&mut self) -> bool {
+        std::mem::take(&mut self.start_requested)
+    }
+
+    /// Starts the export on its own thread (after the app has saved the open article).
+    pub fn start(&mut self, ctx: &egui::Context, article: &Path, scheme: &Scheme) {
+        let corpus = self.corpus(article);
+        let out = PathBuf::from(self.destination.trim());
+        let format = self.format;
+        let options = Options {
+            include_orphans: self.include_orphans,
+            ..Options::default()
+        };
+        let scheme = scheme.clone();
+        let done = Arc::new(AtomicUsize::new(0));
+        let total = Arc::new(AtomicUsize::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = mpsc::channel();
+        let (d, t, c, ctx) = (done.clone(), total.clone(), cancel.clone(), ctx.clone());
+        std::thread::spawn(move || {
+            let result = corpus::export(&corpus, format, &out, &scheme, options, |n, of| {
+                d.store(n, Ordering::Relaxed);
+                t.store(of, Ordering::Relaxed);
+                ctx.request_repaint();
+                !c.load(Ordering::Relaxed)
+            })
+            .map_err(|e| e.to_string());
+            let _ = tx.send(result);
+            ctx.request_repaint();
+        });
+        self.outcome = None;
+        self.job = Some(Job {
+            done,
+            total,
+            cancel,
+            result: rx,
+        });
+    }
+
+    /// Collects a finished export or a chosen destination (call every frame).
+    pub fn poll(&mut self) {
+        if let Some(job) = &self.job {
+            match job.result.try_recv() {
+                Ok(result) => {
+                    self.outcome = Some(result);
+                    self.job = None;
+                }
+                Err(TryRecvError::Disconnected) => {
+                    self.outcome = Some(Err("the export stopped unexpectedly".into()));
+                    self.job = None;
+                }
+                Err(TryRecvError::Empty) => {}
+            }
+        }
+        if let Some(rx) = &self.browse {
+            match rx.try_recv() {
+                Ok(choice) => {
+                    if let Some(path) = choice {
+                        self.destination = path.display().to_string();
+                    }
+                    self.browse = None;
+                }
+                Err(TryRecvError::Disconnected) => self.browse = None,
+                Err(TryRecvError::Empty) => {}
+            }
+        }
+    }
+
+    fn browse(&mut self, ctx: &egui::Context) {
+        let (tx, rx) = mpsc::channel();
+        let ctx = ctx.clone();
+        let current = PathBuf::from(self.destination.trim());
+        let format = self.format;
+        std::thread::spawn(move || {
+            let mut dialog = rfd::FileDialog::new().set_title("Export to");
+            if let Some(folder) = current.parent().filter(|p| p.is_dir()) {
+                dialog = dialog.set_directory(folder);
+            }
+            let choice = if format.writes_folder() {
+                dialog.pick_folder()
+            } else {
+                if let Some(name) = current.file_name() {
+                    dialog = dialog.set_file_name(name.to_string_lossy());
+                }
+                dialog.save_file()
+            };
+            let _ = tx.send(choice);
+            ctx.request_repaint();
+        });
+        self.browse = Some(rx);
+    }
+
+    /// Draws the dialog. `article` is the open article; without one nothing is shown.
+    pub fn show(&mut self, ctx: &egui::Context, article: Option<&Path>) {
+        let Some(article) = article else {
+            self.open = false;
+            return;
+        };
+        if !self.open {
+            return;
+        }
+        let mut open = true;
+        egui::Window::new("Export")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .default_width(460.0)
+            .show(ctx, |ui| self.contents(ui, article));
+        // Closing the window cancels a running export.
+        if !open {
+            self.close();
+        }
+    }
+
+    pub fn close(&mut self) {
+        if let Some(job) = &self.job {
+            job.cancel.store(true, Ordering::Relaxed);
+        }
+        self.open = false;
+    }
+
+    fn contents(&mut self, ui: &mut Ui, article: &Path) {
+        let running = self.is_running();
+        ui.add_enabled_ui(!running, |ui| {
+            egui::Grid::new("export-form")
+                .num_columns(2)
+                .spacing([12.0, 8.0])
+                .show(ui, |ui| {
+                    let label = ui.label("Format");
+                    let before = (self.format, self.scope);
+                    egui::ComboBox::from_id_salt("export-format")
+                        .selected_text(self.format.description())
+                        .width(320.0)
+                        .show_ui(ui, |ui| {
+                            for format in Format::ALL {
+                                ui.selectable_value(&mut self.format, format, format.description());
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id);
+                    ui.end_row();
+
+                    ui.label("Articles");
+                    ui.vertical(|ui| {
+                        let name = article.file_name().unwrap_or_default().to_string_lossy();
+                        ui.radio_value(
+                            &mut self.scope,
+                            Scope::Article,
+                            format!("This article ({name})"),
+                        );
+                        let folder = article.parent().unwrap_or(Path::new("."));
+                        ui.radio_value(
+                            &mut self.scope,
+                            Scope::Folder,
+                            format!("Every article in {} and its sub-folders", folder.display()),
+                        );
+                    });
+                    ui.end_row();
+                    if (self.format, self.scope) != before {
+                        self.destination = default_destination(article, self.format, self.scope)
+                            .display()
+                            .to_string();
+                    }
+
+                    let label = ui.label("Destination");
+                    ui.horizontal(|ui| {
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.destination).desired_width(260.0),
+                        )
+                        .labelled_by(label.id);
+                        if ui
+                            .add_enabled(self.browse.is_none(), egui::Button::new("Browse…"))
+                            .clicked()
+                        {
+                            self.browse(ui.ctx());
+                        }
+                    });
+                    ui.end_row();
+
+                    ui.label("");
+                    ui.checkbox(
+                        &mut self.include_orphans,
+                        "Include spans that need review (jsonl only)",
+                    );
+                    ui.end_row();
+                });
+        });
+        ui.separator();
+        if let Some(job) = &self.job {
+            let (done, total) = (
+                job.done.load(Ordering::Relaxed),
+                job.total.load(Ordering::Relaxed),
+            );
+            let fraction = if total == 0 {
+                0.0
+            } else {
+                done as f32 / total as f32
+            };
+            ui.add(egui::ProgressBar::new(fraction).text(format!("{done} of {total} articles")));
+            if ui.button("Cancel").clicked() {
+                job.cancel.store(true, Ordering::Relaxed);
+            }
+            return;
+        }
+        ui.horizontal(|ui| {
+            let ready = !self.destination.trim().is_empty();
+            if ui.add_enabled(ready, egui::Button::new("Export")).clicked() {
+                self.start_requested = true;
+            }
+            if ui.button("Close").clicked() {
+                self.close();
+            }
+        });
+        match &self.outcome {
+            None => {}
+            Some(Err(message)) => {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    format!("Export failed: {message}"),
+                );
+            }
+            Some(Ok(summary)) => summary_ui(ui, summary, self.destination.trim()),
+        }
+    }
+}
+
+fn summary_ui(ui: &mut Ui, summary: &ExportSummary, destination: &str) {
+    let r = &summary.report;
+    ui.label(
+        RichText::new(format!(
+            "Exported {} article(s), {} span(s), {} relation(s) to {destination}",
+            r.articles, r.spans, r.relations
+        ))
+        .strong(),
+    );
+    if r.losses.is_empty() && summary.skipped.is_empty() {
+        ui.label("Everything fit the format.");
+        return;
+    }
+    let dropped = r.losses.iter().filter(|l| l.dropped).count();
+    ui.label(format!(
+        "What the format could not hold: {} span(s) left out, {} changed, {} article(s) not readable.",
+        dropped,
+        r.losses.len() - dropped,
+        summary.skipped.len()
+    ));
+    egui::ScrollArea::vertical()
+        .max_height(160.0)
+        .show(ui, |ui| {
+            for problem in &summary.skipped {
+                ui.colored_label(ui.visuals().error_fg_color, problem.to_string());
+            }
+            for loss in &r.losses {
+                ui.label(loss.to_string());
+            }
+        });
+}
+
+/// A destination beside the article: `<stem>.<ext>` for one article, `<folder>.<ext>` next
+/// to the folder for a whole folder (brat: a folder named `…-brat`), never inside the
+/// corpus where a later export would take it for articles.
+fn default_destination(article: &Path, format: Format, scope: Scope) -> PathBuf {
+    let folder = article.parent().unwrap_or(Path::new("."));
+    let beside_folder = folder.parent().unwrap_or(folder).to_path_buf();
+    let name = match scope {
+        Scope::Article => article
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned(),
+        Scope::Folder => folder
+            .file_name()
+            .map_or("corpus".into(), |n| n.to_string_lossy().into_owned()),
+    };
+    if format.writes_folder() {
+        // brat writes .txt files: keep them out of the corpus.
+        beside_folder.join(format!("{name}-brat"))
+    } else {
+        let base = if scope == Scope::Article {
+            folder.to_path_buf()
+        } else {
+            beside_folder
+        };
+        base.join(format!("{name}.{}.{}", format.name(), format.extension()))
+    }
+}
