@@ -1,7 +1,9 @@
 //! Export throughput: 2,000 generated articles (about 10 MB of text, 100,000 spans) to
 //! jsonl, against `cat` reading the same files (articles and sidecars).
 //!
-//! Run: `cargo bench --bench export`. Prints the median of 5 runs of each.
+//! Run: `cargo bench --bench export`. Prints the median of 5 runs of each. With
+//! `SPANTAG_BENCH_DIR=folder` the corpus is written there and kept, e.g. to profile
+//! `spantag export folder --format jsonl --out x.jsonl` on it.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -17,13 +19,15 @@ fn median(mut runs: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
+    let temp = tempfile::tempdir().expect("a temporary folder");
+    let kept = std::env::var_os("SPANTAG_BENCH_DIR").map(PathBuf::from);
+    let dir = kept.as_deref().unwrap_or(temp.path());
     let mut files: Vec<PathBuf> = Vec::new();
     let mut text_bytes = 0;
     let mut spans = 0;
     for seed in 0..2_000 {
         let mut doc = generate::article(seed, 5_000, 50);
-        let path = dir.path().join(format!("a{seed:04}.txt"));
+        let path = dir.join(format!("a{seed:04}.txt"));
         corpus::write_article(&path, &mut doc).expect("write the corpus");
         text_bytes += doc.text().as_str().len();
         spans += doc.annotations().len();
@@ -50,13 +54,13 @@ fn main() {
             .collect(),
     );
     let scheme = Scheme::default();
-    let out = dir.path().join("out.jsonl");
+    let out = temp.path().join("out.jsonl");
     let export = median(
         (0..5)
             .map(|_| {
                 let start = Instant::now();
                 corpus::export(
-                    dir.path(),
+                    dir,
                     Format::Jsonl,
                     &out,
                     &scheme,

@@ -66,92 +66,69 @@ impl Text {
     pub fn new(string: String) -> Self {
         assert!(u32::try_from(string.len()).is_ok(), "text too large");
         let bytes = string.as_bytes();
-        let mut checkpoints = Vec::with_capacity(bytes.len() / CHECKPOINT + 2);
-        let mut paragraphs = Vec::new();
+        let checkpoints = checkpoints(bytes);
+        let last = *checkpoints.last().unwrap_or(&0) as usize;
+        let char_len = (checkpoints.len() - 1) * CHECKPOINT + count_char_starts(&bytes[last..]);
+        let mut text = Text {
+            checkpoints,
+            char_len,
+            paragraphs: Vec::new(),
+            newline: NewlineStyle::None,
+            string: String::new(),
+        };
+        // Line terminators are ASCII: find them with a vectorized byte search, and turn
+        // their byte offsets into chars through the table just built.
         let (mut lf, mut crlf, mut cr) = (false, false, false);
+        let mut paragraphs = Vec::new();
         let mut para_start = (0usize, 0usize); // (char, byte)
-        let mut char_index = 0usize;
-        // Bytes, not chars: a char starts at every byte that is not a UTF-8 continuation
-        // byte, and line terminators are ASCII, so no decoding is needed.
-        let mut i = 0;
-        while i < bytes.len() {
-            // Fast path: eight ASCII bytes with no line terminator are eight chars.
-            if let Some(word) = bytes.get(i..i + 8) {
-                let word = u64::from_le_bytes(word.try_into().unwrap_or([0x80; 8]));
-                if word & 0x8080_8080_8080_8080 == 0
-                    && !has_byte(word, b'\n')
-                    && !has_byte(word, b'\r')
-                {
-                    let next_checkpoint = (char_index / CHECKPOINT + 1) * CHECKPOINT;
-                    if char_index % CHECKPOINT == 0 {
-                        checkpoints.push(i as u32);
-                    } else if next_checkpoint < char_index + 8 {
-                        checkpoints.push((i + next_checkpoint - char_index) as u32);
-                    }
-                    char_index += 8;
-                    i += 8;
-                    continue;
-                }
+        let mut skip_lf_at = usize::MAX;
+        for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if at == skip_lf_at {
+                continue; // the LF of a CRLF already handled
             }
-            let b = bytes[i];
-            if b & 0xC0 == 0x80 {
-                i += 1;
-                continue;
-            }
-            if char_index % CHECKPOINT == 0 {
-                checkpoints.push(i as u32);
-            }
-            char_index += 1;
-            let terminator_len = match b {
-                b'\n' => {
+            let len = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                crlf = true;
+                skip_lf_at = at + 1;
+                2
+            } else {
+                if bytes[at] == b'\n' {
                     lf = true;
-                    1
-                }
-                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                    crlf = true;
-                    if char_index % CHECKPOINT == 0 {
-                        checkpoints.push(i as u32 + 1);
-                    }
-                    char_index += 1;
-                    2
-                }
-                b'\r' => {
+                } else {
                     cr = true;
-                    1
                 }
-                _ => 0,
+                1
             };
-            if terminator_len > 0 {
-                // The terminator starts at byte `i` and is `len` bytes (and chars) long.
-                paragraphs.push(Paragraph {
-                    char_range: para_start.0..char_index - terminator_len,
-                    byte_range: para_start.1..i,
-                });
-                para_start = (char_index, i + terminator_len);
-            }
-            i += terminator_len.max(1);
-        }
-        if char_index % CHECKPOINT == 0 {
-            checkpoints.push(string.len() as u32);
+            let char_at = text.char_from_byte_in(bytes, at);
+            paragraphs.push(Paragraph {
+                char_range: para_start.0..char_at,
+                byte_range: para_start.1..at,
+            });
+            para_start = (char_at + len, at + len);
         }
         paragraphs.push(Paragraph {
-            char_range: para_start.0..char_index,
-            byte_range: para_start.1..string.len(),
+            char_range: para_start.0..char_len,
+            byte_range: para_start.1..bytes.len(),
         });
-        let newline = match (lf, crlf, cr) {
+        text.paragraphs = paragraphs;
+        text.newline = match (lf, crlf, cr) {
             (false, false, false) => NewlineStyle::None,
             (true, false, false) => NewlineStyle::Lf,
             (false, true, false) => NewlineStyle::CrLf,
             (false, false, true) => NewlineStyle::Cr,
             _ => NewlineStyle::Mixed,
         };
-        Text {
-            string,
-            char_len: char_index,
-            checkpoints,
-            paragraphs,
-            newline,
-        }
+        text.string = string;
+        text
+    }
+
+    /// [`Self::char_from_byte`] before `self.string` is set.
+    fn char_from_byte_in(&self, bytes: &[u8], byte_pos: usize) -> usize {
+        let block = self
+            .checkpoints
+            .partition_point(|&b| b as usize <= byte_pos)
+            .saturating_sub(1);
+        let base = self.checkpoints[block] as usize;
+        block * CHECKPOINT + count_char_starts(&bytes[base..byte_pos])
     }
 
     pub fn as_str(&self) -> &str {
@@ -205,12 +182,7 @@ impl Text {
 
     /// Char offset of a byte offset that lies on a char boundary.
     pub fn char_from_byte(&self, byte_pos: usize) -> usize {
-        let block = self
-            .checkpoints
-            .partition_point(|&b| b as usize <= byte_pos)
-            .saturating_sub(1);
-        let base = self.checkpoints[block] as usize;
-        block * CHECKPOINT + self.string[base..byte_pos].chars().count()
+        self.char_from_byte_in(self.string.as_bytes(), byte_pos)
     }
 
     /// Byte range of a char range.
@@ -259,10 +231,57 @@ impl Text {
     }
 }
 
-/// Whether any byte of `word` equals `byte` (the classic SWAR zero-byte test).
-fn has_byte(word: u64, byte: u8) -> bool {
-    let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
-    x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080 != 0
+/// How many chars start in `bytes` (every byte that is not a UTF-8 continuation byte).
+fn count_char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+/// Char starts among the eight bytes of a little-endian word.
+fn char_starts_in_word(word: u64) -> usize {
+    // A continuation byte is 0b10xx_xxxx: bit 7 set, bit 6 clear.
+    let continuation = word & !(word << 1) & 0x8080_8080_8080_8080;
+    8 - continuation.count_ones() as usize
+}
+
+/// The byte offset of every [`CHECKPOINT`]-th char, and of the end of the text when its
+/// length is a multiple of [`CHECKPOINT`]. Counts eight bytes at a time.
+fn checkpoints(bytes: &[u8]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(bytes.len() / CHECKPOINT + 2);
+    let mut at = 0;
+    out.push(0);
+    loop {
+        // Find the start of the char CHECKPOINT chars after the one at `at`.
+        let mut to_pass = CHECKPOINT;
+        let mut j = at;
+        while let Some(word) = bytes.get(j..j + 8) {
+            let starts = char_starts_in_word(u64::from_le_bytes(word.try_into().unwrap_or([0; 8])));
+            if starts > to_pass {
+                break;
+            }
+            to_pass -= starts;
+            j += 8;
+        }
+        loop {
+            match bytes.get(j) {
+                None => {
+                    if to_pass == 0 {
+                        out.push(j as u32);
+                    }
+                    return out;
+                }
+                Some(&b) if (b as i8) >= -0x40 => {
+                    if to_pass == 0 {
+                        break;
+                    }
+                    to_pass -= 1;
+                }
+                Some(_) => {}
+            }
+            j += 1;
+        }
+        out.push(j as u32);
+        at = j;
+    }
 }
 
 #[cfg(test)]

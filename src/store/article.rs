@@ -6,6 +6,7 @@
 //! than guessed at.
 
 use sha2::{Digest, Sha256};
+use std::io::Read;
 use std::path::Path;
 
 use crate::model::{ArticleMeta, Text};
@@ -49,7 +50,9 @@ pub fn load(path: &Path) -> Result<LoadedArticle, ArticleError> {
         path: shown.clone(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(io)?.len();
+    // One open: the size check and the read use the same handle.
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
     if size > MAX_ARTICLE_BYTES {
         return Err(ArticleError::TooLarge {
             path: shown,
@@ -57,7 +60,8 @@ pub fn load(path: &Path) -> Result<LoadedArticle, ArticleError> {
             max: MAX_ARTICLE_BYTES / (1024 * 1024),
         });
     }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.read_to_end(&mut bytes).map_err(io)?;
     let sha256 = sha256_hex(&bytes);
     let (string, encoding) = decode(bytes).map_err(|e| e.with_path(&shown))?;
     let meta = ArticleMeta {
