@@ -528,3 +528,57 @@ fn the_command_line_exports_imports_and_validates_with_exit_codes() {
     let usage = run(&["export".as_ref(), "--format".as_ref(), "nope".as_ref()]);
     assert_eq!(usage.status.code(), Some(2));
 }
+
+#[test]
+fn a_cancelled_export_leaves_nothing_behind() {
+    let corpus_dir = tempfile::tempdir().unwrap();
+    build_corpus(corpus_dir.path());
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("all.csv");
+    let scheme = spantag::model::Scheme::default();
+    let result = corpus::export(
+        corpus_dir.path(),
+        Format::Csv,
+        &target,
+        &scheme,
+        Options::default(),
+        |done, total| {
+            assert_eq!(total, 4);
+            done < 2
+        },
+    );
+    assert!(matches!(result, Err(corpus::ExportFailure::Cancelled)));
+    assert_eq!(
+        std::fs::read_dir(out.path()).unwrap().count(),
+        0,
+        "no partial file"
+    );
+}
+
+#[test]
+fn a_brat_folder_imports_back_into_articles_with_sidecars() {
+    let into = tempfile::tempdir().unwrap();
+    let summary =
+        corpus::import(&golden_dir().join("brat"), Format::Brat, into.path(), false).unwrap();
+    assert_eq!(
+        (summary.articles, summary.spans, summary.relations),
+        (4, 20, 3)
+    );
+    let (doc, report) = corpus::load(&into.path().join("harbour-strike.txt")).unwrap();
+    assert!(report.orphaned.is_empty());
+    let quote = doc
+        .annotations()
+        .spans()
+        .iter()
+        .find(|s| s.label == "quote")
+        .unwrap();
+    assert_eq!(
+        quote.text,
+        "The company has known about this for two years.\nTwo years, and nothing on paper."
+    );
+    assert_eq!(quote.note, "Continues across a line break.");
+    assert_eq!(
+        quote.source,
+        spantag::model::Source::Imported("brat".into())
+    );
+}
