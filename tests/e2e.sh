@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# End to end, as a person uses spantag: the real binary in a real X window (Xvfb), the real
+# file dialog (zenity, which rfd falls back to without a desktop portal), real mouse and
+# keys (xdotool), and the sidecar on disk. Screenshots of every step go to target/e2e/.
+#
+# Run from the repository root: bash tests/e2e.sh   (.ci/run does)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OUT="$PWD/target/e2e"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+STEP="start"
+APP_PID=""
+XVFB_PID=""
+
+cleanup() {
+    [ -n "$APP_PID" ] && kill -9 "$APP_PID" 2>/dev/null || true
+    [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null || true
+    pkill -f "zenity --no-markup" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+shot() { import -display "$DISPLAY" -window root "$OUT/$1.png" 2>/dev/null || true; }
+
+fail() {
+    shot "failed"
+    echo "e2e FAILED at step '$STEP': $1" >&2
+    echo "screenshots: $OUT (the last one is failed.png)" >&2
+    [ -f "$OUT/app.log" ] && tail -20 "$OUT/app.log" >&2
+    exit 1
+}
+
+step() {
+    STEP="$1"
+    echo "e2e: $STEP"
+}
+
+# Polls a command until it succeeds, for at most $1 seconds.
+wait_for() {
+    local seconds=$1
+    shift
+    local deadline=$((SECONDS + seconds))
+    until "$@" >/dev/null 2>&1; do
+        [ $SECONDS -ge $deadline ] && return 1
+        sleep 0.1
+    done
+}
+
+step "install what the test needs"
+missing=()
+for tool in Xvfb:xvfb xdotool:xdotool zenity:zenity import:imagemagick; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+step "build"
+cargo build --locked --quiet
+BIN="$PWD/target/debug/spantag"
+
+step "start Xvfb"
+DISPLAY_NUMBER=97
+while [ -e "/tmp/.X11-unix/X$DISPLAY_NUMBER" ]; do DISPLAY_NUMBER=$((DISPLAY_NUMBER + 1)); done
+export DISPLAY=":$DISPLAY_NUMBER"
+Xvfb "$DISPLAY" -screen 0 1280x900x24 -nolisten tcp >"$OUT/xvfb.log" 2>&1 &
+XVFB_PID=$!
+wait_for 10 xdotool getdisplaygeometry || fail "Xvfb did not start"
+
+WORK=$(mktemp -d)
+cp assets/samples/lavrov-libya.txt assets/samples/harbour-strike.txt "$WORK/"
+ARTICLE="$WORK/lavrov-libya.txt"
+SIDECAR="$ARTICLE.ann.ron"
+
+# Prints the labels and texts of the sidecar's spans, one per line.
+spans() {
+    [ -f "$SIDECAR" ] || return 0
+    grep -o 'label: "[a-z]*", start: [0-9]*, end: [0-9]*, text: "[^"]*"' "$SIDECAR" |
+        sed -E 's/label: "([a-z]*)".*text: "(.*)"/\1: \2/'
+}
+has_span() { spans | grep -qx "$1"; }
+no_spans() { [ -f "$SIDECAR" ] && [ -z "$(spans)" ]; }
+
+start_app() {
+    XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$OUT}" "$BIN" "$@" >>"$OUT/app.log" 2>&1 &
+    APP_PID=$!
+    wait_for 30 xdotool search --name "spantag" || fail "the window did not appear"
+    WINDOW=$(xdotool search --name "spantag" | head -1)
+    xdotool windowmove "$WINDOW" 0 0
+    xdotool windowfocus --sync "$WINDOW"
+    sleep 0.5
+}
+
+stop_app() { # kill -9, as a crash would
+    { kill -9 "$APP_PID" && wait "$APP_PID"; } 2>/dev/null || true
+    APP_PID=""
+}
+
+# Window-relative coordinates of the first line of an article in the default window size
+# (1180x780): the text column starts at x=80, the first row's middle is at y=70.
+drag() { # x1 y1 x2 y2
+    xdotool mousemove "$1" "$2"; sleep 0.1
+    xdotool mousedown 1; sleep 0.1
+    xdotool mousemove $((($1 + $3) / 2)) "$4"; sleep 0.1
+    xdotool mousemove "$3" "$4"; sleep 0.1
+    xdotool mouseup 1; sleep 0.2
+}
+
+step "open the empty window"
+start_app
+shot "01-empty"
+
+step "open an article with Ctrl+O and the system file dialog"
+xdotool key ctrl+o
+wait_for 20 xdotool search --class zenity || fail "the file dialog did not appear"
+sleep 1
+DIALOG=$(xdotool search --class zenity | tail -1)
+xdotool windowfocus --sync "$DIALOG" 2>/dev/null || true
+shot "02-dialog"
+# Typing a path opens the GTK location bar.
+xdotool type --delay 30 "$ARTICLE"
+sleep 0.5
+xdotool key Return
+wait_for 20 xdotool search --name "lavrov-libya.txt" || fail "the article did not open"
+xdotool windowfocus --sync "$WINDOW"
+sleep 0.5
+shot "03-opened"
+
+step "drag over 'Sergei Lavrov' with the mouse and press 4"
+# From inside "Sergei" to inside "Lavrov": whole-word snapping makes it exact.
+drag 264 70 345 70
+xdotool key 4
+wait_for 5 has_span "actor: Sergei Lavrov" || fail "the sidecar never held actor: Sergei Lavrov (it has: $(spans | tr '\n' ';'))"
+shot "04-tagged"
+
+step "undo with Ctrl+Z"
+xdotool key ctrl+z
+wait_for 5 no_spans || fail "the span is still in the sidecar after Ctrl+Z (it has: $(spans | tr '\n' ';'))"
+shot "05-undone"
+
+step "redo with Ctrl+Shift+Z, then tag 'Moscow' by double-click and kill -9 a second later"
+xdotool key ctrl+shift+z
+xdotool mousemove 468 70; sleep 0.1
+xdotool click --repeat 2 --delay 80 1; sleep 0.2
+xdotool key 3
+sleep 1
+shot "06-before-kill"
+stop_app
+has_span "location: Moscow" || fail "the span tagged a second before kill -9 was lost (sidecar has: $(spans | tr '\n' ';'))"
+has_span "actor: Sergei Lavrov" || fail "the redone span was lost (sidecar has: $(spans | tr '\n' ';'))"
+
+step "reopen from the command line: the spans are shown, the sidecar is not rewritten"
+before=$(sha256sum "$SIDECAR")
+start_app "$ARTICLE"
+sleep 1
+shot "07-reopened"
+stop_app
+[ "$(sha256sum "$SIDECAR")" = "$before" ] || fail "opening the article rewrote its sidecar"
+
+echo "screenshots in $OUT"
+echo "e2e: 7 passed, 0 failed"
