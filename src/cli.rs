@@ -15,7 +15,7 @@ use crate::store::corpus;
 #[derive(Debug, Parser)]
 #[command(version, about, args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// An article (plain-text file) to open in the window.
+    /// An article (plain-text file) or a folder of articles to open in the window.
     pub path: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Commands>,

@@ -46,6 +46,8 @@ pub enum Command {
     Remove {
         id: SpanId,
     },
+    /// Mark where the article stands (Ctrl+Enter marks it done).
+    SetStatus(Status),
     Undo,
     Redo,
 }
@@ -89,6 +91,7 @@ enum Op {
         id: SpanId,
         label: String,
     },
+    SetStatus(Status),
 }
 
 #[derive(Clone, Debug)]
@@ -183,11 +186,22 @@ impl Document {
                 }
                 (vec![Op::Delete { id }], None)
             }
+            Command::SetStatus(status) => {
+                if self.status == status {
+                    return Ok(Applied {
+                        focus: None,
+                        changed: false,
+                    });
+                }
+                (vec![Op::SetStatus(status)], None)
+            }
         };
+        let edits_spans = !matches!(ops.as_slice(), [Op::SetStatus(_)]);
         let inverse = self.apply_ops(ops);
         self.undo.push(inverse);
         self.redo.clear();
-        if self.status == Status::NotStarted {
+        // The first span starts the work on an article.
+        if edits_spans && self.status == Status::NotStarted {
             self.status = Status::InProgress;
         }
         Ok(Applied {
@@ -206,7 +220,7 @@ impl Document {
         let focus = ops.iter().rev().find_map(|op| match op {
             Op::Insert { span, .. } => Some(span.id),
             Op::SetLabel { id, .. } => Some(*id),
-            Op::Delete { .. } => None,
+            Op::Delete { .. } | Op::SetStatus(_) => None,
         });
         let inverse = self.apply_ops(ops);
         if undo {
@@ -242,6 +256,9 @@ impl Document {
             Op::SetLabel { id, label } => {
                 let old = self.annotations.set_label(id, &label)?;
                 Some(Op::SetLabel { id, label: old })
+            }
+            Op::SetStatus(status) => {
+                Some(Op::SetStatus(std::mem::replace(&mut self.status, status)))
             }
         }
     }
@@ -311,6 +328,18 @@ mod tests {
         assert!(d.annotations().relations().is_empty());
         d.apply(Command::Undo).unwrap();
         assert_eq!(d.annotations().relations(), &[relation]);
+    }
+
+    #[test]
+    fn marking_done_is_undoable_and_does_not_count_as_starting() {
+        let mut d = doc("abc");
+        d.apply(Command::SetStatus(Status::Done)).unwrap();
+        assert_eq!(d.status, Status::Done);
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(d.status, Status::NotStarted);
+        d.apply(Command::Redo).unwrap();
+        assert_eq!(d.status, Status::Done);
+        assert!(!d.apply(Command::SetStatus(Status::Done)).unwrap().changed);
     }
 
     #[test]

@@ -120,6 +120,42 @@ fn strip_path(error: &ArticleError, path: &Path) -> String {
         .unwrap_or(message)
 }
 
+/// What the folder list shows of an article, read from its sidecar alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArticleSummary {
+    /// The path relative to the folder, `/`-separated.
+    pub id: String,
+    pub path: PathBuf,
+    pub status: crate::model::Status,
+    pub spans: usize,
+    /// Why the sidecar could not be read, if it could not.
+    pub problem: Option<String>,
+}
+
+/// Summarizes an article from its sidecar (no sidecar: not started, no spans).
+pub fn summarize(id: String, path: PathBuf) -> ArticleSummary {
+    let mut summary = ArticleSummary {
+        id,
+        status: crate::model::Status::NotStarted,
+        spans: 0,
+        problem: None,
+        path,
+    };
+    let sidecar = sidecar_path(&summary.path);
+    match fs::read_to_string(&sidecar) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => summary.problem = Some(format!("cannot read {}: {e}", sidecar.display())),
+        Ok(source) => match sidecar::decode(&source) {
+            Ok(parsed) => {
+                summary.status = parsed.status;
+                summary.spans = parsed.spans.len();
+            }
+            Err(e) => summary.problem = Some(format!("{}: {e}", sidecar.display())),
+        },
+    }
+    summary
+}
+
 /// What an export did.
 #[derive(Debug, Default)]
 pub struct ExportSummary {

@@ -11,6 +11,7 @@ use std::sync::mpsc::{self, Receiver};
 
 use super::doc_view::{snapped, DocView, Selection};
 use super::export_dialog::ExportDialog;
+use super::folder::{Folder, PanelAction};
 use super::panels;
 use crate::model::{select, Command, Scheme, SpanId};
 use crate::store::{SaveState, Saver, Session};
@@ -22,6 +23,15 @@ pub enum AppCommand {
     ShowOpenDialog,
     /// Open the export dialog (File → Export…, Ctrl+E).
     ShowExport,
+    /// Show the system folder dialog (off the UI thread).
+    ShowOpenFolderDialog,
+    OpenFolder(PathBuf),
+    /// Open the next (or previous) article of the folder.
+    NextArticle {
+        forward: bool,
+    },
+    /// Mark the open article done and open the next one.
+    DoneAndNext,
     Open(PathBuf),
     /// Tag the text selection with the label, or retag the selected span.
     ApplyLabel(String),
@@ -59,9 +69,12 @@ pub struct SpantagApp {
     /// Labels hidden from the span list.
     pub hidden_labels: Vec<String>,
     pub export: ExportDialog,
+    /// The open folder, in folder mode.
+    pub folder: Option<Folder>,
     view: DocView,
     saver: Saver,
-    dialog: Option<Receiver<Option<PathBuf>>>,
+    /// A file or folder dialog running on its own thread: (picks a folder, its answer).
+    dialog: Option<(bool, Receiver<Option<PathBuf>>)>,
     commands: Vec<AppCommand>,
     title: String,
 }
@@ -78,14 +91,17 @@ impl SpantagApp {
             notice: None,
             hidden_labels: Vec::new(),
             export: ExportDialog::default(),
+            folder: None,
             view: DocView::default(),
             saver: Saver::new(move || wake.request_repaint()),
             dialog: None,
             commands: Vec::new(),
             title: String::new(),
         };
-        if let Some(path) = path {
-            app.open(path);
+        match path {
+            Some(path) if path.is_dir() => app.folder = Some(Folder::open(path, ctx)),
+            Some(path) => app.open(path),
+            None => {}
         }
         app
     }
@@ -133,6 +149,9 @@ impl SpantagApp {
                 } else {
                     None
                 };
+                if let Some(folder) = &mut self.folder {
+                    folder.current = folder.index_of(&session.article_path);
+                }
                 self.session = Some(session);
                 self.selection = Selection::None;
                 self.view = DocView::default();
@@ -146,7 +165,8 @@ impl SpantagApp {
         }
     }
 
-    fn show_open_dialog(&mut self, ctx: &egui::Context) {
+    /// The system file (or folder) dialog, on its own thread so the window keeps painting.
+    fn show_dialog(&mut self, ctx: &egui::Context, folder: bool) {
         if self.dialog.is_some() {
             return;
         }
@@ -157,17 +177,45 @@ impl SpantagApp {
             .as_ref()
             .and_then(|s| s.article_path.parent().map(Path::to_path_buf));
         std::thread::spawn(move || {
-            let mut dialog = rfd::FileDialog::new()
-                .set_title("Open article")
-                .add_filter("Text articles", &["txt"])
-                .add_filter("All files", &["*"]);
-            if let Some(folder) = start {
-                dialog = dialog.set_directory(folder);
+            let mut dialog = rfd::FileDialog::new();
+            if let Some(start) = start {
+                dialog = dialog.set_directory(start);
             }
-            let _ = tx.send(dialog.pick_file());
+            let choice = if folder {
+                dialog.set_title("Open folder").pick_folder()
+            } else {
+                dialog
+                    .set_title("Open article")
+                    .add_filter("Text articles", &["txt"])
+                    .add_filter("All files", &["*"])
+                    .pick_file()
+            };
+            let _ = tx.send(choice);
             ctx.request_repaint();
         });
-        self.dialog = Some(rx);
+        self.dialog = Some((folder, rx));
+    }
+
+    fn open_folder(&mut self, ctx: &egui::Context, root: &Path) {
+        self.save_now();
+        self.folder = Some(Folder::open(root, ctx));
+    }
+
+    /// Opens the next or previous article of the folder.
+    fn step_article(&mut self, forward: bool) -> Result<(), String> {
+        let folder = self
+            .folder
+            .as_ref()
+            .ok_or("Open a folder to move between articles.")?;
+        let next = folder.neighbour(forward).map(Path::to_path_buf);
+        match next {
+            Some(path) => {
+                self.open(&path);
+                Ok(())
+            }
+            None if forward => Err("This is the last article of the folder.".into()),
+            None => Err("This is the first article of the folder.".into()),
+        }
     }
 
     /// Carries out the queued commands. The only place the document changes.
@@ -190,8 +238,33 @@ impl SpantagApp {
     fn apply_one(&mut self, ctx: &egui::Context, command: AppCommand) -> Result<(), String> {
         let edit = match command {
             AppCommand::ShowOpenDialog => {
-                self.show_open_dialog(ctx);
+                self.show_dialog(ctx, false);
                 return Ok(());
+            }
+            AppCommand::ShowOpenFolderDialog => {
+                self.show_dialog(ctx, true);
+                return Ok(());
+            }
+            AppCommand::OpenFolder(root) => {
+                self.open_folder(ctx, &root);
+                return Ok(());
+            }
+            AppCommand::NextArticle { forward } => return self.step_article(forward),
+            AppCommand::DoneAndNext => {
+                let session = self.session.as_mut().ok_or("Open an article first.")?;
+                if let Some(reason) = &session.read_only {
+                    return Err(format!("This article is read-only. {reason}"));
+                }
+                session
+                    .document
+                    .apply(Command::SetStatus(crate::model::Status::Done))
+                    .map_err(|e| e.to_string())?;
+                self.save_now();
+                self.sync_folder_entry();
+                return match self.step_article(true) {
+                    Ok(()) => Ok(()),
+                    Err(_) => Err("Marked done. That was the last article of the folder.".into()),
+                };
             }
             AppCommand::Open(path) => {
                 self.open(&path);
@@ -268,7 +341,16 @@ impl SpantagApp {
         if let Some(id) = applied.focus {
             self.reveal(id);
         }
+        self.sync_folder_entry();
         Ok(())
+    }
+
+    /// Keeps the folder list's line for the open article in step with it.
+    fn sync_folder_entry(&mut self) {
+        if let (Some(folder), Some(session)) = (&mut self.folder, &self.session) {
+            let doc = &session.document;
+            folder.update_current(doc.status, doc.annotations().len());
+        }
     }
 
     fn reveal(&mut self, id: SpanId) {
@@ -316,8 +398,21 @@ impl SpantagApp {
         let shortcut = |modifiers, key| {
             ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(modifiers, key)))
         };
+        // Most specific first: Ctrl+Shift+O before Ctrl+O.
+        if shortcut(Modifiers::COMMAND | Modifiers::SHIFT, Key::O) {
+            self.send(AppCommand::ShowOpenFolderDialog);
+        }
         if shortcut(Modifiers::COMMAND, Key::O) {
             self.send(AppCommand::ShowOpenDialog);
+        }
+        if shortcut(Modifiers::ALT, Key::ArrowRight) {
+            self.send(AppCommand::NextArticle { forward: true });
+        }
+        if shortcut(Modifiers::ALT, Key::ArrowLeft) {
+            self.send(AppCommand::NextArticle { forward: false });
+        }
+        if shortcut(Modifiers::COMMAND, Key::Enter) {
+            self.send(AppCommand::DoneAndNext);
         }
         if shortcut(Modifiers::COMMAND, Key::E) {
             self.send(AppCommand::ShowExport);
@@ -403,16 +498,36 @@ impl SpantagApp {
 
 impl eframe::App for SpantagApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        if let Some(rx) = &self.dialog {
+        if let Some((folder, rx)) = &self.dialog {
             match rx.try_recv() {
                 Ok(choice) => {
+                    let command = if *folder {
+                        choice.map(AppCommand::OpenFolder)
+                    } else {
+                        choice.map(AppCommand::Open)
+                    };
                     self.dialog = None;
-                    if let Some(path) = choice {
-                        self.send(AppCommand::Open(path));
+                    if let Some(command) = command {
+                        self.send(command);
                     }
                 }
                 Err(mpsc::TryRecvError::Disconnected) => self.dialog = None,
                 Err(mpsc::TryRecvError::Empty) => {}
+            }
+        }
+        // A folder scan that just finished opens the first article not yet done.
+        if let Some(folder) = &mut self.folder {
+            if folder.poll() {
+                let open = self.session.as_ref().map(|s| s.article_path.clone());
+                match open.as_deref().and_then(|p| folder.index_of(p)) {
+                    Some(index) => folder.current = Some(index),
+                    None => {
+                        if let Some(first) = folder.first_to_do() {
+                            let first = first.to_path_buf();
+                            self.send(AppCommand::Open(first));
+                        }
+                    }
+                }
             }
         }
         let dropped: Vec<PathBuf> = ctx.input(|i| {
@@ -439,6 +554,18 @@ impl eframe::App for SpantagApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         panels::toolbar(ui, self);
         panels::status_bar(ui, self);
+        if let Some(folder) = &mut self.folder {
+            let action = egui::Panel::left("articles")
+                .default_size(240.0)
+                .resizable(true)
+                .show(ui, |ui| folder.panel(ui))
+                .inner;
+            match action {
+                Some(PanelAction::Open(path)) => self.send(AppCommand::Open(path)),
+                Some(PanelAction::MarkDoneAndNext) => self.send(AppCommand::DoneAndNext),
+                None => {}
+            }
+        }
         panels::side_panel(ui, self);
         egui::CentralPanel::default().show(ui, |ui| {
             // Errors stay above the text until dismissed; hints go to the status bar so

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod doc_view;
 pub mod export_dialog;
+pub mod folder;
 mod panels;
 
 pub use app::{AppCommand, Notice, SpantagApp};

@@ -19,6 +19,13 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
                 app.send(AppCommand::ShowOpenDialog);
             }
             if ui
+                .add(egui::Button::new("Open folder…").shortcut_text("Ctrl+Shift+O"))
+                .on_hover_text("Open a folder of articles and work through them")
+                .clicked()
+            {
+                app.send(AppCommand::ShowOpenFolderDialog);
+            }
+            if ui
                 .add_enabled(
                     app.session.is_some(),
                     egui::Button::new("Export…").shortcut_text("Ctrl+E"),
@@ -132,7 +139,9 @@ pub fn welcome(ui: &mut Ui, dialog_open: bool) {
         if dialog_open {
             ui.label("Choose an article in the file dialog…");
         } else {
-            ui.label("Open an article with Ctrl+O, or drop a .txt file on this window.");
+            ui.label(
+                "Open an article with Ctrl+O or a folder with Ctrl+Shift+O, or drop a .txt file on this window.",
+            );
         }
     });
 }

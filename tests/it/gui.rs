@@ -633,3 +633,100 @@ fn export_dialog_writes_a_folder_and_reports_what_the_format_could_not_hold() {
     harness.run();
     assert!(!harness.state().export.open);
 }
+
+/// A folder of three samples, one of them (lavrov-libya) already marked done. (The emoji
+/// sample needs a colour-emoji font, which the test renderer does not have yet.)
+fn sample_folder() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    // A fixed folder name, so the snapshot does not depend on the temporary name.
+    let root = dir.path().join("news");
+    std::fs::create_dir(&root).unwrap();
+    for name in ["harbour-strike.txt", "lavrov-libya.txt", "summit-crlf.txt"] {
+        std::fs::copy(crate::util::sample(name), root.join(name)).unwrap();
+    }
+    let done = root.join("lavrov-libya.txt");
+    let (mut doc, _) = spantag::store::corpus::load(&done).unwrap();
+    doc.apply(spantag::model::Command::SetStatus(
+        spantag::model::Status::Done,
+    ))
+    .unwrap();
+    spantag::store::corpus::write_article(&done, &mut doc).unwrap();
+    (dir, root)
+}
+
+fn open_name(harness: &Harness<'_, SpantagApp>) -> String {
+    harness
+        .state()
+        .session
+        .as_ref()
+        .map(|s| s.document.meta.file_name.clone())
+        .unwrap_or_default()
+}
+
+fn wait_for_folder(harness: &mut Harness<'_, SpantagApp>) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while harness
+        .state()
+        .folder
+        .as_ref()
+        .is_none_or(|f| f.is_scanning())
+        || harness.state().session.is_none()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the folder never finished loading"
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.run();
+}
+
+#[test]
+fn a_folder_opens_at_the_first_article_not_done_and_alt_arrows_move_through_it() {
+    let (_dir, root) = sample_folder();
+    let mut harness = harness(Some(&root));
+    wait_for_folder(&mut harness);
+    assert_eq!(
+        open_name(&harness),
+        "harbour-strike.txt",
+        "lavrov-libya is done; harbour-strike comes first"
+    );
+    harness.get_by_label_contains("1 of 3 done");
+
+    harness.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
+    harness.run();
+    assert_eq!(open_name(&harness), "lavrov-libya.txt");
+    harness.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
+    harness.run();
+    assert_eq!(open_name(&harness), "summit-crlf.txt");
+    harness.key_press_modifiers(Modifiers::ALT, Key::ArrowLeft);
+    harness.run();
+    assert_eq!(open_name(&harness), "lavrov-libya.txt");
+
+    // Clicking a line of the list opens that article.
+    harness.get_by_label_contains("harbour-strike.txt").click();
+    harness.run();
+    assert_eq!(open_name(&harness), "harbour-strike.txt");
+}
+
+#[test]
+fn done_and_next_writes_the_status_and_opens_the_next_article() {
+    let (_dir, root) = sample_folder();
+    let mut harness = harness(Some(&root));
+    wait_for_folder(&mut harness);
+    drag_select(&mut harness, "José Álvarez");
+    harness.key_press(Key::Num4);
+    harness.run();
+    harness.get_by_label_contains("harbour-strike.txt  (1)");
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    harness.run();
+    assert_eq!(open_name(&harness), "lavrov-libya.txt");
+    let saved = std::fs::read_to_string(root.join("harbour-strike.txt.ann.ron")).unwrap();
+    let parsed = sidecar::decode(&saved).unwrap();
+    assert_eq!(parsed.status, spantag::model::Status::Done);
+    assert_eq!(parsed.spans.len(), 1);
+    harness.get_by_label_contains("2 of 3 done");
+    harness.snapshot("folder_mode");
+}

@@ -1,0 +1,244 @@
+//! Folder mode: the articles of a folder in a left panel, with their status and span
+//! counts, a filter, and the progress of the folder. The folder is scanned off the UI
+//! thread (reading every sidecar), with a progress bar while it runs.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::Arc;
+
+use egui::{RichText, Ui};
+
+use crate::model::Status;
+use crate::store::corpus::{self, ArticleSummary};
+
+struct Scan {
+    done: Arc<AtomicUsize>,
+    total: Arc<AtomicUsize>,
+    result: Receiver<Result<Vec<ArticleSummary>, String>>,
+}
+
+pub struct Folder {
+    pub root: PathBuf,
+    pub entries: Vec<ArticleSummary>,
+    pub filter: String,
+    /// Index in `entries` of the open article.
+    pub current: Option<usize>,
+    scan: Option<Scan>,
+    pub error: Option<String>,
+}
+
+/// What a click in the panel asks for.
+pub enum PanelAction {
+    Open(PathBuf),
+    MarkDoneAndNext,
+}
+
+impl Folder {
+    /// Starts scanning `root` on its own thread.
+    pub fn open(root: &Path, ctx: &egui::Context) -> Folder {
+        let done = Arc::new(AtomicUsize::new(0));
+        let total = Arc::new(AtomicUsize::new(0));
+        let (tx, rx) = mpsc::channel();
+        let (d, t, ctx, folder) = (done.clone(), total.clone(), ctx.clone(), root.to_path_buf());
+        std::thread::spawn(move || {
+            let result = corpus::articles(&folder)
+                .map_err(|e| format!("{}: {e}", folder.display()))
+                .map(|list| {
+                    t.store(list.len(), Ordering::Relaxed);
+                    list.into_iter()
+                        .enumerate()
+                        .map(|(i, (id, path))| {
+                            let summary = corpus::summarize(id, path);
+                            d.store(i + 1, Ordering::Relaxed);
+                            if i % 256 == 0 {
+                                ctx.request_repaint();
+                            }
+                            summary
+                        })
+                        .collect()
+                });
+            let _ = tx.send(result);
+            ctx.request_repaint();
+        });
+        Folder {
+            root: root.to_path_buf(),
+            entries: Vec::new(),
+            filter: String::new(),
+            current: None,
+            scan: Some(Scan {
+                done,
+                total,
+                result: rx,
+            }),
+            error: None,
+        }
+    }
+
+    pub fn is_scanning(&self) -> bool {
+        self.scan.is_some()
+    }
+
+    /// Takes a finished scan; true when it finished now.
+    pub fn poll(&mut self) -> bool {
+        let Some(scan) = &self.scan else { return false };
+        let result = match scan.result.try_recv() {
+            Ok(result) => result,
+            Err(TryRecvError::Empty) => return false,
+            Err(TryRecvError::Disconnected) => Err("the folder scan stopped unexpectedly".into()),
+        };
+        self.scan = None;
+        match result {
+            Ok(entries) => self.entries = entries,
+            Err(e) => self.error = Some(e),
+        }
+        true
+    }
+
+    pub fn index_of(&self, path: &Path) -> Option<usize> {
+        self.entries.iter().position(|e| e.path == path)
+    }
+
+    /// The first article not marked done, else the first.
+    pub fn first_to_do(&self) -> Option<&Path> {
+        self.entries
+            .iter()
+            .find(|e| e.status != Status::Done)
+            .or(self.entries.first())
+            .map(|e| e.path.as_path())
+    }
+
+    /// The article after (or before) the open one.
+    pub fn neighbour(&self, forward: bool) -> Option<&Path> {
+        let current = self.current?;
+        let next = if forward {
+            current + 1
+        } else {
+            current.checked_sub(1)?
+        };
+        self.entries.get(next).map(|e| e.path.as_path())
+    }
+
+    pub fn done_count(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.status == Status::Done)
+            .count()
+    }
+
+    /// Keeps the open article's line current.
+    pub fn update_current(&mut self, status: Status, spans: usize) {
+        if let Some(entry) = self.current.and_then(|i| self.entries.get_mut(i)) {
+            entry.status = status;
+            entry.spans = spans;
+        }
+    }
+
+    pub fn panel(&mut self, ui: &mut Ui) -> Option<PanelAction> {
+        let mut action = None;
+        let name = self.root.file_name().map_or_else(
+            || self.root.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        ui.strong(name)
+            .on_hover_text(self.root.display().to_string());
+        if let Some(scan) = &self.scan {
+            let (done, total) = (
+                scan.done.load(Ordering::Relaxed),
+                scan.total.load(Ordering::Relaxed),
+            );
+            let fraction = if total == 0 {
+                0.0
+            } else {
+                done as f32 / total as f32
+            };
+            ui.add(
+                egui::ProgressBar::new(fraction)
+                    .text(format!("Reading {done} of {total} articles…")),
+            );
+            return None;
+        }
+        if let Some(error) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+            return None;
+        }
+        let total = self.entries.len();
+        let done = self.done_count();
+        let fraction = if total == 0 {
+            0.0
+        } else {
+            done as f32 / total as f32
+        };
+        ui.add(egui::ProgressBar::new(fraction).text(format!("{done} of {total} done")));
+        if ui
+            .add_enabled(
+                self.current.is_some(),
+                egui::Button::new("Done, next").shortcut_text("Ctrl+Enter"),
+            )
+            .on_hover_text("Mark this article done and open the next one")
+            .clicked()
+        {
+            action = Some(PanelAction::MarkDoneAndNext);
+        }
+        let label = ui.label("Filter");
+        ui.add(egui::TextEdit::singleline(&mut self.filter).hint_text("part of a name"))
+            .labelled_by(label.id);
+        let needle = self.filter.to_lowercase();
+        let shown: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| needle.is_empty() || self.entries[i].id.to_lowercase().contains(&needle))
+            .collect();
+        let row_height = ui.spacing().interact_size.y;
+        egui::ScrollArea::vertical()
+            .id_salt("article-list")
+            .auto_shrink([false, false])
+            .show_rows(ui, row_height, shown.len(), |ui, rows| {
+                for &i in &shown[rows] {
+                    let entry = &self.entries[i];
+                    let hint = match entry.status {
+                        Status::NotStarted => "not started",
+                        Status::InProgress => "in progress",
+                        Status::Done => "done",
+                    };
+                    ui.horizontal(|ui| {
+                        status_dot(ui, entry.status);
+                        let mut text = RichText::new(format!("{}  ({})", entry.id, entry.spans));
+                        if entry.problem.is_some() {
+                            text = text.color(ui.visuals().warn_fg_color);
+                        }
+                        let hover = entry
+                            .problem
+                            .clone()
+                            .unwrap_or_else(|| format!("{hint}, {} spans", entry.spans));
+                        let response = ui
+                            .add(egui::Button::selectable(self.current == Some(i), text).truncate())
+                            .on_hover_text(hover);
+                        if response.clicked() {
+                            action = Some(PanelAction::Open(entry.path.clone()));
+                        }
+                    });
+                }
+            });
+        action
+    }
+}
+
+/// A ring for not started, a half-filled dot for in progress, a full dot for done.
+fn status_dot(ui: &mut Ui, status: Status) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+    let color = ui.visuals().text_color();
+    let center = rect.center();
+    match status {
+        Status::NotStarted => {
+            ui.painter()
+                .circle_stroke(center, 4.0, egui::Stroke::new(1.0, color));
+        }
+        Status::InProgress => {
+            ui.painter()
+                .circle_stroke(center, 4.0, egui::Stroke::new(1.0, color));
+            ui.painter().circle_filled(center, 2.0, color);
+        }
+        Status::Done => {
+            ui.painter().circle_filled(center, 4.0, color);
+        }
+    }
+}
