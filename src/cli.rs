@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::export::{Format, Options};
-use crate::model::Scheme;
 use crate::store::corpus;
 
 /// spantag: annotate news articles with claims, quotes, locations and actors.
@@ -49,6 +48,13 @@ pub enum Commands {
     },
     /// Check that every sidecar parses and every span's text matches its article.
     Validate { corpus: PathBuf },
+    /// Spans per label and articles per status.
+    Stats {
+        corpus: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -108,7 +114,10 @@ pub fn run(command: Commands) -> ExitCode {
                 include_orphans,
                 ..Options::default()
             };
-            let scheme = Scheme::default();
+            let (scheme, problem) = corpus::load_scheme(&corpus::scheme_folder(&path));
+            if let Some(problem) = problem {
+                eprintln!("spantag export: {problem}");
+            }
             match corpus::export(&path, format.into(), &out, &scheme, options, |_, _| true) {
                 Ok(summary) => {
                     let report = &summary.report;
@@ -155,6 +164,38 @@ pub fn run(command: Commands) -> ExitCode {
             }
             Err(e) => {
                 eprintln!("spantag import: {e}");
+                ExitCode::from(1)
+            }
+        },
+        Commands::Stats { corpus: path, json } => match corpus::stats(&path) {
+            Ok(stats) => {
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&stats).unwrap_or_default()
+                    );
+                } else {
+                    println!("{} articles", stats.articles);
+                    for (status, n) in &stats.status {
+                        println!("  {status:<12} {n:>7}");
+                    }
+                    println!("spans per label");
+                    for (label, n) in &stats.labels {
+                        println!("  {label:<12} {n:>7}");
+                    }
+                    println!("{} relations", stats.relations);
+                }
+                for problem in &stats.problems {
+                    eprintln!("{problem}");
+                }
+                if stats.problems.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                }
+            }
+            Err(e) => {
+                eprintln!("spantag stats: {}: {e}", path.display());
                 ExitCode::from(1)
             }
         },

@@ -142,9 +142,7 @@ impl Annotations {
             .partition_point(|s| s.sort_key() < span.sort_key());
         self.spans.insert(at, span);
         for relation in relations {
-            self.next_relation_id = self.next_relation_id.max(relation.id + 1);
-            let at = self.relations.partition_point(|r| r.id < relation.id);
-            self.relations.insert(at, relation);
+            self.insert_relation(relation);
         }
     }
 
@@ -157,6 +155,30 @@ impl Annotations {
             .partition(|r| r.from == id || r.to == id);
         self.relations = kept;
         Some((span, gone))
+    }
+
+    /// A fresh relation id.
+    pub fn allocate_relation_id(&mut self) -> u64 {
+        let id = self.next_relation_id;
+        self.next_relation_id += 1;
+        id
+    }
+
+    pub(crate) fn insert_relation(&mut self, relation: Relation) {
+        self.next_relation_id = self.next_relation_id.max(relation.id + 1);
+        let at = self.relations.partition_point(|r| r.id < relation.id);
+        self.relations.insert(at, relation);
+    }
+
+    pub(crate) fn remove_relation(&mut self, id: u64) -> Option<Relation> {
+        let index = self.relations.iter().position(|r| r.id == id)?;
+        Some(self.relations.remove(index))
+    }
+
+    /// Sets a span's note and returns the old one.
+    pub(crate) fn set_note(&mut self, id: SpanId, note: String) -> Option<String> {
+        let index = self.index_of(id)?;
+        Some(std::mem::replace(&mut self.spans[index].note, note))
     }
 
     /// Changes a span's label and returns the old one.

@@ -48,6 +48,27 @@ pub enum Command {
     },
     /// Mark where the article stands (Ctrl+Enter marks it done).
     SetStatus(Status),
+    /// Spans of one label over many ranges in one undo step (search's "Tag all"); ranges
+    /// already tagged with the label are skipped.
+    TagMany {
+        char_ranges: Vec<Range<usize>>,
+        label: String,
+    },
+    /// Set a span's note. Consecutive notes to the same span are one undo step, so typing
+    /// a note undoes as a whole.
+    SetNote {
+        id: SpanId,
+        note: String,
+    },
+    /// Link two spans, e.g. a quote to its speaker (`said_by`).
+    Link {
+        from: SpanId,
+        to: SpanId,
+        kind: String,
+    },
+    Unlink {
+        relation: u64,
+    },
     Undo,
     Redo,
 }
@@ -65,6 +86,10 @@ pub enum CommandError {
     NothingToUndo,
     #[error("nothing to redo")]
     NothingToRedo,
+    #[error("relation {0} does not exist")]
+    UnknownRelation(u64),
+    #[error("a span cannot be linked to itself")]
+    SelfLink,
 }
 
 /// What a successful command did, for the UI to follow.
@@ -92,6 +117,12 @@ enum Op {
         label: String,
     },
     SetStatus(Status),
+    SetNote {
+        id: SpanId,
+        note: String,
+    },
+    AddRelation(Relation),
+    RemoveRelation(u64),
 }
 
 #[derive(Clone, Debug)]
@@ -195,6 +226,94 @@ impl Document {
                 }
                 (vec![Op::SetStatus(status)], None)
             }
+            Command::TagMany { char_ranges, label } => {
+                let mut ops = Vec::new();
+                let mut seen = std::collections::HashSet::new();
+                for range in char_ranges {
+                    if range.start >= range.end || range.end > self.text.len_chars() {
+                        return Err(CommandError::OutOfRange(range));
+                    }
+                    if self.annotations.find_exact(&label, range.clone()).is_some()
+                        || !seen.insert(range.clone())
+                    {
+                        continue;
+                    }
+                    let id = self.annotations.allocate_span_id();
+                    ops.push(Op::Insert {
+                        span: Span::new(id, &label, range, &self.text),
+                        relations: Vec::new(),
+                    });
+                }
+                if ops.is_empty() {
+                    return Ok(Applied {
+                        focus: None,
+                        changed: false,
+                    });
+                }
+                (ops, None)
+            }
+            Command::SetNote { id, note } => {
+                let span = self
+                    .annotations
+                    .get(id)
+                    .ok_or(CommandError::UnknownSpan(id))?;
+                if span.note == note {
+                    return Ok(Applied {
+                        focus: Some(id),
+                        changed: false,
+                    });
+                }
+                // Typing continues the last step when it was a note to the same span.
+                if let (Some([Op::SetNote { id: last, .. }]), true) =
+                    (self.undo.last().map(Vec::as_slice), self.redo.is_empty())
+                {
+                    if *last == id {
+                        self.apply_ops(vec![Op::SetNote { id, note }]);
+                        return Ok(Applied {
+                            focus: Some(id),
+                            changed: true,
+                        });
+                    }
+                }
+                (vec![Op::SetNote { id, note }], Some(id))
+            }
+            Command::Link { from, to, kind } => {
+                for id in [from, to] {
+                    if self.annotations.get(id).is_none() {
+                        return Err(CommandError::UnknownSpan(id));
+                    }
+                }
+                if from == to {
+                    return Err(CommandError::SelfLink);
+                }
+                let exists = self
+                    .annotations
+                    .relations()
+                    .iter()
+                    .any(|r| r.from == from && r.to == to && r.kind == kind);
+                if exists {
+                    return Ok(Applied {
+                        focus: Some(from),
+                        changed: false,
+                    });
+                }
+                let id = self.annotations.allocate_relation_id();
+                (
+                    vec![Op::AddRelation(Relation { id, kind, from, to })],
+                    Some(from),
+                )
+            }
+            Command::Unlink { relation } => {
+                if !self
+                    .annotations
+                    .relations()
+                    .iter()
+                    .any(|r| r.id == relation)
+                {
+                    return Err(CommandError::UnknownRelation(relation));
+                }
+                (vec![Op::RemoveRelation(relation)], None)
+            }
         };
         let edits_spans = !matches!(ops.as_slice(), [Op::SetStatus(_)]);
         let inverse = self.apply_ops(ops);
@@ -220,7 +339,9 @@ impl Document {
         let focus = ops.iter().rev().find_map(|op| match op {
             Op::Insert { span, .. } => Some(span.id),
             Op::SetLabel { id, .. } => Some(*id),
-            Op::Delete { .. } | Op::SetStatus(_) => None,
+            Op::SetNote { id, .. } => Some(*id),
+            Op::AddRelation(r) => Some(r.from),
+            Op::Delete { .. } | Op::SetStatus(_) | Op::RemoveRelation(_) => None,
         });
         let inverse = self.apply_ops(ops);
         if undo {
@@ -260,6 +381,16 @@ impl Document {
             Op::SetStatus(status) => {
                 Some(Op::SetStatus(std::mem::replace(&mut self.status, status)))
             }
+            Op::SetNote { id, note } => {
+                let old = self.annotations.set_note(id, note)?;
+                Some(Op::SetNote { id, note: old })
+            }
+            Op::AddRelation(relation) => {
+                let id = relation.id;
+                self.annotations.insert_relation(relation);
+                Some(Op::RemoveRelation(id))
+            }
+            Op::RemoveRelation(id) => self.annotations.remove_relation(id).map(Op::AddRelation),
         }
     }
 }
@@ -340,6 +471,58 @@ mod tests {
         d.apply(Command::Redo).unwrap();
         assert_eq!(d.status, Status::Done);
         assert!(!d.apply(Command::SetStatus(Status::Done)).unwrap().changed);
+    }
+
+    #[test]
+    fn notes_links_and_tag_many_undo_as_one_step_each() {
+        let mut d = doc("[actor|Lavrov] said \"[quote|Libya]\" and Libya again, Libya.");
+        let (actor, quote) = (1, 2);
+        for note in ["a", "ab", "abc"] {
+            d.apply(Command::SetNote {
+                id: quote,
+                note: note.into(),
+            })
+            .unwrap();
+        }
+        assert_eq!(d.annotations().get(quote).unwrap().note, "abc");
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(
+            d.annotations().get(quote).unwrap().note,
+            "",
+            "typing undoes as a whole"
+        );
+
+        d.apply(Command::Link {
+            from: quote,
+            to: actor,
+            kind: "said_by".into(),
+        })
+        .unwrap();
+        assert_eq!(d.annotations().relations().len(), 1);
+        assert_eq!(
+            d.apply(Command::Link {
+                from: quote,
+                to: quote,
+                kind: "said_by".into()
+            }),
+            Err(CommandError::SelfLink)
+        );
+        let relation = d.annotations().relations()[0].id;
+        d.apply(Command::Unlink { relation }).unwrap();
+        assert!(d.annotations().relations().is_empty());
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(d.annotations().relations()[0].id, relation);
+
+        let before = d.annotations().len();
+        let libya: Vec<Range<usize>> = vec![13..18, 24..29, 37..42, 24..29];
+        d.apply(Command::TagMany {
+            char_ranges: libya,
+            label: "location".into(),
+        })
+        .unwrap();
+        assert_eq!(d.annotations().len(), before + 3);
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(d.annotations().len(), before, "one undo removes them all");
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod document;
 pub mod fixture;
 pub mod generate;
 mod scheme;
+pub mod search;
 pub mod select;
 pub mod sidecar;
 mod span;
@@ -15,6 +16,6 @@ mod text;
 
 pub use annotations::{Annotations, DuplicateId};
 pub use document::{Applied, ArticleMeta, Command, CommandError, Document, Status};
-pub use scheme::{Label, RelationKind, Scheme};
+pub use scheme::{Label, RelationKind, Scheme, SchemeError, SCHEME_FILE};
 pub use span::{Anchor, Relation, Source, Span, SpanId, CONTEXT_CHARS};
 pub use text::{NewlineStyle, Paragraph, Text};

@@ -81,7 +81,116 @@ impl Default for Scheme {
     }
 }
 
+/// The file name of a corpus scheme, at the corpus folder's root.
+pub const SCHEME_FILE: &str = "spantag.ron";
+
+/// Keys the app itself uses, which a label cannot take.
+const RESERVED_KEYS: [&str; 2] = ["R", "W"];
+
+/// What is wrong with a scheme file; `line` and `col` are 1-based.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {col}: {message}")]
+pub struct SchemeError {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
 impl Scheme {
+    /// Parses and checks a scheme file: unique label names and keys, one letter or digit
+    /// per key and none the app uses, `#RRGGBB` colours, relations between known labels.
+    pub fn parse(source: &str) -> Result<Scheme, SchemeError> {
+        let scheme: Scheme = ron::from_str(source).map_err(|e| SchemeError {
+            line: e.span.start.line,
+            col: e.span.start.col,
+            message: e.code.to_string(),
+        })?;
+        // Semantic problems point at the line that names the culprit.
+        let at = |needle: &str, message: String| {
+            let line = source
+                .lines()
+                .position(|l| l.contains(needle))
+                .map_or(1, |i| i + 1);
+            let col = source
+                .lines()
+                .nth(line - 1)
+                .and_then(|l| l.find(needle))
+                .map_or(1, |c| c + 1);
+            SchemeError { line, col, message }
+        };
+        if scheme.labels.is_empty() {
+            return Err(at("labels", "the scheme has no labels".into()));
+        }
+        for (i, label) in scheme.labels.iter().enumerate() {
+            let name_at = format!("\"{}\"", label.name);
+            if scheme.labels[..i].iter().any(|l| l.name == label.name) {
+                return Err(at(
+                    &name_at,
+                    format!("label {:?} is defined twice", label.name),
+                ));
+            }
+            let key_ok = label.key.chars().count() == 1
+                && label.key.chars().all(|c| c.is_ascii_alphanumeric());
+            if !key_ok {
+                return Err(at(
+                    &name_at,
+                    format!(
+                        "label {:?}: key {:?} must be one letter or digit",
+                        label.name, label.key
+                    ),
+                ));
+            }
+            if RESERVED_KEYS
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(&label.key))
+            {
+                return Err(at(&name_at, format!("label {:?}: key {:?} is the app's own (R links speakers, W toggles word snapping)", label.name, label.key)));
+            }
+            if let Some(other) = scheme.labels[..i]
+                .iter()
+                .find(|l| l.key.eq_ignore_ascii_case(&label.key))
+            {
+                return Err(at(
+                    &name_at,
+                    format!(
+                        "labels {:?} and {:?} share the key {:?}",
+                        other.name, label.name, label.key
+                    ),
+                ));
+            }
+            if parse_hex_color(&label.color).is_none() {
+                return Err(at(
+                    &name_at,
+                    format!(
+                        "label {:?}: colour {:?} is not #RRGGBB",
+                        label.name, label.color
+                    ),
+                ));
+            }
+        }
+        for relation in &scheme.relations {
+            for end in relation.from.iter().chain(&relation.to) {
+                if scheme.label(end).is_none() {
+                    return Err(at(
+                        &format!("\"{}\"", relation.name),
+                        format!(
+                            "relation {:?} names the unknown label {end:?}",
+                            relation.name
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(scheme)
+    }
+
+    /// The relation kind that links `from` spans to `to` spans, if the scheme has one.
+    pub fn relation_between(&self, from: &str, to: &str) -> Option<&RelationKind> {
+        self.relations
+            .iter()
+            .find(|r| r.from.iter().any(|l| l == from) && r.to.iter().any(|l| l == to))
+    }
+
     pub fn label(&self, name: &str) -> Option<&Label> {
         self.labels.iter().find(|l| l.name == name)
     }
@@ -119,5 +228,44 @@ mod tests {
         assert_eq!(scheme.rgb("claim"), [0xE6, 0x9F, 0x00]);
         assert_eq!(scheme.rgb("unknown"), [128, 128, 128]);
         assert_eq!(parse_hex_color("#12345"), None);
+        assert_eq!(
+            scheme.relation_between("quote", "actor").unwrap().name,
+            "said_by"
+        );
+        assert!(scheme.relation_between("actor", "quote").is_none());
+    }
+
+    const CUSTOM: &str = r##"(
+    labels: [
+        (name: "person", key: "p", color: "#0072B2", description: "A named person."),
+        (name: "org",    key: "o", color: "#D55E00", description: "An organisation."),
+    ],
+    relations: [],
+)"##;
+
+    #[test]
+    fn a_custom_scheme_parses() {
+        let scheme = Scheme::parse(CUSTOM).unwrap();
+        assert_eq!(scheme.label_for_key("P").unwrap().name, "person");
+    }
+
+    #[test]
+    fn scheme_errors_name_the_line() {
+        let duplicate_key = CUSTOM.replace("key: \"o\"", "key: \"p\"");
+        let e = Scheme::parse(&duplicate_key).unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(e.message.contains("share the key"), "{e}");
+        let reserved = CUSTOM.replace("key: \"o\"", "key: \"w\"");
+        assert!(Scheme::parse(&reserved)
+            .unwrap_err()
+            .message
+            .contains("the app's own"));
+        let broken = CUSTOM.replace("color: \"#D55E00\",", "color: ,");
+        assert_eq!(Scheme::parse(&broken).unwrap_err().line, 4);
+        let bad_color = CUSTOM.replace("#D55E00", "orange");
+        assert!(Scheme::parse(&bad_color)
+            .unwrap_err()
+            .message
+            .contains("#RRGGBB"));
     }
 }

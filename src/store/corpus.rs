@@ -120,6 +120,89 @@ fn strip_path(error: &ArticleError, path: &Path) -> String {
         .unwrap_or(message)
 }
 
+/// The scheme of a corpus: `spantag.ron` in `folder`, or the defaults. A scheme that
+/// cannot be used gives the defaults and a message naming the file, line and problem.
+pub fn load_scheme(folder: &Path) -> (Scheme, Option<String>) {
+    let path = folder.join(crate::model::SCHEME_FILE);
+    match fs::read_to_string(&path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => (Scheme::default(), None),
+        Err(e) => (
+            Scheme::default(),
+            Some(format!(
+                "{}: cannot read: {e}; using the default labels",
+                path.display()
+            )),
+        ),
+        Ok(source) => match Scheme::parse(&source) {
+            Ok(scheme) => (scheme, None),
+            Err(e) => (
+                Scheme::default(),
+                Some(format!("{}: {e}; using the default labels", path.display())),
+            ),
+        },
+    }
+}
+
+/// The folder whose scheme applies to a corpus path (the folder itself, or a file's folder).
+pub fn scheme_folder(corpus: &Path) -> PathBuf {
+    if corpus.is_dir() {
+        corpus.to_path_buf()
+    } else {
+        corpus
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    }
+}
+
+/// Spans per label and articles per status across a corpus.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    pub articles: usize,
+    /// Articles per status (`NotStarted`, `InProgress`, `Done`).
+    pub status: std::collections::BTreeMap<String, usize>,
+    /// Spans per label, orphans included.
+    pub labels: std::collections::BTreeMap<String, usize>,
+    pub relations: usize,
+    /// Sidecars that could not be read.
+    #[serde(skip)]
+    pub problems: Vec<String>,
+}
+
+/// Counts a corpus from its sidecars alone (the articles are not read).
+pub fn stats(corpus: &Path) -> io::Result<Stats> {
+    let mut stats = Stats::default();
+    for status in ["NotStarted", "InProgress", "Done"] {
+        stats.status.insert(status.into(), 0);
+    }
+    for (_, path) in articles(corpus)? {
+        stats.articles += 1;
+        let sidecar = sidecar_path(&path);
+        let parsed = match fs::read_to_string(&sidecar) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => {
+                stats
+                    .problems
+                    .push(format!("{}: cannot read: {e}", sidecar.display()));
+                None
+            }
+            Ok(source) => sidecar::decode(&source)
+                .map_err(|e| stats.problems.push(format!("{}: {e}", sidecar.display())))
+                .ok(),
+        };
+        let status = parsed
+            .as_ref()
+            .map_or(crate::model::Status::NotStarted, |p| p.status);
+        *stats.status.entry(format!("{status:?}")).or_default() += 1;
+        if let Some(parsed) = parsed {
+            for span in &parsed.spans {
+                *stats.labels.entry(span.label.clone()).or_default() += 1;
+            }
+            stats.relations += parsed.relations.len();
+        }
+    }
+    Ok(stats)
+}
+
 /// What the folder list shows of an article, read from its sidecar alone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ArticleSummary {

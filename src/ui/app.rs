@@ -9,8 +9,9 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 
-use super::doc_view::{snapped, DocView, Selection};
+use super::doc_view::{snapped, DocView, Selection, ViewInput};
 use super::export_dialog::ExportDialog;
+use super::find::{FindAction, FindBar};
 use super::folder::{Folder, PanelAction};
 use super::panels;
 use crate::model::{select, Command, Scheme, SpanId};
@@ -49,6 +50,26 @@ pub enum AppCommand {
     },
     ToggleWholeWords,
     DismissNotice,
+    SetNote {
+        id: SpanId,
+        note: String,
+    },
+    /// Start linking the selected span (R): the picker lists the targets.
+    StartLink,
+    /// Finish linking: the selected span to this one.
+    LinkTo(SpanId),
+    Unlink(u64),
+    /// Open the find bar, or put the keyboard in it (Ctrl+F).
+    ShowFind,
+    Find(FindAction),
+}
+
+/// Linking in progress: from which span, by which relation kind, and the picker's query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Linking {
+    pub from: SpanId,
+    pub kind: String,
+    pub query: String,
 }
 
 /// A message for the user: an error stays above the text until dismissed; a hint shows in
@@ -71,10 +92,20 @@ pub struct SpantagApp {
     pub export: ExportDialog,
     /// The open folder, in folder mode.
     pub folder: Option<Folder>,
+    /// The note being edited in the details panel, for the span it belongs to.
+    pub note_draft: Option<(SpanId, String)>,
+    /// Linking a span to another (R), while the picker is open.
+    pub linking: Option<Linking>,
+    /// The find bar, while open (Ctrl+F).
+    pub find: Option<FindBar>,
     view: DocView,
     saver: Saver,
     /// A file or folder dialog running on its own thread: (picks a folder, its answer).
     dialog: Option<(bool, Receiver<Option<PathBuf>>)>,
+    /// The folder whose `spantag.ron` the scheme came from.
+    scheme_folder: Option<PathBuf>,
+    /// Why that folder's `spantag.ron` could not be used (the defaults apply meanwhile).
+    pub scheme_problem: Option<String>,
     commands: Vec<AppCommand>,
     title: String,
 }
@@ -92,14 +123,19 @@ impl SpantagApp {
             hidden_labels: Vec::new(),
             export: ExportDialog::default(),
             folder: None,
+            note_draft: None,
+            linking: None,
+            find: None,
             view: DocView::default(),
             saver: Saver::new(move || wake.request_repaint()),
             dialog: None,
+            scheme_folder: None,
+            scheme_problem: None,
             commands: Vec::new(),
             title: String::new(),
         };
         match path {
-            Some(path) if path.is_dir() => app.folder = Some(Folder::open(path, ctx)),
+            Some(path) if path.is_dir() => app.open_folder(ctx, path),
             Some(path) => app.open(path),
             None => {}
         }
@@ -127,11 +163,26 @@ impl SpantagApp {
         }
     }
 
+    /// Uses the scheme of `folder` (its `spantag.ron`, or the defaults), reporting a
+    /// scheme that cannot be used.
+    fn use_scheme_of(&mut self, folder: &Path) {
+        if self.scheme_folder.as_deref() == Some(folder) {
+            return;
+        }
+        let (scheme, problem) = crate::store::corpus::load_scheme(folder);
+        self.scheme = scheme;
+        self.scheme_folder = Some(folder.to_path_buf());
+        self.scheme_problem = problem;
+    }
+
     fn open(&mut self, path: &Path) {
         self.save_now();
+        if self.folder.is_none() {
+            self.use_scheme_of(&crate::store::corpus::scheme_folder(path));
+        }
         match Session::open(path) {
             Ok(session) => {
-                self.notice = if let Some(reason) = &session.read_only {
+                let article_problem = if let Some(reason) = &session.read_only {
                     Some(Notice {
                         text: format!(
                             "Opened read-only: the sidecar could not be read, and is left untouched. {reason}"
@@ -149,6 +200,7 @@ impl SpantagApp {
                 } else {
                     None
                 };
+                self.notice = article_problem;
                 if let Some(folder) = &mut self.folder {
                     folder.current = folder.index_of(&session.article_path);
                 }
@@ -198,6 +250,7 @@ impl SpantagApp {
 
     fn open_folder(&mut self, ctx: &egui::Context, root: &Path) {
         self.save_now();
+        self.use_scheme_of(root);
         self.folder = Some(Folder::open(root, ctx));
     }
 
@@ -288,7 +341,78 @@ impl SpantagApp {
                 return Ok(());
             }
             AppCommand::Select(selection) => {
+                // While linking, clicking a span of the right label picks it.
+                if let (Some(linking), Selection::Span(id)) = (&self.linking, selection) {
+                    if id != linking.from && self.is_link_target(id) {
+                        return self.apply_one(ctx, AppCommand::LinkTo(id));
+                    }
+                }
                 self.selection = selection;
+                return Ok(());
+            }
+            AppCommand::ShowFind => {
+                match &mut self.find {
+                    Some(find) => find.focus(),
+                    None => self.find = Some(FindBar::new(&self.scheme)),
+                }
+                return Ok(());
+            }
+            AppCommand::Find(FindAction::Close) => {
+                self.find = None;
+                return Ok(());
+            }
+            AppCommand::Find(FindAction::Step { forward }) => {
+                let found = self.find.as_mut().and_then(|f| f.step(forward));
+                let range = found.ok_or("No matches.")?;
+                self.view.scroll_to(range.start);
+                // The match is selected, so a label key tags it.
+                self.selection = Selection::Text {
+                    anchor: range.start,
+                    head: range.end,
+                };
+                return Ok(());
+            }
+            AppCommand::Find(FindAction::TagAll(label)) => {
+                let session = self.session.as_ref().ok_or("Open an article first.")?;
+                let text = session.document.text();
+                let ranges = self
+                    .find
+                    .as_ref()
+                    .map(|f| {
+                        f.matches
+                            .iter()
+                            .map(|r| select::snap_to_graphemes(text, r.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Command::TagMany {
+                    char_ranges: ranges,
+                    label,
+                }
+            }
+            AppCommand::StartLink => {
+                let Selection::Span(from) = self.selection else {
+                    return Err("Select a quote or claim, then press R to link its speaker.".into());
+                };
+                let label = self
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.document.annotations().get(from))
+                    .map(|s| s.label.clone())
+                    .ok_or("Select a span first.")?;
+                let kind = self
+                    .scheme
+                    .relations
+                    .iter()
+                    .find(|r| r.from.contains(&label))
+                    .ok_or(format!(
+                        "A {label} cannot be linked to anything in this scheme."
+                    ))?;
+                self.linking = Some(Linking {
+                    from,
+                    kind: kind.name.clone(),
+                    query: String::new(),
+                });
                 return Ok(());
             }
             AppCommand::Reveal(id) => {
@@ -320,6 +444,19 @@ impl SpantagApp {
                 _ => return Err("Select a span to remove it.".into()),
             },
             AppCommand::Remove(id) => Command::Remove { id },
+            AppCommand::SetNote { id, note } => Command::SetNote { id, note },
+            AppCommand::Unlink(relation) => Command::Unlink { relation },
+            AppCommand::LinkTo(to) => {
+                let linking = self
+                    .linking
+                    .take()
+                    .ok_or("Press R on a quote or claim first.")?;
+                Command::Link {
+                    from: linking.from,
+                    to,
+                    kind: linking.kind,
+                }
+            }
             AppCommand::Undo => Command::Undo,
             AppCommand::Redo => Command::Redo,
         };
@@ -351,6 +488,20 @@ impl SpantagApp {
             let doc = &session.document;
             folder.update_current(doc.status, doc.annotations().len());
         }
+    }
+
+    /// Whether a span may end the link being made.
+    fn is_link_target(&self, id: SpanId) -> bool {
+        let (Some(linking), Some(session)) = (&self.linking, &self.session) else {
+            return false;
+        };
+        let Some(span) = session.document.annotations().get(id) else {
+            return false;
+        };
+        self.scheme
+            .relations
+            .iter()
+            .any(|r| r.name == linking.kind && r.to.contains(&span.label))
     }
 
     fn reveal(&mut self, id: SpanId) {
@@ -417,11 +568,21 @@ impl SpantagApp {
         if shortcut(Modifiers::COMMAND, Key::E) {
             self.send(AppCommand::ShowExport);
         }
+        if shortcut(Modifiers::COMMAND, Key::F) && self.session.is_some() {
+            self.send(AppCommand::ShowFind);
+        }
         if self.export.open && shortcut(Modifiers::NONE, Key::Escape) {
             self.export.close();
         }
-        if ctx.text_edit_focused() {
+        if self.find.is_some() && !ctx.text_edit_focused() && shortcut(Modifiers::NONE, Key::Escape)
+        {
+            self.send(AppCommand::Find(FindAction::Close));
+        }
+        if ctx.text_edit_focused() || self.linking.is_some() {
             return;
+        }
+        if shortcut(Modifiers::NONE, Key::R) {
+            self.send(AppCommand::StartLink);
         }
         // Most specific first: Ctrl+Shift+Z before Ctrl+Z.
         if shortcut(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z)
@@ -575,14 +736,38 @@ impl eframe::App for SpantagApp {
                     self.send(AppCommand::DismissNotice);
                 }
             }
+            if let Some(problem) = &self.scheme_problem {
+                let notice = Notice {
+                    text: problem.clone(),
+                    is_error: true,
+                };
+                if panels::notice(ui, &notice) {
+                    self.scheme_problem = None;
+                }
+            }
+            if let (Some(find), Some(session)) = (&mut self.find, &self.session) {
+                find.refresh(session.document.text());
+                if let Some(action) = find.show(ui, &self.scheme) {
+                    self.send(AppCommand::Find(action));
+                }
+                ui.separator();
+            }
             match &self.session {
                 Some(session) => {
+                    let (highlights, current) = match &self.find {
+                        Some(find) => (find.matches.as_slice(), find.current),
+                        None => (&[][..], None),
+                    };
                     let output = self.view.show(
                         ui,
-                        &session.document,
-                        &self.scheme,
-                        self.selection,
-                        self.whole_words,
+                        ViewInput {
+                            document: &session.document,
+                            scheme: &self.scheme,
+                            selection: self.selection,
+                            whole_words: self.whole_words,
+                            highlights,
+                            current_highlight: current,
+                        },
                     );
                     if let Some(selection) = output.selection {
                         self.send(AppCommand::Select(selection));
@@ -591,10 +776,12 @@ impl eframe::App for SpantagApp {
                 None => panels::welcome(ui, self.dialog.is_some()),
             }
         });
-        // Keys reach the document unless a text field has focus: keep focus on the text,
-        // and let it take Tab, arrows and Esc instead of egui's focus navigation.
+        // Keys reach the document unless a text field has focus: the text takes focus
+        // when nothing else has it, and keeps Tab, arrows and Esc from egui's focus
+        // navigation while it has it.
         let ctx = ui.ctx().clone();
-        if self.session.is_some() && !ctx.text_edit_focused() {
+        let doc_focus = ctx.memory(|m| m.focused().is_none_or(|id| id == DocView::id()));
+        if self.session.is_some() && doc_focus {
             ctx.memory_mut(|m| {
                 m.request_focus(DocView::id());
                 m.set_focus_lock_filter(
@@ -608,6 +795,7 @@ impl eframe::App for SpantagApp {
                 );
             });
         }
+        panels::link_picker(&ctx, self);
         let article = self.session.as_ref().map(|s| s.article_path.clone());
         self.export.show(&ctx, article.as_deref());
         if let Some(article) = article.filter(|_| self.export.take_start_request()) {

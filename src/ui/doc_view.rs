@@ -92,6 +92,18 @@ pub struct DocView {
     placed: Vec<Placed>,
 }
 
+/// What the view draws.
+pub struct ViewInput<'a> {
+    pub document: &'a Document,
+    pub scheme: &'a Scheme,
+    pub selection: Selection,
+    /// Whether selections snap to whole words (the selection is drawn as it will be tagged).
+    pub whole_words: bool,
+    /// Search matches to highlight, sorted, and which of them is the current one.
+    pub highlights: &'a [Range<usize>],
+    pub current_highlight: Option<usize>,
+}
+
 /// What the view reports back to the app.
 #[derive(Default)]
 pub struct ViewOutput {
@@ -109,14 +121,15 @@ impl DocView {
         Id::unique("spantag-document")
     }
 
-    pub fn show(
-        &mut self,
-        ui: &mut Ui,
-        document: &Document,
-        scheme: &Scheme,
-        selection: Selection,
-        whole_words: bool,
-    ) -> ViewOutput {
+    pub fn show(&mut self, ui: &mut Ui, input: ViewInput<'_>) -> ViewOutput {
+        let ViewInput {
+            document,
+            scheme,
+            selection,
+            whole_words,
+            highlights,
+            current_highlight,
+        } = input;
         let text = document.text();
         let paragraphs = text.paragraphs();
         let font = FontId::proportional(FONT_SIZE);
@@ -208,6 +221,10 @@ impl DocView {
             }
 
             let response = ui.interact(content, Self::id(), Sense::click_and_drag());
+            if response.clicked() || response.drag_started() {
+                // Back from a text field to annotating.
+                response.request_focus();
+            }
             response.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::Role::Document, true, "Article text")
             });
@@ -216,22 +233,32 @@ impl DocView {
 
             let visible = self.visible_chars();
             let spans = stack_levels(document.annotations().overlapping(visible.clone()), scheme);
+            self.paint_highlights(ui, highlights, current_highlight, visible.clone());
             self.paint(ui, &spans, document, scheme, selection, whole_words);
 
-            if let Some(pos) = response.hover_pos() {
-                if let Some(char_pos) = self.char_at(pos) {
-                    let under: Vec<&Span> = spans
-                        .iter()
-                        .map(|(s, _)| *s)
-                        .filter(|s| s.start <= char_pos && char_pos < s.end)
-                        .collect();
-                    if !under.is_empty() {
-                        response.on_hover_ui_at_pointer(|ui| {
-                            for span in under {
-                                ui.label(span_tooltip(span));
-                            }
-                        });
-                    }
+            let hovered_char = response.hover_pos().and_then(|pos| self.char_hit(pos));
+            // Links are drawn from the selected span and the one under the pointer.
+            let mut linked: Vec<SpanId> = hovered_char
+                .and_then(|c| document.annotations().innermost_at(c))
+                .map(|s| s.id)
+                .into_iter()
+                .collect();
+            if let Selection::Span(id) = selection {
+                linked.push(id);
+            }
+            self.paint_links(ui, document, scheme, &linked);
+            if let Some(char_pos) = hovered_char {
+                let under: Vec<&Span> = spans
+                    .iter()
+                    .map(|(s, _)| *s)
+                    .filter(|s| s.start <= char_pos && char_pos < s.end)
+                    .collect();
+                if !under.is_empty() {
+                    response.on_hover_ui_at_pointer(|ui| {
+                        for span in under {
+                            ui.label(span_tooltip(document, span));
+                        }
+                    });
                 }
             }
         });
@@ -456,6 +483,64 @@ impl DocView {
         }
     }
 
+    /// Search matches in the visible text (matches are sorted, so a binary search finds
+    /// the first visible one).
+    fn paint_highlights(
+        &self,
+        ui: &Ui,
+        matches: &[Range<usize>],
+        current: Option<usize>,
+        visible: Range<usize>,
+    ) {
+        let first = matches.partition_point(|m| m.end <= visible.start);
+        for (i, m) in matches
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take_while(|(_, m)| m.start < visible.end)
+        {
+            let alpha = if Some(i) == current { 160 } else { 70 };
+            for rect in self.row_rects(m.clone()) {
+                let band = text_band(rect, self.layout_key.1);
+                ui.painter().rect_filled(
+                    band,
+                    2.0,
+                    Color32::from_rgba_unmultiplied(240, 200, 0, alpha),
+                );
+            }
+        }
+    }
+
+    /// A curved line from each given span to the spans it is linked with (either way), from
+    /// the top of one's first visible row to the other's, with a dot at the `to` end.
+    fn paint_links(&self, ui: &Ui, document: &Document, scheme: &Scheme, spans: &[SpanId]) {
+        let annotations = document.annotations();
+        let anchor = |id: SpanId| {
+            let span = annotations.get(id)?;
+            let rect = *self.row_rects(span.char_range()).first()?;
+            Some((rect.center_top() + vec2(0.0, rect.height() * 0.2), span))
+        };
+        for &id in spans {
+            for relation in annotations.relations_of(id) {
+                let (Some((from, span)), Some((to, _))) =
+                    (anchor(relation.from), anchor(relation.to))
+                else {
+                    continue;
+                };
+                let color = label_color(scheme, &span.label);
+                let lift = vec2(0.0, -18.0 - (from - to).length() * 0.08);
+                let curve = egui::epaint::CubicBezierShape::from_points_stroke(
+                    [from, from + lift, to + lift, to],
+                    false,
+                    Color32::TRANSPARENT,
+                    Stroke::new(2.0, color),
+                );
+                ui.painter().add(curve);
+                ui.painter().circle_filled(to, 3.5, color);
+            }
+        }
+    }
+
     /// Screen rects (full row height) covering a char range, one per row it touches among
     /// the rows laid out in the last frame.
     pub fn row_rects(&self, range: Range<usize>) -> Vec<Rect> {
@@ -535,8 +620,14 @@ pub fn accessible_name(span: &Span) -> String {
     format!("{}: {}", span.label, shorten(&span.text, 80))
 }
 
-fn span_tooltip(span: &Span) -> String {
+fn span_tooltip(document: &Document, span: &Span) -> String {
     let mut tip = accessible_name(span);
+    let annotations = document.annotations();
+    for relation in annotations.relations().iter().filter(|r| r.from == span.id) {
+        if let Some(to) = annotations.get(relation.to) {
+            tip.push_str(&format!("\n{}: {}", relation.kind, shorten(&to.text, 40)));
+        }
+    }
     if !span.note.is_empty() {
         tip.push_str("\nnote: ");
         tip.push_str(&span.note);

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod doc_view;
 pub mod export_dialog;
+pub mod find;
 pub mod folder;
 mod panels;
 

@@ -204,8 +204,89 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
         ui.weak(format!("chars {}–{}", span.start, span.end));
     });
     ui.add(egui::Label::new(shorten(&span.text, 200)).wrap());
-    if !span.note.is_empty() {
-        ui.weak(format!("Note: {}", span.note));
+
+    // The note: edited in place, saved like every other change.
+    if app
+        .note_draft
+        .as_ref()
+        .is_none_or(|(draft_id, _)| *draft_id != id)
+    {
+        app.note_draft = Some((id, span.note.clone()));
+    }
+    let label = ui.label("Note");
+    let mut changed_note = None;
+    if let Some((_, draft)) = &mut app.note_draft {
+        let response = ui.add(
+            egui::TextEdit::multiline(draft)
+                .desired_rows(2)
+                .desired_width(f32::INFINITY)
+                .hint_text("Why this span, what to check…"),
+        );
+        let response = response.labelled_by(label.id);
+        if response.changed() {
+            changed_note = Some(draft.clone());
+        } else if !response.has_focus() && *draft != span.note {
+            // Undo or redo changed the note: show it.
+            *draft = span.note.clone();
+        }
+    }
+    if let Some(note) = changed_note {
+        app.send(AppCommand::SetNote { id, note });
+    }
+
+    // Links: this span's speaker (or whatever the scheme links it to), and who links to it.
+    let annotations = app
+        .session
+        .as_ref()
+        .map(|s| s.document.annotations().clone());
+    if let Some(annotations) = &annotations {
+        let mut unlink = None;
+        for relation in annotations.relations_of(id) {
+            let (arrow, other) = if relation.from == id {
+                ("->", relation.to)
+            } else {
+                ("<-", relation.from)
+            };
+            let Some(other) = annotations.get(other) else {
+                continue;
+            };
+            ui.horizontal(|ui| {
+                ui.label(format!(
+                    "{} {arrow} {}",
+                    relation.kind,
+                    shorten(&other.text, 30)
+                ));
+                if ui
+                    .small_button("Unlink")
+                    .on_hover_text("Remove this link")
+                    .clicked()
+                {
+                    unlink = Some(relation.id);
+                }
+            });
+        }
+        if let Some(relation) = unlink {
+            app.send(AppCommand::Unlink(relation));
+        }
+    }
+    if let Some(kind) = app
+        .scheme
+        .relations
+        .iter()
+        .find(|r| r.from.contains(&span.label))
+    {
+        if ui
+            .button("Speaker… (R)")
+            .on_hover_text(format!(
+                "Link this {} to its {} ({})",
+                span.label,
+                kind.to.join(" or "),
+                kind.name
+            ))
+            .clicked()
+        {
+            app.send(AppCommand::StartLink);
+        }
     }
     if ui
         .button("Remove span")
@@ -213,6 +294,89 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
         .clicked()
     {
         app.send(AppCommand::Remove(span.id));
+    }
+}
+
+/// The type-ahead list of link targets (R on a quote: the actors of the article).
+pub fn link_picker(ctx: &egui::Context, app: &mut SpantagApp) {
+    let Some(linking) = &mut app.linking else {
+        return;
+    };
+    let Some(session) = &app.session else { return };
+    let annotations = session.document.annotations();
+    let Some(from) = annotations.get(linking.from) else {
+        return;
+    };
+    let targets: Vec<String> = app
+        .scheme
+        .relations
+        .iter()
+        .filter(|r| r.name == linking.kind)
+        .flat_map(|r| r.to.clone())
+        .collect();
+    // One line per distinct text, nearest occurrence to the span first.
+    let mut candidates: Vec<(&crate::model::Span, usize)> = Vec::new();
+    for span in annotations
+        .spans()
+        .iter()
+        .filter(|s| !s.is_orphaned() && targets.contains(&s.label))
+    {
+        let distance = span.start.abs_diff(from.start);
+        match candidates.iter_mut().find(|(c, _)| c.text == span.text) {
+            Some(entry) if distance < entry.1 => *entry = (span, distance),
+            Some(_) => {}
+            None => candidates.push((span, distance)),
+        }
+    }
+    let query = linking.query.to_lowercase();
+    candidates.retain(|(s, _)| s.text.to_lowercase().contains(&query));
+    candidates.sort_by_key(|(s, d)| (!s.text.to_lowercase().starts_with(&query), *d));
+    let mut chosen = None;
+    let mut cancel = false;
+    egui::Window::new("Link to…")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-320.0, 40.0))
+        .show(ctx, |ui| {
+            ui.label(format!(
+                "{} of \"{}\"",
+                linking.kind,
+                shorten(&from.text, 40)
+            ));
+            let label = ui.label("Find");
+            let response = ui
+                .add(egui::TextEdit::singleline(&mut linking.query).hint_text("type a name"))
+                .labelled_by(label.id);
+            response.request_focus();
+            if candidates.is_empty() {
+                ui.weak(format!(
+                    "No {} in this article yet: tag one first.",
+                    targets.join(" or ")
+                ));
+            }
+            for (i, (span, _)) in candidates.iter().enumerate().take(12) {
+                if ui
+                    .selectable_label(
+                        i == 0,
+                        format!("{}: {}", span.label, shorten(&span.text, 40)),
+                    )
+                    .clicked()
+                {
+                    chosen = Some(span.id);
+                }
+            }
+            ui.weak("Enter links the first; Esc cancels; or click the span in the text.");
+            if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                chosen = candidates.first().map(|(s, _)| s.id);
+            }
+            if ui.input(|i| i.key_pressed(egui::Key::Escape)) || ui.button("Cancel").clicked() {
+                cancel = true;
+            }
+        });
+    if let Some(to) = chosen {
+        app.send(AppCommand::LinkTo(to));
+    } else if cancel {
+        app.linking = None;
     }
 }
 

@@ -730,3 +730,158 @@ fn done_and_next_writes_the_status_and_opens_the_next_article() {
     harness.get_by_label_contains("2 of 3 done");
     harness.snapshot("folder_mode");
 }
+
+#[test]
+fn a_custom_scheme_key_tags_with_its_label_and_a_broken_scheme_says_where() {
+    let (dir, article) = sample_copy("lavrov-libya.txt");
+    let scheme = r##"(
+    labels: [
+        (name: "person", key: "p", color: "#0072B2", description: "A named person."),
+        (name: "place",  key: "l", color: "#009E73", description: "A named place."),
+    ],
+    relations: [],
+)"##;
+    std::fs::write(dir.path().join("spantag.ron"), scheme).unwrap();
+    let mut harness = harness(Some(&article));
+    drag_select(&mut harness, "Sergei Lavrov");
+    harness.key_press(Key::P);
+    harness.run();
+    let tagged = spans(&harness);
+    assert_eq!(
+        (tagged[0].label.as_str(), tagged[0].text.as_str()),
+        ("person", "Sergei Lavrov")
+    );
+    harness.get_by_label("person: Sergei Lavrov");
+    // The label's guideline is on its button.
+    harness.get_by_label("p  person");
+    wait_for_sidecar(
+        &mut harness,
+        &sidecar_of(&article),
+        "the person span",
+        |s| s.iter().any(|s| s.label == "person"),
+    );
+
+    std::fs::write(
+        dir.path().join("spantag.ron"),
+        scheme.replace("key: \"l\"", "key: \"p\""),
+    )
+    .unwrap();
+    let harness = self::harness(Some(&article));
+    let problem = harness
+        .state()
+        .scheme_problem
+        .clone()
+        .expect("the scheme is refused");
+    assert!(problem.contains("spantag.ron: line 4"), "{problem}");
+    assert!(problem.contains("share the key"), "{problem}");
+    assert_eq!(
+        harness.state().scheme.labels[0].name,
+        "claim",
+        "the defaults apply meanwhile"
+    );
+}
+
+#[test]
+fn linking_a_speaker_with_r_and_a_note_reach_the_sidecar_and_undo() {
+    let (_dir, article) = sample_copy("lavrov-libya.txt");
+    let mut harness = harness(Some(&article));
+    drag_select(&mut harness, "Sergei Lavrov");
+    harness.key_press(Key::Num4);
+    let quote = "We advocate the position that there should be no attempts to unilaterally appoint the perpetrators";
+    drag_select(&mut harness, quote);
+    harness.key_press(Key::Num2);
+    harness.run();
+    let quote_id = spans(&harness)
+        .iter()
+        .find(|s| s.label == "quote")
+        .unwrap()
+        .id;
+    assert_eq!(harness.state().selection, Selection::Span(quote_id));
+
+    harness.key_press(Key::R);
+    harness.run();
+    assert!(harness.state().linking.is_some());
+    harness.get_by_label("Find").type_text("lav");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert!(harness.state().linking.is_none());
+    let relations = harness
+        .state()
+        .session
+        .as_ref()
+        .unwrap()
+        .document
+        .annotations()
+        .relations()
+        .to_vec();
+    assert_eq!(relations.len(), 1);
+    assert_eq!(relations[0].kind, "said_by");
+    harness.get_by_label_contains("said_by -> Sergei Lavrov");
+
+    harness.get_by_role(egui::Role::MultilineTextInput).focus();
+    harness.run();
+    harness
+        .get_by_role(egui::Role::MultilineTextInput)
+        .type_text("Cairo press conference");
+    harness.run();
+    let sidecar = sidecar_of(&article);
+    wait_for_sidecar(&mut harness, &sidecar, "the note", |s| {
+        s.iter().any(|s| s.note == "Cairo press conference")
+    });
+    let saved = std::fs::read_to_string(&sidecar).unwrap();
+    assert!(saved.contains("kind: \"said_by\""), "{saved}");
+
+    // Undo takes back the whole note, then the link.
+    harness.key_press(Key::Escape);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    let doc = &harness.state().session.as_ref().unwrap().document;
+    assert_eq!(doc.annotations().get(quote_id).unwrap().note, "");
+    assert!(doc.annotations().relations().is_empty());
+}
+
+#[test]
+fn find_highlights_matches_and_tag_all_is_one_undo_step() {
+    let (_dir, article) = sample_copy("lavrov-libya.txt");
+    let mut harness = harness(Some(&article));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    harness.get_by_label("Find").type_text("egypt");
+    harness.run();
+    let matches = harness.state().find.as_ref().unwrap().matches.len();
+    assert!(
+        matches >= 4,
+        "Egypt, Egyptian… found case-insensitively: {matches}"
+    );
+    harness.get_by_label_contains(&format!("{matches} matches"));
+    harness.key_press(Key::Enter);
+    harness.run();
+    harness.get_by_label_contains(&format!("1 of {matches}"));
+
+    harness.get_by_role(egui::Role::ComboBox).click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "location")
+        .click();
+    harness.run();
+    harness.get_by_label("Tag all").click();
+    harness.run();
+    let tagged = spans(&harness);
+    assert_eq!(tagged.len(), matches);
+    assert!(tagged
+        .iter()
+        .all(|s| s.label == "location" && s.text.eq_ignore_ascii_case("egypt")));
+    harness.get_by_label("Tag all").click(); // again: exact duplicates are skipped
+    harness.run();
+    assert_eq!(spans(&harness).len(), matches);
+
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.state().find.is_none());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(spans(&harness).is_empty(), "one undo removes them all");
+}
