@@ -163,10 +163,15 @@ pub struct Stats {
     /// Spans per label, orphans included.
     pub labels: std::collections::BTreeMap<String, usize>,
     pub relations: usize,
+    /// The most frequent span texts per label (at most [`TOP_TEXTS`], most frequent first).
+    pub top: std::collections::BTreeMap<String, Vec<(String, usize)>>,
     /// Sidecars that could not be read.
     #[serde(skip)]
     pub problems: Vec<String>,
 }
+
+/// How many of the most frequent texts per label [`stats`] keeps.
+pub const TOP_TEXTS: usize = 10;
 
 /// Counts a corpus from its sidecars alone (the articles are not read).
 pub fn stats(corpus: &Path) -> io::Result<Stats> {
@@ -174,6 +179,8 @@ pub fn stats(corpus: &Path) -> io::Result<Stats> {
     for status in ["NotStarted", "InProgress", "Done"] {
         stats.status.insert(status.into(), 0);
     }
+    let mut texts: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
     for (_, path) in articles(corpus)? {
         stats.articles += 1;
         let sidecar = sidecar_path(&path);
@@ -196,9 +203,19 @@ pub fn stats(corpus: &Path) -> io::Result<Stats> {
         if let Some(parsed) = parsed {
             for span in &parsed.spans {
                 *stats.labels.entry(span.label.clone()).or_default() += 1;
+                *texts
+                    .entry((span.label.clone(), span.text.clone()))
+                    .or_default() += 1;
             }
             stats.relations += parsed.relations.len();
         }
+    }
+    for ((label, text), count) in texts {
+        stats.top.entry(label).or_default().push((text, count));
+    }
+    for list in stats.top.values_mut() {
+        list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        list.truncate(TOP_TEXTS);
     }
     Ok(stats)
 }

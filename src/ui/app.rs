@@ -9,6 +9,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 
+use super::dashboard::Dashboard;
 use super::doc_view::{snapped, DocView, Selection, ViewInput};
 use super::export_dialog::ExportDialog;
 use super::find::{FindAction, FindBar};
@@ -61,6 +62,8 @@ pub enum AppCommand {
     Unlink(u64),
     /// Open the find bar, or put the keyboard in it (Ctrl+F).
     ShowFind,
+    /// Count the folder (or the article's folder) and chart it.
+    ShowDashboard,
     Find(FindAction),
 }
 
@@ -98,6 +101,8 @@ pub struct SpantagApp {
     pub linking: Option<Linking>,
     /// The find bar, while open (Ctrl+F).
     pub find: Option<FindBar>,
+    /// The corpus dashboard, while open.
+    pub dashboard: Option<Dashboard>,
     view: DocView,
     saver: Saver,
     /// A file or folder dialog running on its own thread: (picks a folder, its answer).
@@ -126,6 +131,7 @@ impl SpantagApp {
             note_draft: None,
             linking: None,
             find: None,
+            dashboard: None,
             view: DocView::default(),
             saver: Saver::new(move || wake.request_repaint()),
             dialog: None,
@@ -348,6 +354,19 @@ impl SpantagApp {
                     }
                 }
                 self.selection = selection;
+                return Ok(());
+            }
+            AppCommand::ShowDashboard => {
+                let folder = match (&self.folder, &self.session) {
+                    (Some(folder), _) => folder.root.clone(),
+                    (None, Some(session)) => {
+                        crate::store::corpus::scheme_folder(&session.article_path)
+                    }
+                    (None, None) => return Err("Open a folder or an article first.".into()),
+                };
+                // Counting reads the sidecars: write what is in memory first.
+                self.save_now();
+                self.dashboard = Some(Dashboard::open(&folder, ctx));
                 return Ok(());
             }
             AppCommand::ShowFind => {
@@ -702,6 +721,9 @@ impl eframe::App for SpantagApp {
             self.send(AppCommand::Open(path));
         }
         self.export.poll();
+        if let Some(dashboard) = &mut self.dashboard {
+            dashboard.poll();
+        }
         let results = self.saver.poll();
         if let Some(session) = &mut self.session {
             for result in results {
@@ -796,6 +818,12 @@ impl eframe::App for SpantagApp {
             });
         }
         panels::link_picker(&ctx, self);
+        if let Some(dashboard) = &mut self.dashboard {
+            dashboard.show(&ctx, &self.scheme);
+            if !dashboard.open {
+                self.dashboard = None;
+            }
+        }
         let article = self.session.as_ref().map(|s| s.article_path.clone());
         self.export.show(&ctx, article.as_deref());
         if let Some(article) = article.filter(|_| self.export.take_start_request()) {

@@ -2,6 +2,7 @@
 //! they are applied, and [`doc_view`] for the document widget.
 
 pub mod app;
+pub mod dashboard;
 pub mod doc_view;
 pub mod export_dialog;
 pub mod find;

@@ -37,6 +37,13 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
             {
                 app.send(AppCommand::ShowExport);
             }
+            if ui
+                .add_enabled(app.session.is_some() || app.folder.is_some(), egui::Button::new("Dashboard"))
+                .on_hover_text("Charts of the folder: spans per label, articles per status, frequent actors and places")
+                .clicked()
+            {
+                app.send(AppCommand::ShowDashboard);
+            }
             ui.separator();
             let (can_undo, can_redo) = app.session.as_ref().map_or((false, false), |s| {
                 (s.document.can_undo(), s.document.can_redo())

@@ -582,3 +582,42 @@ fn a_brat_folder_imports_back_into_articles_with_sidecars() {
         spantag::model::Source::Imported("brat".into())
     );
 }
+
+#[test]
+fn stats_counts_labels_and_statuses_as_text_and_json() {
+    let corpus_dir = tempfile::tempdir().unwrap();
+    build_corpus(corpus_dir.path());
+    std::fs::write(corpus_dir.path().join("untouched.txt"), "No spans here.").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_spantag"))
+        .args([
+            "stats".as_ref(),
+            corpus_dir.path().as_os_str(),
+            "--json".as_ref(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["articles"], 5);
+    assert_eq!(v["status"]["InProgress"], 4);
+    assert_eq!(v["status"]["NotStarted"], 1);
+    assert_eq!(v["labels"]["actor"], 7);
+    assert_eq!(v["labels"]["claim"], 3);
+    assert_eq!(v["labels"]["location"], 6);
+    assert_eq!(v["labels"]["quote"], 4);
+    assert_eq!(v["relations"], 3);
+    let text = Command::new(env!("CARGO_BIN_EXE_spantag"))
+        .args(["stats".as_ref(), corpus_dir.path().as_os_str()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("5 articles") && text.contains("actor"),
+        "{text}"
+    );
+}

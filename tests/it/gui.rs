@@ -885,3 +885,47 @@ fn find_highlights_matches_and_tag_all_is_one_undo_step() {
     harness.run();
     assert!(spans(&harness).is_empty(), "one undo removes them all");
 }
+
+#[test]
+fn the_dashboard_charts_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("news");
+    std::fs::create_dir(&root).unwrap();
+    crate::export::build_corpus(&root);
+    // The emoji sample needs a colour-emoji font the test renderer does not have.
+    for name in ["social-emoji.txt", "social-emoji.txt.ann.ron"] {
+        std::fs::remove_file(root.join(name)).unwrap();
+    }
+    let mut harness = harness(Some(&root));
+    wait_for_folder(&mut harness);
+    harness.get_by_label("Dashboard").click();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while harness
+        .state()
+        .dashboard
+        .as_ref()
+        .is_none_or(|d| d.is_counting())
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the dashboard never finished counting"
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.run();
+    let stats = harness
+        .state()
+        .dashboard
+        .as_ref()
+        .unwrap()
+        .stats
+        .clone()
+        .unwrap()
+        .unwrap();
+    assert_eq!(stats.articles, 3);
+    assert_eq!(stats.labels["actor"], 6);
+    assert_eq!(stats.top["actor"].len(), 6);
+    harness.get_by_label_contains("3 articles, 15 spans, 3 relations");
+    harness.snapshot("dashboard");
+}
