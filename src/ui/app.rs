@@ -67,6 +67,29 @@ pub enum AppCommand {
     Find(FindAction),
 }
 
+/// Preferences remembered between sessions (never documents): what was open recently and
+/// how selections snap. The theme, zoom and window layout are remembered by egui and
+/// eframe themselves.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    pub recent_files: Vec<PathBuf>,
+    pub recent_folders: Vec<PathBuf>,
+    pub exact_characters: bool,
+}
+
+/// Where eframe's storage keeps [`Prefs`].
+pub const PREFS_KEY: &str = "spantag-prefs";
+
+/// How many recent files and folders are remembered.
+const RECENT: usize = 10;
+
+fn remember(list: &mut Vec<PathBuf>, path: &Path) {
+    list.retain(|p| p != path);
+    list.insert(0, path.to_path_buf());
+    list.truncate(RECENT);
+}
+
 /// Linking in progress: from which span, by which relation kind, and the picker's query.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Linking {
@@ -103,6 +126,7 @@ pub struct SpantagApp {
     pub find: Option<FindBar>,
     /// The corpus dashboard, while open.
     pub dashboard: Option<Dashboard>,
+    pub prefs: Prefs,
     view: DocView,
     saver: Saver,
     /// A file or folder dialog running on its own thread: (picks a folder, its answer).
@@ -132,6 +156,7 @@ impl SpantagApp {
             linking: None,
             find: None,
             dashboard: None,
+            prefs: Prefs::default(),
             view: DocView::default(),
             saver: Saver::new(move || wake.request_repaint()),
             dialog: None,
@@ -146,6 +171,12 @@ impl SpantagApp {
             None => {}
         }
         app
+    }
+
+    /// Takes remembered preferences (at start-up).
+    pub fn set_prefs(&mut self, prefs: Prefs) {
+        self.whole_words = !prefs.exact_characters;
+        self.prefs = prefs;
     }
 
     /// Queues a command for the end of this frame.
@@ -209,6 +240,8 @@ impl SpantagApp {
                 self.notice = article_problem;
                 if let Some(folder) = &mut self.folder {
                     folder.current = folder.index_of(&session.article_path);
+                } else {
+                    remember(&mut self.prefs.recent_files, &session.article_path);
                 }
                 self.session = Some(session);
                 self.selection = Selection::None;
@@ -257,6 +290,7 @@ impl SpantagApp {
     fn open_folder(&mut self, ctx: &egui::Context, root: &Path) {
         self.save_now();
         self.use_scheme_of(root);
+        remember(&mut self.prefs.recent_folders, root);
         self.folder = Some(Folder::open(root, ctx));
     }
 
@@ -838,6 +872,11 @@ impl eframe::App for SpantagApp {
                 ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait));
             }
         }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.prefs.exact_characters = !self.whole_words;
+        eframe::set_value(storage, PREFS_KEY, &self.prefs);
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

@@ -31,6 +31,14 @@ pub fn run(path: Option<PathBuf>) -> eframe::Result {
     eframe::run_native(
         "spantag",
         options,
-        Box::new(move |cc| Ok(Box::new(SpantagApp::new(&cc.egui_ctx, path.as_deref())))),
+        Box::new(move |cc| {
+            let prefs = cc
+                .storage
+                .and_then(|storage| eframe::get_value::<app::Prefs>(storage, app::PREFS_KEY))
+                .unwrap_or_default();
+            let mut app = SpantagApp::new(&cc.egui_ctx, path.as_deref());
+            app.set_prefs(prefs);
+            Ok(Box::new(app))
+        }),
     )
 }

@@ -63,6 +63,24 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
             {
                 app.send(AppCommand::Redo);
             }
+            let recent = app.prefs.clone();
+            ui.menu_button("Recent", |ui| {
+                if recent.recent_files.is_empty() && recent.recent_folders.is_empty() {
+                    ui.weak("Nothing opened yet");
+                }
+                for folder in &recent.recent_folders {
+                    if ui.button(format!("Folder: {}", folder.display())).clicked() {
+                        app.send(AppCommand::OpenFolder(folder.clone()));
+                        ui.close();
+                    }
+                }
+                for file in &recent.recent_files {
+                    if ui.button(file.display().to_string()).clicked() {
+                        app.send(AppCommand::Open(file.clone()));
+                        ui.close();
+                    }
+                }
+            });
             ui.separator();
             let mut whole_words = app.whole_words;
             if ui
@@ -73,6 +91,13 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
                 .clicked()
             {
                 app.send(AppCommand::ToggleWholeWords);
+            }
+            ui.separator();
+            // Light or dark; egui remembers the choice, and the zoom (Ctrl+= / Ctrl+- / Ctrl+0).
+            let dark = ui.visuals().dark_mode;
+            let (text, theme) = if dark { ("Light theme", egui::Theme::Light) } else { ("Dark theme", egui::Theme::Dark) };
+            if ui.button(text).clicked() {
+                ui.ctx().set_theme(theme);
             }
         });
     });

@@ -929,3 +929,45 @@ fn the_dashboard_charts_the_folder() {
     harness.get_by_label_contains("3 articles, 15 spans, 3 relations");
     harness.snapshot("dashboard");
 }
+
+#[test]
+fn recent_articles_and_the_theme_are_remembered_as_preferences() {
+    let (_dir, article) = sample_copy("lavrov-libya.txt");
+    let mut harness = harness(Some(&article));
+    assert_eq!(harness.state().prefs.recent_files, vec![article.clone()]);
+    harness.key_press(Key::W);
+    harness.run();
+    // What eframe stores on exit, restored at the next start.
+    let mut storage = MemoryStorage::default();
+    eframe::App::save(harness.state_mut(), &mut storage);
+    let prefs: spantag::ui::app::Prefs =
+        eframe::get_value(&storage, spantag::ui::app::PREFS_KEY).unwrap();
+    assert_eq!(prefs.recent_files, vec![article.clone()]);
+    assert!(prefs.exact_characters);
+
+    let before = harness.ctx.theme();
+    let button = if before == egui::Theme::Dark {
+        "Light theme"
+    } else {
+        "Dark theme"
+    };
+    harness.get_by_label(button).click();
+    harness.run();
+    assert_ne!(harness.ctx.theme(), before);
+}
+
+#[derive(Default)]
+struct MemoryStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
