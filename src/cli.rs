@@ -3,7 +3,8 @@
 //! Exit codes: 0 success, 1 the command found problems (or could not finish), 2 bad usage
 //! (clap's own). Every error names the file, and for a sidecar the line and column.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -25,8 +26,8 @@ pub enum Commands {
     /// Export a corpus (a folder, recursively, or one article) to another tool's format.
     Export {
         corpus: PathBuf,
-        #[arg(long, value_enum)]
-        format: ExportFormat,
+        #[arg(long, value_parser = format_parser(&Format::ALL))]
+        format: Format,
         /// The output file (for brat, a folder).
         #[arg(long)]
         out: PathBuf,
@@ -38,8 +39,8 @@ pub enum Commands {
     Import {
         /// The file to import (for brat, a folder of .txt/.ann pairs).
         file: PathBuf,
-        #[arg(long, value_enum)]
-        format: ImportFormat,
+        #[arg(long, value_parser = format_parser(&IMPORT_FORMATS))]
+        format: Format,
         #[arg(long)]
         into: PathBuf,
         /// Overwrite articles and sidecars that already exist.
@@ -57,48 +58,18 @@ pub enum Commands {
     },
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum ExportFormat {
-    Jsonl,
-    Doccano,
-    Brat,
-    Conll,
-    Csv,
-    W3c,
-    Labelstudio,
-}
+/// The formats that can be imported.
+const IMPORT_FORMATS: [Format; 4] = [
+    Format::Jsonl,
+    Format::Doccano,
+    Format::Brat,
+    Format::LabelStudio,
+];
 
-impl From<ExportFormat> for Format {
-    fn from(f: ExportFormat) -> Format {
-        match f {
-            ExportFormat::Jsonl => Format::Jsonl,
-            ExportFormat::Doccano => Format::Doccano,
-            ExportFormat::Brat => Format::Brat,
-            ExportFormat::Conll => Format::Conll,
-            ExportFormat::Csv => Format::Csv,
-            ExportFormat::W3c => Format::W3c,
-            ExportFormat::Labelstudio => Format::LabelStudio,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum ImportFormat {
-    Jsonl,
-    Doccano,
-    Brat,
-    Labelstudio,
-}
-
-impl From<ImportFormat> for Format {
-    fn from(f: ImportFormat) -> Format {
-        match f {
-            ImportFormat::Jsonl => Format::Jsonl,
-            ImportFormat::Doccano => Format::Doccano,
-            ImportFormat::Brat => Format::Brat,
-            ImportFormat::Labelstudio => Format::LabelStudio,
-        }
-    }
+/// Accepts exactly the names of `formats` (listed in `--help` and in usage errors).
+fn format_parser(formats: &[Format]) -> impl TypedValueParser<Value = Format> {
+    let names: Vec<&'static str> = formats.iter().map(|f| f.name()).collect();
+    PossibleValuesParser::new(names).map(|name| Format::from_name(&name).unwrap_or(Format::Jsonl))
 }
 
 /// Runs a batch command, printing results to stdout and problems to stderr.
@@ -118,7 +89,7 @@ pub fn run(command: Commands) -> ExitCode {
             if let Some(problem) = problem {
                 eprintln!("spantag export: {problem}");
             }
-            match corpus::export(&path, format.into(), &out, &scheme, options, |_, _| true) {
+            match corpus::export(&path, format, &out, &scheme, options, |_, _| true) {
                 Ok(summary) => {
                     let report = &summary.report;
                     println!(
@@ -151,7 +122,7 @@ pub fn run(command: Commands) -> ExitCode {
             format,
             into,
             force,
-        } => match corpus::import(&file, format.into(), &into, force) {
+        } => match corpus::import(&file, format, &into, force) {
             Ok(summary) => {
                 println!(
                     "imported {} articles, {} spans, {} relations into {}",

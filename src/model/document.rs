@@ -31,6 +31,18 @@ pub struct ArticleMeta {
     pub encoding: String,
 }
 
+impl ArticleMeta {
+    /// Facts for a UTF-8 article not read from disk (tests, generated corpora); the hash
+    /// is filled in when it is written.
+    pub fn utf8(file_name: impl Into<String>) -> Self {
+        ArticleMeta {
+            file_name: file_name.into(),
+            sha256: String::new(),
+            encoding: "UTF-8".into(),
+        }
+    }
+}
+
 /// What the user asks of a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {

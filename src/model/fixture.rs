@@ -49,12 +49,7 @@ pub fn document(markup: &str) -> Document {
         .map(|(i, (label, range))| Span::new(i as u64 + 1, &label, range, &text))
         .collect();
     let annotations = Annotations::from_parts(spans, Vec::new()).expect("ids are unique");
-    let meta = ArticleMeta {
-        file_name: "fixture.txt".into(),
-        sha256: String::new(),
-        encoding: "UTF-8".into(),
-    };
-    Document::new(text, meta, annotations)
+    Document::new(text, ArticleMeta::utf8("fixture.txt"), annotations)
 }
 
 #[cfg(test)]

@@ -87,12 +87,11 @@ pub fn article(seed: u64, chars: usize, spans: usize) -> Document {
     }
     // Ids are unique by construction; an identical (range, label) twice is allowed.
     let annotations = Annotations::from_parts(made, Vec::new()).unwrap_or_default();
-    let meta = ArticleMeta {
-        file_name: format!("article-{seed:05}.txt"),
-        sha256: String::new(),
-        encoding: "UTF-8".into(),
-    };
-    Document::new(text, meta, annotations)
+    Document::new(
+        text,
+        ArticleMeta::utf8(format!("article-{seed:05}.txt")),
+        annotations,
+    )
 }
 
 #[cfg(test)]
