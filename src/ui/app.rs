@@ -90,6 +90,15 @@ fn remember(list: &mut Vec<PathBuf>, path: &Path) {
     list.truncate(RECENT);
 }
 
+/// Which way Shift+arrow moves the selection's free end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Left,
+    Right,
+    Up,
+    Down,
+}
+
 /// Linking in progress: from which span, by which relation kind, and the picker's query.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Linking {
@@ -669,18 +678,25 @@ impl SpantagApp {
                 }
             }
         }
-        for (key, forward) in [(Key::ArrowRight, true), (Key::ArrowLeft, false)] {
+        for (key, step) in [
+            (Key::ArrowRight, Step::Right),
+            (Key::ArrowLeft, Step::Left),
+            (Key::ArrowDown, Step::Down),
+            (Key::ArrowUp, Step::Up),
+        ] {
             if shortcut(Modifiers::SHIFT, key) {
-                self.extend_selection(forward);
+                self.extend_selection(step);
             }
         }
     }
 
-    /// Shift+arrow: move the selection's free end by one grapheme cluster. A selected span
-    /// becomes a text selection over its range first, so its edges can be adjusted.
-    fn extend_selection(&mut self, forward: bool) {
+    /// Shift+arrow: move the selection's free end by one grapheme cluster, or to the same
+    /// place on the row above or below. A selected span becomes a text selection over its
+    /// range first, so its edges can be adjusted.
+    fn extend_selection(&mut self, step: Step) {
         let Some(session) = &self.session else { return };
         let text = session.document.text();
+        let forward = matches!(step, Step::Right | Step::Down);
         let (anchor, head) = match self.selection {
             Selection::Text { anchor, head } => (anchor, head),
             Selection::Span(id) => match session.document.annotations().get(id) {
@@ -690,11 +706,28 @@ impl SpantagApp {
             },
             Selection::None => return,
         };
-        let head = if forward {
-            select::next_grapheme(text, head)
-        } else {
-            select::prev_grapheme(text, head)
+        let head = match step {
+            Step::Right => select::next_grapheme(text, head),
+            Step::Left => select::prev_grapheme(text, head),
+            Step::Down | Step::Up => {
+                let moved = self.view.char_on_next_row(head, forward);
+                // Off the laid-out rows: the start of the next line, or the end of the last.
+                let fallback = || {
+                    let paragraphs = text.paragraphs();
+                    let here = text.paragraph_index_at(head);
+                    if forward {
+                        paragraphs
+                            .get(here + 1)
+                            .map_or(text.len_chars(), |p| p.char_range.start)
+                    } else {
+                        here.checked_sub(1)
+                            .map_or(0, |i| paragraphs[i].char_range.end)
+                    }
+                };
+                moved.unwrap_or_else(fallback)
+            }
         };
+        self.view.scroll_to(head);
         self.send(AppCommand::Select(Selection::Text { anchor, head }));
     }
 

@@ -483,6 +483,30 @@ impl DocView {
         }
     }
 
+    /// The char at the same horizontal place on the row below (or above) the one holding
+    /// `char_pos`, among the rows laid out last frame.
+    pub fn char_on_next_row(&self, char_pos: usize, down: bool) -> Option<usize> {
+        // Every laid-out row, in order: (galley origin, row index, first char).
+        let mut rows = Vec::new();
+        for (p, placed) in self.placed.iter().enumerate() {
+            let mut start = placed.char_start;
+            for (r, row) in placed.galley.rows.iter().enumerate() {
+                rows.push((p, r, start));
+                start += row.char_count_including_newline().0;
+            }
+        }
+        let here = rows
+            .iter()
+            .rposition(|&(p, _, start)| start <= char_pos && char_pos <= self.placed[p].char_end)?;
+        let (p, r, start) = rows[here];
+        let row = &self.placed[p].galley.rows[r];
+        let x = row.pos.x + row.row.x_offset(egui::text::CharIndex(char_pos - start));
+        let target = if down { here + 1 } else { here.checked_sub(1)? };
+        let &(tp, tr, tstart) = rows.get(target)?;
+        let target_row = &self.placed[tp].galley.rows[tr];
+        Some(tstart + target_row.row.char_at(x - target_row.pos.x).0)
+    }
+
     /// Search matches in the visible text (matches are sorted, so a binary search finds
     /// the first visible one).
     fn paint_highlights(

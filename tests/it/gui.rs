@@ -564,6 +564,26 @@ fn shift_arrows_extend_a_caret_and_exact_mode_tags_inside_a_word() {
             head: 28
         }
     );
+    // Shift+Down reaches the row below, at about the same place; Shift+Up comes back.
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowDown);
+    harness.run_steps(1);
+    let Selection::Text { head: below, .. } = harness.state().selection else {
+        panic!("a text selection")
+    };
+    let second_row = rects_of(&harness, "Saturday, stressing")[0];
+    assert!(
+        below > 91 && below < 140,
+        "head {below} on the second row ({second_row:?})"
+    );
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowUp);
+    harness.run_steps(1);
+    assert_eq!(
+        harness.state().selection,
+        Selection::Text {
+            anchor: 25,
+            head: 28
+        }
+    );
     // W turns snapping off, so "Ser" stays "Ser" instead of growing to "Sergei".
     harness.key_press(Key::W);
     harness.key_press(Key::Num4);
