@@ -16,8 +16,11 @@ XVFB_PID=""
 
 cleanup() {
     [ -n "$APP_PID" ] && kill -9 "$APP_PID" 2>/dev/null || true
-    [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null || true
     pkill -f "zenity --no-markup" 2>/dev/null || true
+    if [ -n "$XVFB_PID" ]; then
+        kill "$XVFB_PID" 2>/dev/null || true
+        wait "$XVFB_PID" 2>/dev/null || true
+    fi
 }
 trap cleanup EXIT
 
@@ -66,11 +69,14 @@ BIN="$PWD/target/debug/spantag"
 
 step "start Xvfb"
 DISPLAY_NUMBER=97
-while [ -e "/tmp/.X11-unix/X$DISPLAY_NUMBER" ]; do DISPLAY_NUMBER=$((DISPLAY_NUMBER + 1)); done
+while [ -e "/tmp/.X11-unix/X$DISPLAY_NUMBER" ] || [ -e "/tmp/.X$DISPLAY_NUMBER-lock" ]; do
+    DISPLAY_NUMBER=$((DISPLAY_NUMBER + 1))
+done
 export DISPLAY=":$DISPLAY_NUMBER"
 Xvfb "$DISPLAY" -screen 0 1280x900x24 -nolisten tcp >"$OUT/xvfb.log" 2>&1 &
 XVFB_PID=$!
 wait_for 10 xdotool getdisplaygeometry || fail "Xvfb did not start"
+kill -0 "$XVFB_PID" 2>/dev/null || fail "Xvfb exited at start (see $OUT/xvfb.log)"
 
 WORK=$(mktemp -d)
 cp assets/samples/lavrov-libya.txt assets/samples/harbour-strike.txt "$WORK/"
