@@ -208,20 +208,15 @@ impl<'s> Exporter<'s> {
         for span in &spans {
             self.labels_seen.insert(span.label.clone());
         }
-        let relations = article
-            .document
-            .annotations()
-            .relations()
-            .iter()
-            .filter(|r| spans.iter().any(|s| s.id == r.from) && spans.iter().any(|s| s.id == r.to))
-            .count();
         let mut ctx = Ctx {
             article,
             spans: &spans,
+            exported: spans.iter().map(|s| s.id).collect(),
             scheme: self.scheme,
             options: self.options,
             losses: Vec::new(),
         };
+        let relations = ctx.relations().count();
         let out = match self.format {
             Format::Jsonl => jsonl::article(&mut ctx)?,
             Format::Doccano => doccano::article(&mut ctx)?,
@@ -281,6 +276,8 @@ struct Ctx<'a, 's> {
     article: Article<'a>,
     /// The spans to export, in sidecar order (orphans only when asked and held).
     spans: &'a [&'a Span],
+    /// The ids of `spans`, so relations are filtered without a scan per relation.
+    exported: std::collections::HashSet<SpanId>,
     scheme: &'s Scheme,
     options: Options,
     losses: Vec<Loss>,
@@ -342,9 +339,7 @@ impl<'a> Ctx<'a, '_> {
             .annotations()
             .relations()
             .iter()
-            .filter(|r| {
-                self.spans.iter().any(|s| s.id == r.from) && self.spans.iter().any(|s| s.id == r.to)
-            })
+            .filter(|r| self.exported.contains(&r.from) && self.exported.contains(&r.to))
     }
 }
 

@@ -114,6 +114,16 @@ pub struct Applied {
     pub changed: bool,
 }
 
+impl Applied {
+    /// Nothing to do: the document already is as asked.
+    fn unchanged(focus: Option<SpanId>) -> Self {
+        Applied {
+            focus,
+            changed: false,
+        }
+    }
+}
+
 /// A primitive change; applying one returns its inverse.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Op {
@@ -197,10 +207,7 @@ impl Document {
                     return Err(CommandError::OutOfRange(char_range));
                 }
                 if let Some(existing) = self.annotations.find_exact(&label, char_range.clone()) {
-                    return Ok(Applied {
-                        focus: Some(existing.id),
-                        changed: false,
-                    });
+                    return Ok(Applied::unchanged(Some(existing.id)));
                 }
                 let id = self.annotations.allocate_span_id();
                 let span = Span::new(id, &label, char_range, &self.text);
@@ -216,10 +223,7 @@ impl Document {
                     .get(id)
                     .ok_or(CommandError::UnknownSpan(id))?;
                 if span.label == label {
-                    return Ok(Applied {
-                        focus: Some(id),
-                        changed: false,
-                    });
+                    return Ok(Applied::unchanged(Some(id)));
                 }
                 (vec![Op::SetLabel { id, label }], Some(id))
             }
@@ -231,10 +235,7 @@ impl Document {
             }
             Command::SetStatus(status) => {
                 if self.status == status {
-                    return Ok(Applied {
-                        focus: None,
-                        changed: false,
-                    });
+                    return Ok(Applied::unchanged(None));
                 }
                 (vec![Op::SetStatus(status)], None)
             }
@@ -257,10 +258,7 @@ impl Document {
                     });
                 }
                 if ops.is_empty() {
-                    return Ok(Applied {
-                        focus: None,
-                        changed: false,
-                    });
+                    return Ok(Applied::unchanged(None));
                 }
                 (ops, None)
             }
@@ -270,10 +268,7 @@ impl Document {
                     .get(id)
                     .ok_or(CommandError::UnknownSpan(id))?;
                 if span.note == note {
-                    return Ok(Applied {
-                        focus: Some(id),
-                        changed: false,
-                    });
+                    return Ok(Applied::unchanged(Some(id)));
                 }
                 // Typing continues the last step when it was a note to the same span.
                 if let (Some([Op::SetNote { id: last, .. }]), true) =
@@ -304,10 +299,7 @@ impl Document {
                     .iter()
                     .any(|r| r.from == from && r.to == to && r.kind == kind);
                 if exists {
-                    return Ok(Applied {
-                        focus: Some(from),
-                        changed: false,
-                    });
+                    return Ok(Applied::unchanged(Some(from)));
                 }
                 let id = self.annotations.allocate_relation_id();
                 (

@@ -267,39 +267,35 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
     }
 
     // Links: this span's speaker (or whatever the scheme links it to), and who links to it.
-    let annotations = app
-        .session
-        .as_ref()
-        .map(|s| s.document.annotations().clone());
-    if let Some(annotations) = &annotations {
-        let mut unlink = None;
-        for relation in annotations.relations_of(id) {
-            let (arrow, other) = if relation.from == id {
-                ("->", relation.to)
-            } else {
-                ("<-", relation.from)
-            };
-            let Some(other) = annotations.get(other) else {
-                continue;
-            };
-            ui.horizontal(|ui| {
-                ui.label(format!(
-                    "{} {arrow} {}",
-                    relation.kind,
-                    shorten(&other.text, 30)
-                ));
-                if ui
-                    .small_button("Unlink")
-                    .on_hover_text("Remove this link")
-                    .clicked()
-                {
-                    unlink = Some(relation.id);
-                }
-            });
-        }
-        if let Some(relation) = unlink {
-            app.send(AppCommand::Unlink(relation));
-        }
+    let links: Vec<(u64, String)> = app.session.as_ref().map_or_else(Vec::new, |s| {
+        let annotations = s.document.annotations();
+        annotations
+            .relations_of(id)
+            .filter_map(|r| {
+                let (arrow, other) = if r.from == id {
+                    ("->", r.to)
+                } else {
+                    ("<-", r.from)
+                };
+                let other = annotations.get(other)?;
+                Some((
+                    r.id,
+                    format!("{} {arrow} {}", r.kind, shorten(&other.text, 30)),
+                ))
+            })
+            .collect()
+    });
+    for (relation, line) in links {
+        ui.horizontal(|ui| {
+            ui.label(line);
+            if ui
+                .small_button("Unlink")
+                .on_hover_text("Remove this link")
+                .clicked()
+            {
+                app.send(AppCommand::Unlink(relation));
+            }
+        });
     }
     if let Some(kind) = app
         .scheme
