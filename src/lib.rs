@@ -16,6 +16,8 @@
 //!
 //! The layers, and the rule that keeps them honest:
 //! - [`model`]: pure data and logic. No egui, no file system; tested without a window or disk.
+//! - [`anchor`]: pure too: finding spans again after their article changed (held, diff,
+//!   quote with context, or orphaned; never moved onto other text).
 //! - [`export`]: pure too: annotations to other tools' formats and back, each span checked in
 //!   the target's own offset unit before it is written.
 //! - [`store`]: the only module that touches the disk: decoding articles, atomic sidecar writes,
@@ -23,6 +25,7 @@
 //! - [`ui`]: egui. It draws state and sends commands; it never mutates annotations itself.
 //! - [`cli`]: the command line in front of the same library.
 
+pub mod anchor;
 pub mod cli;
 pub mod export;
 pub mod model;

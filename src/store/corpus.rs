@@ -570,7 +570,7 @@ pub fn validate(corpus: &Path) -> io::Result<(usize, Vec<Problem>)> {
                         .lines()
                         .position(|l| l.contains(&needle))
                         .map(|l| (l + 1, 9));
-                    let message = if report.orphaned.contains(&span.id) {
+                    let message = if report.anchoring.orphaned.contains(&span.id) {
                         format!(
                             "span {} ({}) {:?} is not at {}..{} in the article",
                             span.id, span.label, span.text, span.start, span.end

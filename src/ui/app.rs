@@ -235,16 +235,12 @@ impl SpantagApp {
                         ),
                         is_error: true,
                     })
-                } else if !session.report.orphaned.is_empty() {
-                    Some(Notice {
-                        text: format!(
-                            "{} span(s) no longer match the article text; they are kept and listed under \"Needs review\".",
-                            session.report.orphaned.len()
-                        ),
-                        is_error: true,
-                    })
                 } else {
-                    None
+                    session.report.summary().map(|text| Notice {
+                        is_error: !session.report.anchoring.orphaned.is_empty()
+                            || !session.report.flaws.is_empty(),
+                        text,
+                    })
                 };
                 self.notice = article_problem;
                 if let Some(folder) = &mut self.folder {

@@ -565,7 +565,7 @@ fn a_brat_folder_imports_back_into_articles_with_sidecars() {
         (4, 20, 3)
     );
     let (doc, report) = corpus::load(&into.path().join("harbour-strike.txt")).unwrap();
-    assert!(report.orphaned.is_empty());
+    assert!(report.anchoring.orphaned.is_empty());
     let quote = doc
         .annotations()
         .spans()

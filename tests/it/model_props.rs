@@ -119,7 +119,7 @@ proptest! {
         prop_assert_eq!(&parsed, &general);
         let (back, report) = sidecar::attach(doc.text().clone(), doc.meta.clone(), parsed)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert!(report.orphaned.is_empty());
+        prop_assert!(report.anchoring.orphaned.is_empty());
         prop_assert_eq!(back.annotations().spans(), doc.annotations().spans());
         prop_assert_eq!(back.status, doc.status);
         prop_assert_eq!(sidecar::encode(&back), bytes);

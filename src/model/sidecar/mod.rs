@@ -6,11 +6,15 @@
 //! every error carries the line and column where it was found.
 
 use serde::Deserialize;
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 mod canonical;
 
-use super::{Anchor, Annotations, ArticleMeta, Document, Relation, Source, Span, Status, Text};
+use super::{
+    Anchor, Annotations, ArticleMeta, Document, Relation, Source, Span, SpanId, Status, Text,
+};
+use crate::anchor;
 
 /// The sidecar version this build writes and the newest it reads.
 pub const VERSION: u32 = 1;
@@ -68,13 +72,96 @@ pub enum SidecarError {
     DuplicateId(#[from] super::annotations::DuplicateId),
 }
 
-/// What loading found wrong with spans, without losing any of them.
+/// What loading found, without losing any span: how the spans were re-anchored if the
+/// article changed, and what was wrong in the sidecar itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LoadReport {
-    /// Spans whose text is no longer at their position; now marked [`Anchor::Orphaned`].
-    pub orphaned: Vec<u64>,
     /// The article's bytes differ from those the sidecar was written for.
     pub article_changed: bool,
+    /// Where each span was found (see [`crate::anchor`]).
+    pub anchoring: anchor::Outcome,
+    /// Flaws in the sidecar, each repaired in memory as its message says.
+    pub flaws: Vec<Flaw>,
+}
+
+impl LoadReport {
+    /// Whether loading changed anything that the sidecar on disk does not say.
+    pub fn changed_anything(&self) -> bool {
+        self.anchoring.changed_anything() || !self.flaws.is_empty()
+    }
+
+    /// One or two sentences for the analyst, or `None` when there is nothing to say.
+    pub fn summary(&self) -> Option<String> {
+        let a = &self.anchoring;
+        let mut parts = Vec::new();
+        if self.article_changed || a.changed_anything() {
+            let opening = if self.article_changed {
+                "The article changed since it was annotated"
+            } else {
+                "Some spans were not at their stored position"
+            };
+            let mut counts = format!("{} held, {} moved", a.held, a.moved.len());
+            if !a.orphaned.is_empty() {
+                counts += &format!(
+                    ", {} orphaned (kept, listed under \"Needs review\")",
+                    a.orphaned.len()
+                );
+            }
+            parts.push(format!("{opening}: {counts}."));
+        }
+        match self.flaws.as_slice() {
+            [] => {}
+            [one] => parts.push(format!("The sidecar had a flaw, repaired here: {one}.")),
+            [first, rest @ ..] => parts.push(format!(
+                "The sidecar had {} flaws, repaired here (spantag validate lists them): {first}; …",
+                rest.len() + 1
+            )),
+        }
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+}
+
+/// Something wrong inside a sidecar that loading worked around rather than refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Flaw {
+    #[error("span {id}: range {start}..{end} is outside the article ({chars} chars)")]
+    OutOfRange {
+        id: SpanId,
+        start: usize,
+        end: usize,
+        chars: usize,
+    },
+    #[error("span {id}: start {start} is not before end {end}")]
+    StartNotBeforeEnd {
+        id: SpanId,
+        start: usize,
+        end: usize,
+    },
+    #[error("span id {id} is used twice; the second such span is now span {new_id}")]
+    DuplicateSpanId { id: SpanId, new_id: SpanId },
+    #[error("relation id {id} is used twice; the second such relation is now relation {new_id}")]
+    DuplicateRelationId { id: u64, new_id: u64 },
+    #[error(
+        "relation {id} ({kind}) links span {from} to span {to}, which does not exist; left out"
+    )]
+    DanglingRelation {
+        id: u64,
+        kind: String,
+        from: SpanId,
+        to: SpanId,
+    },
+}
+
+impl Flaw {
+    /// The span the flaw is about, if one.
+    pub fn span_id(&self) -> Option<SpanId> {
+        match self {
+            Flaw::OutOfRange { id, .. }
+            | Flaw::StartNotBeforeEnd { id, .. }
+            | Flaw::DuplicateSpanId { new_id: id, .. } => Some(*id),
+            _ => None,
+        }
+    }
 }
 
 /// Parses sidecar text: the canonical layout by the fast reader, anything else by `ron`.
@@ -108,28 +195,87 @@ pub fn decode(source: &str) -> Result<Sidecar, SidecarError> {
 
 /// Joins a parsed sidecar to the current article text.
 ///
-/// Every span not already orphaned is checked: its range must lie in the text and cover
-/// exactly its stored `text`. One that does not is marked [`Anchor::Orphaned`] and listed in
-/// the report, never dropped and never moved. Anchored spans get their context refreshed,
-/// so the next save writes canonical bytes.
+/// Every span not already orphaned is re-anchored ([`anchor::reanchor`]): one whose stored
+/// position no longer holds its text is looked for, moved if found with confidence, else
+/// marked [`Anchor::Orphaned`]; never dropped, never moved onto other text. Flaws in the
+/// sidecar (ids used twice, relations to missing spans, impossible ranges) are repaired in
+/// memory and listed in the report, so the sound part opens and the rest is flagged.
 pub fn attach(
     text: Text,
     meta: ArticleMeta,
     sidecar: Sidecar,
 ) -> Result<(Document, LoadReport), SidecarError> {
-    let mut report = LoadReport {
-        article_changed: !sidecar.article.sha256.is_empty()
-            && sidecar.article.sha256 != meta.sha256,
-        ..LoadReport::default()
-    };
+    attach_after_change(text, meta, sidecar, None)
+}
+
+/// As [`attach`], when the text the sidecar was made on is known (the article changed
+/// while it was open): the re-anchoring diff then maps the whole text.
+pub fn attach_after_change(
+    text: Text,
+    meta: ArticleMeta,
+    sidecar: Sidecar,
+    previous: Option<&Text>,
+) -> Result<(Document, LoadReport), SidecarError> {
+    let mut flaws = Vec::new();
     let mut spans = sidecar.spans;
-    for span in spans.iter_mut().filter(|s| !s.is_orphaned()) {
-        if !span.check_and_refresh(&text) {
-            span.anchor = Anchor::Orphaned;
-            report.orphaned.push(span.id);
+    let mut relations = sidecar.relations;
+    for span in &spans {
+        let (id, start, end) = (span.id, span.start, span.end);
+        if start >= end {
+            flaws.push(Flaw::StartNotBeforeEnd { id, start, end });
+        } else if end > text.len_chars() && !span.is_orphaned() {
+            let chars = text.len_chars();
+            flaws.push(Flaw::OutOfRange {
+                id,
+                start,
+                end,
+                chars,
+            });
         }
     }
-    let annotations = Annotations::from_parts(spans, sidecar.relations)?;
+    let mut next_span_id = spans.iter().map(|s| s.id).max().unwrap_or(0);
+    let mut seen = HashSet::new();
+    for span in &mut spans {
+        if !seen.insert(span.id) {
+            next_span_id += 1;
+            flaws.push(Flaw::DuplicateSpanId {
+                id: span.id,
+                new_id: next_span_id,
+            });
+            span.id = next_span_id;
+        }
+    }
+    let mut next_relation_id = relations.iter().map(|r| r.id).max().unwrap_or(0);
+    let mut seen_relations = HashSet::new();
+    for relation in &mut relations {
+        if !seen_relations.insert(relation.id) {
+            next_relation_id += 1;
+            flaws.push(Flaw::DuplicateRelationId {
+                id: relation.id,
+                new_id: next_relation_id,
+            });
+            relation.id = next_relation_id;
+        }
+    }
+    relations.retain(|r| {
+        let sound = seen.contains(&r.from) && seen.contains(&r.to);
+        if !sound {
+            flaws.push(Flaw::DanglingRelation {
+                id: r.id,
+                kind: r.kind.clone(),
+                from: r.from,
+                to: r.to,
+            });
+        }
+        sound
+    });
+    let report = LoadReport {
+        article_changed: !sidecar.article.sha256.is_empty()
+            && sidecar.article.sha256 != meta.sha256,
+        anchoring: anchor::reanchor(&mut spans, &text, previous),
+        flaws,
+    };
+    let annotations = Annotations::from_parts(spans, relations)?;
     let mut document = Document::new(text, meta, annotations);
     document.annotator = sidecar.annotator;
     document.status = sidecar.status;
@@ -246,7 +392,8 @@ mod tests {
         assert_eq!(sidecar.article.chars, doc.text().len_chars());
         assert_eq!(sidecar.article.newline, "CRLF");
         let (back, report) = attach(doc.text().clone(), doc.meta.clone(), sidecar).unwrap();
-        assert_eq!(report, LoadReport::default());
+        assert_eq!(report.anchoring.held, 2);
+        assert!(!report.changed_anything() && report.summary().is_none());
         assert_eq!(back.annotations(), doc.annotations());
         assert_eq!(back.annotator.as_deref(), Some("ana"));
         assert_eq!(encode(&back), bytes);
@@ -297,12 +444,12 @@ mod tests {
     }
 
     #[test]
-    fn a_span_whose_text_moved_is_orphaned_not_dropped() {
+    fn a_span_whose_text_is_gone_is_orphaned_not_dropped() {
         let doc = fixture::document("[actor|Lavrov] said");
         let bytes = encode(&doc);
-        let changed = Text::new("Mr Lavrov said".into());
+        let changed = Text::new("Mr Putin said".into());
         let (back, report) = attach(changed, doc.meta.clone(), decode(&bytes).unwrap()).unwrap();
-        assert_eq!(report.orphaned, vec![1]);
+        assert_eq!(report.anchoring.orphaned, vec![1]);
         let span = &back.annotations().spans()[0];
         assert_eq!((span.start, span.end, span.text.as_str()), (0, 6, "Lavrov"));
         assert_eq!(span.anchor, Anchor::Orphaned);
@@ -310,13 +457,65 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_ids_are_an_error() {
-        let doc = fixture::document("[actor|a] [actor|b]");
-        let bytes = encode(&doc).replace("(id: 2,", "(id: 1,");
-        let sidecar = decode(&bytes).unwrap();
-        assert!(matches!(
-            attach(doc.text().clone(), doc.meta.clone(), sidecar),
-            Err(SidecarError::DuplicateId(_))
-        ));
+    fn a_span_whose_text_moved_is_found_and_marked_moved() {
+        let mut doc = fixture::document("[actor|Lavrov] said");
+        doc.meta.sha256 = "before".into();
+        let mut meta = doc.meta.clone();
+        meta.sha256 = "after".into();
+        let changed = Text::new("Mr Lavrov said".into());
+        let (back, report) = attach(changed, meta, decode(&encode(&doc)).unwrap()).unwrap();
+        assert!(report.article_changed);
+        assert_eq!(report.anchoring.moved, vec![1]);
+        let span = &back.annotations().spans()[0];
+        assert_eq!((span.start, span.anchor), (3, Anchor::Moved));
+        assert_eq!(
+            report.summary().as_deref(),
+            Some("The article changed since it was annotated: 0 held, 1 moved.")
+        );
+    }
+
+    #[test]
+    fn flaws_are_repaired_in_memory_and_reported() {
+        let doc = fixture::document("[actor|a] [actor|b] [quote|c]");
+        let bytes = encode(&doc)
+            .replace("(id: 2,", "(id: 1,")
+            .replace(
+                "relations: [\n",
+                "relations: [\n        (id: 1, kind: \"said_by\", from: 3, to: 9),\n",
+            )
+            .replace("start: 4, end: 5", "start: 5, end: 4");
+        let (back, report) = attach(
+            doc.text().clone(),
+            doc.meta.clone(),
+            decode(&bytes).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            report.flaws,
+            vec![
+                Flaw::StartNotBeforeEnd {
+                    id: 3,
+                    start: 5,
+                    end: 4
+                },
+                Flaw::DuplicateSpanId { id: 1, new_id: 4 },
+                Flaw::DanglingRelation {
+                    id: 1,
+                    kind: "said_by".into(),
+                    from: 3,
+                    to: 9
+                },
+            ]
+        );
+        let ids: Vec<u64> = back.annotations().spans().iter().map(|s| s.id).collect();
+        assert_eq!(
+            ids,
+            vec![1, 4, 3],
+            "every span kept, the duplicate renumbered"
+        );
+        assert!(back.annotations().relations().is_empty());
+        // The reversed range was found again by its text.
+        assert_eq!(report.anchoring.moved, vec![3]);
+        assert!(report.changed_anything());
     }
 }

@@ -1,0 +1,354 @@
+//! Re-anchoring: finding each span again after its article changed.
+//!
+//! A span stores its position, the exact text it covers and up to 32 chars of context on
+//! each side. When the article's bytes differ from those the sidecar was written for, every
+//! span is re-anchored in order, trying in turn:
+//!
+//! 1. **held**: the stored position still holds the stored text;
+//! 2. **diff**: the old text is mapped to the new one with a char diff (imara-diff). The whole
+//!    previous text is used when it is known (the app saw the file change); otherwise the
+//!    old text around the span, which the span itself stores (prefix + text + suffix), is
+//!    diffed against the new text near where the span should now be (its old position
+//!    shifted as much as the previous span's was);
+//! 3. **quote**: every occurrence of the text is scored by how much of the stored context
+//!    surrounds it, and only a clear best is accepted;
+//! 4. else the span is **orphaned**: kept with what it said, for the analyst to review.
+//!
+//! The rule over all of them: a span is never moved onto different text. Every candidate
+//! position is checked to hold exactly the span's text before it is accepted, and when two
+//! places fit about equally the span is orphaned rather than guessed.
+
+use imara_diff::{Algorithm, Diff, Hunk, Token};
+
+use crate::model::{Anchor, Span, SpanId, Text, CONTEXT_CHARS};
+
+/// How far (in chars) beyond the stored context the local diff looks for a span.
+const LOCAL_SLACK: usize = 256;
+/// The fewest context chars by which the best quote match must beat the runner-up.
+const MIN_MARGIN: usize = 4;
+/// Past this many occurrences a quote is too common to place by its context.
+const MAX_OCCURRENCES: usize = 100_000;
+
+/// What happened to each span, by id.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// How many were still at their stored position.
+    pub held: usize,
+    /// Found at a new position; now marked [`Anchor::Moved`].
+    pub moved: Vec<SpanId>,
+    /// Not found with confidence; now marked [`Anchor::Orphaned`], otherwise unchanged.
+    pub orphaned: Vec<SpanId>,
+}
+
+impl Outcome {
+    /// Whether any span's position or anchor changed.
+    pub fn changed_anything(&self) -> bool {
+        !self.moved.is_empty() || !self.orphaned.is_empty()
+    }
+}
+
+/// Re-anchors `spans` in `new`, the current article text. `old` is the text the spans were
+/// made on, when it is known. Spans already orphaned are left as they are. Spans that hold
+/// or move get their text, prefix and suffix refreshed from `new`.
+pub fn reanchor(spans: &mut [Span], new: &Text, old: Option<&Text>) -> Outcome {
+    let mut order: Vec<usize> = (0..spans.len())
+        .filter(|&i| !spans[i].is_orphaned())
+        .collect();
+    order.sort_by_key(|&i| (spans[i].start, spans[i].end));
+
+    let global = old.map(|old| CharMap::between(old.as_str(), new.as_str()));
+    let mut outcome = Outcome::default();
+    // How far the previous placed span moved: the best guess for the next one.
+    let mut shift: isize = 0;
+    for i in order {
+        let span = &mut spans[i];
+        let fit = fit_at_stored_position(span, new);
+        if fit == Fit::TextAndContext {
+            span.refresh_from(new);
+            shift = 0;
+            outcome.held += 1;
+            continue;
+        }
+        // The text alone may be at the old position by chance (a repeated word shifted
+        // onto it): let the diff and the context decide, and fall back to holding.
+        let len = span.text.chars().count();
+        let found = global
+            .as_ref()
+            .filter(|_| len > 0)
+            .and_then(|map| {
+                map.candidates(span.start, len)
+                    .find(|&s| holds_at(new, s, &span.text))
+            })
+            .or_else(|| local_diff(span, new, shift))
+            .or_else(|| quote_search(span, new));
+        match (found, fit) {
+            (_, Fit::Text) if found.is_none_or(|s| s == span.start) => {
+                span.refresh_from(new);
+                shift = 0;
+                outcome.held += 1;
+            }
+            (Some(start), _) => {
+                shift = start as isize - span.start as isize;
+                span.start = start;
+                span.end = start + len;
+                span.refresh_from(new);
+                span.anchor = Anchor::Moved;
+                outcome.moved.push(span.id);
+            }
+            (None, _) => {
+                span.anchor = Anchor::Orphaned;
+                outcome.orphaned.push(span.id);
+            }
+        }
+    }
+    outcome
+}
+
+/// How well a span fits at its stored position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fit {
+    None,
+    /// The stored text is there, but its surroundings changed.
+    Text,
+    /// The stored text and its stored prefix and suffix are all there.
+    TextAndContext,
+}
+
+fn fit_at_stored_position(span: &Span, text: &Text) -> Fit {
+    if !(span.start < span.end && span.end <= text.len_chars()) {
+        return Fit::None;
+    }
+    let bytes = text.byte_range(span.char_range());
+    let (prefix, covered, suffix) = text.context_of_bytes(bytes, CONTEXT_CHARS);
+    if covered != span.text {
+        Fit::None
+    } else if prefix == span.prefix && suffix == span.suffix {
+        Fit::TextAndContext
+    } else {
+        Fit::Text
+    }
+}
+
+/// Whether `text` holds exactly `wanted` at chars `[start, start + chars_of(wanted))`.
+fn holds_at(text: &Text, start: usize, wanted: &str) -> bool {
+    let len = wanted.chars().count();
+    len > 0 && text.get(start..start + len) == Some(wanted)
+}
+
+/// An old→new char position map built from a diff.
+struct CharMap {
+    hunks: Vec<Hunk>,
+}
+
+impl CharMap {
+    fn between(old: &str, new: &str) -> CharMap {
+        let before = tokens(old);
+        let after = tokens(new);
+        let mut diff = Diff::default();
+        // Myers needs no token table, so chars are their own tokens.
+        diff.compute_with(Algorithm::Myers, &before, &after, u32::MAX);
+        CharMap {
+            hunks: diff.hunks().collect(),
+        }
+    }
+
+    /// The new index of old char `i`, if that char is unchanged.
+    fn char(&self, i: usize) -> Option<usize> {
+        let i = u32::try_from(i).ok()?;
+        let before = self.hunks.partition_point(|h| h.before.start <= i);
+        let Some(hunk) = before.checked_sub(1).map(|k| &self.hunks[k]) else {
+            return Some(i as usize);
+        };
+        if i < hunk.before.end {
+            return None;
+        }
+        Some((i - hunk.before.end + hunk.after.end) as usize)
+    }
+
+    /// Where a run of `len` old chars starting at old char `start` may be in the new text:
+    /// its first char mapped, and its last char mapped minus the length. Both are tried,
+    /// because a diff may align an edit next to the run on either side of a repeated char.
+    fn candidates(&self, start: usize, len: usize) -> impl Iterator<Item = usize> {
+        let by_start = self.char(start);
+        let by_end = self
+            .char(start + len - 1)
+            .and_then(|last| (last + 1).checked_sub(len));
+        by_start.into_iter().chain(by_end)
+    }
+}
+
+fn tokens(s: &str) -> Vec<Token> {
+    s.chars().map(|c| Token(c as u32)).collect()
+}
+
+/// Step 2 without the old text: diff the span's stored surroundings against the new text
+/// around where the span should be, given how far the previous span moved.
+fn local_diff(span: &Span, new: &Text, shift: isize) -> Option<usize> {
+    let len = span.text.chars().count();
+    if len == 0 {
+        return None;
+    }
+    let prefix_len = span.prefix.chars().count();
+    let expected = span.start.checked_add_signed(shift)?;
+    let from = expected.saturating_sub(prefix_len + LOCAL_SLACK);
+    let to = expected
+        .saturating_add(len + span.suffix.chars().count() + LOCAL_SLACK)
+        .min(new.len_chars());
+    if from >= to {
+        return None;
+    }
+    let old_local = format!("{}{}{}", span.prefix, span.text, span.suffix);
+    let map = CharMap::between(&old_local, new.slice(from..to));
+    // In the local old text the span starts right after its prefix.
+    map.candidates(prefix_len, len)
+        .map(|s| s + from)
+        .find(|&s| holds_at(new, s, &span.text))
+}
+
+/// Step 3: the occurrence of the span's text that the stored context fits clearly best.
+fn quote_search(span: &Span, new: &Text) -> Option<usize> {
+    if span.text.is_empty() {
+        return None;
+    }
+    let haystack = new.as_str();
+    let mut best: Option<(usize, usize)> = None; // (score, byte)
+    let mut second = 0;
+    let mut occurrences = 0;
+    for byte in occurrences_of(haystack, &span.text) {
+        occurrences += 1;
+        if occurrences > MAX_OCCURRENCES {
+            return None;
+        }
+        let score = common_suffix(&haystack[..byte], &span.prefix)
+            + common_prefix(&haystack[byte + span.text.len()..], &span.suffix);
+        match best {
+            Some((top, _)) if score <= top => second = second.max(score),
+            _ => {
+                if let Some((top, _)) = best {
+                    second = top;
+                }
+                best = Some((score, byte));
+            }
+        }
+    }
+    let (top, byte) = best?;
+    let clear = occurrences == 1 || top >= second + MIN_MARGIN.max(top / 4);
+    clear.then(|| new.char_from_byte(byte))
+}
+
+/// The byte offsets of every occurrence of `needle` in `haystack`, overlapping ones too.
+pub fn occurrences_of<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let found = from + haystack.get(from..)?.find(needle)?;
+        from = found + haystack[found..].chars().next().map_or(1, char::len_utf8);
+        Some(found)
+    })
+}
+
+/// How many chars at the end of `a` equal those at the end of `b`.
+fn common_suffix(a: &str, b: &str) -> usize {
+    a.chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many chars at the start of `a` equal those at the start of `b`.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::fixture;
+
+    fn spans_of(markup: &str) -> (Text, Vec<Span>) {
+        let doc = fixture::document(markup);
+        (doc.text().clone(), doc.annotations().spans().to_vec())
+    }
+
+    fn at<'a>(spans: &'a [Span], id: SpanId) -> &'a Span {
+        spans.iter().find(|s| s.id == id).unwrap()
+    }
+
+    #[test]
+    fn unchanged_positions_hold() {
+        let (text, mut spans) = spans_of("[actor|Lavrov] said [location|Libya]");
+        let new = Text::new(format!("{} Later.", text.as_str()));
+        let outcome = reanchor(&mut spans, &new, None);
+        assert_eq!(outcome.held, 2);
+        assert!(!outcome.changed_anything());
+    }
+
+    #[test]
+    fn an_insertion_before_moves_spans_by_the_local_diff() {
+        let (_, mut spans) = spans_of("Minister [actor|Lavrov] said [location|Libya] was calm.");
+        let new = Text::new("Foreign Minister Sergei Lavrov said Libya was calm.".into());
+        let outcome = reanchor(&mut spans, &new, None);
+        assert_eq!(outcome.moved, vec![1, 2]);
+        for span in &spans {
+            assert!(span.holds_in(&new));
+            assert_eq!(span.anchor, Anchor::Moved);
+        }
+        assert_eq!(at(&spans, 1).start, 24);
+    }
+
+    #[test]
+    fn with_the_old_text_a_far_shift_is_mapped_exactly() {
+        let (old, mut spans) = spans_of("x said [location|Cairo]. y said [location|Cairo].");
+        let filler = "A long new first paragraph. ".repeat(40);
+        let new = Text::new(format!("{filler}{}", old.as_str()));
+        let outcome = reanchor(&mut spans, &new, Some(&old));
+        assert_eq!(outcome.moved, vec![1, 2]);
+        assert_eq!(at(&spans, 1).start, filler.chars().count() + 7);
+        assert_eq!(at(&spans, 2).start, filler.chars().count() + 21);
+    }
+
+    #[test]
+    fn a_quote_is_found_by_its_context_when_it_moved_far() {
+        let (_, mut spans) =
+            spans_of("Intro. The minister said [quote|restraint is needed] at the summit.");
+        let new = Text::new(format!(
+            "{}The minister said restraint is needed at the summit.",
+            "Many new paragraphs of other news. ".repeat(30)
+        ));
+        let outcome = reanchor(&mut spans, &new, None);
+        assert_eq!(outcome.moved, vec![1]);
+        assert!(spans[0].holds_in(&new));
+    }
+
+    #[test]
+    fn two_equally_fitting_places_orphan_the_span() {
+        let (_, mut spans) = spans_of("He said [location|Cairo] twice.");
+        // The span's text and context both appear twice, far from the old position.
+        let new = Text::new(format!(
+            "{}He said Cairo twice. He said Cairo twice.",
+            "Other news. ".repeat(40)
+        ));
+        let outcome = reanchor(&mut spans, &new, None);
+        assert_eq!(outcome.orphaned, vec![1]);
+        assert_eq!(spans[0].anchor, Anchor::Orphaned);
+        assert_eq!(spans[0].text, "Cairo", "an orphan keeps what it said");
+    }
+
+    #[test]
+    fn deleted_text_orphans_and_never_lands_on_other_text() {
+        let (_, mut spans) = spans_of("[actor|Lavrov] met [actor|Shoukry] in Cairo.");
+        let new = Text::new("Lavrov met officials in Cairo.".into());
+        let outcome = reanchor(&mut spans, &new, None);
+        assert_eq!(outcome.held, 1);
+        assert_eq!(outcome.orphaned, vec![2]);
+    }
+
+    #[test]
+    fn orphans_stay_orphans() {
+        let (text, mut spans) = spans_of("[actor|Lavrov] said");
+        spans[0].anchor = Anchor::Orphaned;
+        let outcome = reanchor(&mut spans, &text, None);
+        assert_eq!(outcome, Outcome::default());
+        assert_eq!(spans[0].anchor, Anchor::Orphaned);
+    }
+}
