@@ -29,6 +29,9 @@ pub struct ArticleMeta {
     pub sha256: String,
     /// WHATWG label of the decoding used, e.g. `UTF-8`.
     pub encoding: String,
+    /// Whether the encoding was detected rather than known (not recorded in the sidecar:
+    /// the app says so while the article is open).
+    pub encoding_guessed: bool,
 }
 
 impl ArticleMeta {
@@ -39,6 +42,7 @@ impl ArticleMeta {
             file_name: file_name.into(),
             sha256: String::new(),
             encoding: "UTF-8".into(),
+            encoding_guessed: false,
         }
     }
 }

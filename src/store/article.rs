@@ -1,18 +1,21 @@
 //! Reading an article file into a [`Text`]: the offset contract's decoding step.
 //!
 //! The text is the file decoded to Unicode with the byte-order mark dropped and nothing
-//! else changed. This build reads UTF-8 (with or without a BOM) and UTF-16 with a BOM;
-//! anything else is refused with a message that says what was found and where, rather
-//! than guessed at.
+//! else changed. A byte-order mark decides the encoding; bytes that are valid UTF-8 are
+//! UTF-8; anything else is detected (chardetng) and decoded strictly (encoding_rs), and the
+//! analyst is told the encoding was a guess. Data that is not text, and files too large to
+//! hold, are refused with a message that says what was found.
 
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
+use encoding_rs::{DecoderResult, Encoding};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
 
 use crate::model::{ArticleMeta, Text};
 
-/// Articles larger than this are refused instead of exhausting memory.
-pub const MAX_ARTICLE_BYTES: u64 = 128 * 1024 * 1024;
+/// Articles larger than this (100 MB) are refused instead of exhausting memory.
+pub const MAX_ARTICLE_BYTES: u64 = 100 * 1024 * 1024;
 
 /// Why a file is not an article this build can open.
 #[derive(Debug, thiserror::Error)]
@@ -24,15 +27,12 @@ pub enum ArticleError {
     },
     #[error("{path}: {size} bytes is larger than the {max} MB spantag opens")]
     TooLarge { path: String, size: u64, max: u64 },
-    #[error("{path}: not a text file (a NUL byte at byte {offset})")]
-    Binary { path: String, offset: usize },
-    #[error(
-        "{path}: not UTF-8 text (invalid byte 0x{byte:02X} at byte {offset}); \
-         spantag reads UTF-8 and UTF-16 with a byte-order mark"
-    )]
-    NotUtf8 {
+    #[error("{path}: not a text file ({reason})")]
+    NotText { path: String, reason: String },
+    #[error("{path}: not valid {encoding} (a malformed sequence at byte {offset})")]
+    Malformed {
         path: String,
-        byte: u8,
+        encoding: &'static str,
         offset: usize,
     },
 }
@@ -63,17 +63,18 @@ pub fn load(path: &Path) -> Result<LoadedArticle, ArticleError> {
     let mut bytes = Vec::with_capacity(size as usize);
     file.read_to_end(&mut bytes).map_err(io)?;
     let sha256 = sha256_hex(&bytes);
-    let (string, encoding) = decode(bytes).map_err(|e| e.with_path(&shown))?;
+    let decoded = decode(bytes).map_err(|e| e.with_path(&shown))?;
     let meta = ArticleMeta {
         file_name: path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
         sha256,
-        encoding: encoding.to_string(),
+        encoding: decoded.encoding.to_string(),
+        encoding_guessed: decoded.guessed,
     };
     Ok(LoadedArticle {
-        text: Text::new(string),
+        text: Text::new(decoded.text),
         meta,
     })
 }
@@ -89,98 +90,198 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// A decoding failure, before the path is known.
 #[derive(Debug, PartialEq, Eq)]
 pub enum DecodeError {
-    Binary { offset: usize },
-    NotUtf8 { byte: u8, offset: usize },
+    /// A NUL, or mostly control characters; the reason says which and where.
+    NotText { reason: String },
+    /// Not valid in the encoding its byte-order mark (or the detector) named.
+    Malformed {
+        encoding: &'static str,
+        offset: usize,
+    },
 }
 
 impl DecodeError {
     fn with_path(self, path: &str) -> ArticleError {
         let path = path.to_string();
         match self {
-            DecodeError::Binary { offset } => ArticleError::Binary { path, offset },
-            DecodeError::NotUtf8 { byte, offset } => ArticleError::NotUtf8 { path, byte, offset },
+            DecodeError::NotText { reason } => ArticleError::NotText { path, reason },
+            DecodeError::Malformed { encoding, offset } => ArticleError::Malformed {
+                path,
+                encoding,
+                offset,
+            },
         }
     }
 }
 
-/// Decodes article bytes and names the encoding used (a WHATWG label). UTF-8 without a
-/// byte-order mark becomes the text without a copy.
-pub fn decode(mut bytes: Vec<u8>) -> Result<(String, &'static str), DecodeError> {
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return decode_utf16(rest, u16::from_le_bytes).map(|s| (s, "UTF-16LE"));
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return decode_utf16(rest, u16::from_be_bytes).map(|s| (s, "UTF-16BE"));
-    }
-    let bom_len = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        3
-    } else {
-        0
+/// Decoded article text and how it was decoded.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    /// WHATWG label of the encoding used.
+    pub encoding: &'static str,
+    /// Whether the encoding was detected from the bytes rather than known for sure (a
+    /// byte-order mark, or bytes that are valid UTF-8).
+    pub guessed: bool,
+}
+
+/// Decodes article bytes: a byte-order mark (UTF-8, UTF-16LE/BE) decides; else strict
+/// UTF-8; else the encoding is detected (chardetng) and decoded strictly (encoding_rs).
+/// The mark is dropped and nothing else changes. Text with a NUL, or mostly control
+/// characters, is refused as not a text file. UTF-8 without a mark becomes the text
+/// without a copy.
+pub fn decode(mut bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
+    let known = |text, encoding| Decoded {
+        text,
+        encoding,
+        guessed: false,
     };
-    if let Some(offset) = bytes[bom_len..].iter().position(|&b| b == 0) {
-        return Err(DecodeError::Binary {
-            offset: offset + bom_len,
-        });
-    }
-    bytes.drain(..bom_len);
-    String::from_utf8(bytes).map(|s| (s, "UTF-8")).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        DecodeError::NotUtf8 {
-            byte: e.as_bytes()[offset],
-            offset: offset + bom_len,
+    let decoded = if let Some((encoding, bom_len)) = Encoding::for_bom(&bytes) {
+        let body = &bytes[bom_len..];
+        let text = encoding
+            .decode_without_bom_handling_and_without_replacement(body)
+            .ok_or_else(|| malformed(encoding, body, bom_len))?;
+        known(text.into_owned(), encoding.name())
+    } else {
+        match String::from_utf8(bytes) {
+            Ok(text) => known(text, "UTF-8"),
+            Err(e) => {
+                bytes = e.into_bytes();
+                if let Some(offset) = memchr::memchr(0, &bytes) {
+                    let reason = format!("a NUL byte at byte {offset}");
+                    return Err(DecodeError::NotText { reason });
+                }
+                let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+                detector.feed(&bytes, true);
+                let encoding = detector.guess(None, Utf8Detection::Deny);
+                let text = encoding
+                    .decode_without_bom_handling_and_without_replacement(&bytes)
+                    .ok_or_else(|| malformed(encoding, &bytes, 0))?;
+                Decoded {
+                    text: text.into_owned(),
+                    encoding: encoding.name(),
+                    guessed: true,
+                }
+            }
         }
-    })
+    };
+    check_text(&decoded.text)?;
+    Ok(decoded)
 }
 
-fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, DecodeError> {
-    let units = bytes.chunks(2).map(|pair| match pair {
-        [a, b] => unit([*a, *b]),
-        _ => 0xFFFF, // an odd trailing byte: not a valid unit, reported below
-    });
-    let mut out = String::with_capacity(bytes.len() / 2);
-    for (i, c) in char::decode_utf16(units).enumerate() {
-        match c {
-            Ok('\0') => return Err(DecodeError::Binary { offset: 2 + 2 * i }),
-            Ok('\u{FFFF}') | Err(_) => {
-                return Err(DecodeError::NotUtf8 {
-                    byte: bytes.get(2 * i).copied().unwrap_or(0),
-                    offset: 2 + 2 * i,
-                })
-            }
-            Ok(c) => out.push(c),
-        }
+/// Where decoding `body` with `encoding` first fails, as a byte offset in the file.
+fn malformed(encoding: &'static Encoding, body: &[u8], skipped: usize) -> DecodeError {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let capacity = decoder
+        .max_utf8_buffer_length(body.len())
+        .unwrap_or(body.len() * 3);
+    let mut out = String::with_capacity(capacity);
+    let (result, read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
+    let offset = match result {
+        DecoderResult::Malformed(bad, extra) => read - extra as usize - bad as usize,
+        _ => read,
+    };
+    DecodeError::Malformed {
+        encoding: encoding.name(),
+        offset: skipped + offset,
     }
-    Ok(out)
+}
+
+/// Refuses text with a NUL, or in which more than one char in eight is a control character
+/// other than tab, newline, carriage return and form feed: that is data, not an article.
+fn check_text(text: &str) -> Result<(), DecodeError> {
+    if let Some(byte) = memchr::memchr(0, text.as_bytes()) {
+        let reason = format!("a NUL character at char {}", text[..byte].chars().count());
+        return Err(DecodeError::NotText { reason });
+    }
+    let is_odd = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c');
+    let sample = text.chars().take(64 * 1024);
+    let (mut chars, mut odd) = (0usize, 0usize);
+    for c in sample {
+        chars += 1;
+        odd += usize::from(is_odd(c));
+    }
+    if odd * 8 > chars {
+        let reason = format!("{odd} of its first {chars} chars are control characters");
+        return Err(DecodeError::NotText { reason });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn bom_is_dropped_and_nothing_else_changes() {
-        let (s, enc) = decode(b"\xEF\xBB\xBFa\r\nb".to_vec()).unwrap();
-        assert_eq!((s.as_str(), enc), ("a\r\nb", "UTF-8"));
-        let (s, enc) = decode(vec![0xFF, 0xFE, b'h', 0, 0x3D, 0xD8, 0x00, 0xDE]).unwrap();
-        assert_eq!((s.as_str(), enc), ("h😀", "UTF-16LE"));
-        let (s, enc) = decode(vec![0xFE, 0xFF, 0, b'h']).unwrap();
-        assert_eq!((s.as_str(), enc), ("h", "UTF-16BE"));
+    fn text_of(bytes: &[u8]) -> (String, &'static str, bool) {
+        let d = decode(bytes.to_vec()).unwrap();
+        (d.text, d.encoding, d.guessed)
     }
 
     #[test]
-    fn binary_and_other_encodings_are_refused_with_the_offset() {
+    fn a_byte_order_mark_decides_and_is_dropped_and_nothing_else_changes() {
         assert_eq!(
-            decode(b"ab\0cd".to_vec()),
-            Err(DecodeError::Binary { offset: 2 })
+            text_of(b"\xEF\xBB\xBFa\r\nb"),
+            ("a\r\nb".into(), "UTF-8", false)
         );
-        // Windows-1252 curly quote.
+        let le = [0xFF, 0xFE, b'h', 0, 0x3D, 0xD8, 0x00, 0xDE];
+        assert_eq!(text_of(&le), ("h😀".into(), "UTF-16LE", false));
         assert_eq!(
-            decode(b"said \x93yes\x94".to_vec()),
-            Err(DecodeError::NotUtf8 {
-                byte: 0x93,
+            text_of(&[0xFE, 0xFF, 0, b'h']),
+            ("h".into(), "UTF-16BE", false)
+        );
+        assert_eq!(
+            text_of(b"a\rb\r\nc\n"),
+            ("a\rb\r\nc\n".into(), "UTF-8", false)
+        );
+    }
+
+    #[test]
+    fn other_encodings_are_detected_and_marked_as_guessed() {
+        // Windows-1252 curly quotes and an accent.
+        let (text, encoding, guessed) = text_of(b"He said \x93caf\xE9\x94 in Cairo.");
+        assert_eq!(text, "He said “café” in Cairo.");
+        assert_eq!((encoding, guessed), ("windows-1252", true));
+        // KOI8-R Cyrillic, long enough for the detector.
+        let russian =
+            "Министр иностранных дел России Сергей Лавров заявил, что переговоры продолжатся.";
+        let (koi8, _, _) = encoding_rs::KOI8_R.encode(russian);
+        let (text, encoding, guessed) = text_of(&koi8);
+        assert_eq!(text, russian);
+        // KOI8-U is KOI8-R plus Ukrainian letters: the same text either way.
+        assert!(encoding.starts_with("KOI8-") && guessed, "{encoding}");
+    }
+
+    #[test]
+    fn binary_and_control_heavy_data_is_not_text() {
+        for bytes in [
+            &b"ab\0cd"[..],
+            b"\xFF\xD8\xFF\xE0\0\x10JFIF",
+            b"\x01\x02\x03\x04abc\x05\x06",
+            &[0xFF, 0xFE, b'h', 0, 0, 0],
+        ] {
+            assert!(
+                matches!(decode(bytes.to_vec()), Err(DecodeError::NotText { .. })),
+                "{bytes:?}"
+            );
+        }
+        // A few control characters in real text are fine.
+        assert!(decode(b"Page 1\x0cPage 2\x07 and more text here".to_vec()).is_ok());
+    }
+
+    #[test]
+    fn malformed_text_after_a_mark_names_the_offset() {
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFok\xFFno".to_vec()),
+            Err(DecodeError::Malformed {
+                encoding: "UTF-8",
                 offset: 5
             })
         );
-        assert!(decode(vec![0xFF, 0xFE, b'h']).is_err());
+        assert_eq!(
+            decode(vec![0xFF, 0xFE, b'h', 0, 0x00, 0xD8, b'x', 0]),
+            Err(DecodeError::Malformed {
+                encoding: "UTF-16LE",
+                offset: 4
+            })
+        );
     }
 }

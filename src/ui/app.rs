@@ -235,11 +235,21 @@ impl SpantagApp {
                         ),
                         is_error: true,
                     })
-                } else {
-                    session.report.summary().map(|text| Notice {
+                } else if let Some(text) = session.report.summary() {
+                    Some(Notice {
                         is_error: !session.report.anchoring.orphaned.is_empty()
                             || !session.report.flaws.is_empty(),
                         text,
+                    })
+                } else {
+                    let meta = &session.document.meta;
+                    meta.encoding_guessed.then(|| Notice {
+                        text: format!(
+                            "No byte-order mark and not UTF-8: the encoding was guessed as {}. \
+                             Check that the text reads right.",
+                            meta.encoding
+                        ),
+                        is_error: false,
                     })
                 };
                 self.notice = article_problem;

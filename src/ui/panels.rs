@@ -118,7 +118,18 @@ pub fn status_bar(ui: &mut Ui, app: &mut SpantagApp) {
             ui.label(&document.meta.file_name)
                 .on_hover_text(session.article_path.display().to_string());
             ui.separator();
-            ui.label(&document.meta.encoding);
+            if document.meta.encoding_guessed {
+                ui.label(
+                    RichText::new(format!("{} (guessed)", document.meta.encoding))
+                        .color(ui.visuals().warn_fg_color),
+                )
+                .on_hover_text(
+                    "The file has no byte-order mark and is not UTF-8: its encoding was \
+                     detected from the bytes. Check that the text reads right.",
+                );
+            } else {
+                ui.label(&document.meta.encoding);
+            }
             ui.separator();
             ui.label(document.text().newline().as_str());
             ui.separator();

@@ -166,3 +166,70 @@ fn a_sidecar_from_a_newer_spantag_opens_read_only() {
     session.save_now(&saver);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), newer);
 }
+
+#[test]
+fn a_windows_1252_article_is_decoded_by_guess_and_the_sidecar_records_it() {
+    let (_dir, article) = sample_copy("cp1252-bulletin.txt");
+    let saver = Saver::new(|| {});
+    let mut session = Session::open(&article).unwrap();
+    let meta = &session.document.meta;
+    assert_eq!(
+        (meta.encoding.as_str(), meta.encoding_guessed),
+        ("windows-1252", true)
+    );
+    assert!(session.document.text().as_str().contains("Hélène Marchand"));
+    tag(&mut session, "Hélène Marchand", "actor");
+    tag(
+        &mut session,
+        "“balanced for the first time in a decade.”",
+        "quote",
+    );
+    session.save_now(&saver);
+    let written = std::fs::read_to_string(sidecar_path(&article)).unwrap();
+    assert!(written.contains("encoding: \"windows-1252\""), "{written}");
+    let reopened = Session::open(&article).unwrap();
+    assert_eq!(reopened.report.anchoring.held, 2);
+    assert_eq!(
+        reopened.document.annotations(),
+        session.document.annotations()
+    );
+}
+
+#[test]
+fn files_that_are_not_text_or_too_large_are_refused_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("photo.txt");
+    std::fs::write(&binary, b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01").unwrap();
+    let message = Session::open(&binary).err().expect("refused").to_string();
+    assert!(
+        message.contains("photo.txt") && message.contains("not a text file"),
+        "{message}"
+    );
+
+    let huge = dir.path().join("huge.txt");
+    let file = std::fs::File::create(&huge).unwrap();
+    file.set_len(101 * 1024 * 1024).unwrap(); // sparse: no disk used
+    let message = Session::open(&huge).err().expect("refused").to_string();
+    assert!(message.contains("larger than the 100 MB"), "{message}");
+    assert!(!sidecar_path(&huge).exists());
+}
+
+#[test]
+fn an_article_edited_between_sessions_is_reanchored_on_open() {
+    let (_dir, article) = sample_copy("harbour-strike.txt");
+    let saver = Saver::new(|| {});
+    let mut session = Session::open(&article).unwrap();
+    let santiago = tag(&mut session, "Santiago", "location");
+    session.save_now(&saver);
+    let original = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, format!("UPDATED 14:05. {original}")).unwrap();
+    let reopened = Session::open(&article).unwrap();
+    let report = &reopened.report;
+    assert!(report.article_changed);
+    assert_eq!(report.anchoring.moved, vec![santiago]);
+    let span = reopened.document.annotations().get(santiago).unwrap();
+    assert_eq!(span.text, "Santiago");
+    assert!(span.holds_in(reopened.document.text()));
+    let summary = report.summary().unwrap();
+    assert!(summary.contains("1 moved"), "{summary}");
+}

@@ -11,9 +11,7 @@ use std::fmt::Write as _;
 
 mod canonical;
 
-use super::{
-    Anchor, Annotations, ArticleMeta, Document, Relation, Source, Span, SpanId, Status, Text,
-};
+use super::{Annotations, ArticleMeta, Document, Relation, Source, Span, SpanId, Status, Text};
 use crate::anchor;
 
 /// The sidecar version this build writes and the newest it reads.
@@ -381,7 +379,7 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::fixture;
+    use crate::model::{fixture, Anchor};
 
     #[test]
     fn encode_then_decode_is_the_identity() {
