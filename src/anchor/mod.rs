@@ -270,7 +270,7 @@ mod tests {
         (doc.text().clone(), doc.annotations().spans().to_vec())
     }
 
-    fn at<'a>(spans: &'a [Span], id: SpanId) -> &'a Span {
+    fn at(spans: &[Span], id: SpanId) -> &Span {
         spans.iter().find(|s| s.id == id).unwrap()
     }
 

@@ -2,26 +2,58 @@
 //!
 //! Jobs are written in the order they are submitted. Each result comes back on a channel
 //! and a wake-up callback (the UI's `request_repaint`) tells the owner to collect it.
+//!
+//! A job says what it expects to replace. Just before writing, the file on disk is read and
+//! compared with that; if someone else changed it meanwhile (a colleague, a git pull), the
+//! job is not written and the owner is told, so a newer sidecar is never overwritten unasked.
 
+use std::io;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Arc;
 use std::thread;
 
 /// One sidecar to write.
 #[derive(Clone, Debug)]
 pub struct SaveJob {
     pub path: PathBuf,
-    pub contents: String,
+    pub contents: Arc<str>,
     /// The document revision the contents were encoded from.
     pub revision: u64,
+    /// What the file must hold for the write to go ahead: `None`, that it does not exist.
+    pub replaces: Option<Arc<str>>,
 }
 
-/// What became of a job. The error is a full message naming the file.
+/// Why a job was not written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveError {
+    /// The disk refused: a full message naming the file.
+    Io(String),
+    /// The file is no longer what the job expected to replace.
+    ChangedOnDisk,
+}
+
+/// What became of a job.
 #[derive(Debug)]
 pub struct SaveResult {
     pub path: PathBuf,
     pub revision: u64,
-    pub result: Result<(), String>,
+    pub result: Result<(), SaveError>,
+}
+
+/// Writes a job, unless the file changed under it.
+fn write(job: &SaveJob) -> Result<(), SaveError> {
+    let io_error =
+        |e: io::Error| SaveError::Io(format!("{}: cannot save: {e}", job.path.display()));
+    let current = match std::fs::read(&job.path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(io_error(e)),
+    };
+    if current.as_deref() != job.replaces.as_deref().map(str::as_bytes) {
+        return Err(SaveError::ChangedOnDisk);
+    }
+    super::atomic::write(&job.path, job.contents.as_bytes()).map_err(io_error)
 }
 
 enum Message {
@@ -46,8 +78,7 @@ impl Saver {
                 for message in job_rx {
                     match message {
                         Message::Write(job) => {
-                            let result = super::atomic::write(&job.path, job.contents.as_bytes())
-                                .map_err(|e| format!("{}: cannot save: {e}", job.path.display()));
+                            let result = write(&job);
                             let sent = result_tx.send(SaveResult {
                                 path: job.path,
                                 revision: job.revision,

@@ -1,4 +1,5 @@
-//! An open article: its document, where its files are, and its autosave.
+//! An open article: its document, where its files are, its autosave, and what happens when
+//! its files change under it.
 //!
 //! Autosave policy: a change is written once the document has been quiet for
 //! [`AUTOSAVE_DELAY`] seconds (so a burst of keys is one write), well within the promised
@@ -6,12 +7,21 @@
 //! written when its bytes would differ from what is known to be on disk, so opening and
 //! closing an article never touches it. A sidecar that could not be read is never written:
 //! the document is read-only until the analyst fixes the file.
+//!
+//! Files that change under us: every save names the bytes it expects to replace, and the
+//! saver refuses if the sidecar is no longer those bytes. A change noticed on disk (by the
+//! folder watcher, or by a refused save) reloads the sidecar when nothing is unsaved, and
+//! otherwise becomes a [`Conflict`] that only the analyst resolves: keep mine, take theirs,
+//! or save mine as a copy. An article that changes is read again and every span re-anchored
+//! against the text it was made on.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use super::article::{self, ArticleError};
-use super::saver::{SaveJob, SaveResult, Saver};
-use crate::model::sidecar::{self, LoadReport};
+use super::article::{self, ArticleError, LoadedArticle};
+use super::atomic;
+use super::saver::{SaveError, SaveJob, SaveResult, Saver};
+use crate::model::sidecar::{self, LoadReport, Sidecar};
 use crate::model::{Annotations, Document};
 
 /// Seconds of quiet after a change before it is saved.
@@ -26,6 +36,43 @@ pub enum SaveState {
     Saving,
     Failed(String),
     ReadOnly(String),
+    /// The sidecar changed on disk while this one had unsaved changes: waiting for the
+    /// analyst to choose.
+    Conflict,
+}
+
+/// The sidecar on disk is not the one this session last read or wrote, and this session
+/// has changes of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// What is on disk now; `None` if the sidecar was deleted.
+    pub theirs: Option<String>,
+}
+
+/// How the analyst resolves a [`Conflict`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// Write this session's annotations over the changed sidecar.
+    KeepMine,
+    /// Drop this session's unsaved changes and load what is on disk.
+    TakeTheirs,
+    /// Write this session's annotations to a copy beside the sidecar, then load theirs.
+    SaveMineAsCopy,
+}
+
+/// What a change on disk did to the session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum External {
+    /// Nothing that matters: our own write, or the same bytes.
+    Nothing,
+    /// The sidecar was read again (there was nothing unsaved).
+    Reloaded,
+    /// The sidecar changed and this session has unsaved changes: see [`Session::conflict`].
+    Conflict,
+    /// The sidecar changed into something that cannot be read: the session is read-only.
+    Unreadable(String),
+    /// The article changed: spans were re-anchored as the report says.
+    ArticleChanged(LoadReport),
 }
 
 pub struct Session {
@@ -35,12 +82,17 @@ pub struct Session {
     pub report: LoadReport,
     /// Why the sidecar must not be written (then no command may change the document).
     pub read_only: Option<String>,
-    /// Sidecar contents known to be on disk.
-    on_disk: Option<String>,
+    /// A change on disk waiting for the analyst's choice; nothing is saved meanwhile.
+    pub conflict: Option<Conflict>,
+    /// Sidecar contents known to be on disk (`None`: no sidecar).
+    on_disk: Option<Arc<str>>,
     /// A write submitted and not yet confirmed: (revision, contents).
-    in_flight: Option<(u64, String)>,
+    in_flight: Option<(u64, Arc<str>)>,
     /// The newest revision known to be on disk.
     saved_revision: u64,
+    /// Loading changed what the sidecar says (re-anchored spans, repaired flaws): the
+    /// sidecar is written even before the first edit, so it matches the article again.
+    stale: bool,
     /// The revision seen at the last autosave tick, and when it was first seen.
     seen: (u64, f64),
     /// The last save error, and the revision it failed for: autosave does not retry that
@@ -58,6 +110,31 @@ pub fn sidecar_path(article_path: &Path) -> PathBuf {
     article_path.with_file_name(name)
 }
 
+/// A sidecar read and joined to its article: its bytes, the document, the report.
+type Read = (Arc<str>, Document, LoadReport);
+
+/// Reads the sidecar at `path` (`None` if there is none) and joins it to the article
+/// text; an error is the reason it cannot be used, naming the file.
+fn read_sidecar(path: &Path, loaded: &LoadedArticle) -> Result<Option<Read>, String> {
+    let bytes = match std::fs::read(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
+        Ok(bytes) => bytes,
+    };
+    parse_sidecar(bytes, loaded)
+        .map(Some)
+        .map_err(|message| format!("{}: {message}", path.display()))
+}
+
+fn parse_sidecar(bytes: Vec<u8>, loaded: &LoadedArticle) -> Result<Read, String> {
+    let contents = String::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 (at byte {})", e.utf8_error().valid_up_to()))?;
+    let decoded = sidecar::decode(&contents).map_err(|e| e.to_string())?;
+    let (document, report) = sidecar::attach(loaded.text.clone(), loaded.meta.clone(), decoded)
+        .map_err(|e| e.to_string())?;
+    Ok((contents.into(), document, report))
+}
+
 impl Session {
     /// Opens an article and its sidecar, if any.
     ///
@@ -67,69 +144,72 @@ impl Session {
     pub fn open(article_path: &Path) -> Result<Session, ArticleError> {
         let loaded = article::load(article_path)?;
         let sidecar_path = sidecar_path(article_path);
-        let mut read_only = None;
-        let mut report = LoadReport::default();
-        let mut on_disk = None;
-        let document = match std::fs::read(&sidecar_path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Document::new(loaded.text, loaded.meta, Annotations::default())
-            }
-            Err(e) => {
-                read_only = Some(format!("{}: cannot read: {e}", sidecar_path.display()));
-                Document::new(loaded.text, loaded.meta, Annotations::default())
-            }
-            Ok(bytes) => {
-                let parsed = String::from_utf8(bytes)
-                    .map_err(|e| format!("not UTF-8 (at byte {})", e.utf8_error().valid_up_to()))
-                    .and_then(|s| {
-                        let decoded = sidecar::decode(&s).map_err(|e| e.to_string())?;
-                        Ok((s, decoded))
-                    });
-                match parsed.and_then(|(s, decoded)| {
-                    sidecar::attach(loaded.text.clone(), loaded.meta.clone(), decoded)
-                        .map(|attached| (s, attached))
-                        .map_err(|e| e.to_string())
-                }) {
-                    Ok((contents, (document, load_report))) => {
-                        on_disk = Some(contents);
-                        report = load_report;
-                        document
-                    }
-                    Err(message) => {
-                        read_only = Some(format!("{}: {message}", sidecar_path.display()));
-                        Document::new(loaded.text, loaded.meta, Annotations::default())
-                    }
-                }
-            }
-        };
-        Ok(Session {
+        let mut session = Session {
             article_path: article_path.to_path_buf(),
             sidecar_path,
-            saved_revision: document.revision(),
-            seen: (document.revision(), 0.0),
-            document,
-            report,
-            read_only,
-            on_disk,
+            document: Document::new(
+                loaded.text.clone(),
+                loaded.meta.clone(),
+                Annotations::default(),
+            ),
+            report: LoadReport::default(),
+            read_only: None,
+            conflict: None,
+            on_disk: None,
             in_flight: None,
+            saved_revision: 0,
+            stale: false,
+            seen: (0, 0.0),
             error: None,
-        })
+        };
+        match read_sidecar(&session.sidecar_path, &loaded) {
+            Ok(None) => {}
+            Err(reason) => session.read_only = Some(reason),
+            Ok(Some((contents, document, report))) => {
+                session.take_document(document, report);
+                session.on_disk = Some(contents);
+            }
+        }
+        Ok(session)
+    }
+
+    /// Makes `document` the session's, as saved (or stale, if loading changed it).
+    fn take_document(&mut self, document: Document, report: LoadReport) {
+        // Spans found elsewhere are written back at once, so the sidecar matches its
+        // article again; repaired flaws wait for the analyst's first edit.
+        self.stale = report.article_changed || report.anchoring.changed_anything();
+        self.saved_revision = document.revision();
+        self.seen = (document.revision(), 0.0);
+        self.document = document;
+        self.report = report;
+        self.error = None;
     }
 
     pub fn save_state(&self) -> SaveState {
         if let Some(reason) = &self.read_only {
             return SaveState::ReadOnly(reason.clone());
         }
+        if self.conflict.is_some() {
+            return SaveState::Conflict;
+        }
         if let Some((error, _)) = &self.error {
             return SaveState::Failed(error.clone());
         }
         if self.in_flight.is_some() {
             SaveState::Saving
-        } else if self.document.revision() != self.saved_revision {
+        } else if self.has_unsaved_changes() {
             SaveState::Pending
         } else {
             SaveState::Saved
         }
+    }
+
+    /// Whether memory holds annotations the sidecar on disk does not (yet) have.
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.read_only.is_none()
+            && (self.document.revision() != self.saved_revision
+                || self.stale
+                || self.in_flight.is_some())
     }
 
     /// Called every frame with the current time in seconds. Submits a save once the
@@ -152,7 +232,7 @@ impl Session {
         None
     }
 
-    /// Writes any unsaved change now and waits for it (switching articles, exit).
+    /// Writes any unsaved change now and waits for it (switching articles, exit, Retry).
     pub fn save_now(&mut self, saver: &Saver) {
         if self.needs_save() {
             self.submit(saver);
@@ -164,24 +244,33 @@ impl Session {
         }
     }
 
+    /// Tries a failed save again (the Retry button).
+    pub fn retry_save(&mut self, saver: &Saver) {
+        self.error = None;
+        self.save_now(saver);
+    }
+
     fn needs_save(&self) -> bool {
-        self.read_only.is_none()
+        self.conflict.is_none()
             && self.in_flight.is_none()
-            && self.document.revision() != self.saved_revision
+            && self.read_only.is_none()
+            && self.has_unsaved_changes()
     }
 
     fn submit(&mut self, saver: &Saver) {
         let revision = self.document.revision();
-        let contents = sidecar::encode(&self.document);
-        if self.on_disk.as_deref() == Some(contents.as_str()) {
+        let contents: Arc<str> = sidecar::encode(&self.document).into();
+        if self.on_disk.as_deref() == Some(&*contents) {
             // Undone back to what is on disk: nothing to write.
             self.saved_revision = revision;
+            self.stale = false;
             return;
         }
         saver.submit(SaveJob {
             path: self.sidecar_path.clone(),
             contents: contents.clone(),
             revision,
+            replaces: self.on_disk.clone(),
         });
         self.in_flight = Some((revision, contents));
     }
@@ -198,12 +287,170 @@ impl Session {
             Ok(()) => {
                 self.on_disk = Some(contents);
                 self.saved_revision = revision;
+                self.stale = self.stale && revision != self.document.revision();
                 self.error = None;
             }
-            Err(message) => {
+            Err(SaveError::Io(message)) => {
                 // The work stays in memory and the message stays up until a save succeeds.
                 self.error = Some((message, revision));
             }
+            Err(SaveError::ChangedOnDisk) => {
+                self.conflict = Some(Conflict {
+                    theirs: std::fs::read_to_string(&self.sidecar_path).ok(),
+                });
+            }
         }
+    }
+
+    /// Looks at the sidecar on disk after the watcher saw it change.
+    pub fn sidecar_changed_on_disk(&mut self) -> External {
+        let theirs = match std::fs::read(&self.sidecar_path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            // Unreadable for a moment (being replaced): the next event looks again.
+            Err(_) => return External::Nothing,
+        };
+        let on_disk = self.on_disk.as_ref().map(|c| c.as_bytes());
+        let in_flight = self.in_flight.as_ref().map(|(_, c)| c.as_bytes());
+        if theirs.as_deref() == on_disk || (theirs.is_some() && theirs.as_deref() == in_flight) {
+            return External::Nothing;
+        }
+        // An unreadable sidecar may have been fixed: read it again. Otherwise unsaved work,
+        // or a deleted sidecar, is never replaced without asking.
+        if self.read_only.is_none() && (self.has_unsaved_changes() || theirs.is_none()) {
+            let theirs = theirs.map(|b| String::from_utf8_lossy(&b).into_owned());
+            self.conflict = Some(Conflict { theirs });
+            return External::Conflict;
+        }
+        self.reload_sidecar(theirs)
+    }
+
+    /// Replaces the document with the sidecar `theirs` (or none).
+    fn reload_sidecar(&mut self, theirs: Option<Vec<u8>>) -> External {
+        let loaded = LoadedArticle {
+            text: self.document.text().clone(),
+            meta: self.document.meta.clone(),
+        };
+        self.conflict = None;
+        self.read_only = None;
+        let Some(bytes) = theirs else {
+            let empty = Document::new(loaded.text, loaded.meta, Annotations::default());
+            self.take_document(empty, LoadReport::default());
+            self.on_disk = None;
+            return External::Reloaded;
+        };
+        match parse_sidecar(bytes, &loaded) {
+            Ok((contents, document, report)) => {
+                self.take_document(document, report);
+                self.on_disk = Some(contents);
+                External::Reloaded
+            }
+            Err(message) => {
+                let reason = format!("{}: {message}", self.sidecar_path.display());
+                self.read_only = Some(reason.clone());
+                External::Unreadable(reason)
+            }
+        }
+    }
+
+    /// Resolves the pending conflict as the analyst chose. Returns the path of the copy
+    /// written for [`Resolution::SaveMineAsCopy`].
+    pub fn resolve(
+        &mut self,
+        resolution: Resolution,
+        saver: &Saver,
+    ) -> std::io::Result<Option<PathBuf>> {
+        let Some(conflict) = self.conflict.take() else {
+            return Ok(None);
+        };
+        let theirs = conflict.theirs.map(String::into_bytes);
+        match resolution {
+            Resolution::KeepMine => {
+                // Mine replaces exactly what is there now, and nothing newer.
+                self.on_disk = theirs.map(|b| String::from_utf8_lossy(&b).into());
+                self.stale = true;
+                self.error = None;
+                self.save_now(saver);
+                Ok(None)
+            }
+            Resolution::TakeTheirs => {
+                self.reload_sidecar(theirs);
+                Ok(None)
+            }
+            Resolution::SaveMineAsCopy => {
+                let copy = self.copy_path();
+                if let Err(e) = self.save_copy(&copy) {
+                    // Nothing is lost: the conflict stays for another choice.
+                    self.conflict = Some(Conflict {
+                        theirs: theirs.map(|b| String::from_utf8_lossy(&b).into_owned()),
+                    });
+                    return Err(e);
+                }
+                self.reload_sidecar(theirs);
+                Ok(Some(copy))
+            }
+        }
+    }
+
+    /// A free name beside the sidecar for a copy of this session's annotations. It does
+    /// not end in `.ann.ron`, so no article claims it as its sidecar.
+    fn copy_path(&self) -> PathBuf {
+        let mut n = 1;
+        loop {
+            let mut name = self.sidecar_path.as_os_str().to_os_string();
+            name.push(format!(".mine-{n}"));
+            let path = PathBuf::from(name);
+            if !path.exists() {
+                return path;
+            }
+            n += 1;
+        }
+    }
+
+    /// Writes this session's annotations to `path` (Save sidecar as…), atomically. The
+    /// session's own sidecar is unaffected: this is a copy.
+    pub fn save_copy(&self, path: &Path) -> std::io::Result<()> {
+        atomic::write(path, sidecar::encode(&self.document).as_bytes())
+    }
+
+    /// Reads the article again after it changed on disk and re-anchors every span against
+    /// the text they were made on. Unsaved changes are kept; the result is saved.
+    pub fn article_changed_on_disk(&mut self, saver: &Saver) -> Result<External, ArticleError> {
+        let loaded = article::load(&self.article_path)?;
+        if loaded.meta.sha256 == self.document.meta.sha256 {
+            return Ok(External::Nothing);
+        }
+        // A save in flight describes the old text: let it land first.
+        if self.in_flight.is_some() {
+            for result in saver.flush() {
+                self.on_saved(result);
+            }
+        }
+        let previous = self.document.text().clone();
+        let annotations = self.document.annotations();
+        let current = Sidecar {
+            format: "spantag".into(),
+            version: sidecar::VERSION,
+            article: sidecar::ArticleRecord {
+                file: self.document.meta.file_name.clone(),
+                sha256: self.document.meta.sha256.clone(),
+                chars: previous.len_chars(),
+                encoding: self.document.meta.encoding.clone(),
+                newline: previous.newline().as_str().into(),
+            },
+            annotator: self.document.annotator.clone(),
+            status: self.document.status,
+            spans: annotations.spans().to_vec(),
+            relations: annotations.relations().to_vec(),
+        };
+        let (document, report) =
+            sidecar::attach_after_change(loaded.text, loaded.meta, current, Some(&previous))
+                .map_err(|e| ArticleError::Io {
+                    path: self.article_path.display().to_string(),
+                    source: std::io::Error::other(e.to_string()),
+                })?;
+        self.take_document(document, report.clone());
+        self.stale = true;
+        Ok(External::ArticleChanged(report))
     }
 }

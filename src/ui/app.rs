@@ -14,9 +14,10 @@ use super::doc_view::{snapped, DocView, Selection, ViewInput};
 use super::export_dialog::ExportDialog;
 use super::find::{FindAction, FindBar};
 use super::folder::{Folder, PanelAction};
-use super::panels;
+use super::{guard, panels};
 use crate::model::{select, Command, Scheme, SpanId};
-use crate::store::{SaveState, Saver, Session};
+use crate::store::watch::FolderWatcher;
+use crate::store::{Resolution, SaveState, Saver, Session};
 
 /// Everything the UI can ask for.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +28,17 @@ pub enum AppCommand {
     ShowExport,
     /// Show the system folder dialog (off the UI thread).
     ShowOpenFolderDialog,
+    /// Ask where to write a copy of the annotations (Ctrl+Shift+S), e.g. when the
+    /// article's folder cannot be written.
+    ShowSaveAsDialog,
+    /// Write a copy of the annotations there.
+    SaveCopyTo(PathBuf),
+    /// Try the failed save again.
+    RetrySave,
+    /// Answer the question about a sidecar that changed on disk.
+    Resolve(Resolution),
+    /// Close the window although annotations are not saved (asked first).
+    QuitWithoutSaving,
     OpenFolder(PathBuf),
     /// Open the next (or previous) article of the folder.
     NextArticle {
@@ -90,6 +102,14 @@ fn remember(list: &mut Vec<PathBuf>, path: &Path) {
     list.truncate(RECENT);
 }
 
+/// What a system dialog running on its own thread is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DialogKind {
+    OpenArticle,
+    OpenFolder,
+    SaveSidecarAs,
+}
+
 /// Which way Shift+arrow moves the selection's free end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Step {
@@ -137,9 +157,15 @@ pub struct SpantagApp {
     pub dashboard: Option<Dashboard>,
     pub prefs: Prefs,
     view: DocView,
-    saver: Saver,
-    /// A file or folder dialog running on its own thread: (picks a folder, its answer).
-    dialog: Option<(bool, Receiver<Option<PathBuf>>)>,
+    pub(super) saver: Saver,
+    /// Watches the open article's folder for changes others make.
+    pub(super) watcher: Option<FolderWatcher>,
+    /// The window was asked to close with unsaved annotations: the question is showing.
+    pub(super) asking_to_close: bool,
+    /// The analyst chose to close without saving.
+    pub(super) quitting: bool,
+    /// A system dialog running on its own thread, and its answer.
+    dialog: Option<(DialogKind, Receiver<Option<PathBuf>>)>,
     /// The folder whose `spantag.ron` the scheme came from.
     scheme_folder: Option<PathBuf>,
     /// Why that folder's `spantag.ron` could not be used (the defaults apply meanwhile).
@@ -168,6 +194,9 @@ impl SpantagApp {
             prefs: Prefs::default(),
             view: DocView::default(),
             saver: Saver::new(move || wake.request_repaint()),
+            watcher: None,
+            asking_to_close: false,
+            quitting: false,
             dialog: None,
             scheme_folder: None,
             scheme_problem: None,
@@ -271,8 +300,8 @@ impl SpantagApp {
         }
     }
 
-    /// The system file (or folder) dialog, on its own thread so the window keeps painting.
-    fn show_dialog(&mut self, ctx: &egui::Context, folder: bool) {
+    /// A system file dialog, on its own thread so the window keeps painting.
+    fn show_dialog(&mut self, ctx: &egui::Context, kind: DialogKind) {
         if self.dialog.is_some() {
             return;
         }
@@ -282,24 +311,32 @@ impl SpantagApp {
             .session
             .as_ref()
             .and_then(|s| s.article_path.parent().map(Path::to_path_buf));
+        let sidecar_name = self.session.as_ref().and_then(|s| {
+            s.sidecar_path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        });
         std::thread::spawn(move || {
             let mut dialog = rfd::FileDialog::new();
             if let Some(start) = start {
                 dialog = dialog.set_directory(start);
             }
-            let choice = if folder {
-                dialog.set_title("Open folder").pick_folder()
-            } else {
-                dialog
+            let choice = match kind {
+                DialogKind::OpenFolder => dialog.set_title("Open folder").pick_folder(),
+                DialogKind::OpenArticle => dialog
                     .set_title("Open article")
                     .add_filter("Text articles", &["txt"])
                     .add_filter("All files", &["*"])
-                    .pick_file()
+                    .pick_file(),
+                DialogKind::SaveSidecarAs => dialog
+                    .set_title("Save sidecar as")
+                    .set_file_name(sidecar_name.unwrap_or_default())
+                    .save_file(),
             };
             let _ = tx.send(choice);
             ctx.request_repaint();
         });
-        self.dialog = Some((folder, rx));
+        self.dialog = Some((kind, rx));
     }
 
     fn open_folder(&mut self, ctx: &egui::Context, root: &Path) {
@@ -329,9 +366,13 @@ impl SpantagApp {
     /// Carries out the queued commands. The only place the document changes.
     fn apply(&mut self, ctx: &egui::Context) {
         for command in std::mem::take(&mut self.commands) {
+            let before = self.notice.clone();
             match self.apply_one(ctx, command) {
-                // A hint about the last action is stale once another one works.
-                Ok(()) if self.notice.as_ref().is_some_and(|n| !n.is_error) => self.notice = None,
+                // A hint about the last action is stale once another one works (unless that
+                // one left a hint of its own).
+                Ok(()) if self.notice == before && before.is_some_and(|n| !n.is_error) => {
+                    self.notice = None
+                }
                 Ok(()) => {}
                 Err(message) => {
                     self.notice = Some(Notice {
@@ -346,11 +387,31 @@ impl SpantagApp {
     fn apply_one(&mut self, ctx: &egui::Context, command: AppCommand) -> Result<(), String> {
         let edit = match command {
             AppCommand::ShowOpenDialog => {
-                self.show_dialog(ctx, false);
+                self.show_dialog(ctx, DialogKind::OpenArticle);
                 return Ok(());
             }
             AppCommand::ShowOpenFolderDialog => {
-                self.show_dialog(ctx, true);
+                self.show_dialog(ctx, DialogKind::OpenFolder);
+                return Ok(());
+            }
+            AppCommand::ShowSaveAsDialog => {
+                if self.session.is_none() {
+                    return Err("Open an article first.".into());
+                }
+                self.show_dialog(ctx, DialogKind::SaveSidecarAs);
+                return Ok(());
+            }
+            AppCommand::SaveCopyTo(path) => return self.save_copy_to(&path),
+            AppCommand::RetrySave => {
+                let session = self.session.as_mut().ok_or("Open an article first.")?;
+                session.retry_save(&self.saver);
+                return Ok(());
+            }
+            AppCommand::Resolve(resolution) => return self.resolve_conflict(resolution),
+            AppCommand::QuitWithoutSaving => {
+                self.quitting = true;
+                self.asking_to_close = false;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                 return Ok(());
             }
             AppCommand::OpenFolder(root) => {
@@ -624,6 +685,9 @@ impl SpantagApp {
         if shortcut(Modifiers::COMMAND, Key::O) {
             self.send(AppCommand::ShowOpenDialog);
         }
+        if shortcut(Modifiers::COMMAND | Modifiers::SHIFT, Key::S) {
+            self.send(AppCommand::ShowSaveAsDialog);
+        }
         if shortcut(Modifiers::ALT, Key::ArrowRight) {
             self.send(AppCommand::NextArticle { forward: true });
         }
@@ -751,13 +815,13 @@ impl SpantagApp {
 
 impl eframe::App for SpantagApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        if let Some((folder, rx)) = &self.dialog {
+        if let Some((kind, rx)) = &self.dialog {
             match rx.try_recv() {
                 Ok(choice) => {
-                    let command = if *folder {
-                        choice.map(AppCommand::OpenFolder)
-                    } else {
-                        choice.map(AppCommand::Open)
+                    let command = match kind {
+                        DialogKind::OpenFolder => choice.map(AppCommand::OpenFolder),
+                        DialogKind::OpenArticle => choice.map(AppCommand::Open),
+                        DialogKind::SaveSidecarAs => choice.map(AppCommand::SaveCopyTo),
                     };
                     self.dialog = None;
                     if let Some(command) = command {
@@ -803,6 +867,8 @@ impl eframe::App for SpantagApp {
                 session.on_saved(result);
             }
         }
+        self.poll_watcher(ctx);
+        self.handle_close_request(ctx);
         self.handle_keys(ctx);
         self.update_title(ctx);
     }
@@ -831,6 +897,7 @@ impl eframe::App for SpantagApp {
                     self.send(AppCommand::DismissNotice);
                 }
             }
+            guard::save_failure_banner(ui, self);
             if let Some(problem) = &self.scheme_problem {
                 let notice = Notice {
                     text: problem.clone(),
@@ -891,6 +958,8 @@ impl eframe::App for SpantagApp {
             });
         }
         panels::link_picker(&ctx, self);
+        guard::conflict_modal(&ctx, self);
+        guard::close_modal(&ctx, self);
         if let Some(dashboard) = &mut self.dashboard {
             dashboard.show(&ctx, &self.scheme);
             if !dashboard.open {

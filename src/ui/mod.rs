@@ -7,6 +7,7 @@ pub mod doc_view;
 pub mod export_dialog;
 pub mod find;
 pub mod folder;
+mod guard;
 mod panels;
 
 pub use app::{AppCommand, Notice, SpantagApp};

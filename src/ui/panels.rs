@@ -150,6 +150,10 @@ pub fn status_bar(ui: &mut Ui, app: &mut SpantagApp) {
                 }
                 SaveState::Failed(e) => (format!("Not saved: {e}"), ui.visuals().error_fg_color),
                 SaveState::ReadOnly(_) => ("Read-only".to_string(), ui.visuals().warn_fg_color),
+                SaveState::Conflict => (
+                    "Not saved: the sidecar changed on disk".to_string(),
+                    ui.visuals().error_fg_color,
+                ),
             };
             ui.label(RichText::new(text).color(color));
         });

@@ -2,8 +2,10 @@
 
 mod anchor_props;
 mod architecture;
+mod changes;
 mod export;
 mod gui;
+mod gui_safety;
 mod model_props;
 mod roundtrip;
 mod sidecar_golden;

@@ -1,0 +1,248 @@
+//! Keeping the analyst's work safe in the window: files that others change under an open
+//! article, saves that fail, and closing with work that is not on disk.
+//!
+//! The store decides what a change means (see [`crate::store::session`]); this module
+//! watches the open article's folder, turns outcomes into messages, and asks the analyst
+//! whenever their work and the disk disagree: a conflict never resolves itself, and the
+//! window never closes over unsaved annotations without a question.
+
+use egui::{Id, RichText, Ui};
+use std::path::Path;
+
+use super::app::{AppCommand, Notice, SpantagApp};
+use super::doc_view::Selection;
+use crate::store::watch::FolderWatcher;
+use crate::store::{External, Resolution, SaveState};
+
+impl SpantagApp {
+    /// Follows the open article's folder, and acts on changes others made there.
+    pub(super) fn poll_watcher(&mut self, ctx: &egui::Context) {
+        let Some(session) = &self.session else {
+            self.watcher = None;
+            return;
+        };
+        let folder = session.article_path.parent().unwrap_or(Path::new(""));
+        if self.watcher.as_ref().is_none_or(|w| w.folder() != folder) {
+            let wake = ctx.clone();
+            // Without a watcher (e.g. the system's watch limit is reached) the saver's
+            // check before each write still refuses to overwrite a changed sidecar.
+            self.watcher = FolderWatcher::new(folder, move || wake.request_repaint()).ok();
+        }
+        let Some(watcher) = &mut self.watcher else {
+            return;
+        };
+        let (names, wait) = watcher.settled();
+        if let Some(wait) = wait {
+            ctx.request_repaint_after(wait);
+        }
+        for name in names {
+            let Some(session) = &mut self.session else {
+                return;
+            };
+            let outcome = if Some(name.as_os_str()) == session.sidecar_path.file_name() {
+                session.sidecar_changed_on_disk()
+            } else if Some(name.as_os_str()) == session.article_path.file_name() {
+                match session.article_changed_on_disk(&self.saver) {
+                    Ok(outcome) => outcome,
+                    Err(e) => {
+                        self.notice = Some(Notice {
+                            text: format!(
+                                "The article changed on disk and cannot be read again; \
+                                 your annotations stay as they were. {e}"
+                            ),
+                            is_error: true,
+                        });
+                        continue;
+                    }
+                }
+            } else {
+                continue;
+            };
+            self.on_external(outcome);
+        }
+    }
+
+    fn on_external(&mut self, outcome: External) {
+        let notice = match outcome {
+            External::Nothing | External::Conflict => return,
+            External::Reloaded => Notice {
+                text: "The sidecar changed on disk and was read again.".into(),
+                is_error: false,
+            },
+            External::Unreadable(reason) => Notice {
+                text: format!(
+                    "The sidecar changed on disk and cannot be read; the article is read-only \
+                     and the file is left untouched. {reason}"
+                ),
+                is_error: true,
+            },
+            External::ArticleChanged(report) => Notice {
+                is_error: !report.anchoring.orphaned.is_empty(),
+                text: report
+                    .summary()
+                    .unwrap_or_else(|| "The article changed on disk and was read again.".into()),
+            },
+        };
+        // Span ids and positions may mean something else now.
+        self.selection = Selection::None;
+        self.linking = None;
+        self.note_draft = None;
+        self.notice = Some(notice);
+    }
+
+    /// The window was asked to close: write what can be written, and ask before losing
+    /// anything that could not.
+    pub(super) fn handle_close_request(&mut self, ctx: &egui::Context) {
+        if !ctx.input(|i| i.viewport().close_requested()) || self.quitting {
+            return;
+        }
+        self.save_now();
+        if self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.has_unsaved_changes())
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.asking_to_close = true;
+        }
+    }
+
+    pub(super) fn resolve_conflict(&mut self, resolution: Resolution) -> Result<(), String> {
+        let session = self.session.as_mut().ok_or("Open an article first.")?;
+        let copy = session
+            .resolve(resolution, &self.saver)
+            .map_err(|e| format!("Could not save your copy, nothing was changed: {e}"))?;
+        self.selection = Selection::None;
+        self.note_draft = None;
+        if let Some(copy) = copy {
+            self.notice = Some(Notice {
+                text: format!(
+                    "Your annotations were saved to {}; the sidecar now holds theirs.",
+                    copy.display()
+                ),
+                is_error: false,
+            });
+        }
+        Ok(())
+    }
+
+    pub(super) fn save_copy_to(&mut self, path: &Path) -> Result<(), String> {
+        let session = self.session.as_ref().ok_or("Open an article first.")?;
+        session
+            .save_copy(path)
+            .map_err(|e| format!("{}: cannot save: {e}", path.display()))?;
+        self.notice = Some(Notice {
+            text: format!(
+                "Saved a copy of the annotations to {}. The article's own sidecar is saved \
+                 separately, as the status bar shows.",
+                path.display()
+            ),
+            is_error: false,
+        });
+        Ok(())
+    }
+}
+
+/// A failed save, above the text for as long as it lasts, with the ways out.
+pub(super) fn save_failure_banner(ui: &mut Ui, app: &mut SpantagApp) {
+    let Some(SaveState::Failed(error)) = app.save_state() else {
+        return;
+    };
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(format!(
+                    "Not saved: {error}. Your annotations are kept in memory."
+                ))
+                .color(ui.visuals().error_fg_color),
+            );
+            if ui.button("Retry").clicked() {
+                app.send(AppCommand::RetrySave);
+            }
+            if ui.button("Save sidecar as…").clicked() {
+                app.send(AppCommand::ShowSaveAsDialog);
+            }
+        });
+    });
+}
+
+/// The question when the sidecar changed on disk under unsaved work.
+pub(super) fn conflict_modal(ctx: &egui::Context, app: &mut SpantagApp) {
+    let Some(session) = &app.session else { return };
+    let Some(conflict) = &session.conflict else {
+        return;
+    };
+    let name = session.document.meta.file_name.clone();
+    let what = match &conflict.theirs {
+        Some(_) => "was changed on disk by another program (a colleague, a git pull?)",
+        None => "was deleted on disk",
+    };
+    egui::Modal::new(Id::unique("sidecar-conflict")).show(ctx, |ui| {
+        ui.set_max_width(460.0);
+        ui.heading("The annotations changed on disk");
+        ui.label(format!(
+            "The sidecar of {name} {what} while you had unsaved changes. \
+             Nothing has been overwritten. Which annotations should it hold?"
+        ));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui
+                .button("Keep mine")
+                .on_hover_text("Write your annotations over the changed sidecar")
+                .clicked()
+            {
+                app.send(AppCommand::Resolve(Resolution::KeepMine));
+            }
+            if ui
+                .button("Take theirs")
+                .on_hover_text("Drop your unsaved changes and load the sidecar on disk")
+                .clicked()
+            {
+                app.send(AppCommand::Resolve(Resolution::TakeTheirs));
+            }
+            if ui
+                .button("Save mine as a copy")
+                .on_hover_text("Write yours beside it (….ann.ron.mine-N), then load theirs")
+                .clicked()
+            {
+                app.send(AppCommand::Resolve(Resolution::SaveMineAsCopy));
+            }
+        });
+    });
+}
+
+/// The question when the window is closed with annotations that are not on disk.
+pub(super) fn close_modal(ctx: &egui::Context, app: &mut SpantagApp) {
+    if !app.asking_to_close {
+        return;
+    }
+    let reason = match app.save_state() {
+        Some(SaveState::Failed(error)) => format!("The last save failed: {error}."),
+        Some(SaveState::Conflict) => "The sidecar changed on disk and you have not yet \
+                                      chosen whose annotations to keep."
+            .into(),
+        _ => "They have not been written yet.".into(),
+    };
+    let response = egui::Modal::new(Id::unique("close-unsaved")).show(ctx, |ui| {
+        ui.set_max_width(460.0);
+        ui.heading("Unsaved annotations");
+        ui.label(format!(
+            "Your annotations are not saved. {reason} Closing now loses them."
+        ));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Save sidecar as…").clicked() {
+                app.send(AppCommand::ShowSaveAsDialog);
+            }
+            if ui.button("Close without saving").clicked() {
+                app.send(AppCommand::QuitWithoutSaving);
+            }
+            if ui.button("Cancel").clicked() {
+                app.asking_to_close = false;
+            }
+        });
+    });
+    if response.should_close() {
+        app.asking_to_close = false;
+    }
+}

@@ -1,0 +1,190 @@
+//! Files that change under an open article: a newer sidecar is never overwritten unasked,
+//! a clean session reloads, a dirty one asks, and a changed article is re-anchored.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use spantag::model::{Anchor, Command};
+use spantag::store::watch::FolderWatcher;
+use spantag::store::{sidecar_path, External, Resolution, SaveState, Saver, Session};
+
+use crate::util::sample_copy;
+
+fn tag(session: &mut Session, text: &str, label: &str) -> u64 {
+    let doc = &session.document;
+    let byte = doc.text().as_str().find(text).expect("text in the sample");
+    let start = doc.text().char_from_byte(byte);
+    let applied = session
+        .document
+        .apply(Command::Tag {
+            char_range: start..start + text.chars().count(),
+            label: label.into(),
+        })
+        .unwrap();
+    applied.focus.unwrap()
+}
+
+/// A colleague's version of the sidecar: this one's, with one more span tagged elsewhere.
+fn colleague_edits(article: &Path, text: &str) -> String {
+    let saver = Saver::new(|| {});
+    let mut theirs = Session::open(article).unwrap();
+    tag(&mut theirs, text, "actor");
+    theirs.save_now(&saver);
+    assert_eq!(theirs.save_state(), SaveState::Saved);
+    std::fs::read_to_string(sidecar_path(article)).unwrap()
+}
+
+#[test]
+fn a_save_never_overwrites_a_sidecar_changed_since_it_was_read() {
+    let (_dir, article) = sample_copy("harbour-strike.txt");
+    let saver = Saver::new(|| {});
+    let mut mine = Session::open(&article).unwrap();
+    tag(&mut mine, "Santiago", "location");
+    // Someone else writes the sidecar first (no watcher told us).
+    let theirs = colleague_edits(&article, "Valparaíso");
+    mine.save_now(&saver);
+    assert_eq!(mine.save_state(), SaveState::Conflict);
+    assert_eq!(
+        std::fs::read_to_string(sidecar_path(&article)).unwrap(),
+        theirs
+    );
+    assert_eq!(
+        mine.conflict.as_ref().unwrap().theirs.as_deref(),
+        Some(theirs.as_str())
+    );
+    // Autosave does not retry while the analyst decides.
+    assert_eq!(mine.autosave(1000.0, &saver), None);
+    assert_eq!(
+        std::fs::read_to_string(sidecar_path(&article)).unwrap(),
+        theirs
+    );
+}
+
+#[test]
+fn a_clean_session_reloads_a_changed_sidecar() {
+    let (_dir, article) = sample_copy("harbour-strike.txt");
+    let mut mine = Session::open(&article).unwrap();
+    colleague_edits(&article, "Valparaíso");
+    assert_eq!(mine.sidecar_changed_on_disk(), External::Reloaded);
+    let spans = mine.document.annotations().spans();
+    assert_eq!(spans.len(), 1);
+    assert_eq!(spans[0].text, "Valparaíso");
+    assert_eq!(mine.save_state(), SaveState::Saved);
+    // The same bytes again (our own write, or a touch) are nothing.
+    assert_eq!(mine.sidecar_changed_on_disk(), External::Nothing);
+}
+
+#[test]
+fn a_dirty_session_asks_and_each_answer_does_what_it_says() {
+    for resolution in [
+        Resolution::KeepMine,
+        Resolution::TakeTheirs,
+        Resolution::SaveMineAsCopy,
+    ] {
+        let (dir, article) = sample_copy("harbour-strike.txt");
+        let saver = Saver::new(|| {});
+        let mut mine = Session::open(&article).unwrap();
+        tag(&mut mine, "Santiago", "location");
+        let theirs = colleague_edits(&article, "Valparaíso");
+        assert_eq!(mine.sidecar_changed_on_disk(), External::Conflict);
+        assert_eq!(mine.document.annotations().len(), 1, "mine kept in memory");
+        let copy = mine.resolve(resolution, &saver).unwrap();
+        let on_disk = std::fs::read_to_string(sidecar_path(&article)).unwrap();
+        let texts: Vec<String> = mine
+            .document
+            .annotations()
+            .spans()
+            .iter()
+            .map(|s| s.text.clone())
+            .collect();
+        match resolution {
+            Resolution::KeepMine => {
+                assert_eq!(texts, ["Santiago"]);
+                assert!(on_disk.contains("\"Santiago\"") && !on_disk.contains("Valpara"));
+                assert_eq!(mine.save_state(), SaveState::Saved);
+            }
+            Resolution::TakeTheirs => {
+                assert_eq!(texts, ["Valparaíso"]);
+                assert_eq!(on_disk, theirs);
+            }
+            Resolution::SaveMineAsCopy => {
+                assert_eq!(texts, ["Valparaíso"]);
+                assert_eq!(on_disk, theirs);
+                let copy = copy.expect("a copy");
+                assert_eq!(copy.parent(), Some(dir.path()));
+                let name = copy.file_name().unwrap().to_string_lossy().into_owned();
+                assert_eq!(name, "harbour-strike.txt.ann.ron.mine-1");
+                let kept = std::fs::read_to_string(&copy).unwrap();
+                assert!(kept.contains("\"Santiago\""), "{kept}");
+            }
+        }
+        assert!(mine.conflict.is_none());
+    }
+}
+
+#[test]
+fn a_deleted_sidecar_is_never_taken_silently() {
+    let (_dir, article) = sample_copy("harbour-strike.txt");
+    let saver = Saver::new(|| {});
+    let mut mine = Session::open(&article).unwrap();
+    tag(&mut mine, "Santiago", "location");
+    mine.save_now(&saver);
+    std::fs::remove_file(sidecar_path(&article)).unwrap();
+    assert_eq!(mine.sidecar_changed_on_disk(), External::Conflict);
+    assert_eq!(mine.conflict.as_ref().unwrap().theirs, None);
+    mine.resolve(Resolution::KeepMine, &saver).unwrap();
+    assert!(std::fs::read_to_string(sidecar_path(&article))
+        .unwrap()
+        .contains("\"Santiago\""));
+}
+
+#[test]
+fn an_article_edited_while_open_is_reanchored_against_the_text_it_had() {
+    let (_dir, article) = sample_copy("harbour-strike.txt");
+    let saver = Saver::new(|| {});
+    let mut session = Session::open(&article).unwrap();
+    let santiago = tag(&mut session, "Santiago", "location");
+    session.save_now(&saver);
+    // An unsaved edit survives the reload too.
+    let unsaved = tag(&mut session, "Valparaíso", "location");
+    let text = std::fs::read_to_string(&article).unwrap();
+    let edited = format!(
+        "CORRECTED: {}",
+        text.replacen("Valparaíso", "Valparaiso", 1)
+    );
+    std::fs::write(&article, edited).unwrap();
+    let report = match session.article_changed_on_disk(&saver).unwrap() {
+        External::ArticleChanged(report) => report,
+        other => panic!("expected a re-anchoring, got {other:?}"),
+    };
+    assert_eq!(report.anchoring.moved, vec![santiago]);
+    assert_eq!(report.anchoring.orphaned, vec![unsaved]);
+    let orphan = session.document.annotations().get(unsaved).unwrap();
+    assert_eq!(
+        (orphan.anchor, orphan.text.as_str()),
+        (Anchor::Orphaned, "Valparaíso")
+    );
+    // The re-anchored sidecar is written (it records the new article's hash).
+    session.save_now(&saver);
+    assert_eq!(session.save_state(), SaveState::Saved);
+    let written = std::fs::read_to_string(sidecar_path(&article)).unwrap();
+    assert!(written.contains(&session.document.meta.sha256));
+    assert!(written.contains("anchor: Moved") && written.contains("anchor: Orphaned"));
+}
+
+#[test]
+fn the_watcher_reports_a_changed_file_once_it_settles() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut watcher = FolderWatcher::new(dir.path(), || {}).unwrap();
+    std::fs::write(dir.path().join("a.txt.ann.ron"), "first").unwrap();
+    std::fs::write(dir.path().join("a.txt.ann.ron"), "second").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let names = loop {
+        let (names, _) = watcher.settled();
+        if !names.is_empty() || Instant::now() > deadline {
+            break names;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(names, ["a.txt.ann.ron"], "one report for the burst");
+}

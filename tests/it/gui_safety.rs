@@ -1,0 +1,127 @@
+//! The window keeps work safe: a failed save stays on screen with ways out, a sidecar
+//! changed on disk is reloaded or asked about, and closing with unsaved work asks first.
+
+use egui::{Key, ViewportEvent, ViewportId};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use std::time::{Duration, Instant};
+
+use spantag::store::{SaveState, Saver, Session};
+use spantag::ui::{AppCommand, SpantagApp};
+
+use crate::gui::{drag_select, harness, sidecar_of, spans, wait_for_sidecar};
+use crate::util::sample_copy;
+
+/// Steps (in real time, for the saver and the folder watcher) until `done` holds.
+fn step_until(
+    harness: &mut Harness<'_, SpantagApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, SpantagApp>) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done(harness) {
+        assert!(Instant::now() < deadline, "never saw {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.step();
+}
+
+fn request_close(harness: &mut Harness<'_, SpantagApp>) {
+    harness
+        .input_mut()
+        .viewports
+        .entry(ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(ViewportEvent::Close);
+    harness.step();
+    harness.step();
+}
+
+#[test]
+fn a_failed_save_stays_on_screen_offers_a_copy_and_closing_asks_first() {
+    let (dir, article) = sample_copy("lavrov-libya.txt");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut harness = harness(Some(&article));
+    // The folder disappears (an unplugged drive, a deleted share) before the save.
+    std::fs::remove_dir_all(dir.path()).unwrap();
+    drag_select(&mut harness, "Sergei Lavrov");
+    harness.key_press(Key::Num4);
+    step_until(&mut harness, "the failure", |h| {
+        matches!(h.state().save_state(), Some(SaveState::Failed(_)))
+    });
+    harness.get_by_label_contains("Your annotations are kept in memory");
+    harness.get_by_label("Retry");
+    harness.get_by_label("Save sidecar as…");
+    assert_eq!(spans(&harness).len(), 1, "the work stays in memory");
+
+    // Closing asks instead of losing the span.
+    request_close(&mut harness);
+    harness.get_by_label_contains("Your annotations are not saved");
+    harness.get_by_label("Close without saving");
+
+    // The analyst saves the annotations elsewhere (the dialog's answer, sent as it is).
+    let copy = elsewhere.path().join("lavrov-libya.txt.ann.ron");
+    harness
+        .state_mut()
+        .send(AppCommand::SaveCopyTo(copy.clone()));
+    harness.step();
+    harness.step();
+    let written = std::fs::read_to_string(&copy).expect("the copy was written");
+    assert!(written.contains("text: \"Sergei Lavrov\""), "{written}");
+    harness.get_by_label_contains("Saved a copy of the annotations");
+}
+
+#[test]
+fn a_sidecar_changed_under_unsaved_work_is_asked_about_and_keep_mine_wins() {
+    let (_dir, article) = sample_copy("lavrov-libya.txt");
+    let mut harness = harness(Some(&article));
+    drag_select(&mut harness, "Sergei Lavrov");
+    harness.key_press(Key::Num4);
+    // A colleague's save lands before ours.
+    let saver = Saver::new(|| {});
+    let mut theirs = Session::open(&article).unwrap();
+    let libya = theirs.document.text().as_str().find("Libya").unwrap();
+    let start = theirs.document.text().char_from_byte(libya);
+    theirs
+        .document
+        .apply(spantag::model::Command::Tag {
+            char_range: start..start + 5,
+            label: "location".into(),
+        })
+        .unwrap();
+    theirs.save_now(&saver);
+    step_until(&mut harness, "the question", |h| {
+        h.query_by_label("Keep mine").is_some()
+    });
+    harness.get_by_label_contains("changed on disk by another program");
+    harness.snapshot("sidecar_conflict");
+    let on_disk = std::fs::read_to_string(sidecar_of(&article)).unwrap();
+    assert!(on_disk.contains("\"Libya\"") && !on_disk.contains("Sergei"));
+    harness.get_by_label("Keep mine").click();
+    wait_for_sidecar(&mut harness, &sidecar_of(&article), "mine", |spans| {
+        spans.len() == 1 && spans[0].text == "Sergei Lavrov"
+    });
+    harness.step();
+    assert!(harness.query_by_label("Keep mine").is_none());
+}
+
+#[test]
+fn a_sidecar_changed_while_nothing_is_unsaved_is_read_again() {
+    let (_dir, article) = sample_copy("lavrov-libya.txt");
+    let mut harness = harness(Some(&article));
+    assert!(spans(&harness).is_empty());
+    let saver = Saver::new(|| {});
+    let mut theirs = Session::open(&article).unwrap();
+    theirs
+        .document
+        .apply(spantag::model::Command::Tag {
+            char_range: 0..7,
+            label: "claim".into(),
+        })
+        .unwrap();
+    theirs.save_now(&saver);
+    step_until(&mut harness, "the reload", |h| spans(h).len() == 1);
+    harness.get_by_label_contains("The sidecar changed on disk and was read again");
+}
