@@ -62,6 +62,12 @@ pub enum Command {
     Remove {
         id: SpanId,
     },
+    /// Put a span over another range, keeping its id, label, note and links: re-attaching
+    /// an orphan where the analyst found its text. Its text becomes what the range holds.
+    Attach {
+        id: SpanId,
+        char_range: Range<usize>,
+    },
     /// Mark where the article stands (Ctrl+Enter marks it done).
     SetStatus(Status),
     /// Spans of one label over many ranges in one undo step (search's "Tag all"); ranges
@@ -237,6 +243,29 @@ impl Document {
                 }
                 (vec![Op::Delete { id }], None)
             }
+            Command::Attach { id, char_range } => {
+                let old = self
+                    .annotations
+                    .get(id)
+                    .ok_or(CommandError::UnknownSpan(id))?;
+                if char_range.start >= char_range.end {
+                    return Err(CommandError::EmptyRange);
+                }
+                if char_range.end > self.text.len_chars() {
+                    return Err(CommandError::OutOfRange(char_range));
+                }
+                let mut span = Span::new(id, &old.label, char_range, &self.text);
+                span.note = old.note.clone();
+                span.source = old.source.clone();
+                if span == *old {
+                    return Ok(Applied::unchanged(Some(id)));
+                }
+                let relations = self.annotations.relations_of(id).cloned().collect();
+                (
+                    vec![Op::Delete { id }, Op::Insert { span, relations }],
+                    Some(id),
+                )
+            }
             Command::SetStatus(status) => {
                 if self.status == status {
                     return Ok(Applied::unchanged(None));
@@ -406,7 +435,7 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::fixture;
+    use crate::model::{fixture, Anchor};
 
     fn doc(markup: &str) -> Document {
         fixture::document(markup)
@@ -563,5 +592,39 @@ mod tests {
             Err(CommandError::UnknownSpan(7))
         );
         assert_eq!(d.status, Status::NotStarted);
+    }
+
+    #[test]
+    fn attach_moves_an_orphan_onto_chosen_text_keeping_its_links_and_undoes() {
+        let mut d = fixture::document("[quote|Restraint] said [actor|Lavrov] in Cairo");
+        d.apply(Command::Link {
+            from: 1,
+            to: 2,
+            kind: "said_by".into(),
+        })
+        .unwrap();
+        d.apply(Command::SetNote {
+            id: 2,
+            note: "check".into(),
+        })
+        .unwrap();
+        let before = d.annotations().clone();
+        // Attach span 2 over "Cairo".
+        let applied = d
+            .apply(Command::Attach {
+                id: 2,
+                char_range: 25..30,
+            })
+            .unwrap();
+        assert_eq!(applied.focus, Some(2));
+        let span = d.annotations().get(2).unwrap();
+        assert_eq!((span.text.as_str(), span.anchor), ("Cairo", Anchor::Exact));
+        assert_eq!(
+            (span.label.as_str(), span.note.as_str()),
+            ("actor", "check")
+        );
+        assert_eq!(d.annotations().relations().len(), 1, "the link is kept");
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(d.annotations(), &before);
     }
 }

@@ -52,6 +52,8 @@ pub enum AppCommand {
     RemoveSelected,
     /// Remove one span, selected or not (e.g. an orphan from the review list).
     Remove(SpanId),
+    /// Put a span (an orphan from the review list) over the selected text.
+    Attach(SpanId),
     Undo,
     Redo,
     Select(Selection),
@@ -573,6 +575,18 @@ impl SpantagApp {
                 _ => return Err("Select a span to remove it.".into()),
             },
             AppCommand::Remove(id) => Command::Remove { id },
+            AppCommand::Attach(id) => {
+                let session = self.session.as_ref().ok_or("Open an article first.")?;
+                let range = self
+                    .selection
+                    .text_range()
+                    .and_then(|r| snapped(&session.document, r, self.whole_words))
+                    .ok_or("Select the text this span belongs to, then press Attach.")?;
+                Command::Attach {
+                    id,
+                    char_range: range,
+                }
+            }
             AppCommand::SetNote { id, note } => Command::SetNote { id, note },
             AppCommand::Unlink(relation) => Command::Unlink { relation },
             AppCommand::LinkTo(to) => {

@@ -464,18 +464,29 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
             format!("Needs review ({})", orphans.len()),
         )
         .on_hover_text(
-            "These spans' text is no longer at their position in the article. \
-                 They are kept as they were; remove the ones that no longer apply.",
+            "These spans' text was not found in the article with confidence. They are kept \
+             as they were and left out of exports. Select where one belongs and press \
+             Attach, or remove the ones that no longer apply.",
         );
+        let has_selection = matches!(app.selection, Selection::Text { .. });
         for span in orphans {
             ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(has_selection, egui::Button::new("Attach").small())
+                    .on_hover_text("Put this span over the selected text")
+                    .on_disabled_hover_text("Select the text this span belongs to first")
+                    .clicked()
+                {
+                    commands.push(AppCommand::Attach(span.id));
+                }
                 if ui.small_button("Remove").clicked() {
                     commands.push(AppCommand::Remove(span.id));
                 }
                 ui.add(
                     egui::Label::new(format!("{}: {}", span.label, shorten(&span.text, 40)))
                         .truncate(),
-                );
+                )
+                .on_hover_text(format!("…{}[{}]{}…", span.prefix, span.text, span.suffix));
             });
         }
         ui.separator();

@@ -307,7 +307,7 @@ fn a_span_whose_text_changed_is_listed_for_review() {
         original.replacen("Sergei Lavrov", "Sergey Lavrov", 1),
     )
     .unwrap();
-    let harness = harness(Some(&article));
+    let mut harness = harness(Some(&article));
     let orphans: Vec<Span> = spans(&harness)
         .into_iter()
         .filter(Span::is_orphaned)
@@ -320,6 +320,27 @@ fn a_span_whose_text_changed_is_listed_for_review() {
             .query_by_role_and_label(egui::Role::Mark, "actor: Sergei Lavrov")
             .is_none(),
         "an orphan is not drawn over other text"
+    );
+    // The analyst finds where it belongs and re-attaches it.
+    drag_select(&mut harness, "Sergey Lavrov");
+    harness.get_by_label("Attach").click();
+    harness.run_steps(2);
+    let attached = &spans(&harness)[0];
+    assert_eq!(
+        (
+            attached.text.as_str(),
+            attached.anchor,
+            attached.label.as_str()
+        ),
+        ("Sergey Lavrov", spantag::model::Anchor::Exact, "actor")
+    );
+    assert!(harness.query_by_label_contains("Needs review (").is_none());
+    harness.get_by_role_and_label(egui::Role::Mark, "actor: Sergey Lavrov");
+    wait_for_sidecar(
+        &mut harness,
+        &sidecar_of(&article),
+        "the attached span",
+        |spans| spans.len() == 1 && spans[0].text == "Sergey Lavrov",
     );
     drop(dir);
 }
