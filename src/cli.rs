@@ -49,6 +49,8 @@ pub enum Commands {
     },
     /// Check that every sidecar parses and every span's text matches its article.
     Validate { corpus: PathBuf },
+    /// Find every span again in articles that changed, and rewrite the sidecars that move.
+    Reanchor { corpus: PathBuf },
     /// Spans per label and articles per status.
     Stats {
         corpus: PathBuf,
@@ -167,6 +169,37 @@ pub fn run(command: Commands) -> ExitCode {
             }
             Err(e) => {
                 eprintln!("spantag stats: {}: {e}", path.display());
+                ExitCode::from(1)
+            }
+        },
+        Commands::Reanchor { corpus: path } => match corpus::reanchor(&path) {
+            Ok((done, problems)) => {
+                for article in &done {
+                    let o = &article.outcome;
+                    println!(
+                        "{}: {} held, {} moved, {} orphaned{}",
+                        article.article.display(),
+                        o.held,
+                        o.moved.len(),
+                        o.orphaned.len(),
+                        if article.rewritten {
+                            " (sidecar rewritten)"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+                for problem in &problems {
+                    eprintln!("{problem}");
+                }
+                if problems.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                }
+            }
+            Err(e) => {
+                eprintln!("spantag reanchor: {}: {e}", path.display());
                 ExitCode::from(1)
             }
         },

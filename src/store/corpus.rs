@@ -548,6 +548,57 @@ pub fn write_article(path: &Path, document: &mut Document) -> io::Result<()> {
     atomic::write(&sidecar_path(path), sidecar::encode(document).as_bytes())
 }
 
+/// What `reanchor` did to one article's sidecar.
+#[derive(Debug)]
+pub struct Reanchored {
+    pub article: PathBuf,
+    pub outcome: crate::anchor::Outcome,
+    /// Whether the sidecar was rewritten (only when its bytes changed).
+    pub rewritten: bool,
+}
+
+/// Re-anchors every sidecar of a corpus against its article as it is now, and rewrites the
+/// sidecars that change (atomically, and only if nobody changed them meanwhile). Articles
+/// without a sidecar are skipped; those that cannot be read are problems, left untouched.
+pub fn reanchor(corpus: &Path) -> io::Result<(Vec<Reanchored>, Vec<Problem>)> {
+    let mut done = Vec::new();
+    let mut problems = Vec::new();
+    for (_, path) in articles(corpus)? {
+        let sidecar = sidecar_path(&path);
+        let Ok(before) = fs::read(&sidecar) else {
+            continue;
+        };
+        let (document, report) = match load(&path) {
+            Ok(loaded) => loaded,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
+        let after = sidecar::encode(&document);
+        let rewritten = after.as_bytes() != before.as_slice();
+        if rewritten {
+            let written = super::saver::write_replacing(&sidecar, after.as_bytes(), Some(&before));
+            if let Err(e) = written {
+                let message = match e {
+                    super::saver::SaveError::Io(message) => message,
+                    super::saver::SaveError::ChangedOnDisk => {
+                        "changed while it was re-anchored; left as it is".into()
+                    }
+                };
+                problems.push(problem(&sidecar, None, message));
+                continue;
+            }
+        }
+        done.push(Reanchored {
+            article: path,
+            outcome: report.anchoring,
+            rewritten,
+        });
+    }
+    Ok((done, problems))
+}
+
 /// Every problem in a corpus: articles that cannot be read, sidecars that do not parse,
 /// flaws inside sidecars (ids used twice, relations to missing spans, impossible ranges),
 /// spans not at their stored position, orphans, labels and relation kinds the scheme does

@@ -8,7 +8,7 @@
 //! job is not written and the owner is told, so a newer sidecar is never overwritten unasked.
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread;
@@ -43,17 +43,27 @@ pub struct SaveResult {
 
 /// Writes a job, unless the file changed under it.
 fn write(job: &SaveJob) -> Result<(), SaveError> {
-    let io_error =
-        |e: io::Error| SaveError::Io(format!("{}: cannot save: {e}", job.path.display()));
-    let current = match std::fs::read(&job.path) {
+    let replaces = job.replaces.as_deref().map(str::as_bytes);
+    write_replacing(&job.path, job.contents.as_bytes(), replaces)
+}
+
+/// Atomically replaces `path` with `contents` if it still holds `replaces` (`None`: if it
+/// still does not exist).
+pub fn write_replacing(
+    path: &Path,
+    contents: &[u8],
+    replaces: Option<&[u8]>,
+) -> Result<(), SaveError> {
+    let io_error = |e: io::Error| SaveError::Io(format!("{}: cannot save: {e}", path.display()));
+    let current = match std::fs::read(path) {
         Ok(bytes) => Some(bytes),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(io_error(e)),
     };
-    if current.as_deref() != job.replaces.as_deref().map(str::as_bytes) {
+    if current.as_deref() != replaces {
         return Err(SaveError::ChangedOnDisk);
     }
-    super::atomic::write(&job.path, job.contents.as_bytes()).map_err(io_error)
+    super::atomic::write(path, contents).map_err(io_error)
 }
 
 enum Message {

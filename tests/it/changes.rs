@@ -188,3 +188,59 @@ fn the_watcher_reports_a_changed_file_once_it_settles() {
     };
     assert_eq!(names, ["a.txt.ann.ron"], "one report for the burst");
 }
+
+#[test]
+fn reanchor_on_the_command_line_rewrites_only_what_moved_and_prints_counts() {
+    let (dir, edited) = sample_copy("harbour-strike.txt");
+    let untouched = dir.path().join("summit-crlf.txt");
+    std::fs::copy(crate::util::sample("summit-crlf.txt"), &untouched).unwrap();
+    let saver = Saver::new(|| {});
+    for (article, texts) in [
+        (&edited, &["Santiago", "Valparaíso"][..]),
+        (&untouched, &["Cairo"][..]),
+    ] {
+        let mut session = Session::open(article).unwrap();
+        for text in texts {
+            tag(&mut session, text, "location");
+        }
+        session.save_now(&saver);
+    }
+    let untouched_sidecar = std::fs::read(sidecar_path(&untouched)).unwrap();
+    let text = std::fs::read_to_string(&edited).unwrap();
+    let changed = format!("UPDATE: {}", text.replacen("Valparaíso", "the port", 1));
+    std::fs::write(&edited, changed).unwrap();
+
+    let run = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_spantag"))
+            .arg("reanchor")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let first = run();
+    assert!(
+        first.contains("harbour-strike.txt: 0 held, 1 moved, 1 orphaned (sidecar rewritten)"),
+        "{first}"
+    );
+    assert!(
+        first.contains("summit-crlf.txt: 1 held, 0 moved, 0 orphaned\n"),
+        "{first}"
+    );
+    assert_eq!(
+        std::fs::read(sidecar_path(&untouched)).unwrap(),
+        untouched_sidecar
+    );
+    let reopened = Session::open(&edited).unwrap();
+    assert!(
+        !reopened.report.article_changed,
+        "the sidecar records the new hash"
+    );
+    // Run again: everything holds, nothing is rewritten.
+    let second = run();
+    assert!(
+        second.contains("harbour-strike.txt: 1 held, 0 moved, 0 orphaned\n"),
+        "{second}"
+    );
+}
