@@ -27,6 +27,8 @@ pub fn run(path: Option<PathBuf>) -> eframe::Result {
     }
     let options = eframe::NativeOptions {
         viewport,
+        // The app adds the system font provider itself (so tests render the same way).
+        system_font_fallback: false,
         ..Default::default()
     };
     eframe::run_native(

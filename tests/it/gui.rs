@@ -1017,3 +1017,22 @@ impl eframe::Storage for MemoryStorage {
     }
     fn flush(&mut self) {}
 }
+
+/// Every script the samples carry renders with a real font: Cyrillic, Arabic, CJK and emoji
+/// sequences (the harness fails on a glyph no font has).
+#[test]
+fn every_script_renders_with_a_font_that_has_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("scripts.txt");
+    let social = std::fs::read_to_string(crate::util::sample("social-emoji.txt")).unwrap();
+    let text = format!(
+        "Сергей Лавров said «restraint».\n東京で会談が行われた。北京也发表了声明。\n{social}"
+    );
+    std::fs::write(&article, text).unwrap();
+    let mut harness = harness(Some(&article));
+    drag_select(&mut harness, "Сергей Лавров");
+    harness.key_press(Key::Num4);
+    harness.run_steps(2);
+    harness.get_by_role_and_label(egui::Role::Mark, "actor: Сергей Лавров");
+    harness.snapshot("scripts");
+}
