@@ -2,8 +2,10 @@
 //! its files change under it.
 //!
 //! Autosave policy: a change is written once the document has been quiet for
-//! [`AUTOSAVE_DELAY`] seconds (so a burst of keys is one write), well within the promised
-//! second; on switching articles and on exit it is written at once. The sidecar is only
+//! [`AUTOSAVE_DELAY`] seconds (so a burst of keys is one write), and at the latest
+//! [`AUTOSAVE_MAX_WAIT`] seconds after it was made even while edits keep coming (typing a
+//! note), so a crash loses at most the last second; on switching articles and on exit it
+//! is written at once. The sidecar is only
 //! written when its bytes would differ from what is known to be on disk, so opening and
 //! closing an article never touches it. A sidecar that could not be read is never written:
 //! the document is read-only until the analyst fixes the file.
@@ -26,6 +28,9 @@ use crate::model::{Annotations, Document};
 
 /// Seconds of quiet after a change before it is saved.
 pub const AUTOSAVE_DELAY: f64 = 0.3;
+
+/// The longest a change waits to be saved while edits keep coming, in seconds.
+pub const AUTOSAVE_MAX_WAIT: f64 = 0.7;
 
 /// What the status bar says about saving.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,6 +100,8 @@ pub struct Session {
     stale: bool,
     /// The revision seen at the last autosave tick, and when it was first seen.
     seen: (u64, f64),
+    /// When autosave first saw unsaved changes not yet submitted.
+    dirty_since: Option<f64>,
     /// The last save error, and the revision it failed for: autosave does not retry that
     /// revision (the next change, or an explicit save, does).
     error: Option<(String, u64)>,
@@ -160,8 +167,10 @@ impl Session {
             saved_revision: 0,
             stale: false,
             seen: (0, 0.0),
+            dirty_since: None,
             error: None,
         };
+        atomic::remove_stale_temps(&session.sidecar_path);
         match read_sidecar(&session.sidecar_path, &loaded) {
             Ok(None) => {}
             Err(reason) => session.read_only = Some(reason),
@@ -222,12 +231,15 @@ impl Session {
         }
         let failed_already = matches!(self.error, Some((_, failed)) if failed == revision);
         if !self.needs_save() || failed_already {
+            self.dirty_since = None;
             return None;
         }
-        let waited = now - self.seen.1;
-        if waited < AUTOSAVE_DELAY {
-            return Some(AUTOSAVE_DELAY - waited);
+        let age = now - *self.dirty_since.get_or_insert(now);
+        let quiet = now - self.seen.1;
+        if quiet < AUTOSAVE_DELAY && age < AUTOSAVE_MAX_WAIT {
+            return Some((AUTOSAVE_DELAY - quiet).min(AUTOSAVE_MAX_WAIT - age));
         }
+        self.dirty_since = None;
         self.submit(saver);
         None
     }

@@ -3,6 +3,7 @@
 mod anchor_props;
 mod architecture;
 mod changes;
+mod crash;
 mod export;
 mod gui;
 mod gui_safety;

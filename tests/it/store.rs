@@ -4,7 +4,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 use spantag::model::Command;
-use spantag::store::session::AUTOSAVE_DELAY;
+use spantag::store::session::{AUTOSAVE_DELAY, AUTOSAVE_MAX_WAIT};
 use spantag::store::{sidecar_path, SaveState, Saver, Session};
 
 use crate::util::sample_copy;
@@ -104,6 +104,44 @@ fn autosave_waits_for_a_quiet_moment_then_writes() {
     assert_eq!(session.save_state(), SaveState::Saved);
     let written = std::fs::read_to_string(sidecar_path(&article)).unwrap();
     assert!(written.contains("text: \"Santiago\""));
+}
+
+/// A note typed at five keys a second is never quiet for the autosave delay; it is saved
+/// anyway, at most `AUTOSAVE_MAX_WAIT` after the first unsaved key.
+#[test]
+fn autosave_does_not_wait_forever_while_edits_keep_coming() {
+    let (_dir, article) = sample_copy("harbour-strike.txt");
+    let saver = Saver::new(|| {});
+    let mut session = Session::open(&article).unwrap();
+    let id = tag(&mut session, "Santiago", "location");
+    let mut note = String::new();
+    let mut first_submit = None;
+    for key in 0..50 {
+        let now = 10.0 + f64::from(key) * 0.2;
+        note.push('x');
+        session
+            .document
+            .apply(Command::SetNote {
+                id,
+                note: note.clone(),
+            })
+            .unwrap();
+        session.autosave(now, &saver);
+        if session.save_state() == SaveState::Saving && first_submit.is_none() {
+            first_submit = Some(now);
+        }
+        for result in saver.poll() {
+            session.on_saved(result);
+        }
+    }
+    let first = first_submit.expect("saved while typing");
+    assert!(
+        first - 10.0 <= AUTOSAVE_MAX_WAIT + 0.2,
+        "first save at {first}"
+    );
+    saver.flush().into_iter().for_each(|r| session.on_saved(r));
+    let written = std::fs::read_to_string(sidecar_path(&article)).unwrap();
+    assert!(written.contains("note: \"xxxx"), "{written}");
 }
 
 #[test]
