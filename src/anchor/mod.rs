@@ -170,8 +170,8 @@ impl CharMap {
     /// because a diff may align an edit next to the run on either side of a repeated char.
     fn candidates(&self, start: usize, len: usize) -> impl Iterator<Item = usize> {
         let by_start = self.char(start);
-        let by_end = self
-            .char(start + len - 1)
+        let by_end = (start.checked_add(len))
+            .and_then(|end| self.char(end.checked_sub(1)?))
             .and_then(|last| (last + 1).checked_sub(len));
         by_start.into_iter().chain(by_end)
     }

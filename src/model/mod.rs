@@ -16,6 +16,6 @@ mod text;
 
 pub use annotations::{Annotations, DuplicateId};
 pub use document::{Applied, ArticleMeta, Command, CommandError, Document, Status};
-pub use scheme::{Label, RelationKind, Scheme, SchemeError, SCHEME_FILE};
+pub use scheme::{Label, RelationKind, Scheme, SchemeError, MAX_SCHEME_BYTES, SCHEME_FILE};
 pub use span::{Anchor, Relation, Source, Span, SpanId, CONTEXT_CHARS};
 pub use text::{NewlineStyle, Paragraph, Text};

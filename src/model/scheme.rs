@@ -84,6 +84,9 @@ impl Default for Scheme {
 /// The file name of a corpus scheme, at the corpus folder's root.
 pub const SCHEME_FILE: &str = "spantag.ron";
 
+/// Schemes larger than this (1 MB, far beyond any real list of labels) are refused.
+pub const MAX_SCHEME_BYTES: usize = 1024 * 1024;
+
 /// Keys the app itself uses, which a label cannot take.
 const RESERVED_KEYS: [&str; 2] = ["R", "W"];
 
@@ -100,7 +103,19 @@ impl Scheme {
     /// Parses and checks a scheme file: unique label names and keys, one letter or digit
     /// per key and none the app uses, `#RRGGBB` colours, relations between known labels.
     pub fn parse(source: &str) -> Result<Scheme, SchemeError> {
-        let scheme: Scheme = ron::from_str(source).map_err(|e| SchemeError {
+        if source.len() > MAX_SCHEME_BYTES {
+            return Err(SchemeError {
+                line: 1,
+                col: 1,
+                message: format!(
+                    "{} bytes is larger than the {} KB a scheme may have",
+                    source.len(),
+                    MAX_SCHEME_BYTES >> 10
+                ),
+            });
+        }
+        let ron = ron::Options::default().with_recursion_limit(super::sidecar::MAX_NESTING);
+        let scheme: Scheme = ron.from_str(source).map_err(|e| SchemeError {
             line: e.span.start.line,
             col: e.span.start.col,
             message: e.code.to_string(),

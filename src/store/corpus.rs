@@ -78,19 +78,16 @@ pub fn load(path: &Path) -> Result<(Document, LoadReport), Problem> {
         message: strip_path(&e, path),
     })?;
     let sidecar = sidecar_path(path);
-    let source = match fs::read(&sidecar) {
+    let source = match super::read_sidecar_text(&sidecar) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             let document = Document::new(loaded.text, loaded.meta, Annotations::default());
             return Ok((document, LoadReport::default()));
         }
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            return Err(problem(&sidecar, None, e.to_string()))
+        }
         Err(e) => return Err(problem(&sidecar, None, format!("cannot read: {e}"))),
-        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
-            problem(
-                &sidecar,
-                None,
-                format!("not UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
-            )
-        })?,
+        Ok(source) => source,
     };
     let parsed = sidecar::decode(&source).map_err(|e| match e {
         sidecar::SidecarError::Syntax { line, col, message } => {
@@ -124,7 +121,14 @@ fn strip_path(error: &ArticleError, path: &Path) -> String {
 /// cannot be used gives the defaults and a message naming the file, line and problem.
 pub fn load_scheme(folder: &Path) -> (Scheme, Option<String>) {
     let path = folder.join(crate::model::SCHEME_FILE);
-    match fs::read_to_string(&path) {
+    // Read one byte past the limit at most: parsing then refuses a scheme that large.
+    let limit = crate::model::MAX_SCHEME_BYTES as u64 + 1;
+    let read = fs::File::open(&path).and_then(|file| {
+        let mut source = String::new();
+        io::Read::read_to_string(&mut io::Read::take(file, limit), &mut source)?;
+        Ok(source)
+    });
+    match read {
         Err(e) if e.kind() == io::ErrorKind::NotFound => (Scheme::default(), None),
         Err(e) => (
             Scheme::default(),
@@ -184,7 +188,7 @@ pub fn stats(corpus: &Path) -> io::Result<Stats> {
     for (_, path) in articles(corpus)? {
         stats.articles += 1;
         let sidecar = sidecar_path(&path);
-        let parsed = match fs::read_to_string(&sidecar) {
+        let parsed = match super::read_sidecar_text(&sidecar) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => {
                 stats
@@ -242,7 +246,7 @@ pub fn summarize(id: String, path: PathBuf) -> ArticleSummary {
         path,
     };
     let sidecar = sidecar_path(&summary.path);
-    match fs::read_to_string(&sidecar) {
+    match super::read_sidecar_text(&sidecar) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => summary.problem = Some(format!("cannot read {}: {e}", sidecar.display())),
         Ok(source) => match sidecar::decode(&source) {
@@ -297,7 +301,7 @@ pub fn export(
     if format == Format::Doccano {
         // One export, one shape: the relations shape if any article has relations.
         options.doccano_relations = list.iter().any(|(_, path)| {
-            fs::read_to_string(sidecar_path(path))
+            super::read_sidecar_text(&sidecar_path(path))
                 .ok()
                 .and_then(|s| sidecar::decode(&s).ok())
                 .is_some_and(|s| !s.relations.is_empty())
@@ -565,7 +569,7 @@ pub fn reanchor(corpus: &Path) -> io::Result<(Vec<Reanchored>, Vec<Problem>)> {
     let mut problems = Vec::new();
     for (_, path) in articles(corpus)? {
         let sidecar = sidecar_path(&path);
-        let Ok(before) = fs::read(&sidecar) else {
+        let Ok(before) = super::read_sidecar_text(&sidecar) else {
             continue;
         };
         let (document, report) = match load(&path) {
@@ -576,9 +580,10 @@ pub fn reanchor(corpus: &Path) -> io::Result<(Vec<Reanchored>, Vec<Problem>)> {
             }
         };
         let after = sidecar::encode(&document);
-        let rewritten = after.as_bytes() != before.as_slice();
+        let rewritten = after != before;
         if rewritten {
-            let written = super::saver::write_replacing(&sidecar, after.as_bytes(), Some(&before));
+            let written =
+                super::saver::write_replacing(&sidecar, after.as_bytes(), Some(before.as_bytes()));
             if let Err(e) = written {
                 let message = match e {
                     super::saver::SaveError::Io(message) => message,
@@ -616,7 +621,7 @@ pub fn validate(corpus: &Path) -> io::Result<(usize, Vec<Problem>)> {
             Err(problem) => problems.push(problem),
             Ok((document, report)) => {
                 let sidecar = sidecar_path(path);
-                let source = fs::read_to_string(&sidecar).unwrap_or_default();
+                let source = super::read_sidecar_text(&sidecar).unwrap_or_default();
                 problems.extend(
                     sidecar_problems(&document, &report, &scheme, &source)
                         .into_iter()

@@ -11,3 +11,34 @@ pub mod watch;
 pub use article::{ArticleError, LoadedArticle};
 pub use saver::{SaveError, SaveJob, SaveResult, Saver};
 pub use session::{sidecar_path, Conflict, External, Resolution, SaveState, Session};
+
+/// Reads a sidecar's bytes, refusing one larger than
+/// [`MAX_SIDECAR_BYTES`](crate::model::sidecar::MAX_SIDECAR_BYTES) before reading it (an
+/// `InvalidData` error that says so). Every sidecar read goes through here.
+pub fn read_sidecar_bytes(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let max = crate::model::sidecar::MAX_SIDECAR_BYTES as u64;
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > max {
+        let message = format!(
+            "{size} bytes is larger than the {} MB a sidecar may have",
+            max >> 20
+        );
+        return Err(Error::new(ErrorKind::InvalidData, message));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read_sidecar_bytes`] as text; bytes that are not UTF-8 are an `InvalidData` error.
+pub fn read_sidecar_text(path: &std::path::Path) -> std::io::Result<String> {
+    String::from_utf8(read_sidecar_bytes(path)?).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 (at byte {at})"),
+        )
+    })
+}

@@ -21,7 +21,7 @@ pub struct SaveJob {
     /// The document revision the contents were encoded from.
     pub revision: u64,
     /// What the file must hold for the write to go ahead: `None`, that it does not exist.
-    pub replaces: Option<Arc<str>>,
+    pub replaces: Option<Arc<[u8]>>,
 }
 
 /// Why a job was not written.
@@ -43,8 +43,7 @@ pub struct SaveResult {
 
 /// Writes a job, unless the file changed under it.
 fn write(job: &SaveJob) -> Result<(), SaveError> {
-    let replaces = job.replaces.as_deref().map(str::as_bytes);
-    write_replacing(&job.path, job.contents.as_bytes(), replaces)
+    write_replacing(&job.path, job.contents.as_bytes(), job.replaces.as_deref())
 }
 
 /// Atomically replaces `path` with `contents` if it still holds `replaces` (`None`: if it
@@ -55,8 +54,12 @@ pub fn write_replacing(
     replaces: Option<&[u8]>,
 ) -> Result<(), SaveError> {
     let io_error = |e: io::Error| SaveError::Io(format!("{}: cannot save: {e}", path.display()));
-    let current = match std::fs::read(path) {
-        Ok(bytes) => Some(bytes),
+    // The size first: a file of another size changed, whatever it holds.
+    let current = match std::fs::metadata(path) {
+        Ok(m) if Some(m.len()) != replaces.map(|r| r.len() as u64) => {
+            return Err(SaveError::ChangedOnDisk)
+        }
+        Ok(_) => Some(std::fs::read(path).map_err(io_error)?),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(io_error(e)),
     };

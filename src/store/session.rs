@@ -51,7 +51,7 @@ pub enum SaveState {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Conflict {
     /// What is on disk now; `None` if the sidecar was deleted.
-    pub theirs: Option<String>,
+    pub theirs: Option<Vec<u8>>,
 }
 
 /// How the analyst resolves a [`Conflict`].
@@ -89,8 +89,8 @@ pub struct Session {
     pub read_only: Option<String>,
     /// A change on disk waiting for the analyst's choice; nothing is saved meanwhile.
     pub conflict: Option<Conflict>,
-    /// Sidecar contents known to be on disk (`None`: no sidecar).
-    on_disk: Option<Arc<str>>,
+    /// Sidecar bytes known to be on disk (`None`: no sidecar).
+    on_disk: Option<Arc<[u8]>>,
     /// A write submitted and not yet confirmed: (revision, contents).
     in_flight: Option<(u64, Arc<str>)>,
     /// The newest revision known to be on disk.
@@ -118,28 +118,29 @@ pub fn sidecar_path(article_path: &Path) -> PathBuf {
 }
 
 /// A sidecar read and joined to its article: its bytes, the document, the report.
-type Read = (Arc<str>, Document, LoadReport);
+type Read = (Arc<[u8]>, Document, LoadReport);
 
 /// Reads the sidecar at `path` (`None` if there is none) and joins it to the article
 /// text; an error is the reason it cannot be used, naming the file.
 fn read_sidecar(path: &Path, loaded: &LoadedArticle) -> Result<Option<Read>, String> {
-    let bytes = match std::fs::read(path) {
+    let contents = match super::read_sidecar_text(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            return Err(format!("{}: {e}", path.display()))
+        }
         Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
-        Ok(bytes) => bytes,
+        Ok(contents) => contents,
     };
-    parse_sidecar(bytes, loaded)
+    parse_sidecar(contents, loaded)
         .map(Some)
         .map_err(|message| format!("{}: {message}", path.display()))
 }
 
-fn parse_sidecar(bytes: Vec<u8>, loaded: &LoadedArticle) -> Result<Read, String> {
-    let contents = String::from_utf8(bytes)
-        .map_err(|e| format!("not UTF-8 (at byte {})", e.utf8_error().valid_up_to()))?;
+fn parse_sidecar(contents: String, loaded: &LoadedArticle) -> Result<Read, String> {
     let decoded = sidecar::decode(&contents).map_err(|e| e.to_string())?;
     let (document, report) = sidecar::attach(loaded.text.clone(), loaded.meta.clone(), decoded)
         .map_err(|e| e.to_string())?;
-    Ok((contents.into(), document, report))
+    Ok((contents.into_bytes().into(), document, report))
 }
 
 impl Session {
@@ -272,7 +273,7 @@ impl Session {
     fn submit(&mut self, saver: &Saver) {
         let revision = self.document.revision();
         let contents: Arc<str> = sidecar::encode(&self.document).into();
-        if self.on_disk.as_deref() == Some(&*contents) {
+        if self.on_disk.as_deref() == Some(contents.as_bytes()) {
             // Undone back to what is on disk: nothing to write.
             self.saved_revision = revision;
             self.stale = false;
@@ -297,7 +298,7 @@ impl Session {
         };
         match result.result {
             Ok(()) => {
-                self.on_disk = Some(contents);
+                self.on_disk = Some(contents.as_bytes().into());
                 self.saved_revision = revision;
                 self.stale = self.stale && revision != self.document.revision();
                 self.error = None;
@@ -308,7 +309,7 @@ impl Session {
             }
             Err(SaveError::ChangedOnDisk) => {
                 self.conflict = Some(Conflict {
-                    theirs: std::fs::read_to_string(&self.sidecar_path).ok(),
+                    theirs: super::read_sidecar_bytes(&self.sidecar_path).ok(),
                 });
             }
         }
@@ -316,13 +317,13 @@ impl Session {
 
     /// Looks at the sidecar on disk after the watcher saw it change.
     pub fn sidecar_changed_on_disk(&mut self) -> External {
-        let theirs = match std::fs::read(&self.sidecar_path) {
+        let theirs = match super::read_sidecar_bytes(&self.sidecar_path) {
             Ok(bytes) => Some(bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             // Unreadable for a moment (being replaced): the next event looks again.
             Err(_) => return External::Nothing,
         };
-        let on_disk = self.on_disk.as_ref().map(|c| c.as_bytes());
+        let on_disk = self.on_disk.as_deref();
         let in_flight = self.in_flight.as_ref().map(|(_, c)| c.as_bytes());
         if theirs.as_deref() == on_disk || (theirs.is_some() && theirs.as_deref() == in_flight) {
             return External::Nothing;
@@ -330,7 +331,6 @@ impl Session {
         // An unreadable sidecar may have been fixed: read it again. Otherwise unsaved work,
         // or a deleted sidecar, is never replaced without asking.
         if self.read_only.is_none() && (self.has_unsaved_changes() || theirs.is_none()) {
-            let theirs = theirs.map(|b| String::from_utf8_lossy(&b).into_owned());
             self.conflict = Some(Conflict { theirs });
             return External::Conflict;
         }
@@ -351,7 +351,10 @@ impl Session {
             self.on_disk = None;
             return External::Reloaded;
         };
-        match parse_sidecar(bytes, &loaded) {
+        let parsed = String::from_utf8(bytes)
+            .map_err(|e| format!("not UTF-8 (at byte {})", e.utf8_error().valid_up_to()))
+            .and_then(|contents| parse_sidecar(contents, &loaded));
+        match parsed {
             Ok((contents, document, report)) => {
                 self.take_document(document, report);
                 self.on_disk = Some(contents);
@@ -375,11 +378,11 @@ impl Session {
         let Some(conflict) = self.conflict.take() else {
             return Ok(None);
         };
-        let theirs = conflict.theirs.map(String::into_bytes);
+        let theirs = conflict.theirs;
         match resolution {
             Resolution::KeepMine => {
                 // Mine replaces exactly what is there now, and nothing newer.
-                self.on_disk = theirs.map(|b| String::from_utf8_lossy(&b).into());
+                self.on_disk = theirs.map(Into::into);
                 self.stale = true;
                 self.error = None;
                 self.save_now(saver);
@@ -393,9 +396,7 @@ impl Session {
                 let copy = self.copy_path();
                 if let Err(e) = self.save_copy(&copy) {
                     // Nothing is lost: the conflict stays for another choice.
-                    self.conflict = Some(Conflict {
-                        theirs: theirs.map(|b| String::from_utf8_lossy(&b).into_owned()),
-                    });
+                    self.conflict = Some(Conflict { theirs });
                     return Err(e);
                 }
                 self.reload_sidecar(theirs);

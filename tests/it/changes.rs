@@ -50,7 +50,7 @@ fn a_save_never_overwrites_a_sidecar_changed_since_it_was_read() {
     );
     assert_eq!(
         mine.conflict.as_ref().unwrap().theirs.as_deref(),
-        Some(theirs.as_str())
+        Some(theirs.as_bytes())
     );
     // Autosave does not retry while the analyst decides.
     assert_eq!(mine.autosave(1000.0, &saver), None);

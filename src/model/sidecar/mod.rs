@@ -20,6 +20,14 @@ pub const VERSION: u32 = 1;
 /// The suffix appended to an article's file name to name its sidecar.
 pub const SUFFIX: &str = ".ann.ron";
 
+/// Sidecars larger than this (256 MB, over a million spans) are refused: a hostile or
+/// broken file must not exhaust memory.
+pub const MAX_SIDECAR_BYTES: usize = 256 * 1024 * 1024;
+
+/// The deepest nesting a sidecar may have. The format itself nests four deep; a hostile
+/// file nested deeper is refused instead of exhausting the stack.
+pub const MAX_NESTING: usize = 16;
+
 /// The `article` record of a sidecar.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct ArticleRecord {
@@ -66,6 +74,8 @@ pub enum SidecarError {
     NotSpantag(String),
     #[error("version {0} is newer than this spantag reads ({VERSION}); update spantag")]
     TooNew(u32),
+    #[error("{size} bytes is larger than the {max} MB a sidecar may have", size = .0, max = MAX_SIDECAR_BYTES >> 20)]
+    TooLarge(usize),
     #[error(transparent)]
     DuplicateId(#[from] super::annotations::DuplicateId),
 }
@@ -172,7 +182,11 @@ pub fn decode(source: &str) -> Result<Sidecar, SidecarError> {
         col: e.span.start.col,
         message: e.code.to_string(),
     };
-    let full: Result<Sidecar, _> = ron::from_str(source);
+    if source.len() > MAX_SIDECAR_BYTES {
+        return Err(SidecarError::TooLarge(source.len()));
+    }
+    let ron = ron::Options::default().with_recursion_limit(MAX_NESTING);
+    let full: Result<Sidecar, _> = ron.from_str(source);
     // The header decides first: a newer version or another format is reported as such,
     // even when the rest does not parse with this version's shape.
     let header = match &full {
@@ -180,7 +194,7 @@ pub fn decode(source: &str) -> Result<Sidecar, SidecarError> {
             format: sidecar.format.clone(),
             version: sidecar.version,
         },
-        Err(_) => ron::from_str::<Header>(source).map_err(syntax)?,
+        Err(_) => ron.from_str::<Header>(source).map_err(syntax)?,
     };
     if header.format != "spantag" {
         return Err(SidecarError::NotSpantag(header.format));
