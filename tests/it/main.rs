@@ -7,6 +7,7 @@ mod crash;
 mod export;
 mod gui;
 mod gui_safety;
+mod hostile;
 mod model_props;
 mod roundtrip;
 mod sidecar_golden;
