@@ -24,10 +24,12 @@
 //!   walking corpora for export, import and validation.
 //! - [`ui`]: egui. It draws state and sends commands; it never mutates annotations itself.
 //! - [`cli`]: the command line in front of the same library.
+//! - [`fuzz`]: entry points for the fuzz targets in `fuzz/`, replayed by the tests.
 
 pub mod anchor;
 pub mod cli;
 pub mod export;
+pub mod fuzz;
 pub mod model;
 pub mod store;
 pub mod ui;

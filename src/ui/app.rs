@@ -264,30 +264,7 @@ impl SpantagApp {
         }
         match Session::open(path) {
             Ok(session) => {
-                let article_problem = if let Some(reason) = &session.read_only {
-                    Some(Notice {
-                        text: format!(
-                            "Opened read-only: the sidecar could not be read, and is left untouched. {reason}"
-                        ),
-                        is_error: true,
-                    })
-                } else if let Some(text) = session.report.summary() {
-                    Some(Notice {
-                        is_error: !session.report.anchoring.orphaned.is_empty()
-                            || !session.report.flaws.is_empty(),
-                        text,
-                    })
-                } else {
-                    let meta = &session.document.meta;
-                    meta.encoding_guessed.then(|| Notice {
-                        text: format!(
-                            "No byte-order mark and not UTF-8: the encoding was guessed as {}. \
-                             Check that the text reads right.",
-                            meta.encoding
-                        ),
-                        is_error: false,
-                    })
-                };
+                let article_problem = guard::opening_notice(&session, &self.scheme);
                 self.notice = article_problem;
                 if let Some(folder) = &mut self.folder {
                     folder.current = folder.index_of(&session.article_path);

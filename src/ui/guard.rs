@@ -11,8 +11,9 @@ use std::path::Path;
 
 use super::app::{AppCommand, Notice, SpantagApp};
 use super::doc_view::Selection;
+use crate::model::Scheme;
 use crate::store::watch::FolderWatcher;
-use crate::store::{External, Resolution, SaveState};
+use crate::store::{External, Resolution, SaveState, Session};
 
 impl SpantagApp {
     /// Follows the open article's folder, and acts on changes others made there.
@@ -141,6 +142,55 @@ impl SpantagApp {
         });
         Ok(())
     }
+}
+
+/// What the analyst should know about an article just opened: a sidecar that could not be
+/// read, spans that moved or were orphaned, flaws repaired in memory, labels the scheme
+/// does not name, an encoding that was guessed. One notice, an error if anything needs
+/// their attention.
+pub(super) fn opening_notice(session: &Session, scheme: &Scheme) -> Option<Notice> {
+    let mut parts = Vec::new();
+    let mut is_error = false;
+    if let Some(reason) = &session.read_only {
+        parts.push(format!(
+            "Opened read-only: the sidecar could not be read, and is left untouched. {reason}"
+        ));
+        is_error = true;
+    }
+    if let Some(summary) = session.report.summary() {
+        parts.push(summary);
+        is_error |=
+            !session.report.anchoring.orphaned.is_empty() || !session.report.flaws.is_empty();
+    }
+    let mut unknown: Vec<&str> = session
+        .document
+        .annotations()
+        .spans()
+        .iter()
+        .map(|s| s.label.as_str())
+        .filter(|label| scheme.label(label).is_none())
+        .collect();
+    unknown.sort_unstable();
+    unknown.dedup();
+    if !unknown.is_empty() {
+        parts.push(format!(
+            "Some spans have labels the scheme does not name ({}); they are kept and drawn in grey.",
+            unknown.join(", ")
+        ));
+        is_error = true;
+    }
+    let meta = &session.document.meta;
+    if meta.encoding_guessed {
+        parts.push(format!(
+            "No byte-order mark and not UTF-8: the encoding was guessed as {}. Check that the \
+             text reads right.",
+            meta.encoding
+        ));
+    }
+    (!parts.is_empty()).then(|| Notice {
+        text: parts.join(" "),
+        is_error,
+    })
 }
 
 /// A failed save, above the text for as long as it lasts, with the ways out.

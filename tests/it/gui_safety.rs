@@ -125,3 +125,28 @@ fn a_sidecar_changed_while_nothing_is_unsaved_is_read_again() {
     step_until(&mut harness, "the reload", |h| spans(h).len() == 1);
     harness.get_by_label_contains("The sidecar changed on disk and was read again");
 }
+
+#[test]
+fn opening_a_flawed_sidecar_says_what_was_repaired_and_flags_unknown_labels() {
+    let hostile = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile/sidecars");
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("article.txt");
+    std::fs::copy(hostile.join("article.txt"), &article).unwrap();
+    let sidecar = std::fs::read_to_string(hostile.join("duplicate-ids.ann.ron")).unwrap();
+    let sidecar = sidecar.replace("label: \"location\"", "label: \"weapon\"");
+    std::fs::write(sidecar_of(&article), sidecar).unwrap();
+    let harness = harness(Some(&article));
+    let notice = harness.state().notice.clone().expect("a notice");
+    assert!(notice.is_error);
+    assert!(
+        notice.text.contains("span id 1 is used twice"),
+        "{}",
+        notice.text
+    );
+    assert!(
+        notice.text.contains("does not name (weapon)"),
+        "{}",
+        notice.text
+    );
+    assert_eq!(spans(&harness).len(), 2, "both spans open");
+}

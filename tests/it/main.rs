@@ -5,6 +5,7 @@ mod architecture;
 mod changes;
 mod crash;
 mod export;
+mod fuzz_corpus;
 mod gui;
 mod gui_safety;
 mod hostile;
