@@ -21,13 +21,28 @@ pub struct Annotations {
     next_relation_id: u64,
 }
 
-/// Two spans or two relations in one sidecar share an id.
+/// An id that a set of annotations cannot hold.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{kind} id {id} is used twice")]
-pub struct DuplicateId {
+#[error("{kind} id {id} {problem}")]
+pub struct IdError {
     pub kind: &'static str,
     pub id: u64,
+    pub problem: IdProblem,
 }
+
+/// Why an id cannot be kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IdProblem {
+    #[error("is used twice")]
+    UsedTwice,
+    /// Ids stay at most [`MAX_ID`], so every JSON consumer (JavaScript included) reads them
+    /// exactly and a new id can always be one more than the largest.
+    #[error("is larger than 2^53 - 1")]
+    TooLarge,
+}
+
+/// The largest span or relation id.
+pub const MAX_ID: u64 = (1 << 53) - 1;
 
 impl Default for Annotations {
     /// An empty set; ids count from 1.
@@ -44,10 +59,7 @@ impl Default for Annotations {
 
 impl Annotations {
     /// Builds the set from spans and relations in any order.
-    pub fn from_parts(
-        mut spans: Vec<Span>,
-        mut relations: Vec<Relation>,
-    ) -> Result<Self, DuplicateId> {
+    pub fn from_parts(mut spans: Vec<Span>, mut relations: Vec<Relation>) -> Result<Self, IdError> {
         check_unique("span", spans.iter().map(|s| s.id))?;
         check_unique("relation", relations.iter().map(|r| r.id))?;
         spans.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -223,12 +235,17 @@ impl Annotations {
     }
 }
 
-fn check_unique(kind: &'static str, ids: impl Iterator<Item = u64>) -> Result<(), DuplicateId> {
+fn check_unique(kind: &'static str, ids: impl Iterator<Item = u64>) -> Result<(), IdError> {
     let mut seen = HashSet::new();
     for id in ids {
-        if !seen.insert(id) {
-            return Err(DuplicateId { kind, id });
-        }
+        let problem = if id > MAX_ID {
+            IdProblem::TooLarge
+        } else if !seen.insert(id) {
+            IdProblem::UsedTwice
+        } else {
+            continue;
+        };
+        return Err(IdError { kind, id, problem });
     }
     Ok(())
 }

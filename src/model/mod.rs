@@ -14,7 +14,7 @@ pub mod sidecar;
 mod span;
 mod text;
 
-pub use annotations::{Annotations, DuplicateId};
+pub use annotations::{Annotations, IdError, IdProblem, MAX_ID};
 pub use document::{Applied, ArticleMeta, Command, CommandError, Document, Status};
 pub use scheme::{Label, RelationKind, Scheme, SchemeError, MAX_SCHEME_BYTES, SCHEME_FILE};
 pub use span::{Anchor, Relation, Source, Span, SpanId, CONTEXT_CHARS};

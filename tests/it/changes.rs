@@ -4,25 +4,11 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use spantag::model::{Anchor, Command};
+use spantag::model::Anchor;
 use spantag::store::watch::FolderWatcher;
 use spantag::store::{sidecar_path, External, Resolution, SaveState, Saver, Session};
 
-use crate::util::sample_copy;
-
-fn tag(session: &mut Session, text: &str, label: &str) -> u64 {
-    let doc = &session.document;
-    let byte = doc.text().as_str().find(text).expect("text in the sample");
-    let start = doc.text().char_from_byte(byte);
-    let applied = session
-        .document
-        .apply(Command::Tag {
-            char_range: start..start + text.chars().count(),
-            label: label.into(),
-        })
-        .unwrap();
-    applied.focus.unwrap()
-}
+use crate::util::{sample_copy, tag};
 
 /// A colleague's version of the sidecar: this one's, with one more span tagged elsewhere.
 fn colleague_edits(article: &Path, text: &str) -> String {

@@ -67,6 +67,7 @@ fn expected(name: &str) -> Expect {
         "out-of-range" => Repaired("is outside the article"),
         "duplicate-ids" => Repaired("span id 1 is used twice"),
         "dangling-relation" => Repaired("which does not exist"),
+        "huge-ids" => Repaired("is larger than 2^53 - 1"),
         "text-mismatch" => Repaired("1 orphaned"),
         "unknown-label" => Validate("label \"weapon\" is not in the scheme"),
         // `article.file` is informative and never used to open anything.

@@ -15,7 +15,24 @@ mod sidecar_golden;
 mod store;
 
 mod util {
+    use spantag::model::Command;
+    use spantag::store::Session;
     use std::path::{Path, PathBuf};
+
+    /// Tags the first occurrence of `text` in the open article; returns the span's id.
+    pub fn tag(session: &mut Session, text: &str, label: &str) -> u64 {
+        let doc = &session.document;
+        let byte = doc.text().as_str().find(text).expect("text in the article");
+        let start = doc.text().char_from_byte(byte);
+        let applied = session
+            .document
+            .apply(Command::Tag {
+                char_range: start..start + text.chars().count(),
+                label: label.into(),
+            })
+            .unwrap();
+        applied.focus.unwrap()
+    }
 
     /// A sample article shipped in `assets/samples`.
     pub fn sample(name: &str) -> PathBuf {

@@ -7,21 +7,7 @@ use spantag::model::Command;
 use spantag::store::session::{AUTOSAVE_DELAY, AUTOSAVE_MAX_WAIT};
 use spantag::store::{sidecar_path, SaveState, Saver, Session};
 
-use crate::util::sample_copy;
-
-fn tag(session: &mut Session, text: &str, label: &str) -> u64 {
-    let doc = &session.document;
-    let byte = doc.text().as_str().find(text).unwrap();
-    let start = doc.text().char_from_byte(byte);
-    let applied = session
-        .document
-        .apply(Command::Tag {
-            char_range: start..start + text.chars().count(),
-            label: label.into(),
-        })
-        .unwrap();
-    applied.focus.unwrap()
-}
+use crate::util::{sample_copy, tag};
 
 fn inode(path: &Path) -> u64 {
     std::fs::metadata(path).unwrap().ino()

@@ -11,7 +11,10 @@ use std::fmt::Write as _;
 
 mod canonical;
 
-use super::{Annotations, ArticleMeta, Document, Relation, Source, Span, SpanId, Status, Text};
+use super::{
+    Annotations, ArticleMeta, Document, IdProblem, Relation, Source, Span, SpanId, Status, Text,
+    MAX_ID,
+};
 use crate::anchor;
 
 /// The sidecar version this build writes and the newest it reads.
@@ -77,7 +80,7 @@ pub enum SidecarError {
     #[error("{size} bytes is larger than the {max} MB a sidecar may have", size = .0, max = MAX_SIDECAR_BYTES >> 20)]
     TooLarge(usize),
     #[error(transparent)]
-    DuplicateId(#[from] super::annotations::DuplicateId),
+    BadId(#[from] super::IdError),
 }
 
 /// What loading found, without losing any span: how the spans were re-anchored if the
@@ -145,10 +148,18 @@ pub enum Flaw {
         start: usize,
         end: usize,
     },
-    #[error("span id {id} is used twice; the second such span is now span {new_id}")]
-    DuplicateSpanId { id: SpanId, new_id: SpanId },
-    #[error("relation id {id} is used twice; the second such relation is now relation {new_id}")]
-    DuplicateRelationId { id: u64, new_id: u64 },
+    #[error("span id {id} {problem}; that span is now span {new_id}")]
+    SpanRenumbered {
+        id: SpanId,
+        new_id: SpanId,
+        problem: IdProblem,
+    },
+    #[error("relation id {id} {problem}; that relation is now relation {new_id}")]
+    RelationRenumbered {
+        id: u64,
+        new_id: u64,
+        problem: IdProblem,
+    },
     #[error(
         "relation {id} ({kind}) links span {from} to span {to}, which does not exist; left out"
     )]
@@ -160,13 +171,39 @@ pub enum Flaw {
     },
 }
 
+/// Gives every id that is too large, or that an earlier item already uses, a fresh one
+/// above all the ids kept. Returns `(old, new, why)` for each.
+fn renumber(mut ids: Vec<&mut u64>) -> Vec<(u64, u64, IdProblem)> {
+    let mut next = ids
+        .iter()
+        .map(|id| **id)
+        .filter(|&id| id <= MAX_ID)
+        .max()
+        .unwrap_or(0);
+    let mut seen = HashSet::new();
+    let mut renumbered = Vec::new();
+    for id in ids.iter_mut() {
+        let problem = if **id > MAX_ID {
+            IdProblem::TooLarge
+        } else if !seen.insert(**id) {
+            IdProblem::UsedTwice
+        } else {
+            continue;
+        };
+        next += 1;
+        renumbered.push((**id, next, problem));
+        **id = next;
+    }
+    renumbered
+}
+
 impl Flaw {
     /// The span the flaw is about, if one.
     pub fn span_id(&self) -> Option<SpanId> {
         match self {
             Flaw::OutOfRange { id, .. }
             | Flaw::StartNotBeforeEnd { id, .. }
-            | Flaw::DuplicateSpanId { new_id: id, .. } => Some(*id),
+            | Flaw::SpanRenumbered { new_id: id, .. } => Some(*id),
             _ => None,
         }
     }
@@ -245,30 +282,34 @@ pub fn attach_after_change(
             });
         }
     }
-    let mut next_span_id = spans.iter().map(|s| s.id).max().unwrap_or(0);
-    let mut seen = HashSet::new();
-    for span in &mut spans {
-        if !seen.insert(span.id) {
-            next_span_id += 1;
-            flaws.push(Flaw::DuplicateSpanId {
-                id: span.id,
-                new_id: next_span_id,
-            });
-            span.id = next_span_id;
+    let span_ids = spans.iter_mut().map(|s| &mut s.id).collect();
+    for (id, new_id, problem) in renumber(span_ids) {
+        // A too-large id was the only one: its links follow it. A twice-used one's links
+        // stay with the first span that had it.
+        if problem == IdProblem::TooLarge {
+            for r in &mut relations {
+                for end in [&mut r.from, &mut r.to] {
+                    if *end == id {
+                        *end = new_id;
+                    }
+                }
+            }
         }
+        flaws.push(Flaw::SpanRenumbered {
+            id,
+            new_id,
+            problem,
+        });
     }
-    let mut next_relation_id = relations.iter().map(|r| r.id).max().unwrap_or(0);
-    let mut seen_relations = HashSet::new();
-    for relation in &mut relations {
-        if !seen_relations.insert(relation.id) {
-            next_relation_id += 1;
-            flaws.push(Flaw::DuplicateRelationId {
-                id: relation.id,
-                new_id: next_relation_id,
-            });
-            relation.id = next_relation_id;
-        }
+    let relation_ids = relations.iter_mut().map(|r| &mut r.id).collect();
+    for (id, new_id, problem) in renumber(relation_ids) {
+        flaws.push(Flaw::RelationRenumbered {
+            id,
+            new_id,
+            problem,
+        });
     }
+    let seen: HashSet<SpanId> = spans.iter().map(|s| s.id).collect();
     relations.retain(|r| {
         let sound = seen.contains(&r.from) && seen.contains(&r.to);
         if !sound {
@@ -510,7 +551,11 @@ mod tests {
                     start: 5,
                     end: 4
                 },
-                Flaw::DuplicateSpanId { id: 1, new_id: 4 },
+                Flaw::SpanRenumbered {
+                    id: 1,
+                    new_id: 4,
+                    problem: IdProblem::UsedTwice
+                },
                 Flaw::DanglingRelation {
                     id: 1,
                     kind: "said_by".into(),
@@ -529,5 +574,31 @@ mod tests {
         // The reversed range was found again by its text.
         assert_eq!(report.anchoring.moved, vec![3]);
         assert!(report.changed_anything());
+    }
+
+    #[test]
+    fn ids_too_large_for_json_are_renumbered_and_their_links_follow() {
+        let doc = fixture::document("[quote|a] [actor|b]");
+        let bytes = encode(&doc)
+            .replace("(id: 2,", "(id: 18446744073709551615,")
+            .replace(
+                "relations: [\n",
+                "relations: [\n        (id: 1, kind: \"said_by\", from: 1, to: 18446744073709551615),\n",
+            );
+        let (back, report) = attach(
+            doc.text().clone(),
+            doc.meta.clone(),
+            decode(&bytes).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            report.flaws,
+            vec![Flaw::SpanRenumbered {
+                id: u64::MAX,
+                new_id: 2,
+                problem: IdProblem::TooLarge
+            }]
+        );
+        assert_eq!(back.annotations().relations()[0].to, 2);
     }
 }
