@@ -118,7 +118,7 @@ pub fn sidecar_path(article_path: &Path) -> PathBuf {
 }
 
 /// A sidecar read and joined to its article: its bytes, the document, the report.
-type Read = (Arc<[u8]>, Document, LoadReport);
+type Read = (Option<Arc<[u8]>>, Document, LoadReport);
 
 /// Reads the sidecar at `path` (`None` if there is none) and joins it to the article
 /// text; an error is the reason it cannot be used, naming the file.
@@ -140,7 +140,14 @@ fn parse_sidecar(contents: String, loaded: &LoadedArticle) -> Result<Read, Strin
     let decoded = sidecar::decode(&contents).map_err(|e| e.to_string())?;
     let (document, report) = sidecar::attach(loaded.text.clone(), loaded.meta.clone(), decoded)
         .map_err(|e| e.to_string())?;
-    Ok((contents.into_bytes().into(), document, report))
+    Ok((Some(contents.into_bytes().into()), document, report))
+}
+
+/// Whether loading changed what the sidecar should say so much that it is written at once:
+/// spans found elsewhere are, so the sidecar matches its article again; flaws repaired in
+/// memory wait for the analyst's first edit.
+fn is_stale(report: &LoadReport) -> bool {
+    report.article_changed || report.anchoring.changed_anything()
 }
 
 impl Session {
@@ -152,42 +159,35 @@ impl Session {
     pub fn open(article_path: &Path) -> Result<Session, ArticleError> {
         let loaded = article::load(article_path)?;
         let sidecar_path = sidecar_path(article_path);
-        let mut session = Session {
+        atomic::remove_stale_temps(&sidecar_path);
+        let (read, read_only) = match read_sidecar(&sidecar_path, &loaded) {
+            Ok(read) => (read, None),
+            Err(reason) => (None, Some(reason)),
+        };
+        let (on_disk, document, report) = read.unwrap_or_else(|| {
+            let empty = Document::new(loaded.text, loaded.meta, Annotations::default());
+            (None, empty, LoadReport::default())
+        });
+        Ok(Session {
             article_path: article_path.to_path_buf(),
             sidecar_path,
-            document: Document::new(
-                loaded.text.clone(),
-                loaded.meta.clone(),
-                Annotations::default(),
-            ),
-            report: LoadReport::default(),
-            read_only: None,
+            saved_revision: document.revision(),
+            seen: (document.revision(), 0.0),
+            stale: is_stale(&report),
+            document,
+            report,
+            read_only,
             conflict: None,
-            on_disk: None,
+            on_disk,
             in_flight: None,
-            saved_revision: 0,
-            stale: false,
-            seen: (0, 0.0),
             dirty_since: None,
             error: None,
-        };
-        atomic::remove_stale_temps(&session.sidecar_path);
-        match read_sidecar(&session.sidecar_path, &loaded) {
-            Ok(None) => {}
-            Err(reason) => session.read_only = Some(reason),
-            Ok(Some((contents, document, report))) => {
-                session.take_document(document, report);
-                session.on_disk = Some(contents);
-            }
-        }
-        Ok(session)
+        })
     }
 
     /// Makes `document` the session's, as saved (or stale, if loading changed it).
     fn take_document(&mut self, document: Document, report: LoadReport) {
-        // Spans found elsewhere are written back at once, so the sidecar matches its
-        // article again; repaired flaws wait for the analyst's first edit.
-        self.stale = report.article_changed || report.anchoring.changed_anything();
+        self.stale = is_stale(&report);
         self.saved_revision = document.revision();
         self.seen = (document.revision(), 0.0);
         self.document = document;
@@ -357,7 +357,7 @@ impl Session {
         match parsed {
             Ok((contents, document, report)) => {
                 self.take_document(document, report);
-                self.on_disk = Some(contents);
+                self.on_disk = contents;
                 External::Reloaded
             }
             Err(message) => {
