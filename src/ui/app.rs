@@ -167,6 +167,8 @@ pub struct SpantagApp {
     pub(super) asking_to_close: bool,
     /// The analyst chose to close without saving.
     pub(super) quitting: bool,
+    /// The article and revision last written to a copy with Save sidecar as….
+    pub(super) copy_saved: Option<(PathBuf, u64)>,
     /// A system dialog running on its own thread, and its answer.
     dialog: Option<(DialogKind, Receiver<Option<PathBuf>>)>,
     /// The folder whose `spantag.ron` the scheme came from.
@@ -204,6 +206,7 @@ impl SpantagApp {
             watcher: None,
             asking_to_close: false,
             quitting: false,
+            copy_saved: None,
             dialog: None,
             scheme_folder: None,
             scheme_problem: None,
@@ -258,7 +261,9 @@ impl SpantagApp {
     }
 
     fn open(&mut self, path: &Path) {
-        self.save_now();
+        if !self.may_leave_article() {
+            return;
+        }
         if self.folder.is_none() {
             self.use_scheme_of(&crate::store::corpus::scheme_folder(path));
         }

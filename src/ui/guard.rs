@@ -98,14 +98,44 @@ impl SpantagApp {
             return;
         }
         self.save_now();
-        if self
-            .session
-            .as_ref()
-            .is_some_and(|s| s.has_unsaved_changes())
-        {
+        if !self.work_is_safe() {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.asking_to_close = true;
         }
+    }
+
+    /// Writes the open article's work before another article replaces it. If it cannot be
+    /// written (a failed save, an open conflict) the article stays open and says why: its
+    /// annotations exist only in memory.
+    pub(super) fn may_leave_article(&mut self) -> bool {
+        self.save_now();
+        if self.work_is_safe() {
+            return true;
+        }
+        let Some(session) = &self.session else {
+            return true;
+        };
+        self.notice = Some(Notice {
+            text: format!(
+                "{} stays open: its annotations are not saved yet. Retry, use Save sidecar \
+                 as… (Ctrl+Shift+S), or resolve the question about the sidecar first.",
+                session.document.meta.file_name
+            ),
+            is_error: true,
+        });
+        false
+    }
+
+    /// Whether the open article's annotations are all on disk: in its sidecar, or in a copy
+    /// saved with Save sidecar as… since the last change.
+    pub(super) fn work_is_safe(&self) -> bool {
+        let Some(session) = &self.session else {
+            return true;
+        };
+        !session.has_unsaved_changes()
+            || self.copy_saved.as_ref().is_some_and(|(article, revision)| {
+                *article == session.article_path && *revision == session.document.revision()
+            })
     }
 
     pub(super) fn resolve_conflict(&mut self, resolution: Resolution) -> Result<(), String> {
@@ -132,6 +162,9 @@ impl SpantagApp {
         session
             .save_copy(path)
             .map_err(|e| format!("{}: cannot save: {e}", path.display()))?;
+        self.copy_saved = Some((session.article_path.clone(), session.document.revision()));
+        // Everything is in the copy: a pending close question is answered.
+        self.asking_to_close = false;
         self.notice = Some(Notice {
             text: format!(
                 "Saved a copy of the annotations to {}. The article's own sidecar is saved \

@@ -56,6 +56,15 @@ fn a_failed_save_stays_on_screen_offers_a_copy_and_closing_asks_first() {
     harness.get_by_label("Save sidecar as…");
     assert_eq!(spans(&harness).len(), 1, "the work stays in memory");
 
+    // Another article does not replace work that exists only in memory.
+    let (_other_dir, other) = sample_copy("harbour-strike.txt");
+    harness.state_mut().send(AppCommand::Open(other));
+    harness.step();
+    harness.step();
+    let open = &harness.state().session.as_ref().unwrap().article_path;
+    assert_eq!(open, &article);
+    harness.get_by_label_contains("stays open: its annotations are not saved yet");
+
     // Closing asks instead of losing the span.
     request_close(&mut harness);
     harness.get_by_label_contains("Your annotations are not saved");
@@ -71,6 +80,10 @@ fn a_failed_save_stays_on_screen_offers_a_copy_and_closing_asks_first() {
     let written = std::fs::read_to_string(&copy).expect("the copy was written");
     assert!(written.contains("text: \"Sergei Lavrov\""), "{written}");
     harness.get_by_label_contains("Saved a copy of the annotations");
+    // With everything in the copy, the question is gone and closing asks no more.
+    assert!(harness.query_by_label("Close without saving").is_none());
+    request_close(&mut harness);
+    assert!(harness.query_by_label("Close without saving").is_none());
 }
 
 #[test]
