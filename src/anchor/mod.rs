@@ -56,7 +56,7 @@ pub fn reanchor(spans: &mut [Span], new: &Text, old: Option<&Text>) -> Outcome {
         .collect();
     order.sort_by_key(|&i| (spans[i].start, spans[i].end));
 
-    let global = old.map(|old| CharMap::between(old.as_str(), new.as_str()));
+    let global = old.and_then(|old| CharMap::between(old.as_str(), new.as_str(), Unit::Line));
     let mut outcome = Outcome::default();
     // How far the previous placed span moved: the best guess for the next one.
     let mut shift: isize = 0;
@@ -135,26 +135,85 @@ fn holds_at(text: &Text, start: usize, wanted: &str) -> bool {
     len > 0 && text.get(start..start + len) == Some(wanted)
 }
 
+/// What a diff compares: chars (a span's neighbourhood), or lines (a whole article, so the
+/// diff stays fast: lines are many and mostly distinct).
+#[derive(Clone, Copy)]
+enum Unit {
+    Char,
+    Line,
+}
+
+/// A whole-text line diff is skipped when the changed middle of either text (what is left
+/// after the lines they start and end with in common) has more lines than this: a diff of
+/// two large, mostly different texts can take minutes, and the steps after it are bounded.
+const MAX_DIFF_LINES: usize = 20_000;
+
+/// A local char diff is skipped for neighbourhoods longer than this (a span over pages of
+/// text), which the quote search finds by its exact text instead.
+const MAX_LOCAL_CHARS: usize = 8_192;
+
 /// An old→new char position map built from a diff.
 struct CharMap {
+    /// In tokens (chars or lines).
     hunks: Vec<Hunk>,
+    /// The char where each token starts, old and new, ending with the text's length.
+    old_starts: Vec<usize>,
+    new_starts: Vec<usize>,
 }
 
 impl CharMap {
-    fn between(old: &str, new: &str) -> CharMap {
-        let before = tokens(old);
-        let after = tokens(new);
-        let mut diff = Diff::default();
-        // Myers needs no token table, so chars are their own tokens.
-        diff.compute_with(Algorithm::Myers, &before, &after, u32::MAX);
-        CharMap {
-            hunks: diff.hunks().collect(),
+    fn between(old: &str, new: &str, unit: Unit) -> Option<CharMap> {
+        let (old_tokens, old_starts) = tokens(old, unit);
+        let (new_tokens, new_starts) = tokens(new, unit);
+        if let Unit::Line = unit {
+            let same_start = old_tokens
+                .iter()
+                .zip(&new_tokens)
+                .take_while(|(a, b)| a == b)
+                .count();
+            let same_end = old_tokens[same_start..]
+                .iter()
+                .rev()
+                .zip(new_tokens[same_start..].iter().rev())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let middle = (old_tokens.len() - same_start - same_end)
+                .min(new_tokens.len() - same_start - same_end);
+            if middle > MAX_DIFF_LINES {
+                return None;
+            }
         }
+        // Tokens interned to dense numbers, as the histogram algorithm wants.
+        let mut table = std::collections::HashMap::new();
+        let mut intern = |token: &str| {
+            let next = table.len() as u32;
+            Token(*table.entry(token.to_string()).or_insert(next))
+        };
+        let before: Vec<Token> = old_tokens.iter().map(|t| intern(t)).collect();
+        let after: Vec<Token> = new_tokens.iter().map(|t| intern(t)).collect();
+        let mut diff = Diff::default();
+        diff.compute_with(Algorithm::Histogram, &before, &after, table.len() as u32);
+        Some(CharMap {
+            hunks: diff.hunks().collect(),
+            old_starts,
+            new_starts,
+        })
     }
 
-    /// The new index of old char `i`, if that char is unchanged.
+    /// The new index of old char `i`, if the token holding it is unchanged.
     fn char(&self, i: usize) -> Option<usize> {
-        let i = u32::try_from(i).ok()?;
+        let token = self
+            .old_starts
+            .partition_point(|&s| s <= i)
+            .checked_sub(1)?;
+        let offset = i - self.old_starts[token];
+        let mapped = self.token(u32::try_from(token).ok()?)?;
+        // The last entry is the end of the text, not a token.
+        (mapped + 1 < self.new_starts.len()).then(|| self.new_starts[mapped] + offset)
+    }
+
+    /// The new index of old token `i`, if that token is unchanged.
+    fn token(&self, i: u32) -> Option<usize> {
         let before = self.hunks.partition_point(|h| h.before.start <= i);
         let Some(hunk) = before.checked_sub(1).map(|k| &self.hunks[k]) else {
             return Some(i as usize);
@@ -177,8 +236,27 @@ impl CharMap {
     }
 }
 
-fn tokens(s: &str) -> Vec<Token> {
-    s.chars().map(|c| Token(c as u32)).collect()
+/// The tokens of a text and the char where each starts (plus the text's length). Lines
+/// end after `\n` or `\r`, so CR-only and mixed newlines split too.
+fn tokens(text: &str, unit: Unit) -> (Vec<&str>, Vec<usize>) {
+    let pieces: Vec<&str> = match unit {
+        Unit::Char => text
+            .char_indices()
+            .map(|(i, c)| &text[i..i + c.len_utf8()])
+            .collect(),
+        Unit::Line => text.split_inclusive(['\n', '\r']).collect(),
+    };
+    let mut starts = Vec::with_capacity(pieces.len() + 1);
+    let mut at = 0;
+    for piece in &pieces {
+        starts.push(at);
+        at += match unit {
+            Unit::Char => 1,
+            Unit::Line => piece.chars().count(),
+        };
+    }
+    starts.push(at);
+    (pieces, starts)
 }
 
 /// Step 2 without the old text: diff the span's stored surroundings against the new text
@@ -197,8 +275,11 @@ fn local_diff(span: &Span, new: &Text, shift: isize) -> Option<usize> {
     if from >= to {
         return None;
     }
+    if to - from > MAX_LOCAL_CHARS {
+        return None;
+    }
     let old_local = format!("{}{}{}", span.prefix, span.text, span.suffix);
-    let map = CharMap::between(&old_local, new.slice(from..to));
+    let map = CharMap::between(&old_local, new.slice(from..to), Unit::Char)?;
     // In the local old text the span starts right after its prefix.
     map.candidates(prefix_len, len)
         .map(|s| s + from)
