@@ -5,11 +5,12 @@
 //! span is re-anchored in order, trying in turn:
 //!
 //! 1. **held**: the stored position still holds the stored text;
-//! 2. **diff**: the old text is mapped to the new one with a char diff (imara-diff). The whole
-//!    previous text is used when it is known (the app saw the file change); otherwise the
-//!    old text around the span, which the span itself stores (prefix + text + suffix), is
-//!    diffed against the new text near where the span should now be (its old position
-//!    shifted as much as the previous span's was);
+//! 2. **diff**: the old text is mapped to the new one with a diff (imara-diff). When the
+//!    whole previous text is known (the app saw the file change), the two texts are diffed
+//!    line by line and a span in an unchanged line moves with it. Otherwise, or when its
+//!    line changed, the old text around the span, which the span itself stores
+//!    (prefix + text + suffix), is diffed char by char against the new text near where the
+//!    span should now be (its old position shifted as much as the previous span's was);
 //! 3. **quote**: every occurrence of the text is scored by how much of the stored context
 //!    surrounds it, and only a clear best is accepted;
 //! 4. else the span is **orphaned**: kept with what it said, for the analyst to review.
