@@ -215,8 +215,7 @@ pub(super) fn opening_notice(session: &Session, scheme: &Scheme) -> Option<Notic
     let meta = &session.document.meta;
     if meta.encoding_guessed {
         parts.push(format!(
-            "No byte-order mark and not UTF-8: the encoding was guessed as {}. Check that the \
-             text reads right.",
+            "Encoding guessed ({}): check that the text reads right.",
             meta.encoding
         ));
     }
