@@ -163,7 +163,7 @@ struct CharMap {
 }
 
 impl CharMap {
-    fn between(old: &str, new: &str, unit: Unit) -> Option<CharMap> {
+    fn between<'a>(old: &'a str, new: &'a str, unit: Unit) -> Option<CharMap> {
         let (old_tokens, old_starts) = tokens(old, unit);
         let (new_tokens, new_starts) = tokens(new, unit);
         if let Unit::Line = unit {
@@ -186,12 +186,12 @@ impl CharMap {
         }
         // Tokens interned to dense numbers, as the histogram algorithm wants.
         let mut table = std::collections::HashMap::new();
-        let mut intern = |token: &str| {
+        let mut intern = |token: &'a str| {
             let next = table.len() as u32;
-            Token(*table.entry(token.to_string()).or_insert(next))
+            Token(*table.entry(token).or_insert(next))
         };
-        let before: Vec<Token> = old_tokens.iter().map(|t| intern(t)).collect();
-        let after: Vec<Token> = new_tokens.iter().map(|t| intern(t)).collect();
+        let before: Vec<Token> = old_tokens.iter().map(|&t| intern(t)).collect();
+        let after: Vec<Token> = new_tokens.iter().map(|&t| intern(t)).collect();
         let mut diff = Diff::default();
         diff.compute_with(Algorithm::Histogram, &before, &after, table.len() as u32);
         Some(CharMap {
