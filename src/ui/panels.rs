@@ -452,13 +452,14 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
         }
     }
 
-    let orphans: Vec<&Span> = annotations
-        .spans()
-        .iter()
-        .filter(|s| s.is_orphaned())
-        .collect();
     let mut commands = Vec::new();
-    if !orphans.is_empty() {
+    // Nothing here walks all the spans unless it must: a book has 50,000.
+    if annotations.orphan_count() > 0 {
+        let orphans: Vec<&Span> = annotations
+            .spans()
+            .iter()
+            .filter(|s| s.is_orphaned())
+            .collect();
         ui.colored_label(
             ui.visuals().warn_fg_color,
             format!("Needs review ({})", orphans.len()),
@@ -492,17 +493,24 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
         ui.separator();
     }
 
-    let listed: Vec<&Span> = annotations
-        .spans()
-        .iter()
-        .filter(|s| !s.is_orphaned() && !app.hidden_labels.contains(&s.label))
-        .collect();
+    let all = annotations.spans();
+    let filtered: Option<Vec<&Span>> =
+        (annotations.orphan_count() > 0 || !app.hidden_labels.is_empty()).then(|| {
+            all.iter()
+                .filter(|s| !s.is_orphaned() && !app.hidden_labels.contains(&s.label))
+                .collect()
+        });
+    let rows_total = filtered.as_ref().map_or(all.len(), Vec::len);
     let row_height = ui.spacing().interact_size.y;
     egui::ScrollArea::vertical()
         .id_salt("span-list")
         .auto_shrink([false, false])
-        .show_rows(ui, row_height, listed.len(), |ui, rows| {
-            for span in &listed[rows] {
+        .show_rows(ui, row_height, rows_total, |ui, rows| {
+            for row in rows {
+                let span = match &filtered {
+                    Some(listed) => listed[row],
+                    None => &all[row],
+                };
                 let selected = app.selection == Selection::Span(span.id);
                 ui.horizontal(|ui| {
                     swatch(ui, label_color(&app.scheme, &span.label));

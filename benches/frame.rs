@@ -1,0 +1,247 @@
+//! The real app, headless, on a book-length article: an `egui::Context` runs the app's own
+//! `logic` and `ui` each frame, and the output is tessellated, as eframe does before it
+//! paints. Rendering (the GPU or software rasterizer) is not counted.
+//!
+//! Run: `cargo bench --bench frame`. Generates a 5 MB article with 50,000 spans and a 10 KB
+//! one with 100 (deterministic), then prints medians:
+//! - open: read, decode, parse and attach the sidecar, and the first frame;
+//! - steady frame: scrolling a few rows a frame, the pointer moving over the text;
+//! - the frame after a tag, a retag, a removal and an undo;
+//! - jumping to a span far down the article;
+//! - Ctrl+F over the whole article: the frame that finds every match and the one that
+//!   jumps to the first;
+//! - saving the 50,000-span sidecar (encode and atomic write, done on the saver thread) and
+//!   loading it (parse and attach);
+//! - memory added by opening the big article, over the small one (resident set size).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use eframe::App as _;
+use egui::{Event, Pos2, RawInput, Rect, Vec2};
+use spantag::model::generate;
+use spantag::store::corpus;
+use spantag::ui::{AppCommand, Selection, SpantagApp};
+
+const SIZE: Vec2 = Vec2::new(1180.0, 780.0);
+
+struct Driver {
+    ctx: egui::Context,
+    app: SpantagApp,
+    frame: eframe::Frame,
+    time: f64,
+}
+
+impl Driver {
+    fn open(path: &Path) -> (Driver, Duration) {
+        let ctx = egui::Context::default();
+        let start = Instant::now();
+        let app = SpantagApp::new(&ctx, Some(path));
+        let mut driver = Driver {
+            ctx,
+            app,
+            frame: eframe::Frame::_new_kittest(),
+            time: 0.0,
+        };
+        driver.step(Vec::new());
+        (driver, start.elapsed())
+    }
+
+    /// One frame: the app's logic and ui, then tessellation. Returns its CPU time.
+    fn step(&mut self, events: Vec<Event>) -> Duration {
+        self.time += 1.0 / 60.0;
+        let input = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, SIZE)),
+            time: Some(self.time),
+            events,
+            ..Default::default()
+        };
+        let start = Instant::now();
+        let (app, frame) = (&mut self.app, &mut self.frame);
+        let output = self.ctx.run_ui(input, |ui| {
+            app.logic(ui.ctx(), frame);
+            app.ui(ui, frame);
+        });
+        let primitives = self.ctx.tessellate(output.shapes, output.pixels_per_point);
+        std::hint::black_box(primitives);
+        start.elapsed()
+    }
+
+    fn send(&mut self, command: AppCommand) -> Duration {
+        self.app.send(command);
+        self.step(Vec::new())
+    }
+}
+
+fn median(mut runs: Vec<Duration>) -> f64 {
+    runs.sort();
+    runs[runs.len() / 2].as_secs_f64() * 1e3
+}
+
+/// Resident set size in MB (Linux).
+fn rss_mb() -> f64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: f64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0.0);
+    pages * 4096.0 / 1e6
+}
+
+/// Steady frames: scrolling a little each frame with the pointer over the text.
+fn steady(driver: &mut Driver, frames: usize) -> f64 {
+    let runs = (0..frames)
+        .map(|i| {
+            let y = 200.0 + (i % 40) as f32 * 10.0;
+            driver.step(vec![
+                Event::PointerMoved(Pos2::new(400.0, y)),
+                Event::MouseWheel {
+                    unit: egui::MouseWheelUnit::Point,
+                    delta: Vec2::new(0.0, -12.0),
+                    modifiers: egui::Modifiers::NONE,
+                    phase: egui::TouchPhase::Move,
+                    source: egui::MouseWheelSource::Wheel,
+                },
+            ])
+        })
+        .collect();
+    median(runs)
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let small = dir.path().join("small.txt");
+    let big = dir.path().join("big.txt");
+    corpus::write_article(&small, &mut generate::article(1, 10_000, 100)).expect("write");
+    corpus::write_article(&big, &mut generate::article(2, 5_000_000, 50_000)).expect("write");
+
+    let (mut small_driver, _) = Driver::open(&small);
+    let small_steady = steady(&mut small_driver, 200);
+    let rss_small = rss_mb();
+
+    let opens: Vec<Duration> = (0..3).map(|_| Driver::open(&big).1).collect();
+    let open = median(opens);
+    let (mut driver, _) = Driver::open(&big);
+    for _ in 0..10 {
+        driver.step(Vec::new());
+    }
+    let rss_big = rss_mb();
+    let big_steady = steady(&mut driver, 200);
+
+    // Edits near the top of the view: tag a fresh range, retag, remove, undo.
+    let spans = driver
+        .app
+        .session
+        .as_ref()
+        .expect("open")
+        .document
+        .annotations()
+        .len();
+    let mut edits = Vec::new();
+    for i in 0..20 {
+        let at = 40 + i * 3;
+        driver.send(AppCommand::Select(Selection::Text {
+            anchor: at,
+            head: at + 2,
+        }));
+        edits.push(driver.send(AppCommand::ApplyLabel("claim".into())));
+        edits.push(driver.send(AppCommand::ApplyLabel("quote".into())));
+        edits.push(driver.send(AppCommand::RemoveSelected));
+        edits.push(driver.send(AppCommand::Undo));
+    }
+    let after_edit = median(edits);
+
+    let ids: Vec<u64> = driver
+        .app
+        .session
+        .as_ref()
+        .expect("open")
+        .document
+        .annotations()
+        .spans()
+        .iter()
+        .step_by(5_000)
+        .map(|s| s.id)
+        .collect();
+    let jumps: Vec<Duration> = ids
+        .iter()
+        .rev()
+        .map(|&id| {
+            let start = Instant::now();
+            driver.send(AppCommand::Reveal(id));
+            driver.step(Vec::new());
+            start.elapsed()
+        })
+        .collect();
+    let jump = median(jumps);
+
+    // Ctrl+F: open the find bar with a query, let it search, step to the first match.
+    let finds: Vec<Duration> = ["Cairo", "talks on Libya", "Łódź"]
+        .iter()
+        .map(|query| {
+            driver.send(AppCommand::Find(spantag::ui::find::FindAction::Close));
+            driver.send(AppCommand::ShowFind);
+            if let Some(find) = &mut driver.app.find {
+                find.query = query.to_string();
+            }
+            let start = Instant::now();
+            driver.step(Vec::new());
+            driver.send(AppCommand::Find(spantag::ui::find::FindAction::Step {
+                forward: true,
+            }));
+            driver.step(Vec::new());
+            start.elapsed()
+        })
+        .collect();
+    let matches = driver.app.find.as_ref().map_or(0, |f| f.matches.len());
+    let find = median(finds);
+
+    let document = &driver.app.session.as_ref().expect("open").document;
+    let sidecar_path = spantag::store::sidecar_path(&big);
+    let saves: Vec<Duration> = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            let bytes = spantag::model::sidecar::encode(document);
+            spantag::store::atomic::write(&sidecar_path, bytes.as_bytes()).expect("save");
+            start.elapsed()
+        })
+        .collect();
+    let save = median(saves);
+    let source = std::fs::read_to_string(&sidecar_path).expect("read");
+    let loads: Vec<Duration> = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            let parsed = spantag::model::sidecar::decode(&source).expect("parse");
+            let attached = spantag::model::sidecar::attach(
+                document.text().clone(),
+                document.meta.clone(),
+                parsed,
+            );
+            std::hint::black_box(attached.expect("attach"));
+            start.elapsed()
+        })
+        .collect();
+    let load = median(loads);
+
+    println!("article: 5 MB, {spans} spans (10 KB, 100 spans for the ratio)");
+    println!("open (read, decode, sidecar, first frame): {open:.1} ms (median of 3)");
+    println!("steady frame, 5 MB: {big_steady:.2} ms; 10 KB: {small_steady:.2} ms; ratio {:.2} (median of 200)", big_steady / small_steady);
+    println!("frame after tag/retag/remove/undo: {after_edit:.2} ms (median of 80)");
+    println!(
+        "jump to a span (two frames): {jump:.2} ms (median of {})",
+        ids.len()
+    );
+    println!(
+        "Ctrl+F over the article, to the first match (two frames): {find:.2} ms \
+         (median of 3; the last query has {matches} matches)"
+    );
+    println!(
+        "save the sidecar (encode, atomic write): {save:.1} ms; \
+         load it (parse, attach): {load:.1} ms (median of 5)"
+    );
+    println!(
+        "memory added by the big article: {:.0} MB",
+        rss_big - rss_small
+    );
+}
