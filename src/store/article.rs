@@ -45,6 +45,33 @@ pub struct LoadedArticle {
 
 /// Reads and decodes an article file.
 pub fn load(path: &Path) -> Result<LoadedArticle, ArticleError> {
+    load_with_progress(path, &Progress::default())
+}
+
+/// How far reading a file has got, for a window to show while a big article opens on
+/// another thread. Fractions are in thousandths.
+#[derive(Debug, Default)]
+pub struct Progress {
+    read_per_mille: std::sync::atomic::AtomicU32,
+}
+
+impl Progress {
+    /// The fraction of the file read so far, 0.0 to 1.0.
+    pub fn fraction_read(&self) -> f32 {
+        self.read_per_mille
+            .load(std::sync::atomic::Ordering::Relaxed) as f32
+            / 1000.0
+    }
+
+    fn set_read(&self, read: u64, total: u64) {
+        let per_mille = (read.saturating_mul(1000) / total.max(1)).min(1000) as u32;
+        self.read_per_mille
+            .store(per_mille, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// [`load`], reporting how much of the file has been read.
+pub fn load_with_progress(path: &Path, progress: &Progress) -> Result<LoadedArticle, ArticleError> {
     let shown = path.display().to_string();
     let io = |source| ArticleError::Io {
         path: shown.clone(),
@@ -61,7 +88,12 @@ pub fn load(path: &Path) -> Result<LoadedArticle, ArticleError> {
         });
     }
     let mut bytes = Vec::with_capacity(size as usize);
-    file.read_to_end(&mut bytes).map_err(io)?;
+    // In slices of 1 MB, so a progress bar moves while a big file is read.
+    let mut chunk = (&mut file).take(1 << 20);
+    while chunk.read_to_end(&mut bytes).map_err(io)? > 0 {
+        progress.set_read(bytes.len() as u64, size);
+        chunk = (&mut file).take(1 << 20);
+    }
     let sha256 = sha256_hex(&bytes);
     let decoded = decode(bytes).map_err(|e| e.with_path(&shown))?;
     let meta = ArticleMeta {

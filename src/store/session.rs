@@ -157,7 +157,16 @@ impl Session {
     /// read-only with the reason (file, line, column) in `read_only`, and the sidecar is
     /// left exactly as it is.
     pub fn open(article_path: &Path) -> Result<Session, ArticleError> {
-        let loaded = article::load(article_path)?;
+        Session::open_with_progress(article_path, &article::Progress::default())
+    }
+
+    /// [`Session::open`], reporting how much of the article has been read (a big article
+    /// opens on another thread while the window shows this).
+    pub fn open_with_progress(
+        article_path: &Path,
+        progress: &article::Progress,
+    ) -> Result<Session, ArticleError> {
+        let loaded = article::load_with_progress(article_path, progress)?;
         let sidecar_path = sidecar_path(article_path);
         atomic::remove_stale_temps(&sidecar_path);
         let (read, read_only) = match read_sidecar(&sidecar_path, &loaded) {

@@ -9,6 +9,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 use egui_system_font_provider::SystemFontProvider;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
+use std::sync::Arc;
 
 use super::dashboard::Dashboard;
 use super::doc_view::{snapped, DocView, Selection, ViewInput};
@@ -17,6 +18,7 @@ use super::find::{FindAction, FindBar};
 use super::folder::{Folder, PanelAction};
 use super::{guard, panels};
 use crate::model::{select, Command, Scheme, SpanId};
+use crate::store::article::Progress;
 use crate::store::watch::FolderWatcher;
 use crate::store::{Resolution, SaveState, Saver, Session};
 
@@ -105,6 +107,16 @@ fn remember(list: &mut Vec<PathBuf>, path: &Path) {
     list.truncate(RECENT);
 }
 
+/// Articles larger than this (2 MB, a book) open on another thread, with progress shown.
+const OPEN_IN_BACKGROUND_BYTES: u64 = 2 * 1024 * 1024;
+
+/// A big article being read, decoded and parsed on another thread.
+pub struct Opening {
+    pub path: PathBuf,
+    pub progress: Arc<Progress>,
+    result: Receiver<Result<Session, crate::store::ArticleError>>,
+}
+
 /// What a system dialog running on its own thread is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum DialogKind {
@@ -169,6 +181,10 @@ pub struct SpantagApp {
     pub(super) quitting: bool,
     /// The article and revision last written to a copy with Save sidecar as….
     pub(super) copy_saved: Option<(PathBuf, u64)>,
+    /// A big article being opened on another thread.
+    pub opening: Option<Opening>,
+    /// For waking the window from other threads.
+    ctx: egui::Context,
     /// A system dialog running on its own thread, and its answer.
     dialog: Option<(DialogKind, Receiver<Option<PathBuf>>)>,
     /// The folder whose `spantag.ron` the scheme came from.
@@ -207,6 +223,8 @@ impl SpantagApp {
             asking_to_close: false,
             quitting: false,
             copy_saved: None,
+            opening: None,
+            ctx: ctx.clone(),
             dialog: None,
             scheme_folder: None,
             scheme_problem: None,
@@ -267,7 +285,57 @@ impl SpantagApp {
         if self.folder.is_none() {
             self.use_scheme_of(&crate::store::corpus::scheme_folder(path));
         }
-        match Session::open(path) {
+        let big = std::fs::metadata(path).is_ok_and(|m| m.len() > OPEN_IN_BACKGROUND_BYTES);
+        if !big {
+            self.install(Session::open(path));
+            return;
+        }
+        // A book: read, decode and parse on another thread while the window shows progress.
+        let progress = Arc::new(Progress::default());
+        let (tx, rx) = mpsc::channel();
+        let (thread_path, thread_progress, wake) =
+            (path.to_path_buf(), progress.clone(), self.ctx.clone());
+        std::thread::spawn(move || {
+            let _ = tx.send(Session::open_with_progress(&thread_path, &thread_progress));
+            wake.request_repaint();
+        });
+        self.opening = Some(Opening {
+            path: path.to_path_buf(),
+            progress,
+            result: rx,
+        });
+    }
+
+    /// Takes a big article opened on another thread, once it is ready.
+    fn poll_opening(&mut self, ctx: &egui::Context) {
+        let Some(opening) = &self.opening else {
+            return;
+        };
+        match opening.result.try_recv() {
+            Err(mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(50));
+            }
+            Err(mpsc::TryRecvError::Disconnected) => {
+                let path = opening.path.display().to_string();
+                self.opening = None;
+                self.notice = Some(Notice {
+                    text: format!("{path}: could not be opened (the reading thread stopped)."),
+                    is_error: true,
+                });
+            }
+            Ok(result) => {
+                self.opening = None;
+                // The open article may have changed while this one loaded.
+                if self.may_leave_article() {
+                    self.install(result);
+                }
+            }
+        }
+    }
+
+    /// Makes an opened article the current one, or says why it could not be opened.
+    fn install(&mut self, opened: Result<Session, crate::store::ArticleError>) {
+        match opened {
             Ok(session) => {
                 let article_problem = guard::opening_notice(&session, &self.scheme);
                 self.notice = article_problem;
@@ -868,6 +936,7 @@ impl eframe::App for SpantagApp {
                 session.on_saved(result);
             }
         }
+        self.poll_opening(ctx);
         self.poll_watcher(ctx);
         self.handle_close_request(ctx);
         self.handle_keys(ctx);
@@ -897,6 +966,9 @@ impl eframe::App for SpantagApp {
                 if panels::notice(ui, notice) {
                     self.send(AppCommand::DismissNotice);
                 }
+            }
+            if let Some(opening) = &self.opening {
+                panels::opening(ui, opening);
             }
             guard::save_failure_banner(ui, self);
             if let Some(problem) = &self.scheme_problem {

@@ -179,6 +179,30 @@ pub fn notice(ui: &mut Ui, notice: &Notice) -> bool {
     dismissed
 }
 
+/// A big article loading on another thread: its name and how much has been read.
+pub fn opening(ui: &mut Ui, opening: &super::app::Opening) {
+    let name = opening
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let read = opening.progress.fraction_read();
+    ui.horizontal(|ui| {
+        ui.spinner();
+        let stage = if read < 1.0 {
+            "reading"
+        } else {
+            "decoding and loading its annotations"
+        };
+        ui.label(format!("Opening {name}: {stage}…"));
+        ui.add(
+            egui::ProgressBar::new(read)
+                .desired_width(200.0)
+                .show_percentage(),
+        );
+    });
+}
+
 pub fn welcome(ui: &mut Ui, dialog_open: bool) {
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() / 3.0);

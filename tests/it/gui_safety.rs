@@ -163,3 +163,24 @@ fn opening_a_flawed_sidecar_says_what_was_repaired_and_flags_unknown_labels() {
     );
     assert_eq!(spans(&harness).len(), 2, "both spans open");
 }
+
+#[test]
+fn a_book_opens_on_another_thread_with_progress_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book.txt");
+    let mut document = spantag::model::generate::article(7, 3_000_000, 5_000);
+    spantag::store::corpus::write_article(&book, &mut document).unwrap();
+    let mut harness = harness(None);
+    harness.state_mut().send(AppCommand::Open(book.clone()));
+    harness.step();
+    harness.step();
+    // The window is drawing while the article loads, and says what it is doing.
+    assert!(harness.state().opening.is_some());
+    harness.get_by_label_contains("Opening book.txt");
+    step_until(&mut harness, "the book", |h| h.state().session.is_some());
+    assert!(harness.state().opening.is_none());
+    assert_eq!(spans(&harness).len(), 5_000);
+    assert!(harness
+        .query_by_label_contains("Opening book.txt")
+        .is_none());
+}
