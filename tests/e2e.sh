@@ -24,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-shot() { import -display "$DISPLAY" -window root "$OUT/$1.png" 2>/dev/null || true; }
+shot() { [ -n "${DISPLAY:-}" ] && import -display "$DISPLAY" -window root "$OUT/$1.png" 2>/dev/null || true; }
 
 fail() {
     shot "failed"
