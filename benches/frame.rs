@@ -73,6 +73,15 @@ impl Driver {
         start.elapsed()
     }
 
+    fn document(&self) -> &spantag::model::Document {
+        &self
+            .app
+            .session
+            .as_ref()
+            .expect("an article is open")
+            .document
+    }
+
     fn send(&mut self, command: AppCommand) -> Duration {
         self.app.send(command);
         self.step(Vec::new())
@@ -136,14 +145,7 @@ fn main() {
     let big_steady = steady(&mut driver, 200);
 
     // Edits near the top of the view: tag a fresh range, retag, remove, undo.
-    let spans = driver
-        .app
-        .session
-        .as_ref()
-        .expect("open")
-        .document
-        .annotations()
-        .len();
+    let spans = driver.document().annotations().len();
     let mut edits = Vec::new();
     for i in 0..20 {
         let at = 40 + i * 3;
@@ -159,11 +161,7 @@ fn main() {
     let after_edit = median(edits);
 
     let ids: Vec<u64> = driver
-        .app
-        .session
-        .as_ref()
-        .expect("open")
-        .document
+        .document()
         .annotations()
         .spans()
         .iter()
@@ -203,7 +201,7 @@ fn main() {
     let matches = driver.app.find.as_ref().map_or(0, |f| f.matches.len());
     let find = median(finds);
 
-    let document = &driver.app.session.as_ref().expect("open").document;
+    let document = driver.document();
     let sidecar_path = spantag::store::sidecar_path(&big);
     let (encodes, saves): (Vec<Duration>, Vec<Duration>) = (0..5)
         .map(|_| {

@@ -107,6 +107,22 @@ pub(crate) fn wait_for_sidecar(
     }
 }
 
+/// Steps the app in real time (for its background threads) until `done` holds, or fails
+/// after ten seconds naming `what` it waited for.
+pub(crate) fn step_until(
+    harness: &mut Harness<'_, SpantagApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, SpantagApp>) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done(harness) {
+        assert!(Instant::now() < deadline, "never saw {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.step();
+}
+
 pub(crate) fn sidecar_of(article: &Path) -> PathBuf {
     spantag::store::sidecar_path(article)
 }
@@ -649,12 +665,9 @@ fn export_dialog_writes_a_folder_and_reports_what_the_format_could_not_hold() {
         .get_by_role_and_label(egui::Role::Button, "Export")
         .click();
 
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while harness.state().export.outcome.is_none() {
-        assert!(Instant::now() < deadline, "the export never finished");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    step_until(&mut harness, "the export finish", |h| {
+        h.state().export.outcome.is_some()
+    });
     harness.run();
     let summary = harness
         .state()
@@ -710,21 +723,10 @@ fn open_name(harness: &Harness<'_, SpantagApp>) -> String {
 }
 
 fn wait_for_folder(harness: &mut Harness<'_, SpantagApp>) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while harness
-        .state()
-        .folder
-        .as_ref()
-        .is_none_or(|f| f.is_scanning())
-        || harness.state().session.is_none()
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the folder never finished loading"
-        );
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    step_until(harness, "the folder finish loading", |h| {
+        let app = h.state();
+        app.folder.as_ref().is_some_and(|f| !f.is_scanning()) && app.session.is_some()
+    });
     harness.run();
 }
 
@@ -945,20 +947,12 @@ fn the_dashboard_charts_the_folder() {
     let mut harness = harness(Some(&root));
     wait_for_folder(&mut harness);
     harness.get_by_label("Dashboard").click();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while harness
-        .state()
-        .dashboard
-        .as_ref()
-        .is_none_or(|d| d.is_counting())
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the dashboard never finished counting"
-        );
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    step_until(&mut harness, "the dashboard finish counting", |h| {
+        h.state()
+            .dashboard
+            .as_ref()
+            .is_some_and(|d| !d.is_counting())
+    });
     harness.run();
     let stats = harness
         .state()

@@ -4,28 +4,12 @@
 use egui::{Key, ViewportEvent, ViewportId};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
-use std::time::{Duration, Instant};
 
 use spantag::store::{SaveState, Saver, Session};
 use spantag::ui::{AppCommand, SpantagApp};
 
-use crate::gui::{drag_select, harness, sidecar_of, spans, wait_for_sidecar};
+use crate::gui::{drag_select, harness, sidecar_of, spans, step_until, wait_for_sidecar};
 use crate::util::sample_copy;
-
-/// Steps (in real time, for the saver and the folder watcher) until `done` holds.
-fn step_until(
-    harness: &mut Harness<'_, SpantagApp>,
-    what: &str,
-    done: impl Fn(&Harness<'_, SpantagApp>) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !done(harness) {
-        assert!(Instant::now() < deadline, "never saw {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    harness.step();
-}
 
 fn request_close(harness: &mut Harness<'_, SpantagApp>) {
     harness
