@@ -8,16 +8,21 @@
 //! Looking a span up by id, and counting spans per label, happen every frame; both are
 //! kept cheap on a book with 50,000 spans: an id maps to the span's range (then a binary
 //! search finds it), and the counts are updated as spans come and go.
+//!
+//! The span and relation lists are shared copy-on-write ([`Arc::make_mut`]): a save takes
+//! them in O(1) and encodes on the saver thread, and an edit copies a list only if a save
+//! still holds it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::{Relation, Span, SpanId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Annotations {
-    spans: Vec<Span>,
-    relations: Vec<Relation>,
+    spans: Arc<Vec<Span>>,
+    relations: Arc<Vec<Relation>>,
     /// An upper bound of the length of every anchored span (it may be stale-high after a
     /// removal, which only widens a search).
     max_len: usize,
@@ -57,8 +62,8 @@ impl Default for Annotations {
     /// An empty set; ids count from 1.
     fn default() -> Self {
         Annotations {
-            spans: Vec::new(),
-            relations: Vec::new(),
+            spans: Arc::default(),
+            relations: Arc::default(),
             max_len: 0,
             next_span_id: 1,
             next_relation_id: 1,
@@ -85,20 +90,25 @@ impl Annotations {
         let mut annotations = Annotations {
             next_span_id: spans.iter().map(|s| s.id).max().unwrap_or(0) + 1,
             next_relation_id: relations.iter().map(|r| r.id).max().unwrap_or(0) + 1,
-            relations,
+            relations: Arc::new(relations),
             max_len,
             ..Annotations::default()
         };
         for span in &spans {
             annotations.count(span, true);
         }
-        annotations.spans = spans;
+        annotations.spans = Arc::new(spans);
         Ok(annotations)
     }
 
     /// All spans, orphans included, in sidecar order.
     pub fn spans(&self) -> &[Span] {
         &self.spans
+    }
+
+    /// The span and relation lists, shared: see [`super::sidecar::Snapshot`].
+    pub(crate) fn shared_lists(&self) -> (Arc<Vec<Span>>, Arc<Vec<Relation>>) {
+        (Arc::clone(&self.spans), Arc::clone(&self.relations))
     }
 
     /// All relations, by id.
@@ -205,7 +215,7 @@ impl Annotations {
             .spans
             .partition_point(|s| s.sort_key() < span.sort_key());
         self.count(&span, true);
-        self.spans.insert(at, span);
+        Arc::make_mut(&mut self.spans).insert(at, span);
         for relation in relations {
             self.insert_relation(relation);
         }
@@ -214,12 +224,15 @@ impl Annotations {
     /// Removes a span and the relations it takes part in, and returns them.
     pub(crate) fn remove(&mut self, id: SpanId) -> Option<(Span, Vec<Relation>)> {
         let index = self.index_of(id)?;
-        let span = self.spans.remove(index);
+        let span = Arc::make_mut(&mut self.spans).remove(index);
         self.count(&span, false);
-        let (gone, kept) = std::mem::take(&mut self.relations)
-            .into_iter()
-            .partition(|r| r.from == id || r.to == id);
-        self.relations = kept;
+        let mut gone = Vec::new();
+        if self.relations_of(id).next().is_some() {
+            let relations = Arc::make_mut(&mut self.relations);
+            gone = relations
+                .extract_if(.., |r| r.from == id || r.to == id)
+                .collect();
+        }
         Some((span, gone))
     }
 
@@ -233,18 +246,21 @@ impl Annotations {
     pub(crate) fn insert_relation(&mut self, relation: Relation) {
         self.next_relation_id = self.next_relation_id.max(relation.id + 1);
         let at = self.relations.partition_point(|r| r.id < relation.id);
-        self.relations.insert(at, relation);
+        Arc::make_mut(&mut self.relations).insert(at, relation);
     }
 
     pub(crate) fn remove_relation(&mut self, id: u64) -> Option<Relation> {
         let index = self.relations.iter().position(|r| r.id == id)?;
-        Some(self.relations.remove(index))
+        Some(Arc::make_mut(&mut self.relations).remove(index))
     }
 
     /// Sets a span's note and returns the old one.
     pub(crate) fn set_note(&mut self, id: SpanId, note: String) -> Option<String> {
         let index = self.index_of(id)?;
-        Some(std::mem::replace(&mut self.spans[index].note, note))
+        Some(std::mem::replace(
+            &mut Arc::make_mut(&mut self.spans)[index].note,
+            note,
+        ))
     }
 
     /// Changes a span's label and returns the old one.

@@ -1,6 +1,7 @@
-//! A background thread that writes sidecars, so a save never stalls a frame.
+//! A background thread that encodes and writes sidecars, so a save never stalls a frame.
 //!
-//! Jobs are written in the order they are submitted. Each result comes back on a channel
+//! A job carries a [`Snapshot`] of the document (shared, not copied), so even encoding a
+//! 50,000-span sidecar happens here rather than on the UI thread. Jobs are written in the order they are submitted. Each result comes back on a channel
 //! and a wake-up callback (the UI's `request_repaint`) tells the owner to collect it.
 //!
 //! A job says what it expects to replace. Just before writing, the file on disk is read and
@@ -13,12 +14,14 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread;
 
+use crate::model::sidecar::Snapshot;
+
 /// One sidecar to write.
 #[derive(Clone, Debug)]
 pub struct SaveJob {
     pub path: PathBuf,
-    pub contents: Arc<str>,
-    /// The document revision the contents were encoded from.
+    pub contents: Snapshot,
+    /// The document revision the contents were taken from.
     pub revision: u64,
     /// What the file must hold for the write to go ahead: `None`, that it does not exist.
     pub replaces: Option<Arc<[u8]>>,
@@ -38,12 +41,19 @@ pub enum SaveError {
 pub struct SaveResult {
     pub path: PathBuf,
     pub revision: u64,
-    pub result: Result<(), SaveError>,
+    /// On success, the bytes the file now holds.
+    pub result: Result<Arc<[u8]>, SaveError>,
 }
 
-/// Writes a job, unless the file changed under it.
-fn write(job: &SaveJob) -> Result<(), SaveError> {
-    write_replacing(&job.path, job.contents.as_bytes(), job.replaces.as_deref())
+/// Encodes and writes a job, unless the file changed under it. Contents equal to what the
+/// job replaces (an edit undone) are not written at all.
+fn write(job: SaveJob) -> Result<Arc<[u8]>, SaveError> {
+    let contents: Arc<[u8]> = job.contents.encode().into_bytes().into();
+    drop(job.contents); // Let the document edit its lists again without a copy.
+    if job.replaces.as_deref() != Some(&*contents) {
+        write_replacing(&job.path, &contents, job.replaces.as_deref())?;
+    }
+    Ok(contents)
 }
 
 /// Atomically replaces `path` with `contents` if it still holds `replaces` (`None`: if it
@@ -91,10 +101,11 @@ impl Saver {
                 for message in job_rx {
                     match message {
                         Message::Write(job) => {
-                            let result = write(&job);
+                            let (path, revision) = (job.path.clone(), job.revision);
+                            let result = write(job);
                             let sent = result_tx.send(SaveResult {
-                                path: job.path,
-                                revision: job.revision,
+                                path,
+                                revision,
                                 result,
                             });
                             if sent.is_err() {

@@ -91,8 +91,8 @@ pub struct Session {
     pub conflict: Option<Conflict>,
     /// Sidecar bytes known to be on disk (`None`: no sidecar).
     on_disk: Option<Arc<[u8]>>,
-    /// A write submitted and not yet confirmed: (revision, contents).
-    in_flight: Option<(u64, Arc<str>)>,
+    /// The revision of a save submitted and not yet confirmed.
+    in_flight: Option<u64>,
     /// The newest revision known to be on disk.
     saved_revision: u64,
     /// Loading changed what the sidecar says (re-anchored spans, repaired flaws): the
@@ -259,6 +259,11 @@ impl Session {
         if self.needs_save() {
             self.submit(saver);
         }
+        self.land_in_flight(saver);
+    }
+
+    /// Waits for a save in flight and takes its result.
+    fn land_in_flight(&mut self, saver: &Saver) {
         if self.in_flight.is_some() {
             for result in saver.flush() {
                 self.on_saved(result);
@@ -281,20 +286,13 @@ impl Session {
 
     fn submit(&mut self, saver: &Saver) {
         let revision = self.document.revision();
-        let contents: Arc<str> = sidecar::encode(&self.document).into();
-        if self.on_disk.as_deref() == Some(contents.as_bytes()) {
-            // Undone back to what is on disk: nothing to write.
-            self.saved_revision = revision;
-            self.stale = false;
-            return;
-        }
         saver.submit(SaveJob {
             path: self.sidecar_path.clone(),
-            contents: contents.clone(),
+            contents: sidecar::Snapshot::of(&self.document),
             revision,
             replaces: self.on_disk.clone(),
         });
-        self.in_flight = Some((revision, contents));
+        self.in_flight = Some(revision);
     }
 
     /// Takes a result from the saver; results for other files are ignored.
@@ -302,12 +300,12 @@ impl Session {
         if result.path != self.sidecar_path {
             return;
         }
-        let Some((revision, contents)) = self.in_flight.take() else {
+        let Some(revision) = self.in_flight.take() else {
             return;
         };
         match result.result {
-            Ok(()) => {
-                self.on_disk = Some(contents.as_bytes().into());
+            Ok(contents) => {
+                self.on_disk = Some(contents);
                 self.saved_revision = revision;
                 self.stale = self.stale && revision != self.document.revision();
                 self.error = None;
@@ -325,16 +323,16 @@ impl Session {
     }
 
     /// Looks at the sidecar on disk after the watcher saw it change.
-    pub fn sidecar_changed_on_disk(&mut self) -> External {
+    pub fn sidecar_changed_on_disk(&mut self, saver: &Saver) -> External {
+        // The change may be our own save still in flight: let it land first.
+        self.land_in_flight(saver);
         let theirs = match super::read_sidecar_bytes(&self.sidecar_path) {
             Ok(bytes) => Some(bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             // Unreadable for a moment (being replaced): the next event looks again.
             Err(_) => return External::Nothing,
         };
-        let on_disk = self.on_disk.as_deref();
-        let in_flight = self.in_flight.as_ref().map(|(_, c)| c.as_bytes());
-        if theirs.as_deref() == on_disk || (theirs.is_some() && theirs.as_deref() == in_flight) {
+        if theirs.as_deref() == self.on_disk.as_deref() {
             return External::Nothing;
         }
         // An unreadable sidecar may have been fixed: read it again. Otherwise unsaved work,
@@ -443,11 +441,7 @@ impl Session {
             return Ok(External::Nothing);
         }
         // A save in flight describes the old text: let it land first.
-        if self.in_flight.is_some() {
-            for result in saver.flush() {
-                self.on_saved(result);
-            }
-        }
+        self.land_in_flight(saver);
         let previous = self.document.text().clone();
         let annotations = self.document.annotations();
         let current = Sidecar {

@@ -41,7 +41,7 @@ impl SpantagApp {
                 return;
             };
             let outcome = if Some(name.as_os_str()) == session.sidecar_path.file_name() {
-                session.sidecar_changed_on_disk()
+                session.sidecar_changed_on_disk(&self.saver)
             } else if Some(name.as_os_str()) == session.article_path.file_name() {
                 match session.article_changed_on_disk(&self.saver) {
                     Ok(outcome) => outcome,

@@ -49,15 +49,31 @@ fn a_save_never_overwrites_a_sidecar_changed_since_it_was_read() {
 #[test]
 fn a_clean_session_reloads_a_changed_sidecar() {
     let (_dir, article) = sample_copy("harbour-strike.txt");
+    let saver = Saver::new(|| {});
     let mut mine = Session::open(&article).unwrap();
     colleague_edits(&article, "Valparaíso");
-    assert_eq!(mine.sidecar_changed_on_disk(), External::Reloaded);
+    assert_eq!(mine.sidecar_changed_on_disk(&saver), External::Reloaded);
     let spans = mine.document.annotations().spans();
     assert_eq!(spans.len(), 1);
     assert_eq!(spans[0].text, "Valparaíso");
     assert_eq!(mine.save_state(), SaveState::Saved);
     // The same bytes again (our own write, or a touch) are nothing.
-    assert_eq!(mine.sidecar_changed_on_disk(), External::Nothing);
+    assert_eq!(mine.sidecar_changed_on_disk(&saver), External::Nothing);
+}
+
+#[test]
+fn our_own_save_seen_by_the_watcher_before_its_result_is_nothing() {
+    let (_dir, article) = sample_copy("harbour-strike.txt");
+    let saver = Saver::new(|| {});
+    let mut mine = Session::open(&article).unwrap();
+    tag(&mut mine, "Santiago", "location");
+    // Submitted, its result not yet taken: the watcher's event is our own write.
+    assert_eq!(mine.autosave(0.0, &saver), Some(0.3));
+    assert_eq!(mine.autosave(10.0, &saver), None);
+    assert_eq!(mine.save_state(), SaveState::Saving);
+    assert_eq!(mine.sidecar_changed_on_disk(&saver), External::Nothing);
+    assert_eq!(mine.save_state(), SaveState::Saved);
+    assert!(mine.conflict.is_none());
 }
 
 #[test]
@@ -72,7 +88,7 @@ fn a_dirty_session_asks_and_each_answer_does_what_it_says() {
         let mut mine = Session::open(&article).unwrap();
         tag(&mut mine, "Santiago", "location");
         let theirs = colleague_edits(&article, "Valparaíso");
-        assert_eq!(mine.sidecar_changed_on_disk(), External::Conflict);
+        assert_eq!(mine.sidecar_changed_on_disk(&saver), External::Conflict);
         assert_eq!(mine.document.annotations().len(), 1, "mine kept in memory");
         let copy = mine.resolve(resolution, &saver).unwrap();
         let on_disk = std::fs::read_to_string(sidecar_path(&article)).unwrap();
@@ -116,7 +132,7 @@ fn a_deleted_sidecar_is_never_taken_silently() {
     tag(&mut mine, "Santiago", "location");
     mine.save_now(&saver);
     std::fs::remove_file(sidecar_path(&article)).unwrap();
-    assert_eq!(mine.sidecar_changed_on_disk(), External::Conflict);
+    assert_eq!(mine.sidecar_changed_on_disk(&saver), External::Conflict);
     assert_eq!(mine.conflict.as_ref().unwrap().theirs, None);
     mine.resolve(Resolution::KeepMine, &saver).unwrap();
     assert!(std::fs::read_to_string(sidecar_path(&article))

@@ -8,12 +8,13 @@
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 mod canonical;
 
 use super::{
-    Anchor, Annotations, ArticleMeta, Document, IdProblem, Relation, Source, Span, SpanId, Status,
-    Text, MAX_ID,
+    Anchor, Annotations, ArticleMeta, Document, IdProblem, NewlineStyle, Relation, Source, Span,
+    SpanId, Status, Text, MAX_ID,
 };
 use crate::anchor;
 
@@ -337,46 +338,79 @@ pub fn attach_after_change(
 
 /// The sidecar text for a document, in the canonical layout.
 pub fn encode(document: &Document) -> String {
-    let meta = &document.meta;
-    let text = document.text();
-    let mut out = String::with_capacity(256 + document.annotations().len() * 200);
-    // Writing to a String cannot fail; the results are ignored below for that reason.
-    let _ = writeln!(
-        out,
-        "// spantag annotations for {}",
-        one_line(&meta.file_name)
-    );
-    out.push_str("(\n    format: \"spantag\",\n");
-    let _ = writeln!(out, "    version: {VERSION},");
-    out.push_str("    article: (\n");
-    for (field, value) in [("file", meta.file_name.as_str()), ("sha256", &meta.sha256)] {
-        field_line(&mut out, field, value);
-    }
-    let _ = writeln!(out, "        chars: {},", text.len_chars());
-    field_line(&mut out, "encoding", &meta.encoding);
-    field_line(&mut out, "newline", text.newline().as_str());
-    out.push_str("    ),\n");
-    match &document.annotator {
-        Some(name) => {
-            out.push_str("    annotator: Some(");
-            push_quoted(&mut out, name);
-            out.push_str("),\n");
+    Snapshot::of(document).encode()
+}
+
+/// What a document's sidecar holds, taken in O(1): the span and relation lists are
+/// shared with the document (copy-on-write), so a save can be encoded on another thread
+/// while the analyst goes on tagging.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    meta: ArticleMeta,
+    chars: usize,
+    newline: NewlineStyle,
+    annotator: Option<String>,
+    status: Status,
+    spans: Arc<Vec<Span>>,
+    relations: Arc<Vec<Relation>>,
+}
+
+impl Snapshot {
+    pub fn of(document: &Document) -> Self {
+        let (spans, relations) = document.annotations().shared_lists();
+        Snapshot {
+            meta: document.meta.clone(),
+            chars: document.text().len_chars(),
+            newline: document.text().newline(),
+            annotator: document.annotator.clone(),
+            status: document.status,
+            spans,
+            relations,
         }
-        None => out.push_str("    annotator: None,\n"),
     }
-    let _ = writeln!(out, "    status: {:?},", document.status);
-    out.push_str("    spans: [\n");
-    for span in document.annotations().spans() {
-        push_span(&mut out, span);
+
+    /// The sidecar text, in the canonical layout.
+    pub fn encode(&self) -> String {
+        let meta = &self.meta;
+        let mut out = String::with_capacity(256 + self.spans.len() * 200);
+        // Writing to a String cannot fail; the results are ignored below for that reason.
+        let _ = writeln!(
+            out,
+            "// spantag annotations for {}",
+            one_line(&meta.file_name)
+        );
+        out.push_str("(\n    format: \"spantag\",\n");
+        let _ = writeln!(out, "    version: {VERSION},");
+        out.push_str("    article: (\n");
+        for (field, value) in [("file", meta.file_name.as_str()), ("sha256", &meta.sha256)] {
+            field_line(&mut out, field, value);
+        }
+        let _ = writeln!(out, "        chars: {},", self.chars);
+        field_line(&mut out, "encoding", &meta.encoding);
+        field_line(&mut out, "newline", self.newline.as_str());
+        out.push_str("    ),\n");
+        match &self.annotator {
+            Some(name) => {
+                out.push_str("    annotator: Some(");
+                push_quoted(&mut out, name);
+                out.push_str("),\n");
+            }
+            None => out.push_str("    annotator: None,\n"),
+        }
+        let _ = writeln!(out, "    status: {:?},", self.status);
+        out.push_str("    spans: [\n");
+        for span in self.spans.iter() {
+            push_span(&mut out, span);
+        }
+        out.push_str("    ],\n    relations: [\n");
+        for r in self.relations.iter() {
+            let _ = write!(out, "        (id: {}, kind: ", r.id);
+            push_quoted(&mut out, &r.kind);
+            let _ = writeln!(out, ", from: {}, to: {}),", r.from, r.to);
+        }
+        out.push_str("    ],\n)\n");
+        out
     }
-    out.push_str("    ],\n    relations: [\n");
-    for r in document.annotations().relations() {
-        let _ = write!(out, "        (id: {}, kind: ", r.id);
-        push_quoted(&mut out, &r.kind);
-        let _ = writeln!(out, ", from: {}, to: {}),", r.from, r.to);
-    }
-    out.push_str("    ],\n)\n");
-    out
 }
 
 /// `        field: "value",` in the article record.
