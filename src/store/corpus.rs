@@ -552,6 +552,37 @@ pub fn write_article(path: &Path, document: &mut Document) -> io::Result<()> {
     atomic::write(&sidecar_path(path), sidecar::encode(document).as_bytes())
 }
 
+/// Writes `count` generated articles ([`crate::model::generate`]) of about `chars` chars
+/// with `spans` spans each into `folder`, as `article-NNNNN.txt` plus sidecars, article `k`
+/// from seed `seed + k`: the inputs the benches use, to reproduce their figures or to try
+/// a book in the window. Refuses to replace any file.
+pub fn generate(
+    folder: &Path,
+    count: u64,
+    chars: usize,
+    spans: usize,
+    seed: u64,
+) -> io::Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for k in 0..count {
+        let seed = seed.saturating_add(k);
+        let path = folder.join(format!("article-{seed:05}.txt"));
+        for taken in [&path, &sidecar_path(&path)] {
+            if taken.exists() {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("{} already exists; choose an empty folder", taken.display()),
+                ));
+            }
+        }
+        let mut document = crate::model::generate::article(seed, chars, spans);
+        write_article(&path, &mut document)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
 /// What `reanchor` did to one article's sidecar.
 #[derive(Debug)]
 pub struct Reanchored {

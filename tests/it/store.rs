@@ -257,3 +257,55 @@ fn an_article_edited_between_sessions_is_reanchored_on_open() {
     let summary = report.summary().unwrap();
     assert!(summary.contains("1 moved"), "{summary}");
 }
+
+#[test]
+fn generate_writes_valid_articles_reproducibly_and_never_replaces_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |folder: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_spantag"))
+            .args([
+                "generate",
+                "--articles",
+                "3",
+                "--chars",
+                "2000",
+                "--spans",
+                "20",
+            ])
+            .arg(folder)
+            .output()
+            .unwrap()
+    };
+    let first = run(dir.path());
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+    let (articles, problems) = spantag::store::corpus::validate(dir.path()).unwrap();
+    assert_eq!((articles, problems.len()), (3, 0), "{problems:?}");
+    let stats = spantag::store::corpus::stats(dir.path()).unwrap();
+    assert_eq!(stats.labels.values().sum::<usize>(), 60);
+    let article = dir.path().join("article-00001.txt");
+    let text = std::fs::read_to_string(&article).unwrap();
+    assert!(
+        (2000..2100).contains(&text.chars().count()),
+        "{}",
+        text.len()
+    );
+
+    // The same seed gives the same bytes.
+    let again = tempfile::tempdir().unwrap();
+    assert_eq!(run(again.path()).status.code(), Some(0));
+    assert_eq!(
+        std::fs::read(again.path().join("article-00003.txt")).unwrap(),
+        std::fs::read(dir.path().join("article-00003.txt")).unwrap()
+    );
+
+    // A second run into the same folder refuses, naming the file, and changes nothing.
+    let sidecar = std::fs::read(sidecar_path(&article)).unwrap();
+    let refused = run(dir.path());
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("article-00001.txt already exists"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(sidecar_path(&article)).unwrap(), sidecar);
+}
