@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
-use super::{Annotations, Relation, Span, SpanId, Text};
+use super::{Annotations, Proposal, Relation, Span, SpanId, Text};
 
 /// Where an article stands in the analyst's work.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -91,6 +91,11 @@ pub enum Command {
     Unlink {
         relation: u64,
     },
+    /// Adopts proposals (a rule's suggestions, an annotator's spans in adjudication) with
+    /// their source, and the links they bring, as one undo step. A proposal whose label
+    /// and range a span already has adopts that span; a link whose other end does not
+    /// exist (nor is accepted in the same step) is left out.
+    Accept(Vec<Proposal>),
     Undo,
     Redo,
 }
@@ -351,6 +356,13 @@ impl Document {
                 }
                 (vec![Op::RemoveRelation(relation)], None)
             }
+            Command::Accept(proposals) => {
+                let (ops, focus) = self.accept(proposals)?;
+                if ops.is_empty() {
+                    return Ok(Applied::unchanged(focus));
+                }
+                (ops, focus)
+            }
         };
         let edits_spans = !matches!(ops.as_slice(), [Op::SetStatus(_)]);
         let inverse = self.apply_ops(ops);
@@ -364,6 +376,79 @@ impl Document {
             focus,
             changed: true,
         })
+    }
+
+    /// The ops that adopt `proposals`, and the span of the last one.
+    fn accept(
+        &mut self,
+        proposals: Vec<Proposal>,
+    ) -> Result<(Vec<Op>, Option<SpanId>), CommandError> {
+        use std::collections::{HashMap, HashSet};
+        let mut ops = Vec::new();
+        // Spans made in this step, by (label, range).
+        let mut made: HashMap<(String, Range<usize>), SpanId> = HashMap::new();
+        let mut focus = None;
+        for p in &proposals {
+            let range = p.char_range.clone();
+            if range.start >= range.end || range.end > self.text.len_chars() {
+                return Err(CommandError::OutOfRange(range));
+            }
+            let existing = self.annotations.find_exact(&p.label, range.clone());
+            let id = match existing
+                .map(|s| s.id)
+                .or(made.get(&(p.label.clone(), range.clone())).copied())
+            {
+                Some(id) => id,
+                None => {
+                    let id = self.annotations.allocate_span_id();
+                    let mut span = Span::new(id, &p.label, range.clone(), &self.text);
+                    span.source = p.source.clone();
+                    ops.push(Op::Insert {
+                        span,
+                        relations: Vec::new(),
+                    });
+                    made.insert((p.label.clone(), range), id);
+                    id
+                }
+            };
+            focus = Some(id);
+        }
+        let find = |label: &str, range: &Range<usize>| {
+            self.annotations
+                .find_exact(label, range.clone())
+                .map(|s| s.id)
+                .or_else(|| made.get(&(label.to_string(), range.clone())).copied())
+        };
+        let mut linked: HashSet<(SpanId, SpanId, String)> = self
+            .annotations
+            .relations()
+            .iter()
+            .map(|r| (r.from, r.to, r.kind.clone()))
+            .collect();
+        let mut relations = Vec::new();
+        for p in &proposals {
+            let Some(this) = find(&p.label, &p.char_range) else {
+                continue;
+            };
+            for link in &p.links {
+                let Some(other) = find(&link.other_label, &link.other_range) else {
+                    continue;
+                };
+                let (from, to) = if link.outgoing {
+                    (this, other)
+                } else {
+                    (other, this)
+                };
+                if from != to && linked.insert((from, to, link.kind.clone())) {
+                    relations.push((from, to, link.kind.clone()));
+                }
+            }
+        }
+        for (from, to, kind) in relations {
+            let id = self.annotations.allocate_relation_id();
+            ops.push(Op::AddRelation(Relation { id, kind, from, to }));
+        }
+        Ok((ops, focus))
     }
 
     fn step_history(&mut self, undo: bool) -> Result<Applied, CommandError> {
@@ -626,5 +711,88 @@ mod tests {
         assert_eq!(d.annotations().relations().len(), 1, "the link is kept");
         d.apply(Command::Undo).unwrap();
         assert_eq!(d.annotations(), &before);
+    }
+
+    fn proposal(
+        range: Range<usize>,
+        label: &str,
+        links: Vec<crate::model::ProposedLink>,
+    ) -> Proposal {
+        Proposal {
+            char_range: range,
+            label: label.into(),
+            source: crate::model::Source::Rule("quotes".into()),
+            origin: crate::model::Origin::Rule("quotes".into()),
+            links,
+        }
+    }
+
+    #[test]
+    fn accept_adds_a_quote_with_its_speaker_and_link_in_one_undo_step() {
+        // "Restraint" is chars 1..10, "Lavrov" 18..24.
+        let mut d = doc("“Restraint,” said Lavrov in Cairo");
+        let said_by = crate::model::ProposedLink {
+            kind: "said_by".into(),
+            other_label: "actor".into(),
+            other_range: 18..24,
+            outgoing: true,
+        };
+        assert_eq!(d.text().slice(18..24), "Lavrov");
+        let applied = d
+            .apply(Command::Accept(vec![
+                proposal(1..10, "quote", vec![said_by]),
+                proposal(18..24, "actor", Vec::new()),
+            ]))
+            .unwrap();
+        let spans = d.annotations().spans();
+        assert_eq!(spans.len(), 2);
+        assert_eq!(spans[0].text, "Restraint");
+        assert_eq!(spans[0].source, crate::model::Source::Rule("quotes".into()));
+        let relation = &d.annotations().relations()[0];
+        assert_eq!(
+            (relation.from, relation.to, relation.kind.as_str()),
+            (spans[0].id, spans[1].id, "said_by")
+        );
+        assert_eq!(applied.focus, Some(spans[1].id));
+        d.apply(Command::Undo).unwrap();
+        assert!(d.annotations().is_empty(), "one step");
+        assert!(d.annotations().relations().is_empty());
+    }
+
+    #[test]
+    fn accept_adopts_an_existing_span_and_leaves_out_links_to_missing_spans() {
+        let mut d = doc("[actor|Lavrov] said “[quote|Restraint]” in Cairo");
+        let to_missing = crate::model::ProposedLink {
+            kind: "said_by".into(),
+            other_label: "actor".into(),
+            other_range: 30..35,
+            outgoing: true,
+        };
+        // The quote exists: accepting it again changes nothing.
+        let unchanged = d
+            .apply(Command::Accept(vec![proposal(
+                13..22,
+                "quote",
+                vec![to_missing],
+            )]))
+            .unwrap();
+        assert!(!unchanged.changed);
+        assert_eq!(d.annotations().len(), 2);
+        // A link to the existing actor is made once, however often it is accepted.
+        let to_lavrov = crate::model::ProposedLink {
+            kind: "said_by".into(),
+            other_label: "actor".into(),
+            other_range: 0..6,
+            outgoing: true,
+        };
+        let quote = || proposal(13..22, "quote", vec![to_lavrov.clone()]);
+        d.apply(Command::Accept(vec![quote(), quote()])).unwrap();
+        assert_eq!(d.annotations().relations().len(), 1);
+        assert!(!d.apply(Command::Accept(vec![quote()])).unwrap().changed);
+        let outside = proposal(40..80, "claim", Vec::new());
+        assert_eq!(
+            d.apply(Command::Accept(vec![outside])),
+            Err(CommandError::OutOfRange(40..80))
+        );
     }
 }

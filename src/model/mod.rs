@@ -7,6 +7,7 @@ mod annotations;
 mod document;
 pub mod fixture;
 pub mod generate;
+mod proposal;
 mod scheme;
 pub mod search;
 pub mod select;
@@ -16,6 +17,7 @@ mod text;
 
 pub use annotations::{Annotations, IdError, IdProblem, MAX_ID};
 pub use document::{Applied, ArticleMeta, Command, CommandError, Document, Status};
+pub use proposal::{Origin, Proposal, ProposedLink, Proposals};
 pub use scheme::{Label, RelationKind, Scheme, SchemeError, MAX_SCHEME_BYTES, SCHEME_FILE};
 pub use span::{Anchor, Relation, Source, Span, SpanId, CONTEXT_CHARS};
 pub use text::{NewlineStyle, Paragraph, Text};
