@@ -47,6 +47,17 @@ pub enum Commands {
         #[arg(long)]
         force: bool,
     },
+    /// Inter-annotator agreement between folders of the same articles, one annotator each:
+    /// span F1 (exact and overlap), precision, recall and kappa, overall, per label and per
+    /// article. The first folder is the reference for precision and recall.
+    Agree {
+        /// The annotators' folders (two or more).
+        #[arg(required = true, num_args = 2..)]
+        folders: Vec<PathBuf>,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check that every sidecar parses and every span's text matches its article.
     Validate { corpus: PathBuf },
     /// Find every span again in articles that changed, and rewrite the sidecars that move.
@@ -244,6 +255,34 @@ pub fn run(command: Commands) -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Commands::Agree { folders, json } => match corpus::agree(&folders) {
+            Ok(report) => {
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&report).unwrap_or_default()
+                    );
+                } else {
+                    print_agreement(&report);
+                }
+                for skipped in &report.skipped {
+                    eprintln!("spantag agree: skipped {}: {}", skipped.id, skipped.reason);
+                }
+                let compared = report.agreement.articles.len();
+                if compared == 0 {
+                    eprintln!("spantag agree: no article could be compared");
+                }
+                if compared == 0 || !report.problems.is_empty() {
+                    ExitCode::from(1)
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(e) => {
+                eprintln!("spantag agree: {e}");
+                ExitCode::from(1)
+            }
+        },
         Commands::Validate { corpus: path } => match corpus::validate(&path) {
             Ok((articles, problems)) => {
                 for problem in &problems {
@@ -261,5 +300,67 @@ pub fn run(command: Commands) -> ExitCode {
                 ExitCode::from(1)
             }
         },
+    }
+}
+
+/// The tables of `spantag agree`: overall, per label, per article, then the skipped articles.
+fn print_agreement(report: &corpus::AgreeReport) {
+    let agreement = &report.agreement;
+    for (k, folder) in report.annotators.iter().enumerate() {
+        println!("annotator {}: {folder}", k + 1);
+    }
+    println!(
+        "{} articles compared, {} skipped",
+        agreement.articles.len(),
+        report.skipped.len()
+    );
+    let order: Vec<String> = (1..=report.annotators.len())
+        .map(|k| k.to_string())
+        .collect();
+    let order = order.join("/");
+    let width = agreement
+        .labels
+        .keys()
+        .map(String::as_str)
+        .chain(agreement.articles.iter().map(|a| a.id.as_str()))
+        .chain(["overall", "article"])
+        .map(|name| name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let header = |title: &str| {
+        println!(
+            "\n{title:<width$}  {:>8}  {:>10}  {:>5}  {:>5}  {:>6}  spans {order}",
+            "exact F1", "overlap F1", "P", "R", "kappa"
+        )
+    };
+    let row = |name: &str, figures: &crate::agree::Figures| {
+        let spans: Vec<String> = figures.spans.iter().map(usize::to_string).collect();
+        println!(
+            "{name:<width$}  {:>8.3}  {:>10.3}  {:>5.3}  {:>5.3}  {:>6.3}  {}",
+            figures.exact_f1,
+            figures.overlap_f1,
+            figures.precision,
+            figures.recall,
+            figures.kappa,
+            spans.join("/")
+        );
+    };
+    header("");
+    row("overall", &agreement.overall);
+    if !agreement.labels.is_empty() {
+        header("label");
+        for (label, figures) in &agreement.labels {
+            row(label, figures);
+        }
+    }
+    if !agreement.articles.is_empty() {
+        header("article");
+        for article in &agreement.articles {
+            row(&article.id, &article.figures);
+        }
+    }
+    if !report.skipped.is_empty() {
+        let ids: Vec<&str> = report.skipped.iter().map(|s| s.id.as_str()).collect();
+        println!("\nskipped (reasons on stderr): {}", ids.join(", "));
     }
 }

@@ -20,12 +20,14 @@
 //!   quote with context, or orphaned; never moved onto other text).
 //! - [`export`]: pure too: annotations to other tools' formats and back, each span checked in
 //!   the target's own offset unit before it is written.
+//! - [`agree`]: pure too: inter-annotator agreement (span F1, Cohen's and Fleiss' kappa).
 //! - [`store`]: the only module that touches the disk: decoding articles, atomic sidecar writes,
 //!   walking corpora for export, import and validation.
 //! - [`ui`]: egui. It draws state and sends commands; it never mutates annotations itself.
 //! - [`cli`]: the command line in front of the same library.
 //! - [`fuzz`]: entry points for the fuzz targets in `fuzz/`, replayed by the tests.
 
+pub mod agree;
 pub mod anchor;
 pub mod cli;
 pub mod export;

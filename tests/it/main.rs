@@ -1,5 +1,6 @@
 //! One integration-test binary (so the suite links once), a module per area.
 
+mod agree;
 mod anchor_props;
 mod architecture;
 mod changes;
