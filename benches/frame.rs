@@ -262,10 +262,9 @@ fn main() {
          (median of 3; the last query has {matches} matches)"
     );
     println!(
-        "save the sidecar: on the UI thread, the snapshot {:.3} ms; on the saver thread \
+        "save the sidecar: on the UI thread, the snapshot {snapshot:.3} ms; on the saver thread \
          {save:.1} ms, of which encoding {encode:.1} ms and the atomic write with fsync the \
-         rest; load it (parse, attach): {load:.1} ms (median of 5)",
-        snapshot.as_secs_f64() * 1e3
+         rest; load it (parse, attach): {load:.1} ms (median of 5)"
     );
     println!(
         "the frame of an edit made while a save holds the span list (it copies it): \

@@ -226,12 +226,9 @@ impl Annotations {
         let index = self.index_of(id)?;
         let span = Arc::make_mut(&mut self.spans).remove(index);
         self.count(&span, false);
-        let mut gone = Vec::new();
-        if self.relations_of(id).next().is_some() {
-            let relations = Arc::make_mut(&mut self.relations);
-            gone = relations
-                .extract_if(.., |r| r.from == id || r.to == id)
-                .collect();
+        let gone: Vec<Relation> = self.relations_of(id).cloned().collect();
+        if !gone.is_empty() {
+            Arc::make_mut(&mut self.relations).retain(|r| r.from != id && r.to != id);
         }
         Some((span, gone))
     }
