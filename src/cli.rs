@@ -62,6 +62,15 @@ pub enum Commands {
     Validate { corpus: PathBuf },
     /// Find every span again in articles that changed, and rewrite the sidecars that move.
     Reanchor { corpus: PathBuf },
+    /// Suggest spans from the corpus's `suggest.ron` (gazetteers, regular expressions and
+    /// a quote finder that links speakers) and list them; nothing is written unless
+    /// --accept.
+    Suggest {
+        corpus: PathBuf,
+        /// Accept every suggestion into the sidecars (rewriting only those that change).
+        #[arg(long)]
+        accept: bool,
+    },
     /// Spans per label and articles per status.
     Stats {
         corpus: PathBuf,
@@ -283,6 +292,10 @@ pub fn run(command: Commands) -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Commands::Suggest {
+            corpus: path,
+            accept,
+        } => suggest(&path, accept),
         Commands::Validate { corpus: path } => match corpus::validate(&path) {
             Ok((articles, problems)) => {
                 for problem in &problems {
@@ -302,6 +315,90 @@ pub fn run(command: Commands) -> ExitCode {
         },
     }
 }
+
+/// `spantag suggest`: one line per proposal, a count per rule, and what was accepted.
+fn suggest(path: &std::path::Path, accept: bool) -> ExitCode {
+    let folder = corpus::scheme_folder(path);
+    let rules = match corpus::load_rules(&folder) {
+        Ok(Some(rules)) => rules,
+        Ok(None) => {
+            eprintln!(
+                "spantag suggest: no rules: {} does not exist. A minimal one:\n{}",
+                folder.join(crate::suggest::SUGGEST_FILE).display(),
+                crate::suggest::EXAMPLE
+            );
+            return ExitCode::from(1);
+        }
+        Err(problem) => {
+            eprintln!("spantag suggest: {problem}");
+            return ExitCode::from(1);
+        }
+    };
+    let (found, problems) = match corpus::suggest(path, &rules, accept) {
+        Ok(result) => result,
+        Err(e) => {
+            eprintln!("spantag suggest: {}: {e}", path.display());
+            return ExitCode::from(1);
+        }
+    };
+    let names = rules.names();
+    let mut counts = vec![0; names.len()];
+    for article in &found {
+        for located in &article.proposals {
+            let rule = located.proposal.origin.tag();
+            if let Some(k) = names.iter().position(|name| *name == rule) {
+                counts[k] += 1;
+            }
+            let speaker = located
+                .speaker
+                .as_deref()
+                .map(|s| format!(" said by {:?}", shorten(s)))
+                .unwrap_or_default();
+            println!(
+                "{}:{}:{}: {} {:?} ({rule}){speaker}",
+                article.id,
+                located.line,
+                located.col,
+                located.proposal.label,
+                shorten(&located.text)
+            );
+        }
+    }
+    let per_rule: Vec<String> = names
+        .iter()
+        .zip(&counts)
+        .map(|(name, n)| format!("{name} {n}"))
+        .collect();
+    println!(
+        "{} proposals: {}",
+        counts.iter().sum::<usize>(),
+        per_rule.join(", ")
+    );
+    if accept {
+        let spans: usize = found.iter().map(|a| a.accepted_spans).sum();
+        let sidecars = found.iter().filter(|a| a.rewritten).count();
+        println!("accepted {spans} spans in {sidecars} sidecars");
+    }
+    for problem in &problems {
+        eprintln!("{problem}");
+    }
+    if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// A text cut to [`SHOWN_CHARS`] chars, with an ellipsis where it was cut.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// How much of a proposal's text `spantag suggest` shows.
+const SHOWN_CHARS: usize = 60;
 
 /// The tables of `spantag agree`: overall, per label, per article, then the skipped articles.
 fn print_agreement(report: &corpus::AgreeReport) {

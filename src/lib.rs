@@ -21,6 +21,8 @@
 //! - [`export`]: pure too: annotations to other tools' formats and back, each span checked in
 //!   the target's own offset unit before it is written.
 //! - [`agree`]: pure too: inter-annotator agreement (span F1, Cohen's and Fleiss' kappa).
+//! - [`suggest`]: pure too: rule-based suggestions (gazetteers, regexes, a quote finder
+//!   that links speakers) from a corpus's `suggest.ron`, as proposals to accept.
 //! - [`store`]: the only module that touches the disk: decoding articles, atomic sidecar writes,
 //!   walking corpora for export, import and validation.
 //! - [`ui`]: egui. It draws state and sends commands; it never mutates annotations itself.
@@ -34,4 +36,5 @@ pub mod export;
 pub mod fuzz;
 pub mod model;
 pub mod store;
+pub mod suggest;
 pub mod ui;

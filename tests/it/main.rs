@@ -14,6 +14,7 @@ mod model_props;
 mod roundtrip;
 mod sidecar_golden;
 mod store;
+mod suggest;
 
 mod util {
     use spantag::model::Command;
