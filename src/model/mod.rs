@@ -17,7 +17,7 @@ mod text;
 
 pub use annotations::{Annotations, IdError, IdProblem, MAX_ID};
 pub use document::{Applied, ArticleMeta, Command, CommandError, Document, Status};
-pub use proposal::{Origin, Proposal, ProposedLink, Proposals};
+pub use proposal::{adjudication, Origin, Proposal, Proposals, ProposedLink};
 pub use scheme::{Label, RelationKind, Scheme, SchemeError, MAX_SCHEME_BYTES, SCHEME_FILE};
 pub use span::{Anchor, Relation, Source, Span, SpanId, CONTEXT_CHARS};
 pub use text::{NewlineStyle, Paragraph, Text};

@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 
-use super::Source;
+use super::{Annotations, Source, Span};
 
 /// A span that could be added.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -140,35 +140,18 @@ impl Proposals {
         self.items.get(index)
     }
 
-    /// Removes the proposals at `indexes` (accepted or rejected) and returns them.
-    pub fn take(&mut self, indexes: &[usize]) -> Vec<Proposal> {
-        let mut taken = Vec::new();
-        let mut sorted = indexes.to_vec();
-        sorted.sort_unstable();
-        sorted.dedup();
-        for &index in sorted.iter().rev() {
-            if index < self.items.len() {
-                taken.push(self.items.remove(index));
-            }
-        }
-        taken.reverse();
-        taken
-    }
-
-    /// Indexes of the proposals with a label.
-    pub fn with_label(&self, label: &str) -> Vec<usize> {
-        self.indexes(|p| p.label == label)
-    }
-
-    /// Indexes of the proposals of an origin.
-    pub fn with_origin(&self, origin: &Origin) -> Vec<usize> {
-        self.indexes(|p| p.origin == *origin)
-    }
-
-    fn indexes(&self, keep: impl Fn(&Proposal) -> bool) -> Vec<usize> {
+    /// Indexes of the proposals that `keep` chooses.
+    pub fn with(&self, keep: impl Fn(&Proposal) -> bool) -> Vec<usize> {
         (0..self.items.len())
             .filter(|&i| keep(&self.items[i]))
             .collect()
+    }
+
+    /// The index of a proposal with this label and range.
+    pub fn find(&self, label: &str, char_range: Range<usize>) -> Option<usize> {
+        let wanted = (char_range.start, char_range.end, label);
+        let at = self.items.partition_point(|p| key(p) < wanted);
+        (self.items.get(at).is_some_and(|p| key(p) == wanted)).then_some(at)
     }
 
     /// Drops proposals a span already covers exactly (same label and range).
@@ -180,6 +163,66 @@ impl Proposals {
         });
         self
     }
+}
+
+/// The spans of two annotators as proposals for a gold copy: those both have (same label
+/// and range) as [`Origin::Agreed`], the rest as [`Origin::OnlyA`] or [`Origin::OnlyB`].
+/// Each keeps its source and brings the links its annotator made. Orphans are left out.
+pub fn adjudication(a: &Annotations, b: &Annotations) -> Vec<Proposal> {
+    let anchored = |annotations: &Annotations| -> Vec<(usize, usize, String)> {
+        annotations
+            .spans()
+            .iter()
+            .filter(|s| !s.is_orphaned())
+            .map(|s| (s.start, s.end, s.label.clone()))
+            .collect()
+    };
+    let in_b: std::collections::HashSet<_> = anchored(b).into_iter().collect();
+    let in_a: std::collections::HashSet<_> = anchored(a).into_iter().collect();
+    let mut proposals = Vec::new();
+    for (annotations, only, other) in [(a, Origin::OnlyA, &in_b), (b, Origin::OnlyB, &in_a)] {
+        for span in annotations.spans().iter().filter(|s| !s.is_orphaned()) {
+            let both = other.contains(&(span.start, span.end, span.label.clone()));
+            let origin = match (both, &only) {
+                (false, _) => only.clone(),
+                (true, Origin::OnlyA) => Origin::Agreed,
+                // Agreed spans are proposed once, from A (with both annotators' links).
+                (true, _) => continue,
+            };
+            let mut links = links_of(annotations, span);
+            if origin == Origin::Agreed {
+                if let Some(twin) = b.find_exact(&span.label, span.char_range()) {
+                    links.extend(links_of(b, twin));
+                    links.dedup();
+                }
+            }
+            proposals.push(Proposal {
+                char_range: span.char_range(),
+                label: span.label.clone(),
+                source: span.source.clone(),
+                origin,
+                links,
+            });
+        }
+    }
+    proposals
+}
+
+/// A span's relations, each naming the other end by label and range.
+fn links_of(annotations: &Annotations, span: &Span) -> Vec<ProposedLink> {
+    annotations
+        .relations_of(span.id)
+        .filter_map(|r| {
+            let outgoing = r.from == span.id;
+            let other = annotations.get(if outgoing { r.to } else { r.from })?;
+            Some(ProposedLink {
+                kind: r.kind.clone(),
+                other_label: other.label.clone(),
+                other_range: other.char_range(),
+                outgoing,
+            })
+        })
+        .collect()
 }
 
 fn key(p: &Proposal) -> (usize, usize, &str) {
@@ -222,15 +265,59 @@ mod tests {
     }
 
     #[test]
-    fn take_removes_exactly_the_given_proposals() {
-        let mut proposals = Proposals::new(vec![
-            proposal(0..5, "actor"),
+    fn adjudication_splits_agreed_only_a_and_only_b_and_keeps_links() {
+        use crate::model::{fixture, Command};
+        let mut a =
+            fixture::document("[actor|Lavrov] said “[quote|Restraint]” in [location|Cairo]");
+        let quote = a.annotations().spans()[1].id;
+        let actor = a.annotations().spans()[0].id;
+        a.apply(Command::Link {
+            from: quote,
+            to: actor,
+            kind: "said_by".into(),
+        })
+        .unwrap();
+        let b = fixture::document("[actor|Lavrov] said “[claim|Restraint]” in Cairo");
+        let proposals = Proposals::new(adjudication(a.annotations(), b.annotations()));
+        let seen: Vec<(&str, &str, Origin)> = proposals
+            .all()
+            .iter()
+            .map(|p| {
+                (
+                    a.text().slice(p.char_range.clone()),
+                    p.label.as_str(),
+                    p.origin.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("Lavrov", "actor", Origin::Agreed),
+                ("Restraint", "claim", Origin::OnlyB),
+                ("Restraint", "quote", Origin::OnlyA),
+                ("Cairo", "location", Origin::OnlyA),
+            ]
+        );
+        // The agreed actor carries A's link (incoming), the quote its outgoing one.
+        let lavrov = &proposals.all()[0];
+        assert_eq!(lavrov.links.len(), 1);
+        assert!(!lavrov.links[0].outgoing);
+        let quote = &proposals.all()[2];
+        assert_eq!(quote.links[0].other_range, 0..6);
+        assert!(quote.links[0].outgoing);
+    }
+
+    #[test]
+    fn finds_by_label_and_range_and_by_predicate() {
+        let proposals = Proposals::new(vec![
             proposal(10..15, "actor"),
-            proposal(20..25, "location"),
+            proposal(0..5, "actor"),
+            proposal(10..15, "location"),
         ]);
-        let taken = proposals.take(&proposals.with_label("actor"));
-        assert_eq!(taken.len(), 2);
-        assert_eq!(proposals.len(), 1);
-        assert_eq!(proposals.all()[0].label, "location");
+        assert_eq!(proposals.find("location", 10..15), Some(2));
+        assert_eq!(proposals.find("actor", 10..15), Some(1));
+        assert_eq!(proposals.find("actor", 10..14), None);
+        assert_eq!(proposals.with(|p| p.label == "actor"), [0, 1]);
     }
 }

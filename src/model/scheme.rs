@@ -88,7 +88,7 @@ pub const SCHEME_FILE: &str = "spantag.ron";
 pub const MAX_SCHEME_BYTES: usize = 1024 * 1024;
 
 /// Keys the app itself uses, which a label cannot take.
-const RESERVED_KEYS: [&str; 2] = ["R", "W"];
+const RESERVED_KEYS: [&str; 4] = ["R", "W", "N", "X"];
 
 /// What is wrong with a scheme file; `line` and `col` are 1-based.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -159,7 +159,7 @@ impl Scheme {
                 .iter()
                 .any(|k| k.eq_ignore_ascii_case(&label.key))
             {
-                return Err(at(&name_at, format!("label {:?}: key {:?} is the app's own (R links speakers, W toggles word snapping)", label.name, label.key)));
+                return Err(at(&name_at, format!("label {:?}: key {:?} is the app's own (R links speakers, W toggles word snapping, N and X go through and reject suggestions)", label.name, label.key)));
             }
             if let Some(other) = scheme.labels[..i]
                 .iter()

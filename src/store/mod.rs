@@ -1,6 +1,7 @@
 //! The only module that touches the disk: decoding articles, reading sidecars, writing
 //! them atomically from a background thread, and watching for changes made by others.
 
+pub mod adjudicate;
 pub mod article;
 pub mod atomic;
 pub mod corpus;

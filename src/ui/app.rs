@@ -11,13 +11,16 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
 
+use super::compare::{Compare, CompareDialog, DialogAction};
 use super::dashboard::Dashboard;
 use super::doc_view::{snapped, DocView, Selection, ViewInput};
 use super::export_dialog::ExportDialog;
 use super::find::{FindAction, FindBar};
 use super::folder::{Folder, PanelAction};
+use super::review::Review;
 use super::{guard, panels};
 use crate::model::{select, Command, Scheme, SpanId};
+use crate::store::adjudicate::{self, Folders};
 use crate::store::article::Progress;
 use crate::store::watch::FolderWatcher;
 use crate::store::{Resolution, SaveState, Saver, Session};
@@ -82,6 +85,31 @@ pub enum AppCommand {
     /// Count the folder (or the article's folder) and chart it.
     ShowDashboard,
     Find(FindAction),
+    /// Open File → Compare… (two annotators, one gold folder).
+    ShowCompare,
+    /// Prepare the gold folder and open it, offering A's and B's spans.
+    StartCompare(Folders),
+    /// Accept proposals: suggestions, or adjudication candidates.
+    Accept(Pick),
+    /// Reject the current proposal (X).
+    Reject,
+    /// Select the next (or previous) proposal (N, Shift+N).
+    NextProposal {
+        forward: bool,
+    },
+}
+
+/// Which proposals to accept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pick {
+    /// The selected one, or the one at the caret (Enter).
+    Current,
+    /// Every one with the current one's label (Shift+Enter).
+    SameLabel,
+    /// Every one with this label.
+    Label(String),
+    /// Every span both annotators have (Shift+A).
+    Agreed,
 }
 
 /// Preferences remembered between sessions (never documents): what was open recently and
@@ -123,6 +151,8 @@ enum DialogKind {
     OpenArticle,
     OpenFolder,
     SaveSidecarAs,
+    /// A folder for field `i` of the compare dialog.
+    CompareFolder(usize),
 }
 
 /// Which way Shift+arrow moves the selection's free end.
@@ -170,6 +200,11 @@ pub struct SpantagApp {
     pub find: Option<FindBar>,
     /// The corpus dashboard, while open.
     pub dashboard: Option<Dashboard>,
+    /// Proposals for the open article: suggestions, or A's and B's spans.
+    pub review: Review,
+    /// Adjudication in progress (File → Compare…).
+    pub compare: Option<Compare>,
+    pub compare_dialog: CompareDialog,
     pub prefs: Prefs,
     view: DocView,
     pub(super) saver: Saver,
@@ -191,6 +226,10 @@ pub struct SpantagApp {
     scheme_folder: Option<PathBuf>,
     /// Why that folder's `spantag.ron` could not be used (the defaults apply meanwhile).
     pub scheme_problem: Option<String>,
+    /// The rules of that folder's `suggest.ron`, if it has one.
+    rules: Option<crate::suggest::Rules>,
+    /// Why that `suggest.ron` could not be used (then nothing is suggested).
+    pub rules_problem: Option<String>,
     commands: Vec<AppCommand>,
     title: String,
 }
@@ -216,6 +255,9 @@ impl SpantagApp {
             linking: None,
             find: None,
             dashboard: None,
+            review: Review::default(),
+            compare: None,
+            compare_dialog: CompareDialog::default(),
             prefs: Prefs::default(),
             view: DocView::default(),
             saver: Saver::new(move || wake.request_repaint()),
@@ -228,6 +270,8 @@ impl SpantagApp {
             dialog: None,
             scheme_folder: None,
             scheme_problem: None,
+            rules: None,
+            rules_problem: None,
             commands: Vec::new(),
             title: String::new(),
         };
@@ -266,8 +310,8 @@ impl SpantagApp {
         }
     }
 
-    /// Uses the scheme of `folder` (its `spantag.ron`, or the defaults), reporting a
-    /// scheme that cannot be used.
+    /// Uses the scheme of `folder` (its `spantag.ron`, or the defaults) and its suggestion
+    /// rules (`suggest.ron`, if any), reporting either file if it cannot be used.
     fn use_scheme_of(&mut self, folder: &Path) {
         if self.scheme_folder.as_deref() == Some(folder) {
             return;
@@ -276,6 +320,15 @@ impl SpantagApp {
         self.scheme = scheme;
         self.scheme_folder = Some(folder.to_path_buf());
         self.scheme_problem = problem;
+        (self.rules, self.rules_problem) = match crate::store::corpus::load_rules(folder) {
+            Ok(rules) => (rules, None),
+            Err(problem) => (
+                None,
+                Some(format!(
+                    "{problem} (nothing is suggested until it is fixed)"
+                )),
+            ),
+        };
     }
 
     fn open(&mut self, path: &Path) {
@@ -347,12 +400,124 @@ impl SpantagApp {
                 self.session = Some(session);
                 self.selection = Selection::None;
                 self.view = DocView::default();
+                self.offer_proposals();
             }
             Err(e) => {
                 self.notice = Some(Notice {
                     text: e.to_string(),
                     is_error: true,
                 })
+            }
+        }
+    }
+
+    /// Offers the open article's proposals: A's and B's spans when comparing, else the
+    /// suggestions of the corpus's rules.
+    fn offer_proposals(&mut self) {
+        let Some(session) = &self.session else {
+            self.review.clear();
+            return;
+        };
+        let document = &session.document;
+        // An article from elsewhere ends the comparison.
+        if let Some(compare) = &self.compare {
+            if adjudicate::article_id(&compare.folders, &session.article_path).is_none() {
+                self.compare = None;
+            }
+        }
+        if let Some(compare) = &mut self.compare {
+            let folders = compare.folders.clone();
+            match adjudicate::annotators(&folders, document, &session.article_path) {
+                Ok(annotators) => {
+                    let id =
+                        adjudicate::article_id(&folders, &session.article_path).unwrap_or_default();
+                    compare.count_article(&id, &annotators);
+                    let [a, b] = &annotators;
+                    let offered = crate::model::adjudication(a.annotations(), b.annotations());
+                    self.review
+                        .offer(&session.article_path, "Adjudication", offered);
+                }
+                Err(problem) => {
+                    compare.article = None;
+                    self.review.clear();
+                    self.notice = Some(Notice {
+                        text: format!("Nothing to compare for this article: {problem}"),
+                        is_error: true,
+                    });
+                }
+            }
+            return;
+        }
+        match &self.rules {
+            Some(rules) => {
+                let offered = crate::suggest::suggest(rules, document);
+                self.review
+                    .offer(&session.article_path, "Suggestions", offered);
+            }
+            None => self.review.clear(),
+        }
+    }
+
+    /// Prepares the gold folder and opens it, comparing A and B.
+    fn start_compare(&mut self, ctx: &egui::Context, folders: Folders) -> Result<(), String> {
+        if !self.may_leave_article() {
+            return Err("Save or resolve the open article first.".into());
+        }
+        let prepared = adjudicate::prepare(&folders).map_err(|e| format!("Cannot compare: {e}"))?;
+        if prepared.articles == 0 {
+            let why = prepared
+                .skipped
+                .iter()
+                .take(3)
+                .map(|(id, why)| format!("{id}: {why}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(format!(
+                "A and B have no article in common with the same text. {why}"
+            ));
+        }
+        self.compare_dialog.open = false;
+        self.save_now();
+        self.session = None;
+        self.review.clear();
+        self.compare = Some(Compare::new(folders.clone(), prepared.skipped, ctx));
+        self.open_folder(ctx, &folders.gold);
+        Ok(())
+    }
+
+    /// Accepts the proposals `pick` chooses (with the speakers they link to), then selects
+    /// the next proposal, so Enter after Enter works through them.
+    fn accept(&mut self, pick: &Pick, relabel: Option<String>) -> Result<(), String> {
+        let indexes = self.review.picked(pick, self.selection)?;
+        let mut proposals = self.review.with_linked(&indexes);
+        if let (Some(label), [index]) = (relabel, indexes.as_slice()) {
+            let chosen = &self.review.pending.all()[*index];
+            for p in &mut proposals {
+                if p.char_range == chosen.char_range && p.label == chosen.label {
+                    p.label = label.clone();
+                }
+            }
+        }
+        let first = indexes.first().copied().unwrap_or(0);
+        let applied = self.edit(Command::Accept(proposals))?;
+        self.after_review(first, applied.focus);
+        Ok(())
+    }
+
+    /// After a proposal was taken or dropped: the next one is selected (if any is left).
+    fn after_review(&mut self, index: usize, focus: Option<SpanId>) {
+        if let Some(session) = &self.session {
+            self.review.refresh(&session.document);
+        }
+        let pending = &self.review.pending;
+        match pending.len() {
+            0 => {
+                self.selection = focus.map_or(Selection::None, Selection::Span);
+            }
+            n => {
+                let next = index.min(n - 1);
+                self.view.scroll_to(pending.all()[next].char_range.start);
+                self.selection = Selection::Proposal(next);
             }
         }
     }
@@ -380,6 +545,15 @@ impl SpantagApp {
             }
             let choice = match kind {
                 DialogKind::OpenFolder => dialog.set_title("Open folder").pick_folder(),
+                DialogKind::CompareFolder(i) => dialog
+                    .set_title(
+                        [
+                            "Annotator A's folder",
+                            "Annotator B's folder",
+                            "Gold folder",
+                        ][i % 3],
+                    )
+                    .pick_folder(),
                 DialogKind::OpenArticle => dialog
                     .set_title("Open article")
                     .add_filter("Text articles", &["txt"])
@@ -472,6 +646,7 @@ impl SpantagApp {
                 return Ok(());
             }
             AppCommand::OpenFolder(root) => {
+                self.compare = None;
                 self.open_folder(ctx, &root);
                 return Ok(());
             }
@@ -534,6 +709,46 @@ impl SpantagApp {
                 // Counting reads the sidecars: write what is in memory first.
                 self.save_now();
                 self.dashboard = Some(Dashboard::open(&folder, ctx));
+                return Ok(());
+            }
+            AppCommand::ShowCompare => {
+                self.compare_dialog.open = true;
+                return Ok(());
+            }
+            AppCommand::StartCompare(folders) => return self.start_compare(ctx, folders),
+            AppCommand::Accept(pick) => return self.accept(&pick, None),
+            AppCommand::Reject => {
+                let index = self
+                    .review
+                    .current(self.selection)
+                    .ok_or("Select a proposal first: click its dashed outline, or press N.")?;
+                self.review.reject(index);
+                self.after_review(index, None);
+                return Ok(());
+            }
+            AppCommand::NextProposal { forward } => {
+                let from = match self.selection {
+                    Selection::Proposal(i) => self
+                        .review
+                        .pending
+                        .get(i)
+                        .map_or(0, |p| p.char_range.start + usize::from(forward)),
+                    Selection::Text { head, .. } => head,
+                    Selection::Span(id) => self
+                        .session
+                        .as_ref()
+                        .and_then(|s| s.document.annotations().get(id))
+                        .map_or(0, |s| s.start),
+                    Selection::None => 0,
+                };
+                let next = self
+                    .review
+                    .pending
+                    .next_from(from, forward)
+                    .ok_or("Nothing is proposed for this article.")?;
+                self.view
+                    .scroll_to(self.review.pending.all()[next].char_range.start);
+                self.selection = Selection::Proposal(next);
                 return Ok(());
             }
             AppCommand::ShowFind => {
@@ -610,6 +825,7 @@ impl SpantagApp {
                 return Ok(());
             }
             AppCommand::ApplyLabel(label) => match self.selection {
+                Selection::Proposal(_) => return self.accept(&Pick::Current, Some(label)),
                 Selection::Span(id) => Command::Retag { id, label },
                 Selection::Text { .. } => {
                     let session = self.session.as_ref().ok_or("Open an article first.")?;
@@ -658,17 +874,7 @@ impl SpantagApp {
             AppCommand::Undo => Command::Undo,
             AppCommand::Redo => Command::Redo,
         };
-        let session = self.session.as_mut().ok_or("Open an article first.")?;
-        if let Some(reason) = &session.read_only {
-            return Err(format!("This article is read-only. {reason}"));
-        }
-        let applied = session.document.apply(edit).map_err(|e| {
-            let mut text = e.to_string();
-            if let Some(first) = text.get(..1) {
-                text = first.to_uppercase() + &text[1..];
-            }
-            text + "."
-        })?;
+        let applied = self.edit(edit)?;
         self.selection = match applied.focus {
             Some(id) => Selection::Span(id),
             None => Selection::None,
@@ -676,8 +882,25 @@ impl SpantagApp {
         if let Some(id) = applied.focus {
             self.reveal(id);
         }
-        self.sync_folder_entry();
         Ok(())
+    }
+
+    /// Applies a command to the open document, unless it is read-only; the error as a
+    /// sentence for the user.
+    fn edit(&mut self, command: Command) -> Result<crate::model::Applied, String> {
+        let session = self.session.as_mut().ok_or("Open an article first.")?;
+        if let Some(reason) = &session.read_only {
+            return Err(format!("This article is read-only. {reason}"));
+        }
+        let applied = session.document.apply(command).map_err(|e| {
+            let mut text = e.to_string();
+            if let Some(first) = text.get(..1) {
+                text = first.to_uppercase() + &text[1..];
+            }
+            text + "."
+        })?;
+        self.sync_folder_entry();
+        Ok(applied)
     }
 
     /// Keeps the folder list's line for the open article in step with it.
@@ -785,6 +1008,27 @@ impl SpantagApp {
         if shortcut(Modifiers::NONE, Key::R) {
             self.send(AppCommand::StartLink);
         }
+        // Proposals: most specific first (Shift+Enter before Enter, Shift+N before N).
+        if !self.review.pending.is_empty() {
+            if shortcut(Modifiers::SHIFT, Key::Enter) {
+                self.send(AppCommand::Accept(Pick::SameLabel));
+            }
+            if shortcut(Modifiers::NONE, Key::Enter) {
+                self.send(AppCommand::Accept(Pick::Current));
+            }
+            if shortcut(Modifiers::SHIFT, Key::A) {
+                self.send(AppCommand::Accept(Pick::Agreed));
+            }
+            if shortcut(Modifiers::NONE, Key::X) {
+                self.send(AppCommand::Reject);
+            }
+            if shortcut(Modifiers::SHIFT, Key::N) {
+                self.send(AppCommand::NextProposal { forward: false });
+            }
+            if shortcut(Modifiers::NONE, Key::N) {
+                self.send(AppCommand::NextProposal { forward: true });
+            }
+        }
         // Most specific first: Ctrl+Shift+Z before Ctrl+Z.
         if shortcut(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z)
             || shortcut(Modifiers::COMMAND, Key::Y)
@@ -843,6 +1087,11 @@ impl SpantagApp {
                 Some(span) => (span.end, span.start),
                 None => return,
             },
+            Selection::Proposal(index) => match self.review.pending.get(index) {
+                Some(p) if forward => (p.char_range.start, p.char_range.end),
+                Some(p) => (p.char_range.end, p.char_range.start),
+                None => return,
+            },
             Selection::None => return,
         };
         let head = match step {
@@ -891,6 +1140,14 @@ impl eframe::App for SpantagApp {
                         DialogKind::OpenFolder => choice.map(AppCommand::OpenFolder),
                         DialogKind::OpenArticle => choice.map(AppCommand::Open),
                         DialogKind::SaveSidecarAs => choice.map(AppCommand::SaveCopyTo),
+                        DialogKind::CompareFolder(i) => {
+                            if let (Some(path), Some(field)) =
+                                (choice, self.compare_dialog.fields.get_mut(*i))
+                            {
+                                *field = path.display().to_string();
+                            }
+                            None
+                        }
                     };
                     self.dialog = None;
                     if let Some(command) = command {
@@ -927,6 +1184,12 @@ impl eframe::App for SpantagApp {
             self.send(AppCommand::Open(path));
         }
         self.export.poll();
+        if let Some(compare) = &mut self.compare {
+            compare.poll();
+        }
+        if let Some(session) = &self.session {
+            self.review.refresh(&session.document);
+        }
         if let Some(dashboard) = &mut self.dashboard {
             dashboard.poll();
         }
@@ -971,13 +1234,17 @@ impl eframe::App for SpantagApp {
                 panels::opening(ui, opening);
             }
             guard::save_failure_banner(ui, self);
-            if let Some(problem) = &self.scheme_problem {
-                let notice = Notice {
-                    text: problem.clone(),
-                    is_error: true,
-                };
-                if panels::notice(ui, &notice) {
-                    self.scheme_problem = None;
+            for problem in [&mut self.scheme_problem, &mut self.rules_problem] {
+                if let Some(text) = problem.clone() {
+                    if panels::notice(
+                        ui,
+                        &Notice {
+                            text,
+                            is_error: true,
+                        },
+                    ) {
+                        *problem = None;
+                    }
                 }
             }
             if let (Some(find), Some(session)) = (&mut self.find, &self.session) {
@@ -1002,6 +1269,7 @@ impl eframe::App for SpantagApp {
                             whole_words: self.whole_words,
                             highlights,
                             current_highlight: current,
+                            proposals: &self.review.pending,
                         },
                     );
                     if let Some(selection) = output.selection {
@@ -1038,6 +1306,11 @@ impl eframe::App for SpantagApp {
             if !dashboard.open {
                 self.dashboard = None;
             }
+        }
+        match self.compare_dialog.show(&ctx) {
+            Some(DialogAction::Choose(i)) => self.show_dialog(&ctx, DialogKind::CompareFolder(i)),
+            Some(DialogAction::Start(folders)) => self.send(AppCommand::StartCompare(folders)),
+            None => {}
         }
         let article = self.session.as_ref().map(|s| s.article_path.clone());
         self.export.show(&ctx, article.as_deref());

@@ -110,9 +110,10 @@ fn charts(ui: &mut Ui, stats: &Stats, scheme: &Scheme, folder: &Path) {
         category_chart(
             &mut columns[0],
             "spans-per-label",
-            BarChart::new("spans", bars),
+            vec![BarChart::new("spans", bars)],
             labels.iter().map(|(l, _)| l.clone()).collect(),
             false,
+            None,
         );
 
         columns[1].strong("Articles per status");
@@ -134,9 +135,10 @@ fn charts(ui: &mut Ui, stats: &Stats, scheme: &Scheme, folder: &Path) {
         category_chart(
             &mut columns[1],
             "articles-per-status",
-            BarChart::new("articles", bars),
+            vec![BarChart::new("articles", bars)],
             names,
             false,
+            None,
         );
     });
     ui.columns(2, |columns| {
@@ -163,16 +165,24 @@ fn charts(ui: &mut Ui, stats: &Stats, scheme: &Scheme, folder: &Path) {
             category_chart(
                 column,
                 &format!("top-{label}"),
-                BarChart::new(label, bars).horizontal(),
+                vec![BarChart::new(label, bars).horizontal()],
                 names,
                 true,
+                None,
             );
         }
     });
 }
 
-/// A bar chart whose category axis shows names instead of numbers.
-fn category_chart(ui: &mut Ui, id: &str, chart: BarChart, names: Vec<String>, horizontal: bool) {
+/// Bar charts (side by side, or one) whose category axis shows names instead of numbers.
+pub(super) fn category_chart(
+    ui: &mut Ui,
+    id: &str,
+    charts: Vec<BarChart>,
+    names: Vec<String>,
+    horizontal: bool,
+    value_range: Option<[f64; 2]>,
+) {
     let name_of = move |mark: egui_plot::GridMark, _: &std::ops::RangeInclusive<f64>| {
         let i = mark.value.round();
         if (mark.value - i).abs() > 1e-6 || i < 0.0 {
@@ -191,5 +201,16 @@ fn category_chart(ui: &mut Ui, id: &str, chart: BarChart, names: Vec<String>, ho
     } else {
         plot.x_axis_formatter(name_of)
     };
-    plot.show(ui, |plot_ui| plot_ui.bar_chart(chart));
+    if let Some([low, high]) = value_range {
+        plot = plot.include_y(low).include_y(high);
+    }
+    let legend = charts.len() > 1;
+    if legend {
+        plot = plot.legend(egui_plot::Legend::default());
+    }
+    plot.show(ui, |plot_ui| {
+        for chart in charts {
+            plot_ui.bar_chart(chart);
+        }
+    });
 }

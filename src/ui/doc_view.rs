@@ -14,7 +14,7 @@ use egui::{pos2, vec2, Color32, FontId, Galley, Id, Rect, Sense, Stroke, TextFor
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::model::{select, Document, Scheme, Span, SpanId};
+use crate::model::{select, Document, Origin, Proposal, Proposals, Scheme, Span, SpanId};
 
 /// The widest the text column grows, for comfortable reading.
 pub const READING_WIDTH: f32 = 720.0;
@@ -37,6 +37,8 @@ pub enum Selection {
         head: usize,
     },
     Span(SpanId),
+    /// A proposal, by its index among the pending ones (see [`crate::model::Proposals`]).
+    Proposal(usize),
 }
 
 impl Selection {
@@ -102,6 +104,8 @@ pub struct ViewInput<'a> {
     /// Search matches to highlight, sorted, and which of them is the current one.
     pub highlights: &'a [Range<usize>],
     pub current_highlight: Option<usize>,
+    /// Suggestions or adjudication candidates, drawn dashed.
+    pub proposals: &'a Proposals,
 }
 
 /// What the view reports back to the app.
@@ -129,6 +133,7 @@ impl DocView {
             whole_words,
             highlights,
             current_highlight,
+            proposals,
         } = input;
         let text = document.text();
         let paragraphs = text.paragraphs();
@@ -228,13 +233,14 @@ impl DocView {
             response.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::Role::Document, true, "Article text")
             });
-            output.selection = self.handle_pointer(ui, &response, document, selection);
+            output.selection = self.handle_pointer(ui, &response, document, proposals, selection);
             let selection = output.selection.unwrap_or(selection);
 
             let visible = self.visible_chars();
             let spans = stack_levels(document.annotations().overlapping(visible.clone()), scheme);
             self.paint_highlights(ui, highlights, current_highlight, visible.clone());
             self.paint(ui, &spans, document, scheme, selection, whole_words);
+            self.paint_proposals(ui, document, proposals, scheme, selection, visible.clone());
 
             let hovered_char = response.hover_pos().and_then(|pos| self.char_hit(pos));
             // Links are drawn from the selected span and the one under the pointer.
@@ -301,6 +307,7 @@ impl DocView {
         ui: &Ui,
         response: &egui::Response,
         document: &Document,
+        proposals: &Proposals,
         selection: Selection,
     ) -> Option<Selection> {
         let pos = response.interact_pointer_pos()?;
@@ -309,6 +316,7 @@ impl DocView {
         let anchor_of = |selection: Selection| match selection {
             Selection::Text { anchor, .. } => Some(anchor),
             Selection::Span(id) => document.annotations().get(id).map(|s| s.start),
+            Selection::Proposal(index) => proposals.get(index).map(|p| p.char_range.start),
             Selection::None => None,
         };
         if response.double_clicked() {
@@ -324,18 +332,20 @@ impl DocView {
                     head: char_pos,
                 });
             }
-            // A click on a span selects the innermost one under the pointer; elsewhere it
-            // places a caret that shift-click and Shift+arrows extend.
-            let hit = self
-                .char_hit(pos)
-                .and_then(|c| document.annotations().innermost_at(c));
-            return Some(hit.map_or(
-                Selection::Text {
+            // A click on a span selects the innermost one under the pointer, else on a
+            // proposal the innermost proposal; elsewhere it places a caret that
+            // shift-click and Shift+arrows extend.
+            let hit = self.char_hit(pos);
+            let span = hit.and_then(|c| document.annotations().innermost_at(c));
+            let proposal = hit.and_then(|c| proposals.innermost_at(c));
+            return Some(match (span, proposal) {
+                (Some(span), _) => Selection::Span(span.id),
+                (None, Some(index)) => Selection::Proposal(index),
+                (None, None) => Selection::Text {
                     anchor: char_pos,
                     head: char_pos,
                 },
-                |s| Selection::Span(s.id),
-            ));
+            });
         }
         if response.drag_started() {
             // The drag is only recognised once the pointer has moved: anchor it where the
@@ -373,12 +383,13 @@ impl DocView {
             let count = row.char_count_including_newline().0;
             if local.y >= row.min_y() && local.y < row.max_y() {
                 let x = local.x - row.pos.x;
-                let index = row
-                    .row
-                    .glyphs
-                    .iter()
-                    .position(|g| x >= g.pos.x && x < g.max_x())?;
-                return Some(start + index);
+                // The last glyph starting at or before x, if x is not past the row's end
+                // (a space may be laid out as a gap between glyphs, not a glyph of its own).
+                let glyphs = &row.row.glyphs;
+                let index = glyphs.iter().rposition(|g| g.pos.x <= x)?;
+                let next = glyphs.get(index + 1).map_or(0.0, |g| g.pos.x);
+                let end = glyphs[index].max_x().max(next);
+                return (x < end).then_some(start + index);
             }
             start += count;
         }
@@ -480,6 +491,92 @@ impl DocView {
             hover.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::Role::Mark, true, accessible_name(span))
             });
+        }
+    }
+
+    /// Proposals as dashed outlines in their label's colour, with a tag saying where each
+    /// comes from (the rule, or A, B, A=B); the selected one solid.
+    fn paint_proposals(
+        &self,
+        ui: &Ui,
+        document: &Document,
+        proposals: &Proposals,
+        scheme: &Scheme,
+        selection: Selection,
+        visible: Range<usize>,
+    ) {
+        let painter = ui.painter();
+        let font_height = self.layout_key.1;
+        let tag_font = FontId::proportional(9.0);
+        // Proposals over the same text (A's location, B's actor) are drawn one ring
+        // further out and their tags one line lower, so each stays visible.
+        let mut drawn: Vec<Range<usize>> = Vec::new();
+        for (index, proposal) in proposals.overlapping(visible.clone()) {
+            let range = &proposal.char_range;
+            let level = drawn.iter().filter(|d| *d == range).count().min(3) as f32;
+            drawn.push(range.clone());
+            let color = label_color(scheme, &proposal.label);
+            let selected = selection == Selection::Proposal(index);
+            let rects = self.row_rects(proposal.char_range.clone());
+            // Agreed spans in long dashes, one annotator's in short ones, rules dotted.
+            let (dash, gap) = match proposal.origin {
+                Origin::Agreed => (7.0, 3.0),
+                Origin::OnlyA | Origin::OnlyB => (4.0, 3.0),
+                Origin::Rule(_) => (2.0, 2.0),
+            };
+            for rect in &rects {
+                let band = text_band(*rect, font_height).expand(1.0 + 2.5 * level);
+                if selected {
+                    painter.rect_filled(band, 2.0, color.gamma_multiply(0.25));
+                    painter.rect_stroke(
+                        band,
+                        2.0,
+                        Stroke::new(2.0, color),
+                        egui::StrokeKind::Outside,
+                    );
+                } else {
+                    let outline = [
+                        band.left_top(),
+                        band.right_top(),
+                        band.right_bottom(),
+                        band.left_bottom(),
+                        band.left_top(),
+                    ];
+                    painter.extend(egui::Shape::dashed_line(
+                        &outline,
+                        Stroke::new(1.5, color),
+                        dash,
+                        gap,
+                    ));
+                }
+            }
+            if let Some(last) = rects.last() {
+                let band = text_band(*last, font_height);
+                let tag = painter.layout_no_wrap(
+                    match &proposal.origin {
+                        Origin::Rule(_) => format!("{}?", proposal.label),
+                        origin => format!("{}? {}", proposal.label, origin.tag()),
+                    },
+                    tag_font.clone(),
+                    color,
+                );
+                let y = band.bottom() + 1.0 + 2.5 * level + tag.size().y * level;
+                painter.galley(pos2(band.right() - tag.size().x, y), tag, color);
+            }
+            if let Some(first) = rects.first() {
+                let hover = ui.interact(
+                    text_band(*first, font_height),
+                    Self::id().with(("proposal", index)),
+                    Sense::hover(),
+                );
+                hover.widget_info(|| {
+                    egui::WidgetInfo::labeled(
+                        egui::Role::Mark,
+                        true,
+                        proposal_name(document, proposal),
+                    )
+                });
+            }
         }
     }
 
@@ -642,6 +739,21 @@ pub fn label_color(scheme: &Scheme, label: &str) -> Color32 {
 /// `actor: Sergei Lavrov`, shortened for long spans.
 pub fn accessible_name(span: &Span) -> String {
     format!("{}: {}", span.label, shorten(&span.text, 80))
+}
+
+/// `suggested actor (rule actors): Sergei Lavrov` or `actor only in A: Lavrov`.
+pub fn proposal_name(document: &Document, proposal: &Proposal) -> String {
+    let text = document
+        .text()
+        .get(proposal.char_range.clone())
+        .unwrap_or_default();
+    let what = match &proposal.origin {
+        Origin::Rule(name) => format!("suggested {} (rule {name})", proposal.label),
+        Origin::Agreed => format!("{} in A and B", proposal.label),
+        Origin::OnlyA => format!("{} only in A", proposal.label),
+        Origin::OnlyB => format!("{} only in B", proposal.label),
+    };
+    format!("{what}: {}", shorten(text, 80))
 }
 
 fn span_tooltip(document: &Document, span: &Span) -> String {

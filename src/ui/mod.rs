@@ -2,6 +2,7 @@
 //! they are applied, and [`doc_view`] for the document widget.
 
 pub mod app;
+pub mod compare;
 pub mod dashboard;
 pub mod doc_view;
 pub mod export_dialog;
@@ -9,8 +10,9 @@ pub mod find;
 pub mod folder;
 mod guard;
 mod panels;
+pub mod review;
 
-pub use app::{AppCommand, Notice, SpantagApp};
+pub use app::{AppCommand, Notice, Pick, SpantagApp};
 pub use doc_view::Selection;
 
 use std::path::PathBuf;

@@ -38,6 +38,15 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
                 app.send(AppCommand::ShowExport);
             }
             if ui
+                .button("Compare…")
+                .on_hover_text(
+                    "Compare two annotators' folders of the same articles and settle a gold copy",
+                )
+                .clicked()
+            {
+                app.send(AppCommand::ShowCompare);
+            }
+            if ui
                 .add_enabled(app.session.is_some() || app.folder.is_some(), egui::Button::new("Dashboard"))
                 .on_hover_text("Charts of the folder: spans per label, articles per status, frequent actors and places")
                 .clicked()
@@ -224,6 +233,7 @@ pub fn side_panel(ui: &mut Ui, app: &mut SpantagApp) {
         .show(ui, |ui| {
             ui.add_space(4.0);
             palette(ui, app);
+            super::review::panel(ui, app);
             ui.separator();
             selected_details(ui, app);
             ui.separator();
@@ -554,7 +564,7 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
     }
 }
 
-fn swatch(ui: &mut Ui, color: Color32) {
+pub(super) fn swatch(ui: &mut Ui, color: Color32) {
     let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
     ui.painter().rect_filled(rect, 2.0, color);
 }

@@ -37,7 +37,7 @@ fn rects_of(harness: &Harness<'_, SpantagApp>, text: &str) -> Vec<egui::Rect> {
     rects
 }
 
-fn press_at(harness: &Harness<'_, SpantagApp>, pos: Pos2, pressed: bool) {
+pub(crate) fn press_at(harness: &Harness<'_, SpantagApp>, pos: Pos2, pressed: bool) {
     harness.event(Event::PointerButton {
         pos,
         button: PointerButton::Primary,

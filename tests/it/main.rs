@@ -11,6 +11,7 @@ mod gui;
 mod gui_safety;
 mod hostile;
 mod model_props;
+mod review;
 mod roundtrip;
 mod sidecar_golden;
 mod store;

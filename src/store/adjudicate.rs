@@ -1,0 +1,171 @@
+//! The folders of an adjudication: two annotators' copies of a corpus (A and B) and the
+//! gold folder their settled annotations go to.
+//!
+//! A and B are only ever read. The gold folder gets a copy of every article both
+//! annotators have with the same text, and its sidecars are written by the app's usual
+//! autosave as spans are accepted, so a gold folder is an ordinary corpus.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::atomic;
+use super::corpus::{self, Problem};
+use crate::model::{Document, SCHEME_FILE};
+
+/// The three folders of an adjudication.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Folders {
+    pub a: PathBuf,
+    pub b: PathBuf,
+    pub gold: PathBuf,
+}
+
+/// What preparing the gold folder did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Prepared {
+    /// Articles ready in the gold folder (copied now or already there).
+    pub articles: usize,
+    /// Articles left out, by id, and why.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// Checks the folders and copies into the gold folder (creating it) every article that A
+/// and B both have with the same bytes, and A's scheme file if the gold folder has none.
+/// An article already in the gold folder is kept if its text is the same, else skipped.
+pub fn prepare(folders: &Folders) -> io::Result<Prepared> {
+    let Folders { a, b, gold } = folders;
+    for (name, folder) in [("A", a), ("B", b)] {
+        if !folder.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("folder {name} ({}) is not a folder", folder.display()),
+            ));
+        }
+    }
+    let (ca, cb, cg) = (resolved(a), resolved(b), resolved(gold));
+    for (name, folder) in [("A", &ca), ("B", &cb)] {
+        if cg.starts_with(folder) || folder.starts_with(&cg) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "the gold folder must be outside folder {name} ({}), and {name} outside it: \
+                     A and B are never written",
+                    folder.display()
+                ),
+            ));
+        }
+    }
+    fs::create_dir_all(gold)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", gold.display())))?;
+    let in_b: std::collections::BTreeMap<String, PathBuf> =
+        corpus::articles(b)?.into_iter().collect();
+    let mut prepared = Prepared::default();
+    let mut only_b: std::collections::BTreeSet<&String> = in_b.keys().collect();
+    for (id, a_path) in corpus::articles(a)? {
+        let Some(b_path) = in_b.get(&id) else {
+            prepared.skipped.push((id, "only in A".into()));
+            continue;
+        };
+        only_b.remove(&id);
+        let text = fs::read(&a_path)?;
+        if fs::read(b_path)? != text {
+            prepared
+                .skipped
+                .push((id, "the article's text differs between A and B".into()));
+            continue;
+        }
+        let target = gold.join(&id);
+        match fs::read(&target) {
+            Ok(existing) if existing == text => {}
+            Ok(_) => {
+                prepared
+                    .skipped
+                    .push((id, "the gold folder's copy has another text".into()));
+                continue;
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = target.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                atomic::write(&target, &text)
+                    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", target.display())))?;
+            }
+            Err(e) => {
+                return Err(io::Error::new(
+                    e.kind(),
+                    format!("{}: {e}", target.display()),
+                ))
+            }
+        }
+        prepared.articles += 1;
+    }
+    prepared.skipped.extend(
+        only_b
+            .into_iter()
+            .map(|id| (id.clone(), "only in B".into())),
+    );
+    let scheme = a.join(SCHEME_FILE);
+    if scheme.is_file() && !gold.join(SCHEME_FILE).exists() {
+        fs::copy(&scheme, gold.join(SCHEME_FILE))?;
+    }
+    Ok(prepared)
+}
+
+/// A path with its existing part resolved (links, `..`), so folders can be compared
+/// before the gold folder exists.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(real) = fs::canonicalize(existing) {
+            return missing.iter().rev().fold(real, |p, part| p.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// The article's id in the gold folder (its relative path, `/`-separated).
+pub fn article_id(folders: &Folders, gold_article: &Path) -> Option<String> {
+    let relative = gold_article.strip_prefix(&folders.gold).ok()?;
+    Some(
+        relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// A's and B's annotations of a gold article, each checked to be on the same text.
+pub fn annotators(
+    folders: &Folders,
+    gold: &Document,
+    gold_article: &Path,
+) -> Result<[Document; 2], Problem> {
+    let id = article_id(folders, gold_article).ok_or_else(|| Problem {
+        path: gold_article.to_path_buf(),
+        position: None,
+        message: format!("is not in the gold folder {}", folders.gold.display()),
+    })?;
+    let load = |folder: &Path| -> Result<Document, Problem> {
+        let path = folder.join(&id);
+        let (document, _) = corpus::load(&path)?;
+        if document.meta.sha256 != gold.meta.sha256 {
+            return Err(Problem {
+                path,
+                position: None,
+                message: "has another text than the gold copy".into(),
+            });
+        }
+        Ok(document)
+    };
+    Ok([load(&folders.a)?, load(&folders.b)?])
+}

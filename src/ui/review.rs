@@ -1,0 +1,213 @@
+//! Proposals under review: a rule's suggestions (the corpus's `suggest.ron`), or two
+//! annotators' spans being adjudicated into a gold folder (File → Compare…).
+//!
+//! What is offered for the open article is kept whole; what is still to decide is derived
+//! from it after every change: minus what the analyst rejected (X), minus what the article
+//! already has. So accepting is an ordinary undoable command, and undoing it brings the
+//! proposal back.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use egui::{RichText, Ui};
+
+use super::app::{AppCommand, Pick, SpantagApp};
+use super::doc_view::{label_color, proposal_name, Selection};
+use crate::model::{Document, Origin, Proposal, Proposals};
+
+/// The proposals of the open article.
+#[derive(Default)]
+pub struct Review {
+    /// What is offered for `article`.
+    offered: Vec<Proposal>,
+    article: Option<PathBuf>,
+    /// Rejected proposals (label and range) per article, for as long as the app runs.
+    rejected: HashMap<PathBuf, HashSet<(String, Range<usize>)>>,
+    /// Still to decide.
+    pub pending: Proposals,
+    /// The document revision `pending` was derived for.
+    revision: Option<u64>,
+    /// What the proposals are, for the panel's heading ("Suggestions", "Adjudication").
+    pub heading: &'static str,
+}
+
+impl Review {
+    /// Offers proposals for an article (none: nothing to review).
+    pub fn offer(&mut self, article: &Path, heading: &'static str, offered: Vec<Proposal>) {
+        self.offered = offered;
+        self.article = Some(article.to_path_buf());
+        self.heading = heading;
+        self.revision = None;
+        self.pending = Proposals::default();
+    }
+
+    pub fn clear(&mut self) {
+        self.offered.clear();
+        self.article = None;
+        self.pending = Proposals::default();
+        self.revision = None;
+    }
+
+    /// Derives what is still to decide, if the document changed since the last time.
+    pub fn refresh(&mut self, document: &Document) {
+        if self.revision == Some(document.revision()) {
+            return;
+        }
+        self.revision = Some(document.revision());
+        let rejected = self.article.as_ref().and_then(|a| self.rejected.get(a));
+        let open: Vec<Proposal> = self
+            .offered
+            .iter()
+            .filter(|p| {
+                rejected.is_none_or(|r| !r.contains(&(p.label.clone(), p.char_range.clone())))
+            })
+            .cloned()
+            .collect();
+        self.pending = Proposals::new(open).without_spans(document.annotations());
+    }
+
+    /// Drops a proposal until the app closes (it is never saved).
+    pub fn reject(&mut self, index: usize) {
+        let (Some(article), Some(p)) = (&self.article, self.pending.get(index)) else {
+            return;
+        };
+        self.rejected
+            .entry(article.clone())
+            .or_default()
+            .insert((p.label.clone(), p.char_range.clone()));
+        self.revision = None;
+    }
+
+    /// The proposal a key acts on: the selected one, or the one at the caret.
+    pub fn current(&self, selection: Selection) -> Option<usize> {
+        match selection {
+            Selection::Proposal(index) if index < self.pending.len() => Some(index),
+            Selection::Text { anchor, head } if anchor == head => self.pending.innermost_at(head),
+            _ => None,
+        }
+    }
+
+    /// The proposals `pick` chooses, as indexes.
+    pub fn picked(&self, pick: &Pick, selection: Selection) -> Result<Vec<usize>, String> {
+        let indexes = match pick {
+            Pick::Current => self.current(selection).into_iter().collect(),
+            Pick::SameLabel => {
+                let index = self.current(selection).ok_or(NOTHING_SELECTED)?;
+                let label = &self.pending.all()[index].label;
+                self.pending.with(|p| &p.label == label)
+            }
+            Pick::Label(label) => self.pending.with(|p| &p.label == label),
+            Pick::Agreed => self.pending.with(|p| p.origin == Origin::Agreed),
+        };
+        if indexes.is_empty() {
+            return Err(match pick {
+                Pick::Agreed => "No agreed spans are left to accept.".into(),
+                _ => NOTHING_SELECTED.into(),
+            });
+        }
+        Ok(indexes)
+    }
+
+    /// The proposals at `indexes`, plus the pending ones they point to (a quote's
+    /// speaker, not the quotes of a speaker), so one step accepts both and the link.
+    pub fn with_linked(&self, indexes: &[usize]) -> Vec<Proposal> {
+        let mut chosen: Vec<usize> = indexes.to_vec();
+        for &index in indexes {
+            for link in self.pending.all()[index]
+                .links
+                .iter()
+                .filter(|l| l.outgoing)
+            {
+                if let Some(other) = self
+                    .pending
+                    .find(&link.other_label, link.other_range.clone())
+                {
+                    chosen.push(other);
+                }
+            }
+        }
+        chosen.sort_unstable();
+        chosen.dedup();
+        chosen
+            .into_iter()
+            .map(|i| self.pending.all()[i].clone())
+            .collect()
+    }
+}
+
+const NOTHING_SELECTED: &str =
+    "Select a proposal first: click its dashed outline, or press N for the next one.";
+
+/// The side panel's section: counts, the selected proposal, and the accept buttons.
+pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
+    let (Some(session), pending) = (&app.session, &app.review.pending) else {
+        return;
+    };
+    if pending.is_empty() && app.compare.is_none() {
+        return;
+    }
+    ui.separator();
+    ui.strong(format!(
+        "{} ({} to decide)",
+        app.review.heading,
+        pending.len()
+    ));
+    if let Some(compare) = &app.compare {
+        super::compare::figures(ui, compare, &app.scheme);
+    }
+    let mut labels: Vec<(&str, usize)> = Vec::new();
+    for p in pending.all() {
+        match labels.iter_mut().find(|(l, _)| *l == p.label) {
+            Some((_, n)) => *n += 1,
+            None => labels.push((&p.label, 1)),
+        }
+    }
+    labels.sort();
+    let mut command = None;
+    if let Some(index) = app.review.current(app.selection) {
+        let proposal = &pending.all()[index];
+        ui.horizontal_wrapped(|ui| {
+            super::panels::swatch(ui, label_color(&app.scheme, &proposal.label));
+            ui.label(proposal_name(&session.document, proposal));
+        });
+        ui.horizontal(|ui| {
+            if ui.button("Accept").on_hover_text("Enter").clicked() {
+                command = Some(AppCommand::Accept(Pick::Current));
+            }
+            if ui.button("Reject").on_hover_text("X").clicked() {
+                command = Some(AppCommand::Reject);
+            }
+            if ui
+                .button(format!("Accept all {}", proposal.label))
+                .on_hover_text("Shift+Enter")
+                .clicked()
+            {
+                command = Some(AppCommand::Accept(Pick::SameLabel));
+            }
+        });
+    } else {
+        ui.weak("N selects the next proposal; Enter accepts it, X rejects it.");
+    }
+    let agreed = pending.with(|p| p.origin == Origin::Agreed).len();
+    if agreed > 0
+        && ui
+            .button(format!("Accept all {agreed} agreed"))
+            .on_hover_text("Shift+A: every span A and B both have")
+            .clicked()
+    {
+        command = Some(AppCommand::Accept(Pick::Agreed));
+    }
+    for (label, count) in labels {
+        ui.horizontal(|ui| {
+            super::panels::swatch(ui, label_color(&app.scheme, label));
+            ui.label(RichText::new(format!("{label}: {count}")));
+            if ui.small_button("Accept all").clicked() {
+                command = Some(AppCommand::Accept(Pick::Label(label.to_string())));
+            }
+        });
+    }
+    if let Some(command) = command {
+        app.send(command);
+    }
+}

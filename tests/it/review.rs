@@ -1,0 +1,395 @@
+//! Proposals in the real app: adjudicating two annotators into a gold folder
+//! (File → Compare…), and accepting a rule's suggestions.
+
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use std::path::Path;
+
+use spantag::model::{Command, Origin};
+use spantag::store::corpus;
+use spantag::ui::Selection;
+
+use crate::gui::{harness, sidecar_of, spans, step_until, wait_for_sidecar};
+
+/// Tags the first occurrence of each `(text, label)` in an article and links
+/// `links` (`from` text, `to` text), then writes its sidecar.
+fn annotate(article: &Path, tags: &[(&str, &str)], links: &[(&str, &str)]) {
+    let (mut doc, _) = corpus::load(article).unwrap();
+    let mut id_of = std::collections::HashMap::new();
+    for (text, label) in tags {
+        let byte = doc.text().as_str().find(text).expect("text in the article");
+        let start = doc.text().char_from_byte(byte);
+        let applied = doc
+            .apply(Command::Tag {
+                char_range: start..start + text.chars().count(),
+                label: label.to_string(),
+            })
+            .unwrap();
+        id_of.insert(*text, applied.focus.unwrap());
+    }
+    for (from, to) in links {
+        doc.apply(Command::Link {
+            from: id_of[from],
+            to: id_of[to],
+            kind: "said_by".into(),
+        })
+        .unwrap();
+    }
+    corpus::write_article(article, &mut doc).unwrap();
+}
+
+const QUOTE: &str = "We advocate the position that there should be no attempts to unilaterally appoint the perpetrators";
+
+/// Two annotators' folders of the same two articles, plus one article only A has.
+fn two_annotators(root: &Path) {
+    for folder in ["A", "B"] {
+        std::fs::create_dir_all(root.join(folder)).unwrap();
+        for name in ["lavrov-libya.txt", "harbour-strike.txt"] {
+            std::fs::copy(crate::util::sample(name), root.join(folder).join(name)).unwrap();
+        }
+    }
+    std::fs::copy(
+        crate::util::sample("summit-crlf.txt"),
+        root.join("A/summit-crlf.txt"),
+    )
+    .unwrap();
+    annotate(
+        &root.join("A/lavrov-libya.txt"),
+        &[
+            ("Sergei Lavrov", "actor"),
+            ("Moscow", "location"),
+            (QUOTE, "quote"),
+        ],
+        &[(QUOTE, "Sergei Lavrov")],
+    );
+    annotate(
+        &root.join("B/lavrov-libya.txt"),
+        &[
+            ("Sergei Lavrov", "actor"),
+            ("Moscow", "actor"),
+            ("NATO", "actor"),
+        ],
+        &[],
+    );
+}
+
+fn folder_bytes(folder: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            (path.display().to_string(), std::fs::read(&path).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn compare_two_annotators_accept_and_reject_into_a_gold_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    two_annotators(root);
+    let (a_before, b_before) = (folder_bytes(&root.join("A")), folder_bytes(&root.join("B")));
+    let mut harness = harness(None);
+
+    // File → Compare…, the three folders typed in.
+    harness.get_by_label("Compare…").click();
+    harness.run();
+    for (field, folder) in [
+        ("Annotator A", "A"),
+        ("Annotator B", "B"),
+        ("Gold folder", "gold"),
+    ] {
+        harness.get_by_label(field).focus();
+        harness
+            .get_by_label(field)
+            .type_text(&root.join(folder).display().to_string());
+        harness.run();
+    }
+    harness.get_by_label("Compare").click();
+    // The gold folder opens at its first article, which neither annotator tagged.
+    step_until(&mut harness, "the gold folder open", |h| {
+        h.state()
+            .session
+            .as_ref()
+            .is_some_and(|s| s.document.meta.file_name == "harbour-strike.txt")
+    });
+    harness.run();
+    assert!(harness.state().review.pending.is_empty());
+    harness.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
+    step_until(&mut harness, "the gold article open with proposals", |h| {
+        let app = h.state();
+        app.session
+            .as_ref()
+            .is_some_and(|s| s.document.meta.file_name == "lavrov-libya.txt")
+            && !app.review.pending.is_empty()
+    });
+    harness.run();
+    let gold = root.join("gold/lavrov-libya.txt");
+    assert!(gold.exists(), "the article is copied into the gold folder");
+    assert!(!root.join("gold/summit-crlf.txt").exists(), "only in A");
+    harness.get_by_label_contains("left out");
+
+    // Agreed, only-A and only-B spans are offered, each drawn with its own name.
+    let offered: Vec<(String, Origin)> = harness
+        .state()
+        .review
+        .pending
+        .all()
+        .iter()
+        .map(|p| (p.label.clone(), p.origin.clone()))
+        .collect();
+    assert_eq!(offered.len(), 5, "{offered:?}");
+    harness.get_by_label("actor in A and B: Sergei Lavrov");
+    harness.get_by_label("location only in A: Moscow");
+    harness.get_by_label("actor only in B: Moscow");
+
+    // The agreement chart: this article (counted at once) and the folders.
+    step_until(&mut harness, "the folders' agreement", |h| {
+        h.state()
+            .compare
+            .as_ref()
+            .is_some_and(|c| matches!(c.folder, Some(Ok(_))))
+    });
+    let compare = harness.state().compare.as_ref().unwrap();
+    let article = &compare.article.as_ref().unwrap().overall;
+    // A: 3 spans, B: 3, one exact match: P = R = F1 = 1/3.
+    assert!((article.exact_f1 - 1.0 / 3.0).abs() < 1e-9, "{article:?}");
+    harness.key_press(Key::N);
+    harness.run();
+    harness.snapshot("compare");
+
+    // Shift+A accepts everything both have.
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::A);
+    harness.run();
+    let labels = |h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>| -> Vec<String> {
+        spans(h)
+            .iter()
+            .map(|s| format!("{}: {}", s.label, s.text))
+            .collect()
+    };
+    assert_eq!(labels(&harness), ["actor: Sergei Lavrov"]);
+
+    // N selects the next proposal; X rejects B's "Moscow" as actor, Enter takes A's.
+    harness.state_mut().selection = Selection::None;
+    harness.key_press(Key::N);
+    harness.run();
+    let current = |h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>| {
+        let app = h.state();
+        let Selection::Proposal(i) = app.selection else {
+            panic!("no proposal selected: {:?}", app.selection)
+        };
+        let p = &app.review.pending.all()[i];
+        let doc = &app.session.as_ref().unwrap().document;
+        (
+            p.label.clone(),
+            doc.text().slice(p.char_range.clone()).to_string(),
+        )
+    };
+    assert_eq!(current(&harness), ("actor".into(), "Moscow".into()));
+    harness.key_press(Key::X);
+    harness.run();
+    assert_eq!(current(&harness), ("location".into(), "Moscow".into()));
+    harness.key_press(Key::Enter);
+    harness.run();
+    // Next comes A's quote: accepting it brings its link to the speaker.
+    assert_eq!(current(&harness).0, "quote");
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(current(&harness), ("actor".into(), "NATO".into()));
+    harness.key_press(Key::X);
+    harness.run();
+    assert!(harness.state().review.pending.is_empty());
+
+    let session = harness.state().session.as_ref().unwrap();
+    let relations = session.document.annotations().relations();
+    assert_eq!(relations.len(), 1);
+    assert_eq!(relations[0].kind, "said_by");
+    wait_for_sidecar(
+        &mut harness,
+        &sidecar_of(&gold),
+        "the gold spans",
+        |spans| {
+            let mut seen: Vec<String> = spans
+                .iter()
+                .map(|s| format!("{}: {}", s.label, s.text))
+                .collect();
+            seen.sort();
+            seen == [
+                "actor: Sergei Lavrov".to_string(),
+                "location: Moscow".to_string(),
+                format!("quote: {QUOTE}"),
+            ]
+        },
+    );
+
+    // Undo brings a proposal back; A and B were never written.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().review.pending.len(), 1);
+    assert_eq!(folder_bytes(&root.join("A")), a_before);
+    assert_eq!(folder_bytes(&root.join("B")), b_before);
+}
+
+#[test]
+fn compare_refuses_a_gold_folder_inside_an_annotators_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    two_annotators(dir.path());
+    let mut harness = harness(None);
+    let folders = spantag::store::adjudicate::Folders {
+        a: dir.path().join("A"),
+        b: dir.path().join("B"),
+        gold: dir.path().join("A/gold"),
+    };
+    harness
+        .state_mut()
+        .send(spantag::ui::AppCommand::StartCompare(folders));
+    harness.run();
+    let notice = harness.state().notice.clone().unwrap();
+    assert!(notice.text.contains("outside folder A"), "{}", notice.text);
+    assert!(!dir.path().join("A/gold").exists());
+    assert!(harness.state().compare.is_none());
+}
+
+/// Clicks the middle of the first row of a char range, as a person would.
+fn click_range(
+    harness: &mut egui_kittest::Harness<'_, spantag::ui::SpantagApp>,
+    range: std::ops::Range<usize>,
+) {
+    let rect = harness.state().view().row_rects(range)[0];
+    harness.hover_at(rect.center());
+    harness.step();
+    crate::gui::press_at(harness, rect.center(), true);
+    harness.step();
+    crate::gui::press_at(harness, rect.center(), false);
+    harness.step();
+    harness.run();
+}
+
+#[test]
+fn suggestions_are_drawn_accepted_with_their_rule_rejected_and_relabelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("lavrov-libya.txt");
+    std::fs::copy(crate::util::sample("lavrov-libya.txt"), &article).unwrap();
+    std::fs::copy(
+        crate::util::sample("suggest.ron"),
+        dir.path().join("suggest.ron"),
+    )
+    .unwrap();
+    let mut harness = harness(Some(&article));
+    assert_eq!(harness.state().review.heading, "Suggestions");
+    let offered = harness.state().review.pending.len();
+    assert!(offered > 10, "{offered}");
+    harness.get_by_label("suggested actor (rule actors): Sergei Lavrov");
+    // Nothing is saved until something is accepted.
+    assert!(spans(&harness).is_empty());
+
+    // N selects the first suggestion; Enter accepts it with its rule as the source.
+    harness.key_press(Key::N);
+    harness.run();
+    harness.snapshot("suggestions");
+    harness.key_press(Key::Enter);
+    harness.run();
+    let accepted = spans(&harness);
+    assert_eq!(accepted.len(), 1);
+    assert_eq!(
+        (accepted[0].text.as_str(), &accepted[0].source),
+        (
+            "Sergei Lavrov",
+            &spantag::model::Source::Rule("actors".into())
+        )
+    );
+    // The next one is selected: X rejects it, and it is not offered again.
+    let next = |h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>| {
+        let app = h.state();
+        let Selection::Proposal(i) = app.selection else {
+            panic!("no proposal selected: {:?}", app.selection)
+        };
+        app.review.pending.all()[i].clone()
+    };
+    let moscow = next(&harness);
+    assert_eq!(moscow.label, "location");
+    harness.key_press(Key::X);
+    harness.run();
+    assert_eq!(harness.state().review.pending.len(), offered - 2);
+    assert!(harness
+        .state()
+        .review
+        .pending
+        .find("location", moscow.char_range.clone())
+        .is_none());
+
+    // A click on the quote selects it; Enter takes it with its speaker and the link.
+    let quote = harness
+        .state()
+        .review
+        .pending
+        .all()
+        .iter()
+        .find(|p| p.label == "quote")
+        .unwrap()
+        .clone();
+    click_range(&mut harness, quote.char_range.clone());
+    assert_eq!(next(&harness).char_range, quote.char_range);
+    harness.key_press(Key::Enter);
+    harness.run();
+    let session = harness.state().session.as_ref().unwrap();
+    let annotations = session.document.annotations();
+    let relation = &annotations.relations()[0];
+    let (from, to) = (
+        annotations.get(relation.from).unwrap(),
+        annotations.get(relation.to).unwrap(),
+    );
+    assert_eq!((from.label.as_str(), to.text.as_str()), ("quote", "Lavrov"));
+    assert_eq!(from.source, spantag::model::Source::Rule("quotes".into()));
+
+    // A label key on a suggestion accepts it under that label.
+    let relabelled = next(&harness);
+    harness.key_press(Key::Num1);
+    harness.run();
+    let session = harness.state().session.as_ref().unwrap();
+    assert_eq!(
+        session
+            .document
+            .annotations()
+            .find_exact("claim", relabelled.char_range.clone())
+            .map(|s| s.source.clone()),
+        Some(relabelled.source.clone())
+    );
+
+    // Shift+Enter accepts every suggestion of the selected one's label; undo brings them back.
+    harness.key_press(Key::N);
+    harness.run();
+    let label = next(&harness).label;
+    let before = harness.state().review.pending.len();
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::Enter);
+    harness.run();
+    let left = harness.state().review.pending.len();
+    assert!(harness
+        .state()
+        .review
+        .pending
+        .all()
+        .iter()
+        .all(|p| p.label != label));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().review.pending.len(), before, "{left}");
+
+    wait_for_sidecar(
+        &mut harness,
+        &sidecar_of(&article),
+        "the accepted suggestions",
+        |spans| {
+            spans.iter().any(|s| s.label == "quote")
+                && spans.iter().any(|s| s.label == "claim")
+                && spans
+                    .iter()
+                    .all(|s| matches!(s.source, spantag::model::Source::Rule(_)))
+        },
+    );
+    let saved = std::fs::read_to_string(sidecar_of(&article)).unwrap();
+    assert!(saved.contains("source: Rule(\"quotes\")"), "{saved}");
+    assert!(saved.contains("kind: \"said_by\""), "{saved}");
+}
