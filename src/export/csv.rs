@@ -1,10 +1,11 @@
 //! `csv`: one row per span for spreadsheets and pandas, RFC 4180 quoting, char offsets.
-//! `speaker` is the text of the actor the span is linked to by `said_by`, if any.
+//! `speaker` is the text of the actor the span is linked to by `said_by`, if any; `source`
+//! is `manual`, `rule:NAME` (an accepted suggestion) or `imported:FORMAT`.
 
 use super::{Ctx, ExportError, Output};
 
-const COLUMNS: [&str; 9] = [
-    "article", "span_id", "label", "start", "end", "text", "speaker", "note", "status",
+const COLUMNS: [&str; 10] = [
+    "article", "span_id", "label", "start", "end", "text", "speaker", "note", "status", "source",
 ];
 
 pub(super) fn header() -> Vec<u8> {
@@ -35,6 +36,7 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
             ctx.speaker_of(span.id).unwrap_or("").to_string(),
             span.note.clone(),
             status.clone(),
+            span.source.tag(),
         ]));
     }
     Ok(vec![Output::Append(bytes)])

@@ -1,10 +1,12 @@
 //! `w3c`: a JSON-LD array of Web Annotations. Per span a `TextQuoteSelector` (exact, prefix,
 //! suffix) and a `TextPositionSelector` (char offsets); the label as a tagging body, the note
-//! as a commenting body; relations as `linking` annotations between the span annotations.
+//! as a commenting body; an accepted suggestion's rule as its `creator`; relations as
+//! `linking` annotations between the span annotations.
 
 use serde_json::json;
 
 use super::{push_array_item, Ctx, ExportError, Output};
+use crate::model::Source;
 
 fn span_iri(article: &str, id: u64) -> String {
     format!("urn:spantag:{}#span-{id}", urlencode(article))
@@ -39,7 +41,7 @@ pub(super) fn article(
         if !span.note.is_empty() {
             body.push(json!({"type": "TextualBody", "value": span.note, "purpose": "commenting"}));
         }
-        items.push(json!({
+        let mut item = json!({
             "@context": "http://www.w3.org/ns/anno.jsonld",
             "id": span_iri(id, span.id),
             "type": "Annotation",
@@ -52,7 +54,12 @@ pub(super) fn article(
                     {"type": "TextPositionSelector", "start": span.start, "end": span.end},
                 ],
             },
-        }));
+        });
+        // An accepted suggestion was created by its rule: the model's `creator`.
+        if let Source::Rule(name) = &span.source {
+            item["creator"] = json!({"type": "Software", "name": format!("spantag rule {name}")});
+        }
+        items.push(item);
     }
     for r in ctx.relations() {
         items.push(json!({

@@ -66,6 +66,18 @@ pub struct Span {
     pub anchor: Anchor,
 }
 
+impl Source {
+    /// `manual`, `rule:NAME` or `imported:FORMAT`: the source as one plain field (a csv
+    /// column, say).
+    pub fn tag(&self) -> String {
+        match self {
+            Source::Manual => "manual".into(),
+            Source::Rule(name) => format!("rule:{name}"),
+            Source::Imported(format) => format!("imported:{format}"),
+        }
+    }
+}
+
 impl Span {
     /// A manual, exactly anchored span over `char_range` of `text`.
     ///

@@ -90,6 +90,10 @@ pub fn build_corpus(dir: &Path) {
                 text,
             );
             span.note = note.to_string();
+            // One span came from a suggestion rule, so exports show where they keep it.
+            if *needle == "NATO" {
+                span.source = spantag::model::Source::Rule("actors".into());
+            }
             spans.push(span);
         }
         let mut relations = Vec::new();
@@ -327,6 +331,12 @@ fn consumers_find_every_span_in_every_export() {
         if &r[5] == "supports an inclusive Libyan dialogue without artificial deadlines" {
             assert_eq!(&r[6], "Сергей Лавров", "the speaker column");
         }
+        let expected_source = if &r[5] == "NATO" {
+            "rule:actors"
+        } else {
+            "manual"
+        };
+        assert_eq!(&r[9], expected_source, "the source column");
     }
     for (name, spans) in by_article {
         assert_eq!(sorted(spans), expected[&name]);
@@ -349,6 +359,8 @@ fn consumers_find_every_span_in_every_export() {
             selectors[1]["end"].as_u64().unwrap() as usize,
         );
         assert_eq!(article[s..e].iter().collect::<String>(), exact);
+        let creator = a["creator"]["name"].as_str();
+        assert_eq!(creator, (exact == "NATO").then_some("spantag rule actors"));
         tagged += 1;
     }
     assert_eq!(tagged, expected.values().map(Vec::len).sum::<usize>());
