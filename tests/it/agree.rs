@@ -269,3 +269,17 @@ fn agree_exit_codes() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("no article could be compared"));
 }
+
+#[test]
+fn the_sample_team_folders_compare_in_full() {
+    let team = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/team");
+    let output = agree(&[&team.join("ana"), &team.join("ben")], true);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let v = json(&output);
+    assert_eq!(v["articles"].as_array().unwrap().len(), 3);
+    assert!(v["skipped"].as_array().unwrap().is_empty());
+    // Ben left out the last word of every quote, so none matches exactly; 7 of each one's
+    // 8 quotes overlap one of the other's (each skipped a different one).
+    assert_close(&v["labels"]["quote"]["exact_f1"], 0.0);
+    assert_close(&v["labels"]["quote"]["overlap_f1"], 0.875);
+}
