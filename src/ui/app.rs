@@ -89,6 +89,8 @@ pub enum AppCommand {
     ShowCompare,
     /// Prepare the gold folder and open it, offering A's and B's spans.
     StartCompare(Folders),
+    /// Stop adjudicating: the gold folder stays open as an ordinary folder.
+    EndCompare,
     /// Accept proposals: suggestions, or adjudication candidates.
     Accept(Pick),
     /// Reject the current proposal (X).
@@ -716,6 +718,11 @@ impl SpantagApp {
                 return Ok(());
             }
             AppCommand::StartCompare(folders) => return self.start_compare(ctx, folders),
+            AppCommand::EndCompare => {
+                self.compare = None;
+                self.offer_proposals();
+                return Ok(());
+            }
             AppCommand::Accept(pick) => return self.accept(&pick, None),
             AppCommand::Reject => {
                 let index = self
@@ -997,6 +1004,9 @@ impl SpantagApp {
         }
         if self.export.open && shortcut(Modifiers::NONE, Key::Escape) {
             self.export.close();
+        }
+        if self.compare_dialog.open && shortcut(Modifiers::NONE, Key::Escape) {
+            self.compare_dialog.open = false;
         }
         if self.find.is_some() && !ctx.text_edit_focused() && shortcut(Modifiers::NONE, Key::Escape)
         {

@@ -153,7 +153,15 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
         app.review.heading,
         pending.len()
     ));
+    let mut command = None;
     if let Some(compare) = &app.compare {
+        if ui
+            .small_button("Stop comparing")
+            .on_hover_text("Keep the gold folder open as an ordinary folder")
+            .clicked()
+        {
+            command = Some(AppCommand::EndCompare);
+        }
         super::compare::figures(ui, compare, &app.scheme);
     }
     let mut labels: Vec<(&str, usize)> = Vec::new();
@@ -164,7 +172,6 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
         }
     }
     labels.sort();
-    let mut command = None;
     if let Some(index) = app.review.current(app.selection) {
         let proposal = &pending.all()[index];
         ui.horizontal_wrapped(|ui| {

@@ -230,6 +230,30 @@ fn compare_two_annotators_accept_and_reject_into_a_gold_folder() {
     assert_eq!(harness.state().review.pending.len(), 1);
     assert_eq!(folder_bytes(&root.join("A")), a_before);
     assert_eq!(folder_bytes(&root.join("B")), b_before);
+
+    // Stopping leaves the gold folder open as an ordinary one.
+    harness.get_by_label("Stop comparing").click();
+    harness.run();
+    assert!(harness.state().compare.is_none());
+    assert!(harness.state().review.pending.is_empty());
+    assert_eq!(
+        harness.state().folder.as_ref().map(|f| f.root.clone()),
+        Some(root.join("gold"))
+    );
+}
+
+#[test]
+fn the_compare_dialog_closes_with_escape_and_needs_three_folders() {
+    let mut harness = harness(None);
+    harness.get_by_label("Compare…").click();
+    harness.run();
+    assert!(harness.state().compare_dialog.open);
+    use egui_kittest::kittest::NodeT as _;
+    let start = harness.get_by_label("Compare");
+    assert!(start.accesskit_node().is_disabled(), "nothing typed yet");
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(!harness.state().compare_dialog.open);
 }
 
 #[test]
