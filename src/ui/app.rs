@@ -19,7 +19,7 @@ use super::find::{FindAction, FindBar};
 use super::folder::{Folder, PanelAction};
 use super::review::Review;
 use super::{guard, panels};
-use crate::model::{select, Command, Scheme, SpanId};
+use crate::model::{select, Command, Proposal, Scheme, SpanId};
 use crate::store::adjudicate::{self, Folders};
 use crate::store::article::Progress;
 use crate::store::watch::FolderWatcher;
@@ -140,11 +140,18 @@ fn remember(list: &mut Vec<PathBuf>, path: &Path) {
 /// Articles larger than this (2 MB, a book) open on another thread, with progress shown.
 const OPEN_IN_BACKGROUND_BYTES: u64 = 2 * 1024 * 1024;
 
+/// What the loading thread sends: the session, and the suggestions for it when the
+/// corpus has rules.
+type Opened = (
+    Result<Session, crate::store::ArticleError>,
+    Option<Vec<Proposal>>,
+);
+
 /// A big article being read, decoded and parsed on another thread.
 pub struct Opening {
     pub path: PathBuf,
     pub progress: Arc<Progress>,
-    result: Receiver<Result<Session, crate::store::ArticleError>>,
+    result: Receiver<Opened>,
 }
 
 /// What a system dialog running on its own thread is for.
@@ -342,16 +349,25 @@ impl SpantagApp {
         }
         let big = std::fs::metadata(path).is_ok_and(|m| m.len() > OPEN_IN_BACKGROUND_BYTES);
         if !big {
-            self.install(Session::open(path));
+            self.install(Session::open(path), None);
             return;
         }
-        // A book: read, decode and parse on another thread while the window shows progress.
+        // A book: read, decode, parse (and run the suggestion rules) on another thread while
+        // the window shows progress.
         let progress = Arc::new(Progress::default());
         let (tx, rx) = mpsc::channel();
         let (thread_path, thread_progress, wake) =
             (path.to_path_buf(), progress.clone(), self.ctx.clone());
+        let rules = self.rules.clone().filter(|_| self.compare.is_none());
         std::thread::spawn(move || {
-            let _ = tx.send(Session::open_with_progress(&thread_path, &thread_progress));
+            let opened = Session::open_with_progress(&thread_path, &thread_progress);
+            let suggested = match (&opened, rules) {
+                (Ok(session), Some(rules)) => {
+                    Some(crate::suggest::suggest(&rules, &session.document))
+                }
+                _ => None,
+            };
+            let _ = tx.send((opened, suggested));
             wake.request_repaint();
         });
         self.opening = Some(Opening {
@@ -378,18 +394,23 @@ impl SpantagApp {
                     is_error: true,
                 });
             }
-            Ok(result) => {
+            Ok((result, suggested)) => {
                 self.opening = None;
                 // The open article may have changed while this one loaded.
                 if self.may_leave_article() {
-                    self.install(result);
+                    self.install(result, suggested);
                 }
             }
         }
     }
 
     /// Makes an opened article the current one, or says why it could not be opened.
-    fn install(&mut self, opened: Result<Session, crate::store::ArticleError>) {
+    /// `suggested`: the suggestions, if they were found on the loading thread.
+    fn install(
+        &mut self,
+        opened: Result<Session, crate::store::ArticleError>,
+        suggested: Option<Vec<Proposal>>,
+    ) {
         match opened {
             Ok(session) => {
                 let article_problem = guard::opening_notice(&session, &self.scheme);
@@ -402,7 +423,7 @@ impl SpantagApp {
                 self.session = Some(session);
                 self.selection = Selection::None;
                 self.view = DocView::default();
-                self.offer_proposals();
+                self.offer_proposals(suggested);
             }
             Err(e) => {
                 self.notice = Some(Notice {
@@ -415,7 +436,7 @@ impl SpantagApp {
 
     /// Offers the open article's proposals: A's and B's spans when comparing, else the
     /// suggestions of the corpus's rules.
-    fn offer_proposals(&mut self) {
+    fn offer_proposals(&mut self, suggested: Option<Vec<Proposal>>) {
         let Some(session) = &self.session else {
             self.review.clear();
             return;
@@ -452,7 +473,7 @@ impl SpantagApp {
         }
         match &self.rules {
             Some(rules) => {
-                let offered = crate::suggest::suggest(rules, document);
+                let offered = suggested.unwrap_or_else(|| crate::suggest::suggest(rules, document));
                 self.review
                     .offer(&session.article_path, "Suggestions", offered);
             }
@@ -720,7 +741,7 @@ impl SpantagApp {
             AppCommand::StartCompare(folders) => return self.start_compare(ctx, folders),
             AppCommand::EndCompare => {
                 self.compare = None;
-                self.offer_proposals();
+                self.offer_proposals(None);
                 return Ok(());
             }
             AppCommand::Accept(pick) => return self.accept(&pick, None),

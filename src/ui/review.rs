@@ -28,6 +28,10 @@ pub struct Review {
     pub pending: Proposals,
     /// The document revision `pending` was derived for.
     revision: Option<u64>,
+    /// Pending proposals per label (sorted by label), and how many both annotators agree
+    /// on: counted when `pending` changes, not every frame.
+    counts: Vec<(String, usize)>,
+    agreed: usize,
     /// What the proposals are, for the panel's heading ("Suggestions", "Adjudication").
     pub heading: &'static str,
 }
@@ -35,18 +39,18 @@ pub struct Review {
 impl Review {
     /// Offers proposals for an article (none: nothing to review).
     pub fn offer(&mut self, article: &Path, heading: &'static str, offered: Vec<Proposal>) {
+        self.clear();
         self.offered = offered;
         self.article = Some(article.to_path_buf());
         self.heading = heading;
-        self.revision = None;
-        self.pending = Proposals::default();
     }
 
+    /// Offers nothing (rejections are remembered).
     pub fn clear(&mut self) {
-        self.offered.clear();
-        self.article = None;
-        self.pending = Proposals::default();
-        self.revision = None;
+        *self = Review {
+            rejected: std::mem::take(&mut self.rejected),
+            ..Review::default()
+        };
     }
 
     /// Derives what is still to decide, if the document changed since the last time.
@@ -65,6 +69,15 @@ impl Review {
             .cloned()
             .collect();
         self.pending = Proposals::new(open).without_spans(document.annotations());
+        let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+        for p in self.pending.all() {
+            *counts.entry(&p.label).or_default() += 1;
+        }
+        self.counts = counts
+            .into_iter()
+            .map(|(l, n)| (l.to_string(), n))
+            .collect();
+        self.agreed = self.pending.with(|p| p.origin == Origin::Agreed).len();
     }
 
     /// Drops a proposal until the app closes (it is never saved).
@@ -164,14 +177,6 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
         }
         super::compare::figures(ui, compare, &app.scheme);
     }
-    let mut labels: Vec<(&str, usize)> = Vec::new();
-    for p in pending.all() {
-        match labels.iter_mut().find(|(l, _)| *l == p.label) {
-            Some((_, n)) => *n += 1,
-            None => labels.push((&p.label, 1)),
-        }
-    }
-    labels.sort();
     if let Some(index) = app.review.current(app.selection) {
         let proposal = &pending.all()[index];
         ui.horizontal_wrapped(|ui| {
@@ -196,7 +201,7 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
     } else {
         ui.weak("N selects the next proposal; Enter accepts it, X rejects it.");
     }
-    let agreed = pending.with(|p| p.origin == Origin::Agreed).len();
+    let agreed = app.review.agreed;
     if agreed > 0
         && ui
             .button(format!("Accept all {agreed} agreed"))
@@ -205,7 +210,7 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
     {
         command = Some(AppCommand::Accept(Pick::Agreed));
     }
-    for (label, count) in labels {
+    for (label, count) in &app.review.counts {
         ui.horizontal(|ui| {
             super::panels::swatch(ui, label_color(&app.scheme, label));
             ui.label(RichText::new(format!("{label}: {count}")));
