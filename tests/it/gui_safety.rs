@@ -154,6 +154,12 @@ fn a_book_opens_on_another_thread_with_progress_shown() {
     let book = dir.path().join("book.txt");
     let mut document = spantag::model::generate::article(7, 3_000_000, 5_000);
     spantag::store::corpus::write_article(&book, &mut document).unwrap();
+    // Rules beside it make suggestions for the book too (found on the loading thread).
+    std::fs::write(
+        dir.path().join("suggest.ron"),
+        r#"(gazetteers: [(name: "people", label: "actor", entries: ["Lavrov"])])"#,
+    )
+    .unwrap();
     let mut harness = harness(None);
     harness.state_mut().send(AppCommand::Open(book.clone()));
     harness.step();
@@ -167,4 +173,17 @@ fn a_book_opens_on_another_thread_with_progress_shown() {
     assert!(harness
         .query_by_label_contains("Opening book.txt")
         .is_none());
+    let text = harness
+        .state()
+        .session
+        .as_ref()
+        .unwrap()
+        .document
+        .text()
+        .as_str()
+        .to_string();
+    let pending = &harness.state().review.pending;
+    assert!(!pending.is_empty());
+    assert!(pending.len() <= text.matches("Lavrov").count());
+    assert!(pending.all().iter().all(|p| p.label == "actor"));
 }
