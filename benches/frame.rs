@@ -16,7 +16,8 @@
 //!   holds the span list; loading it (parse and attach);
 //! - memory added by opening the big article, over the small one (resident set size);
 //! - the book in a folder with the samples' `suggest.ron`: open (the rules run on the
-//!   loading thread) and the steady frame with the proposals drawn.
+//!   loading thread), the steady frame with the proposals drawn, and the frame that
+//!   accepts one (or undoes that).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -275,6 +276,15 @@ fn main() {
     let (mut rules_driver, _) = Driver::open(&rules_big);
     let proposals = rules_driver.app.review.pending.len();
     let rules_steady = steady(&mut rules_driver, 200);
+    // Accepting a suggestion (N, Enter) and undoing it: the frames that decide again which
+    // proposals are shown.
+    let mut rule_edits = Vec::new();
+    for _ in 0..20 {
+        rules_driver.send(AppCommand::NextProposal { forward: true });
+        rule_edits.push(rules_driver.send(AppCommand::Accept(spantag::ui::Pick::Current)));
+        rule_edits.push(rules_driver.send(AppCommand::Undo));
+    }
+    let rules_edit = median(rule_edits);
 
     println!("article: 5 MB, {spans} spans (10 KB, 100 spans for the ratio)");
     println!("open (read, decode, sidecar, first frame): {open:.1} ms (median of 3)");
@@ -303,6 +313,7 @@ fn main() {
     );
     println!(
         "with the samples' suggest.ron: open {rule_open:.1} ms (median of 3), {proposals} \
-         proposals; steady frame drawing them {rules_steady:.2} ms (median of 200)"
+         proposals; steady frame drawing them {rules_steady:.2} ms (median of 200); \
+         the frame accepting one, or undoing that, {rules_edit:.2} ms (median of 40)"
     );
 }

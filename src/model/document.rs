@@ -7,7 +7,9 @@
 //! restore ids, notes and relations exactly.
 
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{Annotations, Proposal, Relation, Span, SpanId, Text};
 
@@ -173,7 +175,18 @@ pub struct Document {
     redo: Vec<Vec<Op>>,
     /// Bumped on every change, so views and the autosaver can tell what is new.
     revision: u64,
+    /// The char ranges of the spans each recent revision added, removed or relabelled,
+    /// so a view can redo only what a change touched ([`Document::touched_since`]).
+    touched: VecDeque<(u64, Range<usize>)>,
+    /// `touched` holds every change made after this revision.
+    touched_from: u64,
+    /// Tells this document from any other (a reload replaces the document, and its
+    /// revisions count again from 0).
+    instance: u64,
 }
+
+/// How many touched ranges a document remembers.
+const TOUCHED_LOG: usize = 256;
 
 impl Document {
     pub fn new(text: Text, meta: ArticleMeta, annotations: Annotations) -> Self {
@@ -186,7 +199,30 @@ impl Document {
             undo: Vec::new(),
             redo: Vec::new(),
             revision: 0,
+            touched: VecDeque::new(),
+            touched_from: 0,
+            instance: {
+                static NEXT: AtomicU64 = AtomicU64::new(1);
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            },
         }
+    }
+
+    /// Which document this is: unique among the documents of a run.
+    pub fn instance(&self) -> u64 {
+        self.instance
+    }
+
+    /// The char ranges where spans were added, removed or relabelled after `revision`
+    /// (none if nothing was), or `None` if that is too long ago to know.
+    pub fn touched_since(&self, revision: u64) -> Option<Vec<Range<usize>>> {
+        (revision >= self.touched_from && revision <= self.revision).then(|| {
+            self.touched
+                .iter()
+                .filter(|(r, _)| *r > revision)
+                .map(|(_, range)| range.clone())
+                .collect()
+        })
     }
 
     pub fn text(&self) -> &Text {
@@ -479,9 +515,26 @@ impl Document {
 
     /// Applies a transaction and returns its inverse (to be applied in order).
     fn apply_ops(&mut self, ops: Vec<Op>) -> Vec<Op> {
+        self.revision += 1;
+        for op in &ops {
+            let range = match op {
+                Op::Insert { span, .. } => Some(span.char_range()),
+                Op::Delete { id } | Op::SetLabel { id, .. } => {
+                    self.annotations.get(*id).map(Span::char_range)
+                }
+                _ => None,
+            };
+            if let Some(range) = range {
+                if self.touched.len() == TOUCHED_LOG {
+                    if let Some((dropped, _)) = self.touched.pop_front() {
+                        self.touched_from = dropped;
+                    }
+                }
+                self.touched.push_back((self.revision, range));
+            }
+        }
         let mut inverse: Vec<Op> = ops.into_iter().filter_map(|op| self.apply_op(op)).collect();
         inverse.reverse();
-        self.revision += 1;
         inverse
     }
 
@@ -794,5 +847,41 @@ mod tests {
             d.apply(Command::Accept(vec![outside])),
             Err(CommandError::OutOfRange(40..80))
         );
+    }
+
+    #[test]
+    fn touched_since_names_the_ranges_each_change_touched() {
+        let mut d = doc("[actor|Lavrov] said Libya is a black hole.");
+        let other = doc("Lavrov");
+        assert_ne!(d.instance(), other.instance());
+        let start = d.revision();
+        d.apply(Command::Tag {
+            char_range: 12..17,
+            label: "location".into(),
+        })
+        .unwrap();
+        d.apply(Command::SetStatus(Status::Done)).unwrap();
+        d.apply(Command::Retag {
+            id: 1,
+            label: "location".into(),
+        })
+        .unwrap();
+        assert_eq!(d.touched_since(start), Some(vec![12..17, 0..6]));
+        assert_eq!(d.touched_since(d.revision()), Some(vec![]));
+        // More changes than the log keeps: too long ago to know.
+        let before = d.revision();
+        for _ in 0..150 {
+            d.apply(Command::Tag {
+                char_range: 7..11,
+                label: "claim".into(),
+            })
+            .unwrap();
+            d.apply(Command::Undo).unwrap();
+        }
+        assert_eq!(d.touched_since(before), None);
+        let last = d.touched_since(d.revision() - 1).unwrap();
+        assert_eq!(last.len(), 1);
+        assert_eq!(last[0], 7..11);
+        assert_eq!(d.touched_since(d.revision()), Some(vec![]));
     }
 }

@@ -9,6 +9,7 @@
 //!
 //! [`Command::Accept`]: super::Command::Accept
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::{Annotations, Source, Span};
@@ -61,14 +62,24 @@ pub struct ProposedLink {
     pub outgoing: bool,
 }
 
-/// The pending proposals of one article, sorted by `(start, end, label)` so a view finds
-/// the visible ones with a binary search, as it does for spans.
+/// The proposals of one article, sorted by `(start, end, label)` so a view finds the
+/// visible ones with a binary search, as it does for spans.
+///
+/// A proposal is hidden once decided (a span has it, or it was rejected) and shown again
+/// if that is undone, so an index names the same proposal for as long as the set lives.
+/// Every query below sees only the shown ones; the counts follow each change.
 #[derive(Clone, Debug, Default)]
 pub struct Proposals {
     items: Vec<Proposal>,
     /// The longest proposal, in chars: every proposal overlapping `[a, b)` starts in
     /// `[a - max_len, b)`.
     max_len: usize,
+    hidden: Vec<bool>,
+    /// How many are shown, how many per label, and how many of them both annotators
+    /// agree on.
+    shown: usize,
+    by_label: BTreeMap<String, usize>,
+    agreed: usize,
 }
 
 impl Proposals {
@@ -76,92 +87,163 @@ impl Proposals {
         items.sort_by(|a, b| key(a).cmp(&key(b)));
         items.dedup_by(|a, b| key(a) == key(b) && a.origin == b.origin);
         let max_len = items.iter().map(|p| p.char_range.len()).max().unwrap_or(0);
-        Proposals { items, max_len }
+        let mut proposals = Proposals {
+            hidden: vec![true; items.len()],
+            items,
+            max_len,
+            ..Proposals::default()
+        };
+        for index in 0..proposals.items.len() {
+            proposals.set_hidden(index, false);
+        }
+        proposals
     }
 
-    pub fn all(&self) -> &[Proposal] {
-        &self.items
-    }
-
+    /// How many are shown.
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.shown
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.shown == 0
     }
 
-    /// The proposals that overlap `char_range`, with their indexes.
+    /// A shown proposal.
+    pub fn get(&self, index: usize) -> Option<&Proposal> {
+        self.items.get(index).filter(|_| !self.hidden[index])
+    }
+
+    /// The shown proposals with their indexes, in order.
+    pub fn shown(&self) -> impl Iterator<Item = (usize, &Proposal)> {
+        self.items
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| !self.hidden[*i])
+    }
+
+    /// Shown proposals per label, by label.
+    pub fn count_by_label(&self) -> &BTreeMap<String, usize> {
+        &self.by_label
+    }
+
+    /// How many shown proposals both annotators agree on.
+    pub fn agreed(&self) -> usize {
+        self.agreed
+    }
+
+    /// The indexes of every proposal, shown or not, that overlaps `char_range`.
+    fn indexes_overlapping(&self, char_range: Range<usize>) -> impl Iterator<Item = usize> + '_ {
+        let first = self
+            .items
+            .partition_point(|p| p.char_range.start + self.max_len < char_range.start);
+        (first..self.items.len())
+            .take_while(move |&i| self.items[i].char_range.start < char_range.end)
+            .filter(move |&i| self.items[i].char_range.end > char_range.start)
+    }
+
+    /// The shown proposals that overlap `char_range`, with their indexes.
     pub fn overlapping(
         &self,
         char_range: Range<usize>,
     ) -> impl Iterator<Item = (usize, &Proposal)> {
-        let first = self
-            .items
-            .partition_point(|p| p.char_range.start + self.max_len < char_range.start);
-        self.items[first..]
-            .iter()
-            .enumerate()
-            .take_while(move |(_, p)| p.char_range.start < char_range.end)
-            .filter(move |(_, p)| p.char_range.end > char_range.start)
-            .map(move |(i, p)| (first + i, p))
+        self.indexes_overlapping(char_range)
+            .filter(|&i| !self.hidden[i])
+            .map(|i| (i, &self.items[i]))
     }
 
-    /// The shortest proposal containing `char_pos`.
+    /// The shortest shown proposal containing `char_pos`.
     pub fn innermost_at(&self, char_pos: usize) -> Option<usize> {
         self.overlapping(char_pos..char_pos + 1)
             .min_by_key(|(_, p)| p.char_range.len())
             .map(|(i, _)| i)
     }
 
-    /// The first proposal starting at or after `char_pos` (wrapping to the first), or the
-    /// last one before it when `forward` is false (wrapping to the last).
+    /// The first shown proposal starting at or after `char_pos` (wrapping to the first),
+    /// or the last one before it when `forward` is false (wrapping to the last).
     pub fn next_from(&self, char_pos: usize, forward: bool) -> Option<usize> {
-        if self.items.is_empty() {
-            return None;
-        }
         let at = self
             .items
             .partition_point(|p| p.char_range.start < char_pos);
-        Some(if forward {
-            if at == self.items.len() {
-                0
-            } else {
-                at
-            }
-        } else if at == 0 {
-            self.items.len() - 1
+        let shown = |i: &usize| !self.hidden[*i];
+        if forward {
+            (at..self.items.len()).chain(0..at).find(shown)
         } else {
-            at - 1
-        })
+            (0..at)
+                .rev()
+                .chain((at..self.items.len()).rev())
+                .find(shown)
+        }
     }
 
-    pub fn get(&self, index: usize) -> Option<&Proposal> {
-        self.items.get(index)
+    /// The next shown proposal after `index` in order (before it, when `forward` is
+    /// false), wrapping around; `index` itself only if it is the only one shown.
+    pub fn next_after(&self, index: usize, forward: bool) -> Option<usize> {
+        let n = self.items.len();
+        let index = index.min(n);
+        let shown = |i: &usize| !self.hidden[*i];
+        if forward {
+            (index + 1..n).chain(0..(index + 1).min(n)).find(shown)
+        } else {
+            (0..index).rev().chain((index..n).rev()).find(shown)
+        }
     }
 
-    /// Indexes of the proposals that `keep` chooses.
+    /// Indexes of the shown proposals that `keep` chooses.
     pub fn with(&self, keep: impl Fn(&Proposal) -> bool) -> Vec<usize> {
-        (0..self.items.len())
-            .filter(|&i| keep(&self.items[i]))
+        self.shown()
+            .filter(|(_, p)| keep(p))
+            .map(|(i, _)| i)
             .collect()
     }
 
-    /// The index of a proposal with this label and range.
+    /// The index of a shown proposal with this label and range.
     pub fn find(&self, label: &str, char_range: Range<usize>) -> Option<usize> {
         let wanted = (char_range.start, char_range.end, label);
         let at = self.items.partition_point(|p| key(p) < wanted);
-        (self.items.get(at).is_some_and(|p| key(p) == wanted)).then_some(at)
+        (at..self.items.len())
+            .take_while(|&i| key(&self.items[i]) == wanted)
+            .find(|&i| !self.hidden[i])
     }
 
-    /// Drops proposals a span already covers exactly (same label and range).
-    pub fn without_spans(mut self, annotations: &super::Annotations) -> Self {
-        self.items.retain(|p| {
-            annotations
-                .find_exact(&p.label, p.char_range.clone())
-                .is_none()
-        });
-        self
+    /// Decides again, for the proposals overlapping `char_range` (all of them: `None`),
+    /// which are hidden.
+    pub fn recheck(&mut self, char_range: Option<Range<usize>>, hide: impl Fn(&Proposal) -> bool) {
+        let indexes: Vec<usize> = match char_range {
+            Some(range) => self.indexes_overlapping(range).collect(),
+            None => (0..self.items.len()).collect(),
+        };
+        for index in indexes {
+            let hidden = hide(&self.items[index]);
+            self.set_hidden(index, hidden);
+        }
+    }
+
+    /// Hides or shows one proposal, keeping the counts.
+    pub fn set_hidden(&mut self, index: usize, hidden: bool) {
+        if index >= self.items.len() || self.hidden[index] == hidden {
+            return;
+        }
+        self.hidden[index] = hidden;
+        let p = &self.items[index];
+        if hidden {
+            self.shown -= 1;
+            if let Some(n) = self.by_label.get_mut(&p.label) {
+                *n -= 1;
+                if *n == 0 {
+                    self.by_label.remove(&p.label);
+                }
+            }
+        } else {
+            self.shown += 1;
+            *self.by_label.entry(p.label.clone()).or_default() += 1;
+        }
+        if p.origin == Origin::Agreed {
+            if hidden {
+                self.agreed -= 1;
+            } else {
+                self.agreed += 1;
+            }
+        }
     }
 }
 
@@ -280,8 +362,8 @@ mod tests {
         let b = fixture::document("[actor|Lavrov] said “[claim|Restraint]” in Cairo");
         let proposals = Proposals::new(adjudication(a.annotations(), b.annotations()));
         let seen: Vec<(&str, &str, Origin)> = proposals
-            .all()
-            .iter()
+            .shown()
+            .map(|(_, p)| p)
             .map(|p| {
                 (
                     a.text().slice(p.char_range.clone()),
@@ -300,12 +382,39 @@ mod tests {
             ]
         );
         // The agreed actor carries A's link (incoming), the quote its outgoing one.
-        let lavrov = &proposals.all()[0];
+        let lavrov = proposals.get(0).unwrap();
         assert_eq!(lavrov.links.len(), 1);
         assert!(!lavrov.links[0].outgoing);
-        let quote = &proposals.all()[2];
+        let quote = proposals.get(2).unwrap();
         assert_eq!(quote.links[0].other_range, 0..6);
         assert!(quote.links[0].outgoing);
+    }
+
+    #[test]
+    fn hidden_proposals_are_skipped_and_counted_out_until_shown_again() {
+        let mut proposals = Proposals::new(vec![
+            proposal(0..5, "actor"),
+            proposal(10..15, "actor"),
+            proposal(20..25, "location"),
+        ]);
+        // A span now covers 10..15: recheck what overlaps it.
+        proposals.recheck(Some(12..13), |p| p.char_range == (10..15));
+        assert_eq!(proposals.len(), 2);
+        assert_eq!(proposals.count_by_label()["actor"], 1);
+        assert!(proposals.get(1).is_none());
+        assert_eq!(proposals.innermost_at(12), None);
+        assert_eq!(proposals.next_from(6, true), Some(2));
+        assert_eq!(proposals.next_after(0, true), Some(2));
+        assert_eq!(proposals.next_after(2, false), Some(0));
+        assert_eq!(proposals.next_after(0, false), Some(2), "wraps");
+        assert_eq!(proposals.find("actor", 10..15), None);
+        assert_eq!(proposals.overlapping(0..30).count(), 2);
+        // Undone: shown again, under the same index.
+        proposals.recheck(None, |_| false);
+        assert_eq!(proposals.len(), 3);
+        assert_eq!(proposals.get(1).unwrap().char_range, 10..15);
+        proposals.set_hidden(2, true);
+        assert!(!proposals.count_by_label().contains_key("location"));
     }
 
     #[test]

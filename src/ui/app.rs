@@ -514,9 +514,12 @@ impl SpantagApp {
         let indexes = self.review.picked(pick, self.selection)?;
         let mut proposals = self.review.with_linked(&indexes);
         if let (Some(label), [index]) = (relabel, indexes.as_slice()) {
-            let chosen = &self.review.pending.all()[*index];
+            let chosen = self.review.pending.get(*index).cloned();
             for p in &mut proposals {
-                if p.char_range == chosen.char_range && p.label == chosen.label {
+                if chosen
+                    .as_ref()
+                    .is_some_and(|c| c.char_range == p.char_range && c.label == p.label)
+                {
                     p.label = label.clone();
                 }
             }
@@ -527,21 +530,22 @@ impl SpantagApp {
         Ok(())
     }
 
-    /// After a proposal was taken or dropped: the next one is selected (if any is left).
+    /// After the proposal at `index` was taken or dropped: the next one is selected (if any
+    /// is left), else the span made last.
     fn after_review(&mut self, index: usize, focus: Option<SpanId>) {
         if let Some(session) = &self.session {
             self.review.refresh(&session.document);
         }
         let pending = &self.review.pending;
-        match pending.len() {
-            0 => {
-                self.selection = focus.map_or(Selection::None, Selection::Span);
-            }
-            n => {
-                let next = index.min(n - 1);
-                self.view.scroll_to(pending.all()[next].char_range.start);
+        match pending
+            .next_after(index, true)
+            .and_then(|i| Some((i, pending.get(i)?)))
+        {
+            Some((next, proposal)) => {
+                self.view.scroll_to(proposal.char_range.start);
                 self.selection = Selection::Proposal(next);
             }
+            None => self.selection = focus.map_or(Selection::None, Selection::Span),
         }
     }
 
@@ -755,27 +759,24 @@ impl SpantagApp {
                 return Ok(());
             }
             AppCommand::NextProposal { forward } => {
-                let from = match self.selection {
-                    Selection::Proposal(i) => self
-                        .review
-                        .pending
-                        .get(i)
-                        .map_or(0, |p| p.char_range.start + usize::from(forward)),
-                    Selection::Text { head, .. } => head,
-                    Selection::Span(id) => self
-                        .session
-                        .as_ref()
-                        .and_then(|s| s.document.annotations().get(id))
-                        .map_or(0, |s| s.start),
-                    Selection::None => 0,
+                let pending = &self.review.pending;
+                let next = match self.selection {
+                    Selection::Proposal(i) => pending.next_after(i, forward),
+                    Selection::Text { head, .. } => pending.next_from(head, forward),
+                    Selection::Span(id) => {
+                        let start = self
+                            .session
+                            .as_ref()
+                            .and_then(|s| s.document.annotations().get(id))
+                            .map_or(0, |s| s.start);
+                        pending.next_from(start, forward)
+                    }
+                    Selection::None => pending.next_from(0, forward),
                 };
-                let next = self
-                    .review
-                    .pending
-                    .next_from(from, forward)
+                let (next, start) = next
+                    .and_then(|i| Some((i, pending.get(i)?.char_range.start)))
                     .ok_or("Nothing is proposed for this article.")?;
-                self.view
-                    .scroll_to(self.review.pending.all()[next].char_range.start);
+                self.view.scroll_to(start);
                 self.selection = Selection::Proposal(next);
                 return Ok(());
             }

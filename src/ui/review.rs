@@ -1,10 +1,11 @@
 //! Proposals under review: a rule's suggestions (the corpus's `suggest.ron`), or two
 //! annotators' spans being adjudicated into a gold folder (File → Compare…).
 //!
-//! What is offered for the open article is kept whole; what is still to decide is derived
-//! from it after every change: minus what the analyst rejected (X), minus what the article
-//! already has. So accepting is an ordinary undoable command, and undoing it brings the
-//! proposal back.
+//! Everything offered for the open article stays in one [`Proposals`] set; a proposal is
+//! hidden once decided (the article has it as a span, or the analyst rejected it with X)
+//! and shown again when that is undone. After a change only the proposals near the spans
+//! it touched are looked at again, so a book with a hundred thousand suggestions edits as
+//! fast as one without. Accepting is an ordinary undoable command.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -19,19 +20,13 @@ use crate::model::{Document, Origin, Proposal, Proposals};
 /// The proposals of the open article.
 #[derive(Default)]
 pub struct Review {
-    /// What is offered for `article`.
-    offered: Vec<Proposal>,
+    /// What is offered for `article`, each shown until decided.
+    pub pending: Proposals,
     article: Option<PathBuf>,
     /// Rejected proposals (label and range) per article, for as long as the app runs.
     rejected: HashMap<PathBuf, HashSet<(String, Range<usize>)>>,
-    /// Still to decide.
-    pub pending: Proposals,
-    /// The document revision `pending` was derived for.
-    revision: Option<u64>,
-    /// Pending proposals per label (sorted by label), and how many both annotators agree
-    /// on: counted when `pending` changes, not every frame.
-    counts: Vec<(String, usize)>,
-    agreed: usize,
+    /// The document (instance, revision) `pending` was brought up to date with.
+    seen: Option<(u64, u64)>,
     /// What the proposals are, for the panel's heading ("Suggestions", "Adjudication").
     pub heading: &'static str,
 }
@@ -40,7 +35,7 @@ impl Review {
     /// Offers proposals for an article (none: nothing to review).
     pub fn offer(&mut self, article: &Path, heading: &'static str, offered: Vec<Proposal>) {
         self.clear();
-        self.offered = offered;
+        self.pending = Proposals::new(offered);
         self.article = Some(article.to_path_buf());
         self.heading = heading;
     }
@@ -53,31 +48,36 @@ impl Review {
         };
     }
 
-    /// Derives what is still to decide, if the document changed since the last time.
+    /// Brings what is shown up to date with the document: after an edit, only the
+    /// proposals overlapping the spans it touched are decided again.
     pub fn refresh(&mut self, document: &Document) {
-        if self.revision == Some(document.revision()) {
+        let now = (document.instance(), document.revision());
+        if self.seen == Some(now) {
             return;
         }
-        self.revision = Some(document.revision());
+        let touched = match self.seen {
+            Some((instance, revision)) if instance == now.0 => document.touched_since(revision),
+            _ => None,
+        };
+        self.seen = Some(now);
         let rejected = self.article.as_ref().and_then(|a| self.rejected.get(a));
-        let open: Vec<Proposal> = self
-            .offered
-            .iter()
-            .filter(|p| {
-                rejected.is_none_or(|r| !r.contains(&(p.label.clone(), p.char_range.clone())))
-            })
-            .cloned()
-            .collect();
-        self.pending = Proposals::new(open).without_spans(document.annotations());
-        let mut counts = std::collections::BTreeMap::<&str, usize>::new();
-        for p in self.pending.all() {
-            *counts.entry(&p.label).or_default() += 1;
+        let annotations = document.annotations();
+        let decided = |p: &Proposal| {
+            annotations
+                .find_exact(&p.label, p.char_range.clone())
+                .is_some()
+                || rejected.is_some_and(|r| r.contains(&(p.label.clone(), p.char_range.clone())))
+        };
+        match touched {
+            Some(ranges) => {
+                for range in ranges {
+                    // An empty range still names the proposals around its position.
+                    let range = range.start..range.end.max(range.start + 1);
+                    self.pending.recheck(Some(range), decided);
+                }
+            }
+            None => self.pending.recheck(None, decided),
         }
-        self.counts = counts
-            .into_iter()
-            .map(|(l, n)| (l.to_string(), n))
-            .collect();
-        self.agreed = self.pending.with(|p| p.origin == Origin::Agreed).len();
     }
 
     /// Drops a proposal until the app closes (it is never saved).
@@ -89,13 +89,13 @@ impl Review {
             .entry(article.clone())
             .or_default()
             .insert((p.label.clone(), p.char_range.clone()));
-        self.revision = None;
+        self.pending.set_hidden(index, true);
     }
 
     /// The proposal a key acts on: the selected one, or the one at the caret.
     pub fn current(&self, selection: Selection) -> Option<usize> {
         match selection {
-            Selection::Proposal(index) if index < self.pending.len() => Some(index),
+            Selection::Proposal(index) => self.pending.get(index).map(|_| index),
             Selection::Text { anchor, head } if anchor == head => self.pending.innermost_at(head),
             _ => None,
         }
@@ -107,8 +107,8 @@ impl Review {
             Pick::Current => self.current(selection).into_iter().collect(),
             Pick::SameLabel => {
                 let index = self.current(selection).ok_or(NOTHING_SELECTED)?;
-                let label = &self.pending.all()[index].label;
-                self.pending.with(|p| &p.label == label)
+                let label = self.pending.get(index).map(|p| p.label.clone());
+                self.pending.with(|p| Some(&p.label) == label.as_ref())
             }
             Pick::Label(label) => self.pending.with(|p| &p.label == label),
             Pick::Agreed => self.pending.with(|p| p.origin == Origin::Agreed),
@@ -122,16 +122,12 @@ impl Review {
         Ok(indexes)
     }
 
-    /// The proposals at `indexes`, plus the pending ones they point to (a quote's
-    /// speaker, not the quotes of a speaker), so one step accepts both and the link.
+    /// The proposals at `indexes`, plus the shown ones they point to (a quote's speaker,
+    /// not the quotes of a speaker), so one step accepts both and the link.
     pub fn with_linked(&self, indexes: &[usize]) -> Vec<Proposal> {
         let mut chosen: Vec<usize> = indexes.to_vec();
-        for &index in indexes {
-            for link in self.pending.all()[index]
-                .links
-                .iter()
-                .filter(|l| l.outgoing)
-            {
+        for p in indexes.iter().filter_map(|&i| self.pending.get(i)) {
+            for link in p.links.iter().filter(|l| l.outgoing) {
                 if let Some(other) = self
                     .pending
                     .find(&link.other_label, link.other_range.clone())
@@ -144,7 +140,7 @@ impl Review {
         chosen.dedup();
         chosen
             .into_iter()
-            .map(|i| self.pending.all()[i].clone())
+            .filter_map(|i| self.pending.get(i).cloned())
             .collect()
     }
 }
@@ -177,8 +173,11 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
         }
         super::compare::figures(ui, compare, &app.scheme);
     }
-    if let Some(index) = app.review.current(app.selection) {
-        let proposal = &pending.all()[index];
+    if let Some(proposal) = app
+        .review
+        .current(app.selection)
+        .and_then(|i| pending.get(i))
+    {
         ui.horizontal_wrapped(|ui| {
             super::panels::swatch(ui, label_color(&app.scheme, &proposal.label));
             ui.label(proposal_name(&session.document, proposal));
@@ -201,7 +200,7 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
     } else {
         ui.weak("N selects the next proposal; Enter accepts it, X rejects it.");
     }
-    let agreed = app.review.agreed;
+    let agreed = pending.agreed();
     if agreed > 0
         && ui
             .button(format!("Accept all {agreed} agreed"))
@@ -210,7 +209,7 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
     {
         command = Some(AppCommand::Accept(Pick::Agreed));
     }
-    for (label, count) in &app.review.counts {
+    for (label, count) in pending.count_by_label() {
         ui.horizontal(|ui| {
             super::panels::swatch(ui, label_color(&app.scheme, label));
             ui.label(RichText::new(format!("{label}: {count}")));

@@ -136,9 +136,8 @@ fn compare_two_annotators_accept_and_reject_into_a_gold_folder() {
         .state()
         .review
         .pending
-        .all()
-        .iter()
-        .map(|p| (p.label.clone(), p.origin.clone()))
+        .shown()
+        .map(|(_, p)| (p.label.clone(), p.origin.clone()))
         .collect();
     assert_eq!(offered.len(), 5, "{offered:?}");
     harness.get_by_label("actor in A and B: Sergei Lavrov");
@@ -180,7 +179,7 @@ fn compare_two_annotators_accept_and_reject_into_a_gold_folder() {
         let Selection::Proposal(i) = app.selection else {
             panic!("no proposal selected: {:?}", app.selection)
         };
-        let p = &app.review.pending.all()[i];
+        let p = app.review.pending.get(i).expect("a shown proposal");
         let doc = &app.session.as_ref().unwrap().document;
         (
             p.label.clone(),
@@ -330,7 +329,7 @@ fn suggestions_are_drawn_accepted_with_their_rule_rejected_and_relabelled() {
         let Selection::Proposal(i) = app.selection else {
             panic!("no proposal selected: {:?}", app.selection)
         };
-        app.review.pending.all()[i].clone()
+        app.review.pending.get(i).expect("a shown proposal").clone()
     };
     let moscow = next(&harness);
     assert_eq!(moscow.label, "location");
@@ -349,8 +348,8 @@ fn suggestions_are_drawn_accepted_with_their_rule_rejected_and_relabelled() {
         .state()
         .review
         .pending
-        .all()
-        .iter()
+        .shown()
+        .map(|(_, p)| p)
         .find(|p| p.label == "quote")
         .unwrap()
         .clone();
@@ -394,9 +393,8 @@ fn suggestions_are_drawn_accepted_with_their_rule_rejected_and_relabelled() {
         .state()
         .review
         .pending
-        .all()
-        .iter()
-        .all(|p| p.label != label));
+        .shown()
+        .all(|(_, p)| p.label != label));
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     assert_eq!(harness.state().review.pending.len(), before, "{left}");
