@@ -98,6 +98,14 @@ pub enum Commands {
     },
 }
 
+/// Prints a report as JSON for scripts (serializing plain data cannot fail).
+fn print_json(value: &impl serde::Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
+}
+
 /// The formats that can be imported.
 const IMPORT_FORMATS: [Format; 4] = [
     Format::Jsonl,
@@ -181,10 +189,7 @@ pub fn run(command: Commands) -> ExitCode {
         Commands::Stats { corpus: path, json } => match corpus::stats(&path) {
             Ok(stats) => {
                 if json {
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(&stats).unwrap_or_default()
-                    );
+                    print_json(&stats);
                 } else {
                     println!("{} articles", stats.articles);
                     for (status, n) in &stats.status {
@@ -267,10 +272,7 @@ pub fn run(command: Commands) -> ExitCode {
         Commands::Agree { folders, json } => match corpus::agree(&folders) {
             Ok(report) => {
                 if json {
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(&report).unwrap_or_default()
-                    );
+                    print_json(&report);
                 } else {
                     print_agreement(&report);
                 }

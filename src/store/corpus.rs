@@ -610,22 +610,18 @@ pub fn reanchor(corpus: &Path) -> io::Result<(Vec<Reanchored>, Vec<Problem>)> {
                 continue;
             }
         };
-        let after = sidecar::encode(&document);
-        let rewritten = after != before;
-        if rewritten {
-            let written =
-                super::saver::write_replacing(&sidecar, after.as_bytes(), Some(before.as_bytes()));
-            if let Err(e) = written {
-                let message = match e {
-                    super::saver::SaveError::Io(message) => message,
-                    super::saver::SaveError::ChangedOnDisk => {
-                        "changed while it was re-anchored; left as it is".into()
-                    }
-                };
-                problems.push(problem(&sidecar, None, message));
+        let rewritten = match rewrite_sidecar(
+            &sidecar,
+            &document,
+            Some(before.as_bytes()),
+            "it was re-anchored",
+        ) {
+            Ok(rewritten) => rewritten,
+            Err(problem) => {
+                problems.push(problem);
                 continue;
             }
-        }
+        };
         done.push(Reanchored {
             article: path,
             outcome: report.anchoring,
@@ -633,6 +629,31 @@ pub fn reanchor(corpus: &Path) -> io::Result<(Vec<Reanchored>, Vec<Problem>)> {
         });
     }
     Ok((done, problems))
+}
+
+/// Writes a document's sidecar if its bytes differ from `before` (what was read; `None`:
+/// there was no sidecar), unless the file changed meanwhile. Returns whether it wrote;
+/// `work` says what happened meanwhile, for the message ("it was re-anchored").
+fn rewrite_sidecar(
+    sidecar: &Path,
+    document: &Document,
+    before: Option<&[u8]>,
+    work: &str,
+) -> Result<bool, Problem> {
+    let after = sidecar::encode(document);
+    if before == Some(after.as_bytes()) {
+        return Ok(false);
+    }
+    super::saver::write_replacing(sidecar, after.as_bytes(), before).map_err(|e| {
+        let message = match e {
+            super::saver::SaveError::Io(message) => message,
+            super::saver::SaveError::ChangedOnDisk => {
+                format!("changed while {work}; left as it is")
+            }
+        };
+        problem(sidecar, None, message)
+    })?;
+    Ok(true)
 }
 
 /// Every problem in a corpus: articles that cannot be read, sidecars that do not parse,
@@ -1003,25 +1024,23 @@ pub fn suggest(
                     continue;
                 }
                 Ok(applied) if applied.changed => {
-                    let after = sidecar::encode(&document);
-                    if before.as_deref() != Some(after.as_bytes()) {
-                        let written = super::saver::write_replacing(
-                            &sidecar,
-                            after.as_bytes(),
-                            before.as_deref(),
-                        );
-                        if let Err(e) = written {
-                            let message = match e {
-                                super::saver::SaveError::Io(message) => message,
-                                super::saver::SaveError::ChangedOnDisk => {
-                                    "changed while suggestions were made; left as it is".into()
-                                }
-                            };
-                            problems.push(problem(&sidecar, None, message));
+                    match rewrite_sidecar(
+                        &sidecar,
+                        &document,
+                        before.as_deref(),
+                        "suggestions were made",
+                    ) {
+                        Ok(rewritten) => {
+                            suggested.rewritten = rewritten;
+                            if rewritten {
+                                suggested.accepted_spans =
+                                    document.annotations().len() - spans_before;
+                            }
+                        }
+                        Err(problem) => {
+                            problems.push(problem);
                             continue;
                         }
-                        suggested.rewritten = true;
-                        suggested.accepted_spans = document.annotations().len() - spans_before;
                     }
                 }
                 Ok(_) => {}
