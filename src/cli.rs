@@ -98,6 +98,18 @@ pub enum Commands {
     },
 }
 
+/// Lists problems on stderr; exit code 1 if there are any.
+fn report_problems(problems: &[corpus::Problem]) -> ExitCode {
+    for problem in problems {
+        eprintln!("{problem}");
+    }
+    if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 /// Prints a report as JSON for scripts (serializing plain data cannot fail).
 fn print_json(value: &impl serde::Serialize) {
     println!(
@@ -232,14 +244,7 @@ pub fn run(command: Commands) -> ExitCode {
                         }
                     );
                 }
-                for problem in &problems {
-                    eprintln!("{problem}");
-                }
-                if problems.is_empty() {
-                    ExitCode::SUCCESS
-                } else {
-                    ExitCode::from(1)
-                }
+                report_problems(&problems)
             }
             Err(e) => {
                 eprintln!("spantag reanchor: {}: {e}", path.display());
@@ -300,15 +305,8 @@ pub fn run(command: Commands) -> ExitCode {
         } => suggest(&path, accept),
         Commands::Validate { corpus: path } => match corpus::validate(&path) {
             Ok((articles, problems)) => {
-                for problem in &problems {
-                    eprintln!("{problem}");
-                }
                 println!("{articles} articles checked, {} problems", problems.len());
-                if problems.is_empty() {
-                    ExitCode::SUCCESS
-                } else {
-                    ExitCode::from(1)
-                }
+                report_problems(&problems)
             }
             Err(e) => {
                 eprintln!("spantag validate: {}: {e}", path.display());
@@ -381,14 +379,7 @@ fn suggest(path: &std::path::Path, accept: bool) -> ExitCode {
         let sidecars = found.iter().filter(|a| a.rewritten).count();
         println!("accepted {spans} spans in {sidecars} sidecars");
     }
-    for problem in &problems {
-        eprintln!("{problem}");
-    }
-    if problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
+    report_problems(&problems)
 }
 
 /// A text cut to [`SHOWN_CHARS`] chars, with an ellipsis where it was cut.

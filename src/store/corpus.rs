@@ -117,17 +117,20 @@ fn strip_path(error: &ArticleError, path: &Path) -> String {
         .unwrap_or(message)
 }
 
+/// A corpus's configuration file, read up to one byte past `max_bytes` at most: its
+/// parser then refuses a file that large, without this reading a hostile one whole.
+fn read_config(path: &Path, max_bytes: usize) -> io::Result<String> {
+    let file = fs::File::open(path)?;
+    let mut source = String::new();
+    io::Read::read_to_string(&mut io::Read::take(file, max_bytes as u64 + 1), &mut source)?;
+    Ok(source)
+}
+
 /// The scheme of a corpus: `spantag.ron` in `folder`, or the defaults. A scheme that
 /// cannot be used gives the defaults and a message naming the file, line and problem.
 pub fn load_scheme(folder: &Path) -> (Scheme, Option<String>) {
     let path = folder.join(crate::model::SCHEME_FILE);
-    // Read one byte past the limit at most: parsing then refuses a scheme that large.
-    let limit = crate::model::MAX_SCHEME_BYTES as u64 + 1;
-    let read = fs::File::open(&path).and_then(|file| {
-        let mut source = String::new();
-        io::Read::read_to_string(&mut io::Read::take(file, limit), &mut source)?;
-        Ok(source)
-    });
+    let read = read_config(&path, crate::model::MAX_SCHEME_BYTES);
     match read {
         Err(e) if e.kind() == io::ErrorKind::NotFound => (Scheme::default(), None),
         Err(e) => (
@@ -911,13 +914,7 @@ pub fn agree(folders: &[PathBuf]) -> io::Result<AgreeReport> {
 /// it, with the line and column for a parse error.
 pub fn load_rules(folder: &Path) -> Result<Option<crate::suggest::Rules>, Problem> {
     let path = folder.join(crate::suggest::SUGGEST_FILE);
-    // Read one byte past the limit at most: parsing then refuses a file that large.
-    let limit = crate::suggest::MAX_RULES_BYTES as u64 + 1;
-    let read = fs::File::open(&path).and_then(|file| {
-        let mut source = String::new();
-        io::Read::read_to_string(&mut io::Read::take(file, limit), &mut source)?;
-        Ok(source)
-    });
+    let read = read_config(&path, crate::suggest::MAX_RULES_BYTES);
     match read {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(problem(&path, None, format!("cannot read: {e}"))),
