@@ -483,24 +483,31 @@ impl SpantagApp {
 
     /// Prepares the gold folder and opens it, comparing A and B.
     fn start_compare(&mut self, ctx: &egui::Context, folders: Folders) -> Result<(), String> {
+        // Work that cannot be saved keeps the article open; that says why itself.
         if !self.may_leave_article() {
-            return Err("Save or resolve the open article first.".into());
+            return Ok(());
         }
-        let prepared = adjudicate::prepare(&folders).map_err(|e| format!("Cannot compare: {e}"))?;
-        if prepared.articles == 0 {
-            let why = prepared
-                .skipped
-                .iter()
-                .take(3)
-                .map(|(id, why)| format!("{id}: {why}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            return Err(format!(
-                "A and B have no article in common with the same text. {why}"
-            ));
-        }
+        let prepared = adjudicate::prepare(&folders)
+            .map_err(|e| format!("Cannot compare: {e}"))
+            .and_then(|prepared| {
+                if prepared.articles > 0 {
+                    return Ok(prepared);
+                }
+                let why: Vec<String> = prepared
+                    .skipped
+                    .iter()
+                    .take(3)
+                    .map(|(id, why)| format!("{id}: {why}"))
+                    .collect();
+                Err(format!(
+                    "A and B have no article in common with the same text. {}",
+                    why.join("; ")
+                ))
+            });
+        // A refusal is shown in the dialog, where the folders are typed, as well.
+        self.compare_dialog.error = prepared.as_ref().err().cloned();
+        let prepared = prepared?;
         self.compare_dialog.open = false;
-        self.save_now();
         self.session = None;
         self.review.clear();
         self.compare = Some(Compare::new(folders.clone(), prepared.skipped, ctx));
@@ -1042,23 +1049,33 @@ impl SpantagApp {
         }
         // Proposals: most specific first (Shift+Enter before Enter, Shift+N before N).
         if !self.review.pending.is_empty() {
-            if shortcut(Modifiers::SHIFT, Key::Enter) {
-                self.send(AppCommand::Accept(Pick::SameLabel));
-            }
-            if shortcut(Modifiers::NONE, Key::Enter) {
-                self.send(AppCommand::Accept(Pick::Current));
-            }
-            if shortcut(Modifiers::SHIFT, Key::A) {
-                self.send(AppCommand::Accept(Pick::Agreed));
-            }
-            if shortcut(Modifiers::NONE, Key::X) {
-                self.send(AppCommand::Reject);
-            }
-            if shortcut(Modifiers::SHIFT, Key::N) {
-                self.send(AppCommand::NextProposal { forward: false });
-            }
-            if shortcut(Modifiers::NONE, Key::N) {
-                self.send(AppCommand::NextProposal { forward: true });
+            for (modifiers, key, command) in [
+                (
+                    Modifiers::SHIFT,
+                    Key::Enter,
+                    AppCommand::Accept(Pick::SameLabel),
+                ),
+                (
+                    Modifiers::NONE,
+                    Key::Enter,
+                    AppCommand::Accept(Pick::Current),
+                ),
+                (Modifiers::SHIFT, Key::A, AppCommand::Accept(Pick::Agreed)),
+                (Modifiers::NONE, Key::X, AppCommand::Reject),
+                (
+                    Modifiers::SHIFT,
+                    Key::N,
+                    AppCommand::NextProposal { forward: false },
+                ),
+                (
+                    Modifiers::NONE,
+                    Key::N,
+                    AppCommand::NextProposal { forward: true },
+                ),
+            ] {
+                if shortcut(modifiers, key) {
+                    self.send(command);
+                }
             }
         }
         // Most specific first: Ctrl+Shift+Z before Ctrl+Z.

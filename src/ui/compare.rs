@@ -23,6 +23,8 @@ pub struct CompareDialog {
     pub open: bool,
     /// Annotator A's folder, B's, and the gold folder, as typed.
     pub fields: [String; 3],
+    /// Why the last Compare was refused.
+    pub error: Option<String>,
 }
 
 /// What the dialog asks the app for.
@@ -69,6 +71,9 @@ impl CompareDialog {
                             ui.end_row();
                         }
                     });
+                if let Some(error) = &self.error {
+                    ui.colored_label(ui.visuals().error_fg_color, error);
+                }
                 let ready = self.fields.iter().all(|f| !f.trim().is_empty());
                 if ui
                     .add_enabled(ready, egui::Button::new("Compare"))

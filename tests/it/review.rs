@@ -271,6 +271,16 @@ fn compare_refuses_a_gold_folder_inside_an_annotators_folder() {
     harness.run();
     let notice = harness.state().notice.clone().unwrap();
     assert!(notice.text.contains("outside folder A"), "{}", notice.text);
+    let shown = harness
+        .state()
+        .compare_dialog
+        .error
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        shown.contains("outside folder A"),
+        "the dialog says it too: {shown}"
+    );
     assert!(!dir.path().join("A/gold").exists());
     assert!(harness.state().compare.is_none());
 }
