@@ -42,6 +42,7 @@ impl Driver {
     fn open(path: &Path) -> (Driver, Duration) {
         let ctx = egui::Context::default();
         let start = Instant::now();
+        spantag::ui::fonts::install(&ctx, spantag::ui::fonts::FontSources::SystemThenBundled);
         let app = SpantagApp::new(&ctx, Some(path));
         let mut driver = Driver {
             ctx,

@@ -6,7 +6,6 @@
 //! and where errors become the message the user sees.
 
 use egui::{Key, KeyboardShortcut, Modifiers};
-use egui_system_font_provider::SystemFontProvider;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
@@ -246,10 +245,6 @@ pub struct SpantagApp {
 impl SpantagApp {
     /// The app, opening `path` if given.
     pub fn new(ctx: &egui::Context, path: Option<&Path>) -> Self {
-        // Articles come in every script. Emoji come from the Noto Emoji font egui ships
-        // (so they draw the same everywhere); glyphs no loaded font has (Arabic, CJK, …)
-        // from the system's fonts, found through its own fallback (fontconfig).
-        ctx.add_font_provider(std::sync::Arc::new(SystemFontProvider::new()));
         let wake = ctx.clone();
         let mut app = SpantagApp {
             scheme: Scheme::default(),

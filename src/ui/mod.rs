@@ -8,6 +8,7 @@ pub mod doc_view;
 pub mod export_dialog;
 pub mod find;
 pub mod folder;
+pub mod fonts;
 mod guard;
 mod panels;
 pub mod review;
@@ -29,7 +30,7 @@ pub fn run(path: Option<PathBuf>) -> eframe::Result {
     }
     let options = eframe::NativeOptions {
         viewport,
-        // The app adds the system font provider itself (so tests render the same way).
+        // The app installs its fallback fonts itself: the system's, then its own.
         system_font_fallback: false,
         ..Default::default()
     };
@@ -37,6 +38,7 @@ pub fn run(path: Option<PathBuf>) -> eframe::Result {
         "spantag",
         options,
         Box::new(move |cc| {
+            fonts::install(&cc.egui_ctx, fonts::FontSources::SystemThenBundled);
             let prefs = cc
                 .storage
                 .and_then(|storage| eframe::get_value::<app::Prefs>(storage, app::PREFS_KEY))

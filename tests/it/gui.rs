@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use spantag::model::{sidecar, Span};
+use spantag::ui::fonts::{self, FontSources};
 use spantag::ui::{AppCommand, Selection, SpantagApp};
 
 use crate::util::sample_copy;
@@ -20,7 +21,11 @@ pub(crate) fn harness(article: Option<&Path>) -> Harness<'static, SpantagApp> {
         .with_step_dt(1.0 / 60.0)
         // Scroll animations and the autosave delay take a few dozen short frames to settle.
         .with_max_steps(240)
-        .build_eframe(move |cc| SpantagApp::new(&cc.egui_ctx, article.as_deref()));
+        .build_eframe(move |cc| {
+            // The bundled fonts only: the same pixels whatever fonts the machine has.
+            fonts::install(&cc.egui_ctx, FontSources::BundledOnly);
+            SpantagApp::new(&cc.egui_ctx, article.as_deref())
+        });
     // Let panel sizes and paragraph heights settle, as they do before a person acts.
     harness.run();
     harness
@@ -1012,15 +1017,19 @@ impl eframe::Storage for MemoryStorage {
     fn flush(&mut self) {}
 }
 
-/// Every script the samples carry renders with a real font: Cyrillic, Arabic, CJK and emoji
-/// sequences (the harness fails on a glyph no font has).
+/// Every script renders with a real font, from the fonts bundled with spantag alone (the
+/// harness installs no system font and fails on a glyph no font has): Cyrillic, Greek,
+/// Arabic, Hebrew, Devanagari, Thai, Armenian, Georgian, Chinese, Japanese, Korean and the
+/// samples' emoji sequences.
 #[test]
 fn every_script_renders_with_a_font_that_has_it() {
     let dir = tempfile::tempdir().unwrap();
     let article = dir.path().join("scripts.txt");
     let social = std::fs::read_to_string(crate::util::sample("social-emoji.txt")).unwrap();
+    let samples: Vec<&str> = fonts::BUNDLED.iter().map(|font| font.sample).collect();
     let text = format!(
-        "Сергей Лавров said «restraint».\n東京で会談が行われた。北京也发表了声明。\n{social}"
+        "Сергей Лавров said «restraint». Ο υπουργός δήλωσε.\n{}\n{social}",
+        samples.join("\n")
     );
     std::fs::write(&article, text).unwrap();
     let mut harness = harness(Some(&article));

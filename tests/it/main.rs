@@ -6,6 +6,7 @@ mod architecture;
 mod changes;
 mod crash;
 mod export;
+mod fonts;
 mod fuzz_corpus;
 mod gui;
 mod gui_safety;
