@@ -78,6 +78,12 @@ pub enum Commands {
         #[arg(long)]
         json: bool,
     },
+    /// Add spantag to the desktop's menu and to "Open with" for text files (a desktop entry
+    /// and the icon in ~/.local/share, or $XDG_DATA_HOME), or remove them again.
+    Desktop {
+        #[arg(value_enum)]
+        action: DesktopAction,
+    },
     /// Write synthetic articles with sidecars (the benchmarks' inputs), e.g. a 5 MB book:
     /// `generate /tmp/book --chars 5000000 --spans 50000 --seed 2`.
     Generate {
@@ -96,6 +102,14 @@ pub enum Commands {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum DesktopAction {
+    /// Write the desktop entry (starting this executable) and the icon.
+    Install,
+    /// Remove them.
+    Uninstall,
 }
 
 /// Lists problems on stderr; exit code 1 if there are any.
@@ -130,6 +144,50 @@ const IMPORT_FORMATS: [Format; 4] = [
 fn format_parser(formats: &[Format]) -> impl TypedValueParser<Value = Format> {
     let names: Vec<&'static str> = formats.iter().map(|f| f.name()).collect();
     PossibleValuesParser::new(names).map(|name| Format::from_name(&name).unwrap_or(Format::Jsonl))
+}
+
+/// `spantag desktop install|uninstall`.
+fn desktop(action: DesktopAction) -> ExitCode {
+    use crate::store::desktop;
+    if cfg!(any(target_os = "windows", target_os = "macos")) {
+        eprintln!(
+            "spantag desktop: desktop entries are for Linux and BSD desktops; \
+             on this system run the installed spantag directly"
+        );
+        return ExitCode::from(1);
+    }
+    let Some(data_home) = desktop::data_home() else {
+        eprintln!("spantag desktop: neither XDG_DATA_HOME nor HOME is set to an absolute path");
+        return ExitCode::from(1);
+    };
+    let (done, result) = match action {
+        DesktopAction::Install => match std::env::current_exe() {
+            Ok(exe) => ("installed", desktop::install(&data_home, &exe)),
+            Err(e) => {
+                eprintln!("spantag desktop: cannot tell where this executable is: {e}");
+                return ExitCode::from(1);
+            }
+        },
+        DesktopAction::Uninstall => ("removed", desktop::uninstall(&data_home)),
+    };
+    match result {
+        Ok(report) => {
+            for file in &report.files {
+                println!("{done} {}", file.display());
+            }
+            if report.files.is_empty() {
+                println!("nothing to remove below {}", data_home.display());
+            }
+            if report.refreshed_cache {
+                println!("refreshed the desktop's file types (update-desktop-database)");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("spantag desktop: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// Runs a batch command, printing results to stdout and problems to stderr.
@@ -303,6 +361,7 @@ pub fn run(command: Commands) -> ExitCode {
             corpus: path,
             accept,
         } => suggest(&path, accept),
+        Commands::Desktop { action } => desktop(action),
         Commands::Validate { corpus: path } => match corpus::validate(&path) {
             Ok((articles, problems)) => {
                 println!("{articles} articles checked, {} problems", problems.len());

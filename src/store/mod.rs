@@ -5,6 +5,7 @@ pub mod adjudicate;
 pub mod article;
 pub mod atomic;
 pub mod corpus;
+pub mod desktop;
 pub mod saver;
 pub mod session;
 pub mod watch;

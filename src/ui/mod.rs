@@ -25,7 +25,7 @@ pub fn run(path: Option<PathBuf>) -> eframe::Result {
         .with_inner_size([1180.0, 780.0])
         .with_min_inner_size([640.0, 400.0])
         .with_drag_and_drop(true);
-    if let Ok(icon) = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")) {
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(crate::store::desktop::ICON_PNG) {
         viewport = viewport.with_icon(icon);
     }
     let options = eframe::NativeOptions {

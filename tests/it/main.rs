@@ -5,6 +5,7 @@ mod anchor_props;
 mod architecture;
 mod changes;
 mod crash;
+mod desktop;
 mod export;
 mod fonts;
 mod fuzz_corpus;
