@@ -75,8 +75,12 @@ impl SystemFonts {
             let default_hook = std::panic::take_hook();
             std::panic::set_hook(Box::new(move |info| {
                 if std::thread::current().name() == Some(LISTING_THREAD) {
+                    let payload = info.payload();
+                    let why = (payload.downcast_ref::<String>().map(String::as_str))
+                        .or_else(|| payload.downcast_ref::<&str>().copied())
+                        .unwrap_or("no reason given");
                     eprintln!(
-                        "spantag: the system's fonts cannot be listed ({info}); \
+                        "spantag: the system's fonts cannot be listed ({why}); \
                          using the fonts spantag carries"
                     );
                 } else if !ASKING_SYSTEM.with(Cell::get) {
