@@ -118,8 +118,8 @@ pub struct BundledFont {
     pub file: &'static str,
     /// The `.ttf` file, zlib-compressed.
     zlib: &'static [u8],
-    /// The code points it is asked for (blocks of its scripts). Empty: every code point no
-    /// other bundled font claims.
+    /// The code points it is asked for (blocks of its scripts); none for the last font,
+    /// which is asked for every code point the others do not claim.
     code_points: &'static [RangeInclusive<u32>],
     /// Text in its scripts, for the tests.
     pub sample: &'static str,
@@ -146,7 +146,8 @@ macro_rules! font_file {
     };
 }
 
-/// The bundled fonts, in the order they are asked; the one without code points comes last.
+/// The bundled fonts, in the order they are asked; the last one, without code points, is
+/// asked for everything the others do not claim.
 pub static BUNDLED: [BundledFont; 8] = [
     BundledFont {
         name: "Noto Sans Arabic",
@@ -223,13 +224,13 @@ pub static BUNDLED: [BundledFont; 8] = [
     },
 ];
 
-/// The bundled font asked for `c`: the first whose blocks hold it, else the catch-all.
+/// The bundled font asked for `c`: the first whose blocks hold it, else the last one.
 pub fn bundled_font_for(c: char) -> &'static BundledFont {
-    BUNDLED
-        .iter()
-        .find(|font| font.claims(c))
-        .or_else(|| BUNDLED.iter().find(|font| font.code_points.is_empty()))
-        .unwrap_or(&BUNDLED[BUNDLED.len() - 1])
+    &BUNDLED[index_for(c)]
+}
+
+fn index_for(c: char) -> usize {
+    (BUNDLED.iter().position(|font| font.claims(c))).unwrap_or(BUNDLED.len() - 1)
 }
 
 /// The [`FontProvider`] over [`BUNDLED`]: each font is decompressed once, when first needed.
@@ -252,8 +253,8 @@ impl BundledFonts {
 impl FontProvider for BundledFonts {
     fn font_for(&self, request: &FallbackRequest<'_>) -> Option<FontInsert> {
         let c = request.cluster.chars().next()?;
-        let font = bundled_font_for(c);
-        let index = BUNDLED.iter().position(|f| std::ptr::eq(f, font))?;
+        let index = index_for(c);
+        let font = &BUNDLED[index];
         let ttf = self.load(index)?;
         if !has_glyph(&ttf, c) {
             return None;
