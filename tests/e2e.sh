@@ -204,5 +204,22 @@ sleep 0.5
 shot "09-done-and-next"
 stop_app
 
+step "a machine without a single font: every script still draws, from the bundled fonts"
+# fontconfig with no font folder at all: listing the system's fonts fails (it used to take
+# the app down); the window must come up, stay up and say why it uses its own fonts.
+NO_FONTS="$WORK/no-fonts.conf"
+printf '<?xml version="1.0"?>\n<fontconfig></fontconfig>\n' >"$NO_FONTS"
+SCRIPTS="$WORK/scripts.txt"
+printf '%s\n' '東京で会談が行われた。北京也发表了声明。외교부 장관이 말했다。' \
+    'قال وزير الخارجية إن ليبيا ثقب أسود' 'שר החוץ אמר' 'विदेश मंत्री ने कहा' \
+    'รัฐมนตรีกล่าวว่า' 'Сергей Лавров, Ο υπουργός' >"$SCRIPTS"
+FONTCONFIG_FILE="$NO_FONTS" start_app "$SCRIPTS"
+sleep 2
+shot "10-no-system-fonts"
+kill -0 "$APP_PID" 2>/dev/null || fail "the app exited on a machine without fonts"
+grep -q "using the fonts spantag carries" "$OUT/app.log" ||
+    fail "the app did not say it fell back to its own fonts"
+stop_app
+
 echo "screenshots in $OUT"
-echo "e2e: 9 passed, 0 failed"
+echo "e2e: 10 passed, 0 failed"
