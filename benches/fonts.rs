@@ -8,14 +8,12 @@
 //! - the resident memory a context holds after drawing every script, over one that drew
 //!   only Latin.
 
+mod common;
+use common::{median_ms, rss_mb};
+
 use std::time::{Duration, Instant};
 
 use spantag::ui::fonts::{self, FontSources, BUNDLED};
-
-fn median(mut runs: Vec<Duration>) -> f64 {
-    runs.sort();
-    runs[runs.len() / 2].as_secs_f64() * 1e3
-}
 
 /// One frame of a fresh context that lays out `lines`, from creating the context on.
 fn first_frame(lines: &[&str]) -> (egui::Context, Duration) {
@@ -32,16 +30,6 @@ fn first_frame(lines: &[&str]) -> (egui::Context, Duration) {
     (ctx, start.elapsed())
 }
 
-fn rss_mb() -> f64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: f64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0.0);
-    pages * 4096.0 / 1e6
-}
-
 fn main() {
     // Memory first, before timed runs leave freed memory in the allocator's pools.
     let before = rss_mb();
@@ -54,7 +42,7 @@ fn main() {
 
     println!("| font | file | decompress | first frame in its script |");
     println!("|---|---|---|---|");
-    let latin_ms = median(
+    let latin_ms = median_ms(
         (0..5)
             .map(|_| first_frame(&["Sergei Lavrov said."]).1)
             .collect(),
@@ -62,7 +50,7 @@ fn main() {
     println!("| (none: Latin) | – | – | {latin_ms:.1} ms |");
     for font in &BUNDLED {
         let size = font.decompress().map(|ttf| ttf.len()).unwrap_or(0);
-        let decompress = median(
+        let decompress = median_ms(
             (0..5)
                 .map(|_| {
                     let start = Instant::now();
@@ -71,7 +59,7 @@ fn main() {
                 })
                 .collect(),
         );
-        let frame = median((0..5).map(|_| first_frame(&[font.sample]).1).collect());
+        let frame = median_ms((0..5).map(|_| first_frame(&[font.sample]).1).collect());
         println!(
             "| {} | {:.0} KB | {decompress:.1} ms | {frame:.1} ms |",
             font.name,

@@ -19,6 +19,9 @@
 //!   loading thread), the steady frame with the proposals drawn, and the frame that
 //!   accepts one (or undoes that).
 
+mod common;
+use common::{median_ms, rss_mb};
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -94,22 +97,6 @@ impl Driver {
     }
 }
 
-fn median(mut runs: Vec<Duration>) -> f64 {
-    runs.sort();
-    runs[runs.len() / 2].as_secs_f64() * 1e3
-}
-
-/// Resident set size in MB (Linux).
-fn rss_mb() -> f64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: f64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0.0);
-    pages * 4096.0 / 1e6
-}
-
 /// Steady frames: scrolling a little each frame with the pointer over the text.
 fn steady(driver: &mut Driver, frames: usize) -> f64 {
     let runs = (0..frames)
@@ -127,7 +114,7 @@ fn steady(driver: &mut Driver, frames: usize) -> f64 {
             ])
         })
         .collect();
-    median(runs)
+    median_ms(runs)
 }
 
 fn main() {
@@ -148,7 +135,7 @@ fn main() {
     }
     let rss_big = rss_mb();
     let opens: Vec<Duration> = (0..3).map(|_| Driver::open(&big).1).collect();
-    let open = median(opens);
+    let open = median_ms(opens);
     let big_steady = steady(&mut driver, 200);
 
     // Edits near the top of the view: tag a fresh range, retag, remove, undo.
@@ -165,7 +152,7 @@ fn main() {
         edits.push(driver.send(AppCommand::RemoveSelected));
         edits.push(driver.send(AppCommand::Undo));
     }
-    let after_edit = median(edits);
+    let after_edit = median_ms(edits);
 
     let ids: Vec<u64> = driver
         .document()
@@ -185,7 +172,7 @@ fn main() {
             start.elapsed()
         })
         .collect();
-    let jump = median(jumps);
+    let jump = median_ms(jumps);
 
     // Ctrl+F: open the find bar with a query, let it search, step to the first match.
     let finds: Vec<Duration> = ["Cairo", "talks on Libya", "Łódź"]
@@ -206,7 +193,7 @@ fn main() {
         })
         .collect();
     let matches = driver.app.find.as_ref().map_or(0, |f| f.matches.len());
-    let find = median(finds);
+    let find = median_ms(finds);
 
     // What a save costs the UI thread (taking the snapshot), what the saver thread then
     // does (encode, atomic write), and the frame of an edit made while a save still holds
@@ -226,7 +213,7 @@ fn main() {
             (encoded, start.elapsed())
         })
         .unzip();
-    let (snapshot, encode, save) = (median(snapshots), median(encodes), median(saves));
+    let (snapshot, encode, save) = (median_ms(snapshots), median_ms(encodes), median_ms(saves));
     let copies: Vec<Duration> = (0..5)
         .map(|_| {
             let held = Snapshot::of(driver.document());
@@ -236,7 +223,7 @@ fn main() {
             elapsed
         })
         .collect();
-    let copy = median(copies);
+    let copy = median_ms(copies);
     let document = driver.document();
     let source = std::fs::read_to_string(&sidecar_path).expect("read");
     let loads: Vec<Duration> = (0..5)
@@ -252,7 +239,7 @@ fn main() {
             start.elapsed()
         })
         .collect();
-    let load = median(loads);
+    let load = median_ms(loads);
 
     // The same book in a folder with the samples' suggest.ron: the rules run on the
     // loading thread, and the steady frame draws the proposals in view.
@@ -273,7 +260,7 @@ fn main() {
         std::fs::copy(from, to).expect("copy");
     }
     let rule_opens: Vec<Duration> = (0..3).map(|_| Driver::open(&rules_big).1).collect();
-    let rule_open = median(rule_opens);
+    let rule_open = median_ms(rule_opens);
     let (mut rules_driver, _) = Driver::open(&rules_big);
     let proposals = rules_driver.app.review.pending.len();
     let rules_steady = steady(&mut rules_driver, 200);
@@ -285,7 +272,7 @@ fn main() {
         rule_edits.push(rules_driver.send(AppCommand::Accept(spantag::ui::Pick::Current)));
         rule_edits.push(rules_driver.send(AppCommand::Undo));
     }
-    let rules_edit = median(rule_edits);
+    let rules_edit = median_ms(rule_edits);
 
     println!("article: 5 MB, {spans} spans (10 KB, 100 spans for the ratio)");
     println!("open (read, decode, sidecar, first frame): {open:.1} ms (median of 3)");
