@@ -40,7 +40,7 @@ fn main() {
     let every_mb = rss_mb() - before - latin_mb;
     drop((latin, every));
 
-    println!("| font | file | decompress | first frame in its script |");
+    println!("| font | uncompressed | unpack | first frame in its script |");
     println!("|---|---|---|---|");
     let latin_ms = median_ms(
         (0..5)

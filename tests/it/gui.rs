@@ -1039,3 +1039,21 @@ fn every_script_renders_with_a_font_that_has_it() {
     harness.get_by_role_and_label(egui::Role::Mark, "actor: Сергей Лавров");
     harness.snapshot("scripts");
 }
+
+/// The README's promise that a Latin-script article costs nothing for the bundled fonts, at
+/// the app's scale: the whole window (toolbar, panels, status bar, a sample article with
+/// a tagged span) draws without unpacking a single bundled font.
+#[test]
+fn a_latin_article_in_the_whole_window_loads_no_bundled_font() {
+    let (_dir, article) = sample_copy("lavrov-libya.txt");
+    let mut harness = harness(Some(&article));
+    drag_select(&mut harness, "Sergei Lavrov");
+    harness.key_press(Key::Num4);
+    harness.run_steps(2);
+    let loaded: Vec<String> = harness.ctx.fonts(|fonts| {
+        (fonts.discovered_fonts().iter())
+            .map(|font| font.name.clone())
+            .collect()
+    });
+    assert!(loaded.is_empty(), "{loaded:?}");
+}
