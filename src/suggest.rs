@@ -518,6 +518,8 @@ fn proposal(rule: &str, label: &str, char_range: Range<usize>) -> Proposal {
         source: Source::Rule(rule.to_string()),
         origin: Origin::Rule(rule.to_string()),
         links: Vec::new(),
+        attrs: Default::default(),
+        entity: None,
     }
 }
 

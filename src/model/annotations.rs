@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use super::{Relation, Span, SpanId};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Annotations {
     spans: Arc<Vec<Span>>,
     relations: Arc<Vec<Relation>>,
@@ -28,12 +28,27 @@ pub struct Annotations {
     max_len: usize,
     next_span_id: SpanId,
     next_relation_id: u64,
+    /// The sidecar's record of ids once written (its `next_id`): what a save writes never
+    /// goes below it, while ids handed out and undone before any save may be given again.
+    recorded_next: (SpanId, u64),
     /// Each span's `(start, end)`, by id: with the sort order, where to find it.
     ranges: HashMap<SpanId, (usize, usize)>,
     /// How many spans carry each label, orphans included.
     label_counts: BTreeMap<String, usize>,
     orphans: usize,
 }
+
+/// Two sets are equal when they hold the same spans and relations and hand out the same
+/// ids next; the indexes and the sidecar's record of ids are bookkeeping.
+impl PartialEq for Annotations {
+    fn eq(&self, other: &Self) -> bool {
+        self.spans == other.spans
+            && self.relations == other.relations
+            && self.next_ids() == other.next_ids()
+    }
+}
+
+impl Eq for Annotations {}
 
 /// An id that a set of annotations cannot hold.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -67,6 +82,7 @@ impl Default for Annotations {
             max_len: 0,
             next_span_id: 1,
             next_relation_id: 1,
+            recorded_next: (1, 1),
             ranges: HashMap::new(),
             label_counts: BTreeMap::new(),
             orphans: 0,
@@ -168,6 +184,33 @@ impl Annotations {
         }
     }
 
+    /// The next span and relation ids this set hands out: above every id it has ever
+    /// held, so the sidecar records them and a deleted id is never given again.
+    pub fn next_ids(&self) -> (SpanId, u64) {
+        (self.next_span_id, self.next_relation_id)
+    }
+
+    /// Raises the next ids to at least these: a sidecar's record of ids once written,
+    /// read or just saved.
+    pub fn raise_next_ids(&mut self, span: SpanId, relation: u64) {
+        self.next_span_id = self.next_span_id.max(span);
+        self.next_relation_id = self.next_relation_id.max(relation);
+        self.recorded_next.0 = self.recorded_next.0.max(span);
+        self.recorded_next.1 = self.recorded_next.1.max(relation);
+    }
+
+    /// The `next_id` a save writes: above every id the sidecar ever recorded and every id
+    /// held now. Ids handed out in memory and undone before a save are not recorded, so a
+    /// tag undone leaves the sidecar's bytes as they were.
+    pub fn next_ids_to_record(&self) -> (SpanId, u64) {
+        let span = self.spans.iter().map(|s| s.id + 1).max().unwrap_or(1);
+        let relation = self.relations.iter().map(|r| r.id + 1).max().unwrap_or(1);
+        (
+            self.recorded_next.0.max(span),
+            self.recorded_next.1.max(relation),
+        )
+    }
+
     /// A fresh span id; ids are never handed out twice by one set.
     pub fn allocate_span_id(&mut self) -> SpanId {
         let id = self.next_span_id;
@@ -257,6 +300,35 @@ impl Annotations {
         Some(std::mem::replace(
             &mut Arc::make_mut(&mut self.spans)[index].note,
             note,
+        ))
+    }
+
+    /// Sets (or with `None` clears) one attribute of a span and returns the old value;
+    /// `None` if the span does not exist.
+    pub(crate) fn set_attr(
+        &mut self,
+        id: SpanId,
+        name: &str,
+        value: Option<String>,
+    ) -> Option<Option<String>> {
+        let index = self.index_of(id)?;
+        let attrs = &mut Arc::make_mut(&mut self.spans)[index].attrs;
+        Some(match value {
+            Some(value) => attrs.insert(name.to_string(), value),
+            None => attrs.remove(name),
+        })
+    }
+
+    /// Sets a span's entity and returns the old one; `None` if the span does not exist.
+    pub(crate) fn set_entity(
+        &mut self,
+        id: SpanId,
+        entity: Option<String>,
+    ) -> Option<Option<String>> {
+        let index = self.index_of(id)?;
+        Some(std::mem::replace(
+            &mut Arc::make_mut(&mut self.spans)[index].entity,
+            entity,
         ))
     }
 

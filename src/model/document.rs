@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{Annotations, Proposal, Relation, Span, SpanId, Text};
+use super::{Annotations, Attrs, Proposal, Relation, Span, SpanId, Text};
 
 /// Where an article stands in the analyst's work.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -52,10 +52,12 @@ impl ArticleMeta {
 /// What the user asks of a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    /// Make a span of `label` over the range (already snapped by the caller).
+    /// Make a span of `label` over the range (already snapped by the caller), with these
+    /// attribute values (the scheme's defaults for the label).
     Tag {
         char_range: Range<usize>,
         label: String,
+        attrs: Attrs,
     },
     Retag {
         id: SpanId,
@@ -64,7 +66,8 @@ pub enum Command {
     Remove {
         id: SpanId,
     },
-    /// Put a span over another range, keeping its id, label, note and links: re-attaching
+    /// Put a span over another range, keeping its id, label, note, attributes, entity and
+    /// links: re-attaching
     /// an orphan where the analyst found its text. Its text becomes what the range holds.
     Attach {
         id: SpanId,
@@ -77,6 +80,20 @@ pub enum Command {
     TagMany {
         char_ranges: Vec<Range<usize>>,
         label: String,
+        attrs: Attrs,
+    },
+    /// Set one attribute of a span, or clear it with `None`. The caller checks the value
+    /// against the scheme.
+    SetAttr {
+        id: SpanId,
+        name: String,
+        value: Option<String>,
+    },
+    /// Refer spans to a corpus entity, or to none: many at once, as one undo step (linking
+    /// every "Lavrov" of an article is one decision).
+    SetEntity {
+        ids: Vec<SpanId>,
+        entity: Option<String>,
     },
     /// Set a span's note. Consecutive notes to the same span are one undo step, so typing
     /// a note undoes as a whole.
@@ -160,6 +177,15 @@ enum Op {
         id: SpanId,
         note: String,
     },
+    SetAttr {
+        id: SpanId,
+        name: String,
+        value: Option<String>,
+    },
+    SetEntity {
+        id: SpanId,
+        entity: Option<String>,
+    },
     AddRelation(Relation),
     RemoveRelation(u64),
 }
@@ -229,6 +255,12 @@ impl Document {
         &self.text
     }
 
+    /// Records that a sidecar with this `next_id` was written: no later save goes below it,
+    /// so an id once on disk is never handed out again. Not an edit: no undo step.
+    pub fn record_next_ids(&mut self, (span, relation): (SpanId, u64)) {
+        self.annotations.raise_next_ids(span, relation);
+    }
+
     pub fn annotations(&self) -> &Annotations {
         &self.annotations
     }
@@ -250,7 +282,11 @@ impl Document {
         let (ops, focus) = match command {
             Command::Undo => return self.step_history(true),
             Command::Redo => return self.step_history(false),
-            Command::Tag { char_range, label } => {
+            Command::Tag {
+                char_range,
+                label,
+                attrs,
+            } => {
                 if char_range.start >= char_range.end {
                     return Err(CommandError::EmptyRange);
                 }
@@ -261,7 +297,8 @@ impl Document {
                     return Ok(Applied::unchanged(Some(existing.id)));
                 }
                 let id = self.annotations.allocate_span_id();
-                let span = Span::new(id, &label, char_range, &self.text);
+                let mut span = Span::new(id, &label, char_range, &self.text);
+                span.attrs = attrs;
                 let ops = vec![Op::Insert {
                     span,
                     relations: Vec::new(),
@@ -298,6 +335,8 @@ impl Document {
                 let mut span = Span::new(id, &old.label, char_range, &self.text);
                 span.note = old.note.clone();
                 span.source = old.source.clone();
+                span.attrs = old.attrs.clone();
+                span.entity = old.entity.clone();
                 if span == *old {
                     return Ok(Applied::unchanged(Some(id)));
                 }
@@ -313,7 +352,11 @@ impl Document {
                 }
                 (vec![Op::SetStatus(status)], None)
             }
-            Command::TagMany { char_ranges, label } => {
+            Command::TagMany {
+                char_ranges,
+                label,
+                attrs,
+            } => {
                 let mut ops = Vec::new();
                 let mut seen = std::collections::HashSet::new();
                 for range in char_ranges {
@@ -326,8 +369,10 @@ impl Document {
                         continue;
                     }
                     let id = self.annotations.allocate_span_id();
+                    let mut span = Span::new(id, &label, range, &self.text);
+                    span.attrs = attrs.clone();
                     ops.push(Op::Insert {
-                        span: Span::new(id, &label, range, &self.text),
+                        span,
                         relations: Vec::new(),
                     });
                 }
@@ -357,6 +402,40 @@ impl Document {
                     }
                 }
                 (vec![Op::SetNote { id, note }], Some(id))
+            }
+            Command::SetAttr { id, name, value } => {
+                let span = self
+                    .annotations
+                    .get(id)
+                    .ok_or(CommandError::UnknownSpan(id))?;
+                if span.attrs.get(&name) == value.as_ref() {
+                    return Ok(Applied::unchanged(Some(id)));
+                }
+                (vec![Op::SetAttr { id, name, value }], Some(id))
+            }
+            Command::SetEntity { ids, entity } => {
+                let mut ops = Vec::new();
+                for &id in &ids {
+                    let span = self
+                        .annotations
+                        .get(id)
+                        .ok_or(CommandError::UnknownSpan(id))?;
+                    if span.entity != entity
+                        && !ops
+                            .iter()
+                            .any(|op| matches!(op, Op::SetEntity { id: seen, .. } if *seen == id))
+                    {
+                        ops.push(Op::SetEntity {
+                            id,
+                            entity: entity.clone(),
+                        });
+                    }
+                }
+                let focus = ids.last().copied();
+                if ops.is_empty() {
+                    return Ok(Applied::unchanged(focus));
+                }
+                (ops, focus)
             }
             Command::Link { from, to, kind } => {
                 for id in [from, to] {
@@ -430,6 +509,24 @@ impl Document {
                 return Err(CommandError::OutOfRange(range));
             }
             let existing = self.annotations.find_exact(&p.label, range.clone());
+            if let Some(span) = existing {
+                // Adopting a span sets what the proposal brings and the span lacks.
+                for (name, value) in &p.attrs {
+                    if span.attrs.get(name) != Some(value) {
+                        ops.push(Op::SetAttr {
+                            id: span.id,
+                            name: name.clone(),
+                            value: Some(value.clone()),
+                        });
+                    }
+                }
+                if p.entity.is_some() && span.entity != p.entity {
+                    ops.push(Op::SetEntity {
+                        id: span.id,
+                        entity: p.entity.clone(),
+                    });
+                }
+            }
             let id = match existing
                 .map(|s| s.id)
                 .or(made.get(&(p.label.clone(), range.clone())).copied())
@@ -439,6 +536,8 @@ impl Document {
                     let id = self.annotations.allocate_span_id();
                     let mut span = Span::new(id, &p.label, range.clone(), &self.text);
                     span.source = p.source.clone();
+                    span.attrs = p.attrs.clone();
+                    span.entity = p.entity.clone();
                     ops.push(Op::Insert {
                         span,
                         relations: Vec::new(),
@@ -497,7 +596,7 @@ impl Document {
         let focus = ops.iter().rev().find_map(|op| match op {
             Op::Insert { span, .. } => Some(span.id),
             Op::SetLabel { id, .. } => Some(*id),
-            Op::SetNote { id, .. } => Some(*id),
+            Op::SetNote { id, .. } | Op::SetAttr { id, .. } | Op::SetEntity { id, .. } => Some(*id),
             Op::AddRelation(r) => Some(r.from),
             Op::Delete { .. } | Op::SetStatus(_) | Op::RemoveRelation(_) => None,
         });
@@ -560,6 +659,18 @@ impl Document {
                 let old = self.annotations.set_note(id, note)?;
                 Some(Op::SetNote { id, note: old })
             }
+            Op::SetAttr { id, name, value } => {
+                let old = self.annotations.set_attr(id, &name, value)?;
+                Some(Op::SetAttr {
+                    id,
+                    name,
+                    value: old,
+                })
+            }
+            Op::SetEntity { id, entity } => {
+                let old = self.annotations.set_entity(id, entity)?;
+                Some(Op::SetEntity { id, entity: old })
+            }
             Op::AddRelation(relation) => {
                 let id = relation.id;
                 self.annotations.insert_relation(relation);
@@ -586,6 +697,7 @@ mod tests {
             .apply(Command::Tag {
                 char_range: 0..6,
                 label: "actor".into(),
+                attrs: Default::default(),
             })
             .unwrap();
         let id = tagged.focus.unwrap();
@@ -649,6 +761,112 @@ mod tests {
     }
 
     #[test]
+    fn attributes_and_entities_undo_and_redo() {
+        let mut d = doc("[claim|Libya is a black hole], said [actor|Lavrov]; Lavrov again.");
+        let (claim, actor) = (1, 2);
+        let set = |value: Option<&str>| Command::SetAttr {
+            id: claim,
+            name: "verdict".into(),
+            value: value.map(Into::into),
+        };
+        d.apply(set(Some("false"))).unwrap();
+        d.apply(set(Some("misleading"))).unwrap();
+        assert!(!d.apply(set(Some("misleading"))).unwrap().changed);
+        let verdict = |d: &Document| {
+            d.annotations()
+                .get(claim)
+                .unwrap()
+                .attrs
+                .get("verdict")
+                .cloned()
+        };
+        assert_eq!(verdict(&d).as_deref(), Some("misleading"));
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(verdict(&d).as_deref(), Some("false"));
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(
+            verdict(&d),
+            None,
+            "undone back to unset, not to an empty value"
+        );
+        d.apply(Command::Redo).unwrap();
+        assert_eq!(verdict(&d).as_deref(), Some("false"));
+        d.apply(set(None)).unwrap();
+        assert!(d.annotations().get(claim).unwrap().attrs.is_empty());
+
+        // Tagging the second Lavrov, then linking both in one step.
+        let second = d
+            .apply(Command::Tag {
+                char_range: 36..42,
+                label: "actor".into(),
+                attrs: Attrs::from([("role".to_string(), "minister".to_string())]),
+            })
+            .unwrap()
+            .focus
+            .unwrap();
+        assert_eq!(
+            d.annotations().get(second).unwrap().attrs["role"],
+            "minister"
+        );
+        d.apply(Command::SetEntity {
+            ids: vec![actor, second, actor],
+            entity: Some("sergei-lavrov".into()),
+        })
+        .unwrap();
+        let entity = |d: &Document, id| d.annotations().get(id).unwrap().entity.clone();
+        assert_eq!(entity(&d, second).as_deref(), Some("sergei-lavrov"));
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(
+            (entity(&d, actor), entity(&d, second)),
+            (None, None),
+            "one step"
+        );
+        d.apply(Command::Redo).unwrap();
+        assert_eq!(entity(&d, actor).as_deref(), Some("sergei-lavrov"));
+        assert_eq!(
+            d.apply(Command::SetEntity {
+                ids: vec![99],
+                entity: None
+            }),
+            Err(CommandError::UnknownSpan(99))
+        );
+
+        // Re-attaching a span keeps its attributes and entity.
+        d.apply(Command::Attach {
+            id: second,
+            char_range: 36..41,
+        })
+        .unwrap();
+        let moved = d.annotations().get(second).unwrap();
+        assert_eq!(
+            (moved.attrs["role"].as_str(), moved.entity.as_deref()),
+            ("minister", Some("sergei-lavrov"))
+        );
+        d.annotations().check_invariants(d.text()).unwrap();
+    }
+
+    #[test]
+    fn accepting_a_proposal_for_an_existing_span_sets_its_entity() {
+        let mut d = doc("[actor|Lavrov] met Lavrov's aide.");
+        let mut p = proposal(0..6, "actor", Vec::new());
+        p.entity = Some("sergei-lavrov".into());
+        p.origin = crate::model::Origin::Entity("Sergei Lavrov".into());
+        let mut new = proposal(10..16, "actor", Vec::new());
+        new.entity = p.entity.clone();
+        d.apply(Command::Accept(vec![p, new])).unwrap();
+        let entities: Vec<_> = d
+            .annotations()
+            .spans()
+            .iter()
+            .map(|s| s.entity.as_deref())
+            .collect();
+        assert_eq!(entities, [Some("sergei-lavrov"), Some("sergei-lavrov")]);
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(d.annotations().len(), 1);
+        assert_eq!(d.annotations().spans()[0].entity, None);
+    }
+
+    #[test]
     fn notes_links_and_tag_many_undo_as_one_step_each() {
         let mut d = doc("[actor|Lavrov] said \"[quote|Libya]\" and Libya again, Libya.");
         let (actor, quote) = (1, 2);
@@ -693,6 +911,7 @@ mod tests {
         d.apply(Command::TagMany {
             char_ranges: libya,
             label: "location".into(),
+            attrs: Default::default(),
         })
         .unwrap();
         assert_eq!(d.annotations().len(), before + 3);
@@ -708,6 +927,7 @@ mod tests {
             .apply(Command::Tag {
                 char_range: 0..6,
                 label: "actor".into(),
+                attrs: Default::default(),
             })
             .unwrap();
         assert!(!applied.changed);
@@ -722,6 +942,7 @@ mod tests {
         let tag = |r: Range<usize>| Command::Tag {
             char_range: r,
             label: "claim".into(),
+            attrs: Default::default(),
         };
         assert_eq!(d.apply(tag(1..1)), Err(CommandError::EmptyRange));
         assert_eq!(d.apply(tag(1..9)), Err(CommandError::OutOfRange(1..9)));
@@ -777,6 +998,8 @@ mod tests {
             source: crate::model::Source::Rule("quotes".into()),
             origin: crate::model::Origin::Rule("quotes".into()),
             links,
+            attrs: Default::default(),
+            entity: None,
         }
     }
 
@@ -858,6 +1081,7 @@ mod tests {
         d.apply(Command::Tag {
             char_range: 12..17,
             label: "location".into(),
+            attrs: Default::default(),
         })
         .unwrap();
         d.apply(Command::SetStatus(Status::Done)).unwrap();
@@ -874,6 +1098,7 @@ mod tests {
             d.apply(Command::Tag {
                 char_range: 7..11,
                 label: "claim".into(),
+                attrs: Default::default(),
             })
             .unwrap();
             d.apply(Command::Undo).unwrap();

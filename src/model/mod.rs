@@ -5,6 +5,7 @@
 
 mod annotations;
 mod document;
+pub mod entities;
 pub mod fixture;
 pub mod generate;
 mod proposal;
@@ -17,7 +18,10 @@ mod text;
 
 pub use annotations::{Annotations, IdError, IdProblem, MAX_ID};
 pub use document::{Applied, ArticleMeta, Command, CommandError, Document, Status};
+pub use entities::{Entities, Entity, ENTITIES_FILE};
 pub use proposal::{adjudication, Origin, Proposal, Proposals, ProposedLink};
-pub use scheme::{Label, RelationKind, Scheme, SchemeError, MAX_SCHEME_BYTES, SCHEME_FILE};
-pub use span::{Anchor, Relation, Source, Span, SpanId, CONTEXT_CHARS};
+pub use scheme::{
+    AttrKind, Attribute, Label, RelationKind, Scheme, SchemeError, MAX_SCHEME_BYTES, SCHEME_FILE,
+};
+pub use span::{Anchor, Attrs, Relation, Source, Span, SpanId, CONTEXT_CHARS};
 pub use text::{NewlineStyle, Paragraph, Text};

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use super::{Annotations, Source, Span};
+use super::{Annotations, Attrs, Source, Span};
 
 /// A span that could be added.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,6 +24,11 @@ pub struct Proposal {
     pub origin: Origin,
     /// Relations to make once accepted, to spans found by label and range.
     pub links: Vec<ProposedLink>,
+    /// Attribute values to set once accepted (on a new span, or one that has the label
+    /// and range already).
+    pub attrs: Attrs,
+    /// The corpus entity to refer the span to once accepted; `None` leaves it as it is.
+    pub entity: Option<String>,
 }
 
 /// Where a proposal comes from.
@@ -37,13 +42,15 @@ pub enum Origin {
     OnlyA,
     /// Adjudication: only the second annotator has it.
     OnlyB,
+    /// The same text as a mention linked to this entity (its name): accepting links it.
+    Entity(String),
 }
 
 impl Origin {
     /// A short tag drawn beside the proposal.
     pub fn tag(&self) -> &str {
         match self {
-            Origin::Rule(name) => name,
+            Origin::Rule(name) | Origin::Entity(name) => name,
             Origin::Agreed => "A=B",
             Origin::OnlyA => "A",
             Origin::OnlyB => "B",
@@ -284,6 +291,8 @@ pub fn adjudication(a: &Annotations, b: &Annotations) -> Vec<Proposal> {
                 source: span.source.clone(),
                 origin,
                 links,
+                attrs: span.attrs.clone(),
+                entity: span.entity.clone(),
             });
         }
     }
@@ -322,6 +331,8 @@ mod tests {
             source: Source::Rule("r".into()),
             origin: Origin::Rule("r".into()),
             links: Vec::new(),
+            attrs: Default::default(),
+            entity: None,
         }
     }
 

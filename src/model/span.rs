@@ -1,6 +1,7 @@
 //! Spans and relations: the annotations an analyst makes.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::Text;
@@ -10,6 +11,11 @@ pub const CONTEXT_CHARS: usize = 32;
 
 /// A span's id: unique within its sidecar and stable across saves.
 pub type SpanId = u64;
+
+/// A span's attribute values by attribute name (the scheme says which attributes a label
+/// has and what values they take). Kept in name order, so a sidecar's bytes do not depend
+/// on the scheme file. Values are text: a choice's option, `yes`/`no`, a number as typed.
+pub type Attrs = BTreeMap<String, String>;
 
 /// Where a span came from.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -64,6 +70,12 @@ pub struct Span {
     pub source: Source,
     #[serde(default)]
     pub anchor: Anchor,
+    /// Attribute values (sidecar version 2); empty when none is set.
+    #[serde(default)]
+    pub attrs: Attrs,
+    /// The id of the corpus entity (in `entities.ron`) this mention refers to.
+    #[serde(default)]
+    pub entity: Option<String>,
 }
 
 impl Source {
@@ -94,6 +106,8 @@ impl Span {
             note: String::new(),
             source: Source::Manual,
             anchor: Anchor::Exact,
+            attrs: Attrs::new(),
+            entity: None,
         };
         span.refresh_from(text);
         span

@@ -119,7 +119,7 @@ fn strip_path(error: &ArticleError, path: &Path) -> String {
 
 /// A corpus's configuration file, read up to one byte past `max_bytes` at most: its
 /// parser then refuses a file that large, without this reading a hostile one whole.
-fn read_config(path: &Path, max_bytes: usize) -> io::Result<String> {
+pub(crate) fn read_config(path: &Path, max_bytes: usize) -> io::Result<String> {
     let file = fs::File::open(path)?;
     let mut source = String::new();
     io::Read::read_to_string(&mut io::Read::take(file, max_bytes as u64 + 1), &mut source)?;

@@ -6,6 +6,7 @@ pub mod article;
 pub mod atomic;
 pub mod corpus;
 pub mod desktop;
+pub mod entities;
 pub mod saver;
 pub mod session;
 pub mod watch;

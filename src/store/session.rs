@@ -93,6 +93,8 @@ pub struct Session {
     on_disk: Option<Arc<[u8]>>,
     /// The revision of a save submitted and not yet confirmed.
     in_flight: Option<u64>,
+    /// The `next_id` of the save in flight, recorded in the document once it landed.
+    in_flight_next_ids: (u64, u64),
     /// The newest revision known to be on disk.
     saved_revision: u64,
     /// Loading changed what the sidecar says (re-anchored spans, repaired flaws): the
@@ -189,6 +191,7 @@ impl Session {
             conflict: None,
             on_disk,
             in_flight: None,
+            in_flight_next_ids: (1, 1),
             dirty_since: None,
             error: None,
         })
@@ -286,9 +289,11 @@ impl Session {
 
     fn submit(&mut self, saver: &Saver) {
         let revision = self.document.revision();
+        let contents = sidecar::Snapshot::of(&self.document);
+        self.in_flight_next_ids = contents.next_ids();
         saver.submit(SaveJob {
             path: self.sidecar_path.clone(),
-            contents: sidecar::Snapshot::of(&self.document),
+            contents,
             revision,
             replaces: self.on_disk.clone(),
         });
@@ -306,6 +311,7 @@ impl Session {
         match result.result {
             Ok(contents) => {
                 self.on_disk = Some(contents);
+                self.document.record_next_ids(self.in_flight_next_ids);
                 self.saved_revision = revision;
                 self.stale = self.stale && revision != self.document.revision();
                 self.error = None;
@@ -456,6 +462,10 @@ impl Session {
             },
             annotator: self.document.annotator.clone(),
             status: self.document.status,
+            next_id: {
+                let (span, relation) = annotations.next_ids_to_record();
+                sidecar::NextIds { span, relation }
+            },
             spans: annotations.spans().to_vec(),
             relations: annotations.relations().to_vec(),
         };

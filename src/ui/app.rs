@@ -819,6 +819,7 @@ impl SpantagApp {
                     .unwrap_or_default();
                 Command::TagMany {
                     char_ranges: ranges,
+                    attrs: self.scheme.defaults(&label),
                     label,
                 }
             }
@@ -867,6 +868,7 @@ impl SpantagApp {
                         .ok_or("Select some text to tag (only whitespace is selected).")?;
                     Command::Tag {
                         char_range: range,
+                        attrs: self.scheme.defaults(&label),
                         label,
                     }
                 }

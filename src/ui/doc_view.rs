@@ -522,7 +522,7 @@ impl DocView {
             let (dash, gap) = match proposal.origin {
                 Origin::Agreed => (7.0, 3.0),
                 Origin::OnlyA | Origin::OnlyB => (4.0, 3.0),
-                Origin::Rule(_) => (2.0, 2.0),
+                Origin::Rule(_) | Origin::Entity(_) => (2.0, 2.0),
             };
             for rect in &rects {
                 let band = text_band(*rect, font_height).expand(1.0 + 2.5 * level);
@@ -752,6 +752,7 @@ pub fn proposal_name(document: &Document, proposal: &Proposal) -> String {
         Origin::Agreed => format!("{} in A and B", proposal.label),
         Origin::OnlyA => format!("{} only in A", proposal.label),
         Origin::OnlyB => format!("{} only in B", proposal.label),
+        Origin::Entity(name) => format!("{} that may be {name}", proposal.label),
     };
     format!("{what}: {}", shorten(text, 80))
 }

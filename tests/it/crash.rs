@@ -67,6 +67,7 @@ fn nth_tag(words: &[Range<usize>], k: usize) -> Command {
     Command::Tag {
         char_range: words[index].start..words[index + pass].end,
         label: LABELS[k % LABELS.len()].into(),
+        attrs: Default::default(),
     }
 }
 

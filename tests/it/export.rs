@@ -530,9 +530,9 @@ fn the_command_line_exports_imports_and_validates_with_exit_codes() {
     let invalid = run(&["validate".as_ref(), into.as_os_str()]);
     assert_eq!(invalid.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&invalid.stderr);
-    assert!(stderr.contains("lavrov-libya.txt.ann.ron:15:"), "{stderr}");
+    assert!(stderr.contains("lavrov-libya.txt.ann.ron:16:"), "{stderr}");
     assert!(
-        stderr.contains("harbour-strike.txt.ann.ron:15:9: span"),
+        stderr.contains("harbour-strike.txt.ann.ron:16:9: span"),
         "{stderr}"
     );
 

@@ -86,6 +86,7 @@ fn a_sidecar_changed_under_unsaved_work_is_asked_about_and_keep_mine_wins() {
         .apply(spantag::model::Command::Tag {
             char_range: start..start + 5,
             label: "location".into(),
+            attrs: Default::default(),
         })
         .unwrap();
     theirs.save_now(&saver);
@@ -116,6 +117,7 @@ fn a_sidecar_changed_while_nothing_is_unsaved_is_read_again() {
         .apply(spantag::model::Command::Tag {
             char_range: 0..7,
             label: "claim".into(),
+            attrs: Default::default(),
         })
         .unwrap();
     theirs.save_now(&saver);

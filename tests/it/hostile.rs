@@ -113,6 +113,7 @@ fn broken_sidecars_open_read_only_or_repaired_and_are_never_overwritten() {
                 let edit = session.document.apply(Command::Tag {
                     char_range: 0..7,
                     label: "claim".into(),
+                    attrs: Default::default(),
                 });
                 assert!(edit.is_ok());
                 session.save_now(&saver);
@@ -147,6 +148,7 @@ fn broken_sidecars_open_read_only_or_repaired_and_are_never_overwritten() {
                     .apply(Command::Tag {
                         char_range: 0..7,
                         label: "claim".into(),
+                        attrs: Default::default(),
                     })
                     .unwrap();
                 session.save_now(&saver);

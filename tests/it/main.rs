@@ -34,6 +34,7 @@ mod util {
             .apply(Command::Tag {
                 char_range: start..start + text.chars().count(),
                 label: label.into(),
+                attrs: Default::default(),
             })
             .unwrap();
         applied.focus.unwrap()

@@ -25,12 +25,26 @@ const PIECES: &[&str] = &[
     "✊🏽",
 ];
 const LABELS: &[&str] = &["claim", "quote", "location", "actor"];
+/// Attribute names and values, entity ids: the characters a sidecar must escape included.
+const ATTR_NAMES: &[&str] = &["verdict", "kind", "a\"b", "zé"];
+const VALUES: &[&str] = &[
+    "false",
+    "yes",
+    "-0.5",
+    "line\\two \"q\"",
+    "🇪🇬 عبد",
+    "sergei-lavrov",
+    "\u{7}\u{2028}",
+];
 
 #[derive(Clone, Debug)]
 enum Step {
     Tag(usize, usize, usize),
     Retag(usize, usize),
     Remove(usize),
+    /// Span, attribute name, value (`None` clears).
+    SetAttr(usize, usize, Option<usize>),
+    SetEntity(usize, usize, Option<usize>),
     Undo,
     Redo,
 }
@@ -44,6 +58,10 @@ fn step_strategy() -> impl Strategy<Value = Step> {
         4 => (any::<usize>(), any::<usize>(), 0..LABELS.len()).prop_map(|(a, b, l)| Step::Tag(a, b, l)),
         1 => (any::<usize>(), 0..LABELS.len()).prop_map(|(i, l)| Step::Retag(i, l)),
         1 => any::<usize>().prop_map(Step::Remove),
+        1 => (any::<usize>(), 0..ATTR_NAMES.len(), prop::option::of(0..VALUES.len()))
+            .prop_map(|(i, n, v)| Step::SetAttr(i, n, v)),
+        1 => (any::<usize>(), any::<usize>(), prop::option::of(0..VALUES.len()))
+            .prop_map(|(i, j, e)| Step::SetEntity(i, j, e)),
         1 => Just(Step::Undo),
         1 => Just(Step::Redo),
     ]
@@ -59,6 +77,7 @@ fn command(doc: &Document, step: &Step) -> Command {
             Command::Tag {
                 char_range: a.min(b)..a.max(b),
                 label: LABELS[l].into(),
+                attrs: Default::default(),
             }
         }
         Step::Retag(i, l) => Command::Retag {
@@ -66,6 +85,15 @@ fn command(doc: &Document, step: &Step) -> Command {
             label: LABELS[l].into(),
         },
         Step::Remove(i) => Command::Remove { id: pick(i) },
+        Step::SetAttr(i, n, v) => Command::SetAttr {
+            id: pick(i),
+            name: ATTR_NAMES[n].into(),
+            value: v.map(|v| VALUES[v].into()),
+        },
+        Step::SetEntity(i, j, e) => Command::SetEntity {
+            ids: vec![pick(i), pick(j)],
+            entity: e.map(|e| VALUES[e].into()),
+        },
         Step::Undo => Command::Undo,
         Step::Redo => Command::Redo,
     }

@@ -23,6 +23,7 @@ fn annotate(article: &Path, tags: &[(&str, &str)], links: &[(&str, &str)]) {
             .apply(Command::Tag {
                 char_range: start..start + text.chars().count(),
                 label: label.to_string(),
+                attrs: Default::default(),
             })
             .unwrap();
         id_of.insert(*text, applied.focus.unwrap());

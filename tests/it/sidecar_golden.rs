@@ -31,10 +31,39 @@ fn sidecar_bytes_match_the_golden_file() {
             .apply(Command::Tag {
                 char_range: start..end,
                 label: label.into(),
+                attrs: Default::default(),
             })
             .unwrap();
     }
-    // A retag and a removal, so ids show they are stable and never reused.
+    // Version 2: attributes (written in name order), an entity for both spellings.
+    let edits = [
+        Command::SetAttr {
+            id: 4,
+            name: "kind".into(),
+            value: Some("direct".into()),
+        },
+        Command::SetAttr {
+            id: 5,
+            name: "verdict".into(),
+            value: Some("misleading".into()),
+        },
+        Command::SetAttr {
+            id: 5,
+            name: "checkworthy".into(),
+            value: Some("yes".into()),
+        },
+        Command::SetEntity {
+            ids: vec![2, 3],
+            entity: Some("abdel-fattah-el-sisi".into()),
+        },
+    ];
+    for edit in edits {
+        session.document.apply(edit).unwrap();
+    }
+    let saver = Saver::new(|| {});
+    session.save_now(&saver);
+    // A retag and removals after that save, so ids show they are stable and never reused:
+    // the highest id, 6, is gone and next_id stays 7.
     session
         .document
         .apply(Command::Retag {
@@ -43,7 +72,8 @@ fn sidecar_bytes_match_the_golden_file() {
         })
         .unwrap();
     session.document.apply(Command::Remove { id: 2 }).unwrap();
-    session.save_now(&Saver::new(|| {}));
+    session.document.apply(Command::Remove { id: 6 }).unwrap();
+    session.save_now(&saver);
 
     let written = std::fs::read_to_string(spantag::store::sidecar_path(&article)).unwrap();
     assert_eq!(written, sidecar::encode(&session.document));

@@ -182,7 +182,7 @@ fn a_sidecar_from_a_newer_spantag_opens_read_only() {
     let path = sidecar_path(&article);
     let newer = std::fs::read_to_string(&path)
         .unwrap()
-        .replace("version: 1", "version: 9");
+        .replace("version: 2", "version: 9");
     std::fs::write(&path, &newer).unwrap();
     let mut session = Session::open(&article).unwrap();
     let reason = session.read_only.clone().expect("read-only");
@@ -308,4 +308,67 @@ fn generate_writes_valid_articles_reproducibly_and_never_replaces_a_file() {
         "{stderr}"
     );
     assert_eq!(std::fs::read(sidecar_path(&article)).unwrap(), sidecar);
+}
+
+#[test]
+fn ids_are_never_reused_after_the_highest_is_deleted_and_the_article_reopened() {
+    let (_dir, article) = sample_copy("harbour-strike.txt");
+    let saver = Saver::new(|| {});
+    let mut session = Session::open(&article).unwrap();
+    tag(&mut session, "Valparaíso", "location");
+    let highest = tag(&mut session, "José Álvarez", "actor");
+    session.save_now(&saver);
+    session
+        .document
+        .apply(Command::Remove { id: highest })
+        .unwrap();
+    session.save_now(&saver);
+    let sidecar = std::fs::read_to_string(sidecar_path(&article)).unwrap();
+    assert!(
+        sidecar.contains("next_id: (span: 3, relation: 1)"),
+        "{sidecar}"
+    );
+
+    let mut reopened = Session::open(&article).unwrap();
+    let new = tag(&mut reopened, "José Álvarez", "actor");
+    assert_eq!(
+        new,
+        highest + 1,
+        "the deleted id {highest} was handed out again"
+    );
+}
+
+#[test]
+fn a_version_1_sidecar_opens_unchanged_and_is_written_as_version_2_on_the_first_edit() {
+    let (_dir, article) = sample_copy("harbour-strike.txt");
+    let saver = Saver::new(|| {});
+    let mut session = Session::open(&article).unwrap();
+    tag(&mut session, "Valparaíso", "location");
+    session.save_now(&saver);
+    let path = sidecar_path(&article);
+    // What spantag wrote before version 2: no next_id.
+    let v1 = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("version: 2", "version: 1")
+        .replace("    next_id: (span: 2, relation: 1),\n", "");
+    std::fs::write(&path, &v1).unwrap();
+
+    let mut session = Session::open(&article).unwrap();
+    assert!(session.read_only.is_none());
+    assert_eq!(session.document.annotations().len(), 1);
+    session.save_now(&saver);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        v1,
+        "opening rewrote it"
+    );
+
+    tag(&mut session, "José Álvarez", "actor");
+    session.save_now(&saver);
+    let v2 = std::fs::read_to_string(&path).unwrap();
+    assert!(v2.contains("    version: 2,\n"), "{v2}");
+    assert!(
+        v2.contains("    next_id: (span: 3, relation: 1),\n"),
+        "{v2}"
+    );
 }

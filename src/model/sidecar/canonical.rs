@@ -6,8 +6,8 @@
 //! difference, so anything hand-edited, reformatted or newer goes through `ron`, which also
 //! makes every error message. A property test checks that both readers agree.
 
-use super::{ArticleRecord, Sidecar};
-use crate::model::{Anchor, Relation, Source, Span, Status};
+use super::{ArticleRecord, NextIds, Sidecar};
+use crate::model::{Anchor, Attrs, Relation, Source, Span, Status};
 
 struct Cursor<'a> {
     s: &'a str,
@@ -109,7 +109,12 @@ pub(super) fn parse(source: &str) -> Option<Sidecar> {
     while c.rest().starts_with("//") {
         c.at += c.rest().find('\n')? + 1;
     }
-    c.lit("(\n    format: \"spantag\",\n    version: 1,\n    article: (\n        file: ")?;
+    c.lit("(\n    format: \"spantag\",\n    version: ")?;
+    let version = match c.number()? {
+        v @ (1 | 2) => v,
+        _ => return None,
+    };
+    c.lit(",\n    article: (\n        file: ")?;
     let file = c.string()?;
     c.lit(",\n        sha256: ")?;
     let sha256 = c.string()?;
@@ -134,6 +139,16 @@ pub(super) fn parse(source: &str) -> Option<Sidecar> {
         "InProgress" => Status::InProgress,
         "Done" => Status::Done,
         _ => return None,
+    };
+    let next_id = if version >= 2 {
+        c.lit(",\n    next_id: (span: ")?;
+        let span = c.number()?;
+        c.lit(", relation: ")?;
+        let relation = c.number()?;
+        c.lit(")")?;
+        NextIds { span, relation }
+    } else {
+        NextIds::default()
     };
     c.lit(",\n    spans: [\n")?;
     let mut spans = Vec::new();
@@ -175,6 +190,33 @@ pub(super) fn parse(source: &str) -> Option<Sidecar> {
             "Orphaned" => Anchor::Orphaned,
             _ => return None,
         };
+        let mut attrs = Attrs::new();
+        if c.eat(", attrs: {") {
+            loop {
+                let name = c.string()?;
+                c.lit(": ")?;
+                let value = c.string()?;
+                // Names in order and each once, as written; anything else is ron's to read.
+                if attrs
+                    .last_key_value()
+                    .is_some_and(|(last, _)| *last >= name)
+                {
+                    return None;
+                }
+                attrs.insert(name, value);
+                if !c.eat(", ") {
+                    break;
+                }
+            }
+            c.lit("}")?;
+        }
+        let entity = if c.eat(", entity: Some(") {
+            let entity = c.string()?;
+            c.lit(")")?;
+            Some(entity)
+        } else {
+            None
+        };
         c.lit("),\n")?;
         spans.push(Span {
             id,
@@ -187,6 +229,8 @@ pub(super) fn parse(source: &str) -> Option<Sidecar> {
             note,
             source,
             anchor,
+            attrs,
+            entity,
         });
     }
     c.lit("    ],\n    relations: [\n")?;
@@ -205,7 +249,7 @@ pub(super) fn parse(source: &str) -> Option<Sidecar> {
     c.lit("    ],\n)\n")?;
     (c.at == source.len()).then_some(Sidecar {
         format: "spantag".into(),
-        version: 1,
+        version,
         article: ArticleRecord {
             file,
             sha256,
@@ -215,6 +259,7 @@ pub(super) fn parse(source: &str) -> Option<Sidecar> {
         },
         annotator,
         status,
+        next_id,
         spans,
         relations,
     })

@@ -1,4 +1,9 @@
-//! The sidecar format (FORMATS.md section 2): RON text to and from a [`Document`].
+//! The sidecar format (docs/FORMATS.md section 2): RON text to and from a [`Document`].
+//!
+//! Version 2 adds `next_id` (ids once handed out are never handed out again, even after
+//! the span that had the highest one is deleted) and, per span, `attrs` and `entity`,
+//! written only when set. Version 1 reads as before and is written as version 2 on the
+//! next save; an older spantag opens a version 2 sidecar read-only.
 //!
 //! Writing is done by hand rather than by a RON pretty-printer so that the layout is
 //! exactly the documented one, one span per line, and the same annotations always produce
@@ -19,7 +24,7 @@ use super::{
 use crate::anchor;
 
 /// The sidecar version this build writes and the newest it reads.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// The suffix appended to an article's file name to name its sidecar.
 pub const SUFFIX: &str = ".ann.ron";
@@ -52,10 +57,20 @@ pub struct Sidecar {
     pub annotator: Option<String>,
     #[serde(default)]
     pub status: Status,
+    /// The next ids to hand out (version 2; zeros in a version 1 sidecar, which has none).
+    #[serde(default)]
+    pub next_id: NextIds,
     #[serde(default)]
     pub spans: Vec<Span>,
     #[serde(default)]
     pub relations: Vec<Relation>,
+}
+
+/// The sidecar's `next_id` record: above every span and relation id ever used in it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct NextIds {
+    pub span: SpanId,
+    pub relation: u64,
 }
 
 /// Just enough of a sidecar to know whether this build may read the rest.
@@ -160,6 +175,13 @@ pub enum Flaw {
         id: u64,
         new_id: u64,
         problem: IdProblem,
+    },
+    #[error("next_id (span {span}, relation {relation}) is not above every id; raised to span {new_span}, relation {new_relation}")]
+    NextIdTooLow {
+        span: SpanId,
+        relation: u64,
+        new_span: SpanId,
+        new_relation: u64,
     },
     #[error(
         "relation {id} ({kind}) links span {from} to span {to}, which does not exist; left out"
@@ -283,6 +305,11 @@ pub fn attach_after_change(
             });
         }
     }
+    // The largest ids as written: a next_id not above them is a flaw (ids renumbered
+    // below are new, and above it by construction).
+    let written_max = |ids: &mut dyn Iterator<Item = u64>| ids.filter(|&id| id <= MAX_ID).max();
+    let max_span = written_max(&mut spans.iter().map(|s| s.id));
+    let max_relation = written_max(&mut relations.iter().map(|r| r.id));
     let span_ids = spans.iter_mut().map(|s| &mut s.id).collect();
     for (id, new_id, problem) in renumber(span_ids) {
         // A too-large id was the only one: its links follow it. A twice-used one's links
@@ -323,13 +350,27 @@ pub fn attach_after_change(
         }
         sound
     });
-    let report = LoadReport {
+    let mut report = LoadReport {
         article_changed: !sidecar.article.sha256.is_empty()
             && sidecar.article.sha256 != meta.sha256,
         anchoring: anchor::reanchor(&mut spans, &text, previous),
         flaws,
     };
-    let annotations = Annotations::from_parts(spans, relations)?;
+    let mut annotations = Annotations::from_parts(spans, relations)?;
+    let next = sidecar.next_id;
+    let too_low = |next: u64, max: Option<u64>| max.is_some_and(|max| next <= max);
+    if sidecar.version >= 2
+        && (too_low(next.span, max_span) || too_low(next.relation, max_relation))
+    {
+        let (new_span, new_relation) = annotations.next_ids();
+        report.flaws.push(Flaw::NextIdTooLow {
+            span: next.span,
+            relation: next.relation,
+            new_span: new_span.max(next.span),
+            new_relation: new_relation.max(next.relation),
+        });
+    }
+    annotations.raise_next_ids(next.span.min(MAX_ID + 1), next.relation.min(MAX_ID + 1));
     let mut document = Document::new(text, meta, annotations);
     document.annotator = sidecar.annotator;
     document.status = sidecar.status;
@@ -351,6 +392,7 @@ pub struct Snapshot {
     newline: NewlineStyle,
     annotator: Option<String>,
     status: Status,
+    next_ids: (SpanId, u64),
     spans: Arc<Vec<Span>>,
     relations: Arc<Vec<Relation>>,
 }
@@ -364,9 +406,16 @@ impl Snapshot {
             newline: document.text().newline(),
             annotator: document.annotator.clone(),
             status: document.status,
+            next_ids: document.annotations().next_ids_to_record(),
             spans,
             relations,
         }
+    }
+
+    /// The `next_id` this snapshot writes; once it is on disk, the document records it
+    /// ([`Document::record_next_ids`]).
+    pub fn next_ids(&self) -> (SpanId, u64) {
+        self.next_ids
     }
 
     /// The sidecar text, in the canonical layout.
@@ -398,6 +447,8 @@ impl Snapshot {
             None => out.push_str("    annotator: None,\n"),
         }
         let _ = writeln!(out, "    status: {:?},", self.status);
+        let (span, relation) = self.next_ids;
+        let _ = writeln!(out, "    next_id: (span: {span}, relation: {relation}),");
         out.push_str("    spans: [\n");
         for span in self.spans.iter() {
             push_span(&mut out, span);
@@ -450,16 +501,35 @@ fn push_span(out: &mut String, span: &Span) {
         }
     }
     out.push_str(match span.anchor {
-        Anchor::Exact => ", anchor: Exact),\n",
-        Anchor::Moved => ", anchor: Moved),\n",
-        Anchor::Orphaned => ", anchor: Orphaned),\n",
+        Anchor::Exact => ", anchor: Exact",
+        Anchor::Moved => ", anchor: Moved",
+        Anchor::Orphaned => ", anchor: Orphaned",
     });
+    // Written only when set, so a span without them reads as in version 1.
+    if !span.attrs.is_empty() {
+        out.push_str(", attrs: {");
+        for (i, (name, value)) in span.attrs.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            push_quoted(out, name);
+            out.push_str(": ");
+            push_quoted(out, value);
+        }
+        out.push('}');
+    }
+    if let Some(entity) = &span.entity {
+        out.push_str(", entity: Some(");
+        push_quoted(out, entity);
+        out.push(')');
+    }
+    out.push_str("),\n");
 }
 
 /// Appends a RON string literal on one line: quotes, backslashes and control characters
 /// escaped, everything else (accents, emoji, right-to-left text) written as itself, runs
 /// of plain text at a time.
-fn push_quoted(out: &mut String, text: &str) {
+pub(crate) fn push_quoted(out: &mut String, text: &str) {
     out.push('"');
     let bytes = text.as_bytes();
     let (mut plain, mut i) = (0, 0);
@@ -509,7 +579,7 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::fixture;
+    use crate::model::{fixture, Attrs, Command};
 
     #[test]
     fn encode_then_decode_is_the_identity() {
@@ -542,6 +612,124 @@ mod tests {
     }
 
     #[test]
+    fn attributes_entities_and_next_id_round_trip_through_both_readers() {
+        let mut doc = fixture::document("[claim|Libya \"is\" a hole] said [actor|Lavrov]");
+        for (name, value) in [("verdict", "false"), ("note \"x\"", "a\\b")] {
+            doc.apply(Command::SetAttr {
+                id: 1,
+                name: name.into(),
+                value: Some(value.into()),
+            })
+            .unwrap();
+        }
+        doc.apply(Command::SetEntity {
+            ids: vec![2],
+            entity: Some("sergei-lavrov".into()),
+        })
+        .unwrap();
+        let bytes = encode(&doc);
+        assert!(bytes.contains("    version: 2,\n"), "{bytes}");
+        assert!(
+            bytes.contains("    next_id: (span: 3, relation: 1),\n"),
+            "{bytes}"
+        );
+        assert!(
+            bytes.contains(", anchor: Exact, attrs: {\"note \\\"x\\\"\": \"a\\\\b\", \"verdict\": \"false\"}),\n"),
+            "{bytes}"
+        );
+        assert!(
+            bytes.contains(", anchor: Exact, entity: Some(\"sergei-lavrov\")),\n"),
+            "{bytes}"
+        );
+        let fast = canonical::parse(&bytes).expect("canonical layout");
+        assert_eq!(Some(&fast), ron::from_str::<Sidecar>(&bytes).ok().as_ref());
+        let (back, report) = attach(doc.text().clone(), doc.meta.clone(), fast).unwrap();
+        assert!(report.flaws.is_empty());
+        assert_eq!(back.annotations(), doc.annotations());
+        assert_eq!(encode(&back), bytes);
+    }
+
+    #[test]
+    fn a_version_1_sidecar_reads_and_is_written_as_version_2() {
+        let doc = fixture::document("[actor|Lavrov] said [quote|no]");
+        let v2 = encode(&doc);
+        let v1 = v2
+            .replace("version: 2", "version: 1")
+            .replace("    next_id: (span: 3, relation: 1),\n", "");
+        let fast = canonical::parse(&v1).expect("a version 1 layout is canonical too");
+        assert_eq!((fast.version, fast.next_id), (1, NextIds::default()));
+        let (back, report) =
+            attach(doc.text().clone(), doc.meta.clone(), decode(&v1).unwrap()).unwrap();
+        assert!(report.flaws.is_empty() && !report.changed_anything());
+        assert_eq!(back.annotations().next_ids(), (3, 1));
+        assert_eq!(encode(&back), v2);
+    }
+
+    #[test]
+    fn ids_are_never_reused_after_the_highest_is_deleted_and_the_sidecar_reopened() {
+        let mut doc = fixture::document("[actor|a] [actor|b] [quote|c]");
+        // Saved with span 3, which is then deleted.
+        doc.record_next_ids(Snapshot::of(&doc).next_ids());
+        doc.apply(Command::Remove { id: 3 }).unwrap();
+        let reopened = |doc: &Document| {
+            let bytes = encode(doc);
+            attach(
+                doc.text().clone(),
+                doc.meta.clone(),
+                decode(&bytes).unwrap(),
+            )
+            .unwrap()
+            .0
+        };
+        let mut back = reopened(&doc);
+        let id = back
+            .apply(Command::Tag {
+                char_range: 4..5,
+                label: "quote".into(),
+                attrs: Attrs::new(),
+            })
+            .unwrap()
+            .focus;
+        assert_eq!(id, Some(4), "3 was handed out once and stays retired");
+        // A hand-lowered next_id is a flaw, raised above every id.
+        let lowered = encode(&back).replace("next_id: (span: 5,", "next_id: (span: 2,");
+        let (again, report) = attach(
+            back.text().clone(),
+            back.meta.clone(),
+            decode(&lowered).unwrap(),
+        )
+        .unwrap();
+        assert!(
+            matches!(
+                report.flaws.as_slice(),
+                [Flaw::NextIdTooLow {
+                    span: 2,
+                    new_span: 5,
+                    ..
+                }]
+            ),
+            "{:?}",
+            report.flaws
+        );
+        assert_eq!(again.annotations().next_ids().0, 5);
+    }
+
+    #[test]
+    fn an_id_handed_out_and_undone_before_any_save_leaves_the_bytes_alone() {
+        let mut doc = fixture::document("[actor|a] b");
+        doc.status = Status::InProgress;
+        let before = encode(&doc);
+        doc.apply(Command::Tag {
+            char_range: 2..3,
+            label: "actor".into(),
+            attrs: Attrs::new(),
+        })
+        .unwrap();
+        doc.apply(Command::Undo).unwrap();
+        assert_eq!(encode(&doc), before);
+    }
+
+    #[test]
     fn one_span_per_line() {
         let doc = fixture::document("[claim|a\nb] [actor|c]");
         let text = encode(&doc);
@@ -565,8 +753,8 @@ mod tests {
     #[test]
     fn newer_versions_and_other_formats_are_refused() {
         let doc = fixture::document("x");
-        let newer = encode(&doc).replace("version: 1", "version: 2");
-        assert_eq!(decode(&newer), Err(SidecarError::TooNew(2)));
+        let newer = encode(&doc).replace("version: 2", "version: 3");
+        assert_eq!(decode(&newer), Err(SidecarError::TooNew(3)));
         let other = encode(&doc).replace("\"spantag\"", "\"brat\"");
         assert_eq!(decode(&other), Err(SidecarError::NotSpantag("brat".into())));
     }
@@ -606,6 +794,7 @@ mod tests {
     fn flaws_are_repaired_in_memory_and_reported() {
         let doc = fixture::document("[actor|a] [actor|b] [quote|c]");
         let bytes = encode(&doc)
+            .replace("relation: 1)", "relation: 2)")
             .replace("(id: 2,", "(id: 1,")
             .replace(
                 "relations: [\n",
@@ -655,6 +844,7 @@ mod tests {
     fn ids_too_large_for_json_are_renumbered_and_their_links_follow() {
         let doc = fixture::document("[quote|a] [actor|b]");
         let bytes = encode(&doc)
+            .replace("relation: 1)", "relation: 2)")
             .replace("(id: 2,", "(id: 18446744073709551615,")
             .replace(
                 "relations: [\n",
