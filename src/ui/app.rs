@@ -18,7 +18,7 @@ use super::find::{FindAction, FindBar};
 use super::folder::{Folder, PanelAction};
 use super::review::Review;
 use super::{guard, panels};
-use crate::model::{select, Command, Proposal, Scheme, SpanId};
+use crate::model::{select, Command, Entities, Proposal, Scheme, SpanId};
 use crate::store::adjudicate::{self, Folders};
 use crate::store::article::Progress;
 use crate::store::watch::FolderWatcher;
@@ -234,6 +234,11 @@ pub struct SpantagApp {
     scheme_folder: Option<PathBuf>,
     /// Why that folder's `spantag.ron` could not be used (the defaults apply meanwhile).
     pub scheme_problem: Option<String>,
+    /// That folder's `entities.ron` (empty if it has none), or `None` if the file cannot
+    /// be read: then nothing links to entities and the file is never written over.
+    pub entities: Option<Entities>,
+    /// Why that `entities.ron` could not be used.
+    pub entities_problem: Option<String>,
     /// The rules of that folder's `suggest.ron`, if it has one.
     rules: Option<crate::suggest::Rules>,
     /// Why that `suggest.ron` could not be used (then nothing is suggested).
@@ -274,6 +279,8 @@ impl SpantagApp {
             dialog: None,
             scheme_folder: None,
             scheme_problem: None,
+            entities: Some(Entities::default()),
+            entities_problem: None,
             rules: None,
             rules_problem: None,
             commands: Vec::new(),
@@ -324,6 +331,15 @@ impl SpantagApp {
         self.scheme = scheme;
         self.scheme_folder = Some(folder.to_path_buf());
         self.scheme_problem = problem;
+        (self.entities, self.entities_problem) = match crate::store::entities::load(folder) {
+            Ok(entities) => (Some(entities), None),
+            Err(problem) => (
+                None,
+                Some(format!(
+                    "{problem} (entities cannot be linked until it is fixed)"
+                )),
+            ),
+        };
         (self.rules, self.rules_problem) = match crate::store::corpus::load_rules(folder) {
             Ok(rules) => (rules, None),
             Err(problem) => (
@@ -333,6 +349,25 @@ impl SpantagApp {
                 )),
             ),
         };
+    }
+
+    /// The folder of the corpus in use: where its `spantag.ron` and `entities.ron` live.
+    pub fn corpus_root(&self) -> Option<&Path> {
+        self.scheme_folder.as_deref()
+    }
+
+    /// Writes the corpus's entities after an edit (atomically; an unchanged file is left
+    /// alone). Refused while the file on disk could not be read, so it is never lost.
+    pub fn save_entities(&mut self) -> Result<(), String> {
+        let (Some(entities), Some(root)) = (&self.entities, &self.scheme_folder) else {
+            return Err("the corpus's entities.ron cannot be used; fix it first".into());
+        };
+        crate::store::entities::save(root, entities).map_err(|e| {
+            format!(
+                "{}: cannot write: {e}",
+                crate::store::entities::path(root).display()
+            )
+        })
     }
 
     fn open(&mut self, path: &Path) {
@@ -1280,7 +1315,11 @@ impl eframe::App for SpantagApp {
                 panels::opening(ui, opening);
             }
             guard::save_failure_banner(ui, self);
-            for problem in [&mut self.scheme_problem, &mut self.rules_problem] {
+            for problem in [
+                &mut self.scheme_problem,
+                &mut self.rules_problem,
+                &mut self.entities_problem,
+            ] {
                 if let Some(text) = problem.clone() {
                     if panels::notice(
                         ui,
