@@ -62,7 +62,7 @@ use serde::Deserialize;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::model::{Document, Origin, Proposal, ProposedLink, Source, Text};
+use crate::model::{Document, Entity, Origin, Proposal, ProposedLink, Source, Text};
 
 /// The file name of a corpus's rules, beside [`SCHEME_FILE`](crate::model::SCHEME_FILE).
 pub const SUGGEST_FILE: &str = "suggest.ron";
@@ -505,6 +505,44 @@ pub fn suggest(rules: &Rules, document: &Document) -> Vec<Proposal> {
         true
     });
     proposals
+}
+
+/// Proposals to refer every mention of `entity` in an article to it: each whole-word
+/// occurrence of its name or an alias, case as written, the longest at each position (so
+/// "Sergei Lavrov" is one mention, not "Lavrov" inside it), as a span of the entity's
+/// label. An occurrence that is already a span of that label linked to this entity, or
+/// to another one, is not proposed: a link the analyst made is never moved silently.
+/// Accepting one ([`Command::Accept`](crate::model::Command::Accept)) makes the span, or
+/// adopts the one there, and sets its entity.
+pub fn entity_mentions(document: &Document, entity: &Entity) -> Vec<Proposal> {
+    let names: Vec<String> = std::iter::once(&entity.name)
+        .chain(&entity.aliases)
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let Ok(words) = Words::new(&names, false, MAX_GAZETTEER_BYTES) else {
+        return Vec::new();
+    };
+    let text = document.text();
+    let annotations = document.annotations();
+    words
+        .find(text, 0..text.len_chars())
+        .take(MAX_PROPOSALS_PER_RULE)
+        .filter(|range| {
+            annotations
+                .find_exact(&entity.label, range.clone())
+                .is_none_or(|span| span.entity.is_none())
+        })
+        .map(|char_range| Proposal {
+            char_range,
+            label: entity.label.clone(),
+            source: Source::Manual,
+            origin: Origin::Entity(entity.name.clone()),
+            links: Vec::new(),
+            attrs: Default::default(),
+            entity: Some(entity.id.clone()),
+        })
+        .collect()
 }
 
 fn order(p: &Proposal) -> (usize, usize, &str) {
@@ -1078,6 +1116,60 @@ mod tests {
             }
         );
         assert!(parse("()").unwrap().names().is_empty());
+    }
+
+    #[test]
+    fn entity_mentions_are_whole_words_longest_first_and_never_move_a_link() {
+        let text = "Sergei Lavrov met Lavrov's aide; Lavrovsky and lavrov did not. Lavrov, Lavrov.";
+        let doc = document(
+            text,
+            &[("actor", 63..69), ("actor", 71..77), ("location", 18..24)],
+        );
+        let mut doc = doc;
+        // The mention at 71..77 is already linked to someone else.
+        doc.apply(crate::model::Command::SetEntity {
+            ids: vec![2],
+            entity: Some("other".into()),
+        })
+        .unwrap();
+        let entity = Entity {
+            id: "sergei-lavrov".into(),
+            name: "Sergei Lavrov".into(),
+            label: "actor".into(),
+            aliases: vec!["Lavrov".into(), " ".into()],
+            external: Default::default(),
+        };
+        let found: Vec<(Range<usize>, &str)> = entity_mentions(&doc, &entity)
+            .iter()
+            .map(|p| (p.char_range.clone(), &text[p.char_range.clone()]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (0..13, "Sergei Lavrov"),
+                (18..24, "Lavrov"),
+                (63..69, "Lavrov"),
+            ]
+        );
+        let proposals = entity_mentions(&doc, &entity);
+        assert!(proposals
+            .iter()
+            .all(|p| p.entity.as_deref() == Some("sergei-lavrov") && p.label == "actor"));
+        // Accepting them all is one step: the new spans and the adopted one are linked.
+        doc.apply(crate::model::Command::Accept(proposals)).unwrap();
+        let linked = doc
+            .annotations()
+            .spans()
+            .iter()
+            .filter(|s| s.entity.as_deref() == Some("sergei-lavrov"))
+            .count();
+        assert_eq!(linked, 3);
+        assert!(
+            entity_mentions(&doc, &entity).is_empty(),
+            "nothing left to propose"
+        );
+        doc.apply(crate::model::Command::Undo).unwrap();
+        assert_eq!(entity_mentions(&doc, &entity).len(), 3);
     }
 
     #[test]
