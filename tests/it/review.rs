@@ -665,4 +665,21 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
         left.contains(&("quote".to_string(), Origin::OnlyB)),
         "{left:?}"
     );
+    // Taking B's and undoing it offers B's again, A's still rejected.
+    let quote_b = version(&harness, "quote", Origin::OnlyB);
+    harness.state_mut().selection = Selection::Proposal(quote_b);
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(harness.state().review.pending.len(), 2);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    let left = offered(&harness);
+    assert!(
+        left.contains(&("quote".to_string(), Origin::OnlyB)),
+        "{left:?}"
+    );
+    assert!(
+        !left.contains(&("quote".to_string(), Origin::OnlyA)),
+        "{left:?}"
+    );
 }
