@@ -1278,5 +1278,40 @@ mod tests {
         let result = agreement(document.text(), &[spans, &fitting]);
         assert!(result.overall.overlap_f1 >= result.overall.exact_f1);
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
+
+        // Every span an item, with values: two attributes and an entity on each.
+        let valued = |flip: u64| -> Vec<Span> {
+            spans
+                .iter()
+                .map(|s| {
+                    let mut s = s.clone();
+                    let verdict = if (s.id + flip) % 3 == 0 {
+                        "true"
+                    } else {
+                        "false"
+                    };
+                    s.attrs.insert("verdict".into(), verdict.into());
+                    s.attrs.insert("kind".into(), (s.id % 2).to_string());
+                    s.entity = Some(format!("e{}", (s.id + flip) % 50));
+                    s
+                })
+                .collect()
+        };
+        let (a, b) = (valued(0), valued(1));
+        let started = std::time::Instant::now();
+        let result = agreement(document.text(), &[&a, &b]);
+        let items = spans.iter().filter(|s| !s.is_orphaned()).count() as u64;
+        for values in result.values.values() {
+            assert_eq!(values.attributes["kind"].differing, 0);
+            assert_close(values.attributes["kind"].kappa, 1.0);
+            assert!(values.attributes["verdict"].differing > 0);
+        }
+        let spans_compared: u64 = result
+            .values
+            .values()
+            .map(|v| v.attributes["kind"].spans)
+            .sum();
+        assert_eq!(spans_compared, items);
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
     }
 }
