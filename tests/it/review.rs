@@ -502,6 +502,10 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
         ],
         false,
     );
+    // The team's entities live in A (and B); the gold folder gets them.
+    let mut entities = spantag::model::Entities::default();
+    entities.create("Sergei Lavrov", "actor").unwrap();
+    spantag::store::entities::save(&root.join("A"), &entities).unwrap();
     let mut harness = harness(None);
     harness
         .state_mut()
@@ -620,7 +624,10 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
     harness.state_mut().selection = Selection::Proposal(actor_a);
     harness.run();
     harness.get_by_label("entity");
-    harness.get_by_label("sergei-lavrov");
+    // The entity by its name (from the gold folder's copy of the entities), B's unset.
+    harness.get_by_label("Sergei Lavrov");
+    harness.get_by_label("unset");
+    assert!(root.join("gold/entities.ron").exists());
     harness.key_press(Key::Enter);
     harness.run();
     assert!(harness.state().review.pending.is_empty());
