@@ -404,7 +404,8 @@ fn attributes(ui: &mut Ui, app: &mut SpantagApp, span: &Span) {
     for attribute in &declared {
         let name = attribute.name.as_str();
         let current = span.attrs.get(name).cloned();
-        let key = attribute.key.as_deref();
+        let key = attribute.key.as_deref().map(str::to_uppercase);
+        let key = key.as_deref();
         let hint = match (&attribute.kind, key) {
             (AttrKind::Choice(_), Some(k)) => {
                 format!("{k} steps to the next option, then back to unset")
