@@ -251,11 +251,26 @@ fn palette(ui: &mut Ui, app: &mut SpantagApp) {
         let button = egui::Button::new(RichText::new(format!("{}  {}", label.key, label.name)))
             .fill(color.gamma_multiply(0.35))
             .min_size(egui::vec2(ui.available_width(), 0.0));
+        // The keymap of the label's attributes and entity link, with its guideline.
+        let mut keys = String::new();
+        for attribute in &label.attributes {
+            keys.push_str(&format!("\n{} ({})", attribute.name, attribute.kind.name()));
+            if let Some(key) = &attribute.key {
+                keys.push_str(&format!(
+                    ": {} on a selected {}",
+                    key.to_uppercase(),
+                    label.name
+                ));
+            }
+        }
+        if label.entity {
+            keys.push_str("\nE links a selected one to an entity of the corpus");
+        }
         let response = ui
             .add_enabled(has_target, button)
-            .on_hover_text(&label.description)
+            .on_hover_text(format!("{}{keys}", label.description))
             .on_disabled_hover_text(format!(
-                "{}\n\nSelect text first, then press {} or click here.",
+                "{}{keys}\n\nSelect text first, then press {} or click here.",
                 label.description, label.key
             ));
         if response.clicked() {

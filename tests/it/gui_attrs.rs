@@ -557,3 +557,28 @@ fn chips_show_attribute_and_entity_marks_snapshot() {
     harness.get_by_label_contains("claim ✖");
     harness.snapshot("attributes_and_entities");
 }
+
+#[test]
+fn the_readme_scheme_example_declares_attributes_that_parse() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("```ron\n(\n    labels:")
+        .expect("the scheme example")
+        + "```ron\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let scheme =
+        spantag::model::Scheme::parse(&readme[start..end]).expect("the README's scheme parses");
+    let verdict = scheme
+        .attribute("claim", "verdict")
+        .expect("declares a verdict");
+    assert_eq!(verdict.key.as_deref(), Some("v"));
+    assert!(scheme.is_entity_label("person"));
+    assert_eq!(
+        scheme
+            .defaults("claim")
+            .get("checkworthy")
+            .map(String::as_str),
+        Some("yes")
+    );
+}
