@@ -97,6 +97,7 @@ pub struct DocView {
 }
 
 /// What the view draws.
+#[derive(Clone, Copy)]
 pub struct ViewInput<'a> {
     pub document: &'a Document,
     pub scheme: &'a Scheme,
@@ -134,7 +135,7 @@ impl DocView {
             document,
             scheme,
             selection,
-            whole_words,
+            whole_words: _,
             highlights,
             current_highlight,
             proposals,
@@ -244,15 +245,7 @@ impl DocView {
             let visible = self.visible_chars();
             let spans = stack_levels(document.annotations().overlapping(visible.clone()), scheme);
             self.paint_highlights(ui, highlights, current_highlight, visible.clone());
-            self.paint(
-                ui,
-                &spans,
-                document,
-                scheme,
-                selection,
-                whole_words,
-                entities,
-            );
+            self.paint(ui, &spans, &input, selection);
             self.paint_proposals(ui, document, proposals, scheme, selection, visible.clone());
 
             let hovered_char = response.hover_pos().and_then(|pos| self.char_hit(pos));
@@ -409,16 +402,21 @@ impl DocView {
         None
     }
 
+    /// Paints the spans; `selection` is this frame's (the input's, or the pointer's).
     fn paint(
         &self,
         ui: &Ui,
         spans: &[(&Span, usize)],
-        document: &Document,
-        scheme: &Scheme,
+        input: &ViewInput<'_>,
         selection: Selection,
-        whole_words: bool,
-        entities: Option<&Entities>,
     ) {
+        let ViewInput {
+            document,
+            scheme,
+            whole_words,
+            entities,
+            ..
+        } = *input;
         let painter = ui.painter();
         let dark = ui.visuals().dark_mode;
         let selected_span = match selection {
