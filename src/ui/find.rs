@@ -216,17 +216,6 @@ impl FindBar {
                     action = Some(FindAction::Close);
                 }
             }
-            let label = ui.label("Spans where");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.spans_where)
-                    .desired_width(140.0)
-                    .hint_text("verdict=false"),
-            )
-            .labelled_by(label.id)
-            .on_hover_text(
-                "Only spans with these attribute values or entity: verdict=false, \
-                 entity=lavrov, kind= (not set); several separated by commas",
-            );
             ui.checkbox(&mut self.options.case_sensitive, "Exact case");
             ui.checkbox(&mut self.options.regex, "Regex");
             let count = match (&self.error, self.current) {
@@ -266,6 +255,28 @@ impl FindBar {
             if ui.button("Close").on_hover_text("Esc").clicked() {
                 action = Some(FindAction::Close);
             }
+        });
+        // A second row, so the first never overflows a narrow window.
+        ui.horizontal(|ui| {
+            // Reached with Tab from the query row; Enter there steps through the spans too.
+            let label = ui.label("Spans where");
+            let filter = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.spans_where)
+                        .desired_width(140.0)
+                        .hint_text("verdict=false"),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(
+                    "Only spans with these attribute values or entity: verdict=false, \
+                     entity=lavrov, kind= (not set); several separated by commas",
+                );
+            if filter.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                let shift = ui.input(|i| i.modifiers.shift);
+                action = Some(FindAction::Step { forward: !shift });
+                filter.request_focus();
+            }
+            ui.weak("e.g. verdict=false, entity=lavrov, kind= (not set)");
         });
         if let Some(error) = &self.error {
             ui.colored_label(

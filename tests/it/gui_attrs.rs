@@ -504,6 +504,17 @@ fn find_spans_where_walks_the_refuted_claims() {
         Some("Moscow is in contact with all Libyan political factions")
     );
     harness.get_by_label_contains("1 matches");
+    // Enter in the filter goes to the span and selects its text.
+    harness.key_press(Key::Enter);
+    harness.run();
+    let range = harness.state().find.as_ref().unwrap().matches[0].clone();
+    assert_eq!(
+        harness.state().selection,
+        Selection::Text {
+            anchor: range.start,
+            head: range.end
+        }
+    );
 }
 
 #[test]
