@@ -874,6 +874,38 @@ mod tests {
     }
 
     #[test]
+    fn chip_marks_are_short_and_the_accessible_name_spells_them_out() {
+        let document = fixture::document("[claim|Lavrov] spoke");
+        let mut span = document.annotations().spans()[0].clone();
+        assert_eq!(chip_mark(&span), "");
+        assert_eq!(accessible_name(&span, None), "claim: Lavrov");
+        for (attribute, value) in [
+            ("checkworthy", "yes"),
+            ("confidence", "0.755"),
+            ("kind", "indirect"),
+            ("source", " "),
+            ("verdict", "false"),
+        ] {
+            span.attrs.insert(attribute.into(), value.into());
+        }
+        span.entity = Some("sergei-lavrov".into());
+        // In attribute-name order; a blank value has no mark; a number keeps 4 chars.
+        assert_eq!(chip_mark(&span), "✔0.75I✖•");
+        let entities = crate::model::Entities::parse(
+            r#"(entities: [(id: "sergei-lavrov", name: "Sergei Lavrov", label: "actor")])"#,
+        )
+        .unwrap();
+        let name = accessible_name(&span, Some(&entities));
+        assert!(
+            name.starts_with("claim: Lavrov (checkworthy yes, confidence 0.755, kind indirect")
+                && name.ends_with("verdict false, entity Sergei Lavrov)"),
+            "{name}"
+        );
+        // Without the entities file the id stands in for the name, never nothing.
+        assert!(accessible_name(&span, None).ends_with("entity sergei-lavrov)"));
+    }
+
+    #[test]
     fn shorten_cuts_on_chars() {
         assert_eq!(shorten("a\nb", 10), "a b");
         assert_eq!(shorten("🇪🇬🇪🇬", 2), "🇪🇬…");

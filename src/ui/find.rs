@@ -287,3 +287,62 @@ impl FindBar {
         action
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::fixture;
+
+    fn span(attrs: &[(&str, &str)], entity: Option<&str>) -> Span {
+        let document = fixture::document("[claim|Lavrov] spoke");
+        let mut span = document.annotations().spans()[0].clone();
+        span.attrs = attrs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        span.entity = entity.map(str::to_string);
+        span
+    }
+
+    #[test]
+    fn filters_by_value_ignoring_case_by_unset_and_by_entity_name() {
+        let refuted = span(&[("verdict", "False")], None);
+        let unset = span(&[], Some("sergei-lavrov"));
+        let filter = SpanFilter::parse(" verdict = false ").unwrap();
+        assert!(filter.matches(&refuted, None));
+        assert!(!filter.matches(&unset, None));
+        let not_set = SpanFilter::parse("verdict=").unwrap();
+        assert!(!not_set.matches(&refuted, None) && not_set.matches(&unset, None));
+
+        let entities = crate::model::Entities::parse(
+            r#"(entities: [(id: "sergei-lavrov", name: "Sergei Lavrov", label: "actor")])"#,
+        )
+        .unwrap();
+        let by_name = SpanFilter::parse("entity=lavrov").unwrap();
+        assert!(by_name.matches(&unset, Some(&entities)));
+        assert!(!by_name.matches(&refuted, Some(&entities)));
+        // A broken entities.ron: the id still matches.
+        assert!(SpanFilter::parse("entity=sergei-lavrov")
+            .unwrap()
+            .matches(&unset, None));
+        assert!(SpanFilter::parse("entity=")
+            .unwrap()
+            .matches(&refuted, None));
+        let both = SpanFilter::parse("verdict=false, entity=lavrov").unwrap();
+        assert!(
+            !both.matches(&refuted, Some(&entities)),
+            "all terms must hold"
+        );
+    }
+
+    #[test]
+    fn a_filter_without_equals_or_name_says_how_to_write_it() {
+        assert!(SpanFilter::parse("false")
+            .unwrap_err()
+            .contains("name=value"));
+        assert!(SpanFilter::parse("=false")
+            .unwrap_err()
+            .contains("name is missing"));
+        assert!(SpanFilter::parse(" , ").unwrap().is_empty());
+    }
+}

@@ -361,6 +361,25 @@ fn e_links_an_actor_and_accept_all_links_its_other_mentions_in_one_step() {
         s.len() == 1 && linked(s, "sergei-lavrov") == 1
     });
 
+    // One by one: N selects the next, Enter links it, X drops the other.
+    harness.key_press(Key::N);
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(linked(&spans(&harness), "sergei-lavrov"), 2);
+    assert!(
+        matches!(harness.state().selection, Selection::Proposal(_)),
+        "the next one is selected"
+    );
+    harness.key_press(Key::X);
+    harness.run();
+    assert!(harness.state().review.pending.is_empty());
+    assert_eq!(linked(&spans(&harness), "sergei-lavrov"), 2);
+    harness.key_press(Key::Escape);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(spans(&harness).len(), 1);
+
     // The span list and the find bar filter by entity.
     harness
         .get_by_role_and_label(egui::Role::TextInput, "Filter")
