@@ -440,6 +440,21 @@ fn a_new_entity_is_made_from_the_span_and_written_to_entities_ron() {
         "{written}"
     );
 
+    // So is an alias, added in the panel.
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "New alias")
+        .focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "New alias")
+        .type_text("Shoukry");
+    harness.key_press(Key::Enter);
+    harness.run();
+    let written = std::fs::read_to_string(dir.path().join("entities.ron")).unwrap();
+    let parsed = spantag::model::Entities::parse(&written).unwrap();
+    assert_eq!(parsed.get("sameh-shoukry").unwrap().aliases, ["Shoukry"]);
+    harness.get_by_label_contains("Also: Shoukry");
+
     // Unlinking is one click and one undo step.
     harness.get_by_label("Unlink entity").click();
     harness.run();
