@@ -40,6 +40,22 @@ impl Review {
         self.heading = heading;
     }
 
+    /// Adds proposals to what is offered for `article` (a new entity's other mentions),
+    /// keeping the undecided ones already there.
+    pub fn add(&mut self, article: &Path, offered: Vec<Proposal>) {
+        if self.article.as_deref() != Some(article) {
+            self.offer(article, "Proposals", offered);
+            return;
+        }
+        let mut all: Vec<Proposal> = self.pending.shown().map(|(_, p)| p.clone()).collect();
+        all.extend(offered);
+        self.pending = Proposals::new(all);
+        self.seen = None;
+        if self.heading.is_empty() {
+            self.heading = "Proposals";
+        }
+    }
+
     /// Offers nothing (rejections are remembered).
     pub fn clear(&mut self) {
         *self = Review {
@@ -62,10 +78,11 @@ impl Review {
         self.seen = Some(now);
         let rejected = self.article.as_ref().and_then(|a| self.rejected.get(a));
         let annotations = document.annotations();
+        // A proposal to link a mention is decided once the span is linked, not merely there.
         let decided = |p: &Proposal| {
             annotations
                 .find_exact(&p.label, p.char_range.clone())
-                .is_some()
+                .is_some_and(|span| p.entity.is_none() || span.entity == p.entity)
                 || rejected.is_some_and(|r| r.contains(&(p.label.clone(), p.char_range.clone())))
         };
         match touched {
@@ -112,6 +129,9 @@ impl Review {
             }
             Pick::Label(label) => self.pending.with(|p| &p.label == label),
             Pick::Agreed => self.pending.with(|p| p.origin == Origin::Agreed),
+            Pick::Entity(name) => self
+                .pending
+                .with(|p| matches!(&p.origin, Origin::Entity(n) if n == name)),
         };
         if indexes.is_empty() {
             return Err(match pick {
@@ -163,6 +183,7 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
         pending.len()
     ));
     let mut command = None;
+    let mut entity_button = None;
     if let Some(compare) = &app.compare {
         if ui
             .small_button("Stop comparing")
@@ -197,8 +218,32 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
                 command = Some(AppCommand::Accept(Pick::SameLabel));
             }
         });
+        if let Origin::Entity(name) = &proposal.origin {
+            entity_button = Some(name.clone());
+        }
     } else {
         ui.weak("N selects the next proposal; Enter accepts it, X rejects it.");
+    }
+    // Every proposed mention of an entity, linked in one undo step.
+    if entity_button.is_none() {
+        entity_button = pending.shown().find_map(|(_, p)| match &p.origin {
+            Origin::Entity(name) => Some(name.clone()),
+            _ => None,
+        });
+    }
+    if let Some(name) = entity_button {
+        let count = pending
+            .with(|p| matches!(&p.origin, Origin::Entity(n) if *n == name))
+            .len();
+        if ui
+            .button(format!("Accept all links to {name}"))
+            .on_hover_text(format!(
+                "Link all {count} proposed mentions of {name} (one undo step)"
+            ))
+            .clicked()
+        {
+            command = Some(AppCommand::Accept(Pick::Entity(name)));
+        }
     }
     let agreed = pending.agreed();
     if agreed > 0
