@@ -98,6 +98,39 @@ pub enum AppCommand {
     NextProposal {
         forward: bool,
     },
+    /// Set (`None`: unset) an attribute of a span; checked against the scheme first.
+    SetAttr {
+        id: SpanId,
+        name: String,
+        value: Option<String>,
+    },
+    /// An attribute's key on the selected span: a choice steps to its next option, yes/no
+    /// toggles, a number or text field takes the keyboard.
+    AttrKey(String),
+    /// Start linking the selected span to a corpus entity (E): the picker lists them.
+    StartEntityLink,
+    /// Link the span being linked to this entity, and propose its other mentions.
+    LinkEntity(String),
+    /// Make an entity of this name (the span's label) in `entities.ron` and link it.
+    NewEntity(String),
+    /// Refer the span to no entity.
+    UnlinkEntity(SpanId),
+    /// Change an entity of the corpus (written to `entities.ron`).
+    EditEntity {
+        id: String,
+        edit: EntityEdit,
+    },
+}
+
+/// A change to an entity of the corpus, from the details panel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntityEdit {
+    /// Set (empty: remove) an external id, e.g. `wikidata` → `Q40398`.
+    External {
+        base: String,
+        value: String,
+    },
+    AddAlias(String),
 }
 
 /// Which proposals to accept.
@@ -109,6 +142,8 @@ pub enum Pick {
     SameLabel,
     /// Every one with this label.
     Label(String),
+    /// Every proposed mention of this entity (by name): "Accept all links to …".
+    Entity(String),
     /// Every span both annotators have (Shift+A).
     Agreed,
 }
@@ -180,6 +215,14 @@ pub struct Linking {
     pub query: String,
 }
 
+/// Linking a span to a corpus entity (E), while the picker is open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntityLinking {
+    pub span: SpanId,
+    pub label: String,
+    pub query: String,
+}
+
 /// A message for the user: an error stays above the text until dismissed; a hint shows in
 /// the status bar until the next action succeeds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -204,6 +247,13 @@ pub struct SpantagApp {
     pub note_draft: Option<(SpanId, String)>,
     /// Linking a span to another (R), while the picker is open.
     pub linking: Option<Linking>,
+    /// Linking a span to a corpus entity (E), while the picker is open.
+    pub entity_linking: Option<EntityLinking>,
+    /// The attribute field (number or text) that takes the keyboard on the next frame.
+    pub attr_focus: Option<String>,
+    /// Number and text attribute values being typed in the details panel, for the span
+    /// they belong to: applied on Enter or leaving the field, if valid.
+    pub attr_drafts: Option<(SpanId, std::collections::BTreeMap<String, String>)>,
     /// The find bar, while open (Ctrl+F).
     pub find: Option<FindBar>,
     /// The corpus dashboard, while open.
@@ -262,6 +312,9 @@ impl SpantagApp {
             folder: None,
             note_draft: None,
             linking: None,
+            entity_linking: None,
+            attr_focus: None,
+            attr_drafts: None,
             find: None,
             dashboard: None,
             review: Review::default(),
@@ -452,6 +505,7 @@ impl SpantagApp {
                 }
                 self.session = Some(session);
                 self.selection = Selection::None;
+                self.entity_linking = None;
                 self.view = DocView::default();
                 self.offer_proposals(suggested);
             }
@@ -939,6 +993,100 @@ impl SpantagApp {
                     kind: linking.kind,
                 }
             }
+            AppCommand::SetAttr { id, name, value } => {
+                let session = self.session.as_ref().ok_or("Open an article first.")?;
+                let span = session
+                    .document
+                    .annotations()
+                    .get(id)
+                    .ok_or("That span is gone.")?;
+                // A value the scheme does not declare (imported) can be cleared, never typed.
+                if let Some(value) = &value {
+                    let attribute = self.scheme.attribute(&span.label, &name).ok_or(format!(
+                        "A {} has no attribute {name} in this scheme.",
+                        span.label
+                    ))?;
+                    attribute
+                        .kind
+                        .check(value)
+                        .map_err(|why| format!("{name} not set: {why}."))?;
+                }
+                Command::SetAttr { id, name, value }
+            }
+            AppCommand::AttrKey(name) => {
+                let Selection::Span(id) = self.selection else {
+                    return Err("Select a span first.".into());
+                };
+                let session = self.session.as_ref().ok_or("Open an article first.")?;
+                let span = session
+                    .document
+                    .annotations()
+                    .get(id)
+                    .ok_or("That span is gone.")?;
+                let attribute = self
+                    .scheme
+                    .attribute(&span.label, &name)
+                    .ok_or(format!("A {} has no attribute {name}.", span.label))?;
+                match attribute
+                    .kind
+                    .step(span.attrs.get(&name).map(String::as_str))
+                {
+                    Some(value) => Command::SetAttr { id, name, value },
+                    None => {
+                        // A number or text is typed: its field takes the keyboard.
+                        self.attr_focus = Some(name);
+                        return Ok(());
+                    }
+                }
+            }
+            AppCommand::StartEntityLink => return self.start_entity_link(),
+            AppCommand::LinkEntity(entity) => {
+                let linking = self
+                    .entity_linking
+                    .take()
+                    .ok_or("Press E on an actor or location first.")?;
+                return self.link_entity(linking.span, entity);
+            }
+            AppCommand::NewEntity(name) => {
+                let linking = self
+                    .entity_linking
+                    .clone()
+                    .ok_or("Press E on an actor or location first.")?;
+                if let Some(reason) = self.session.as_ref().and_then(|s| s.read_only.as_ref()) {
+                    return Err(format!("This article is read-only. {reason}"));
+                }
+                let broken = self.entities_broken();
+                let entities = self.entities.as_mut().ok_or(broken)?;
+                let id = entities
+                    .create(&name, &linking.label)
+                    .map_err(|e| format!("No entity made: {e}."))?;
+                self.entity_linking = None;
+                let saved = self.save_entities();
+                self.link_entity(linking.span, id)?;
+                if let Err(problem) = saved {
+                    self.notice = Some(Notice {
+                        text: format!("{problem} (the new entity is kept until the app closes)"),
+                        is_error: true,
+                    });
+                }
+                return Ok(());
+            }
+            AppCommand::UnlinkEntity(id) => Command::SetEntity {
+                ids: vec![id],
+                entity: None,
+            },
+            AppCommand::EditEntity { id, edit } => {
+                let broken = self.entities_broken();
+                let entities = self.entities.as_mut().ok_or(broken)?;
+                match edit {
+                    EntityEdit::External { base, value } => {
+                        entities.set_external(&id, &base, &value)
+                    }
+                    EntityEdit::AddAlias(alias) => entities.add_alias(&id, &alias),
+                }
+                .map_err(|e| format!("Entity not changed: {e}."))?;
+                return self.save_entities();
+            }
             AppCommand::Undo => Command::Undo,
             AppCommand::Redo => Command::Redo,
         };
@@ -950,6 +1098,91 @@ impl SpantagApp {
         if let Some(id) = applied.focus {
             self.reveal(id);
         }
+        Ok(())
+    }
+
+    /// Why nothing can be linked to an entity: the corpus's `entities.ron` is broken.
+    fn entities_broken(&self) -> String {
+        match &self.entities_problem {
+            Some(problem) => format!("Nothing can be linked to an entity: {problem}."),
+            None => "Nothing can be linked to an entity: the corpus's entities.ron cannot be \
+                     read; fix it and open the folder again."
+                .into(),
+        }
+    }
+
+    /// E on the selected span: opens the entity picker, or says why it cannot.
+    fn start_entity_link(&mut self) -> Result<(), String> {
+        let Selection::Span(id) = self.selection else {
+            return Err(
+                "Select an actor or location, then press E to link it to an entity.".into(),
+            );
+        };
+        let session = self.session.as_ref().ok_or("Open an article first.")?;
+        let span = session
+            .document
+            .annotations()
+            .get(id)
+            .ok_or("Select a span first.")?;
+        if !self.scheme.is_entity_label(&span.label) {
+            let entity_labels: Vec<&str> = self
+                .scheme
+                .labels
+                .iter()
+                .filter(|l| l.entity)
+                .map(|l| l.name.as_str())
+                .collect();
+            return Err(match entity_labels.as_slice() {
+                [] => "This scheme has no entity labels: nothing links to an entity.".into(),
+                labels => format!(
+                    "A {} is not linked to entities; only {} spans are.",
+                    span.label,
+                    labels.join(" and ")
+                ),
+            });
+        }
+        if self.entities.is_none() {
+            return Err(self.entities_broken());
+        }
+        if let Some(reason) = &session.read_only {
+            return Err(format!("This article is read-only. {reason}"));
+        }
+        self.entity_linking = Some(EntityLinking {
+            span: id,
+            label: span.label.clone(),
+            query: String::new(),
+        });
+        Ok(())
+    }
+
+    /// Links a span to an entity (one undo step), then offers the entity's other mentions
+    /// in the article as proposals, so linking them all is one more decision.
+    fn link_entity(&mut self, span: SpanId, entity: String) -> Result<(), String> {
+        self.edit(Command::SetEntity {
+            ids: vec![span],
+            entity: Some(entity.clone()),
+        })?;
+        self.selection = Selection::Span(span);
+        let (Some(session), Some(found)) = (
+            &self.session,
+            self.entities.as_ref().and_then(|e| e.get(&entity)),
+        ) else {
+            return Ok(());
+        };
+        let offered = crate::suggest::entity_mentions(&session.document, found);
+        if offered.is_empty() {
+            return Ok(());
+        }
+        let (count, name) = (offered.len(), found.name.clone());
+        self.review.add(&session.article_path, offered);
+        self.review.refresh(&session.document);
+        self.notice = Some(Notice {
+            text: format!(
+                "{count} more mention(s) of {name} proposed: N goes through them, Enter links \
+                 one, X drops it, \"Accept all links to {name}\" links them all."
+            ),
+            is_error: false,
+        });
         Ok(())
     }
 
@@ -1073,11 +1306,14 @@ impl SpantagApp {
         {
             self.send(AppCommand::Find(FindAction::Close));
         }
-        if ctx.text_edit_focused() || self.linking.is_some() {
+        if ctx.text_edit_focused() || self.linking.is_some() || self.entity_linking.is_some() {
             return;
         }
         if shortcut(Modifiers::NONE, Key::R) {
             self.send(AppCommand::StartLink);
+        }
+        if shortcut(Modifiers::NONE, Key::E) {
+            self.send(AppCommand::StartEntityLink);
         }
         // Proposals: most specific first (Shift+Enter before Enter, Shift+N before N).
         if !self.review.pending.is_empty() {
@@ -1142,6 +1378,11 @@ impl SpantagApp {
                 }
             }
         }
+        // The selected span's attribute keys; a label key with the same letter wins (the
+        // scheme refuses such a clash, so this only guards a hand-built scheme).
+        for name in self.attribute_keys_pressed(ctx) {
+            self.send(AppCommand::AttrKey(name));
+        }
         for (key, step) in [
             (Key::ArrowRight, Step::Right),
             (Key::ArrowLeft, Step::Left),
@@ -1152,6 +1393,35 @@ impl SpantagApp {
                 self.extend_selection(step);
             }
         }
+    }
+
+    /// The attributes of the selected span's label whose keys were pressed (consumed).
+    fn attribute_keys_pressed(&self, ctx: &egui::Context) -> Vec<String> {
+        let Selection::Span(id) = self.selection else {
+            return Vec::new();
+        };
+        let Some(label) = self
+            .session
+            .as_ref()
+            .and_then(|s| s.document.annotations().get(id))
+            .and_then(|span| self.scheme.label(&span.label))
+        else {
+            return Vec::new();
+        };
+        label
+            .attributes
+            .iter()
+            .filter_map(|a| {
+                let letter = a.key.as_deref()?;
+                if self.scheme.label_for_key(letter).is_some() {
+                    return None;
+                }
+                let key = Key::from_name(letter)?;
+                let shortcut = KeyboardShortcut::new(Modifiers::NONE, key);
+                ctx.input_mut(|i| i.consume_shortcut(&shortcut))
+                    .then(|| a.name.clone())
+            })
+            .collect()
     }
 
     /// Shift+arrow: move the selection's free end by one grapheme cluster, or to the same
@@ -1333,7 +1603,7 @@ impl eframe::App for SpantagApp {
                 }
             }
             if let (Some(find), Some(session)) = (&mut self.find, &self.session) {
-                find.refresh(session.document.text());
+                find.refresh(&session.document, self.entities.as_ref());
                 if let Some(action) = find.show(ui, &self.scheme) {
                     self.send(AppCommand::Find(action));
                 }
@@ -1355,6 +1625,7 @@ impl eframe::App for SpantagApp {
                             highlights,
                             current_highlight: current,
                             proposals: &self.review.pending,
+                            entities: self.entities.as_ref(),
                         },
                     );
                     if let Some(selection) = output.selection {
@@ -1384,6 +1655,7 @@ impl eframe::App for SpantagApp {
             });
         }
         panels::link_picker(&ctx, self);
+        panels::entity_picker(&ctx, self);
         guard::conflict_modal(&ctx, self);
         guard::close_modal(&ctx, self);
         if let Some(dashboard) = &mut self.dashboard {

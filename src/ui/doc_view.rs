@@ -7,14 +7,16 @@
 //!
 //! Spans are painted as shapes under the text (a tint per row, an underline per nesting
 //! level, a label chip above the first row), so tagging never re-lays out text and nested
-//! spans stay readable as stacked underlines.
+//! spans stay readable as stacked underlines. A span's chip also carries a short mark of
+//! its attribute values and linked entity (`claim ✖`, `actor •`), spelled out in the
+//! tooltip and the accessible name, so a refuted claim is seen without selecting it.
 
 use egui::text::{LayoutJob, TextWrapping};
 use egui::{pos2, vec2, Color32, FontId, Galley, Id, Rect, Sense, Stroke, TextFormat, Ui};
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::model::{select, Document, Origin, Proposal, Proposals, Scheme, Span, SpanId};
+use crate::model::{select, Document, Entities, Origin, Proposal, Proposals, Scheme, Span, SpanId};
 
 /// The widest the text column grows, for comfortable reading.
 pub const READING_WIDTH: f32 = 720.0;
@@ -95,6 +97,7 @@ pub struct DocView {
 }
 
 /// What the view draws.
+#[derive(Clone, Copy)]
 pub struct ViewInput<'a> {
     pub document: &'a Document,
     pub scheme: &'a Scheme,
@@ -106,6 +109,8 @@ pub struct ViewInput<'a> {
     pub current_highlight: Option<usize>,
     /// Suggestions or adjudication candidates, drawn dashed.
     pub proposals: &'a Proposals,
+    /// The corpus's entities, for the names of linked spans (`None`: the file is broken).
+    pub entities: Option<&'a Entities>,
 }
 
 /// What the view reports back to the app.
@@ -130,10 +135,11 @@ impl DocView {
             document,
             scheme,
             selection,
-            whole_words,
+            whole_words: _,
             highlights,
             current_highlight,
             proposals,
+            entities,
         } = input;
         let text = document.text();
         let paragraphs = text.paragraphs();
@@ -239,7 +245,7 @@ impl DocView {
             let visible = self.visible_chars();
             let spans = stack_levels(document.annotations().overlapping(visible.clone()), scheme);
             self.paint_highlights(ui, highlights, current_highlight, visible.clone());
-            self.paint(ui, &spans, document, scheme, selection, whole_words);
+            self.paint(ui, &spans, &input, selection);
             self.paint_proposals(ui, document, proposals, scheme, selection, visible.clone());
 
             let hovered_char = response.hover_pos().and_then(|pos| self.char_hit(pos));
@@ -262,7 +268,7 @@ impl DocView {
                 if !under.is_empty() {
                     response.on_hover_ui_at_pointer(|ui| {
                         for span in under {
-                            ui.label(span_tooltip(document, span));
+                            ui.label(span_tooltip(document, span, entities));
                         }
                     });
                 }
@@ -396,15 +402,21 @@ impl DocView {
         None
     }
 
+    /// Paints the spans; `selection` is this frame's (the input's, or the pointer's).
     fn paint(
         &self,
         ui: &Ui,
         spans: &[(&Span, usize)],
-        document: &Document,
-        scheme: &Scheme,
+        input: &ViewInput<'_>,
         selection: Selection,
-        whole_words: bool,
     ) {
+        let ViewInput {
+            document,
+            scheme,
+            whole_words,
+            entities,
+            ..
+        } = *input;
         let painter = ui.painter();
         let dark = ui.visuals().dark_mode;
         let selected_span = match selection {
@@ -471,8 +483,13 @@ impl DocView {
             };
             let color = label_color(scheme, &span.label);
             let band = text_band(first_row, font_height);
-            let chip_text =
-                painter.layout_no_wrap(span.label.clone(), chip_font.clone(), Color32::WHITE);
+            let mark = chip_mark(span);
+            let chip_label = if mark.is_empty() {
+                span.label.clone()
+            } else {
+                format!("{} {mark}", span.label)
+            };
+            let chip_text = painter.layout_no_wrap(chip_label, chip_font.clone(), Color32::WHITE);
             let mut x = band.left();
             if band.top() == last_chip_top && x < chip_right + 2.0 {
                 x = chip_right + 2.0;
@@ -489,7 +506,7 @@ impl DocView {
             }
             let hover = ui.interact(band, Self::id().with(("span", span.id)), Sense::hover());
             hover.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Mark, true, accessible_name(span))
+                egui::WidgetInfo::labeled(egui::Role::Mark, true, accessible_name(span, entities))
             });
         }
     }
@@ -736,9 +753,48 @@ pub fn label_color(scheme: &Scheme, label: &str) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
-/// `actor: Sergei Lavrov`, shortened for long spans.
-pub fn accessible_name(span: &Span) -> String {
-    format!("{}: {}", span.label, shorten(&span.text, 80))
+/// `actor: Sergei Lavrov`, shortened for long spans; with its attribute values and
+/// entity when it has them: `claim: … (verdict false)`, `actor: Lavrov (entity Sergei
+/// Lavrov)`.
+pub fn accessible_name(span: &Span, entities: Option<&Entities>) -> String {
+    let mut name = format!("{}: {}", span.label, shorten(&span.text, 80));
+    let mut details: Vec<String> = span
+        .attrs
+        .iter()
+        .map(|(attribute, value)| format!("{attribute} {}", shorten(value, 40)))
+        .collect();
+    if let Some(id) = &span.entity {
+        let entity = entities.map_or(id.as_str(), |e| e.name_of(id));
+        details.push(format!("entity {entity}"));
+    }
+    if !details.is_empty() {
+        name.push_str(&format!(" ({})", details.join(", ")));
+    }
+    name
+}
+
+/// The short mark on a span's chip: per attribute value ✔ for yes/true, ✖ for no/false,
+/// a number as typed (up to 4 chars), else the value's first letter in capitals; then •
+/// when the span is linked to an entity. Empty when it has neither.
+pub fn chip_mark(span: &Span) -> String {
+    let mut marks: Vec<String> = span
+        .attrs
+        .values()
+        .filter_map(|value| {
+            let value = value.trim();
+            Some(match value.to_lowercase().as_str() {
+                "" => return None,
+                "yes" | "true" => "✔".to_string(),
+                "no" | "false" => "✖".to_string(),
+                _ if value.parse::<f64>().is_ok() => value.chars().take(4).collect(),
+                _ => value.chars().next()?.to_uppercase().collect(),
+            })
+        })
+        .collect();
+    if span.entity.is_some() {
+        marks.push("•".into());
+    }
+    marks.join("")
 }
 
 /// `suggested actor (rule actors): Sergei Lavrov` or `actor only in A: Lavrov`.
@@ -757,8 +813,17 @@ pub fn proposal_name(document: &Document, proposal: &Proposal) -> String {
     format!("{what}: {}", shorten(text, 80))
 }
 
-fn span_tooltip(document: &Document, span: &Span) -> String {
-    let mut tip = accessible_name(span);
+fn span_tooltip(document: &Document, span: &Span, entities: Option<&Entities>) -> String {
+    let mut tip = format!("{}: {}", span.label, shorten(&span.text, 80));
+    for (attribute, value) in &span.attrs {
+        tip.push_str(&format!("\n{attribute}: {}", shorten(value, 60)));
+    }
+    if let Some(id) = &span.entity {
+        match entities.and_then(|e| e.get(id)) {
+            Some(entity) => tip.push_str(&format!("\nentity: {} ({id})", entity.name)),
+            None => tip.push_str(&format!("\nentity: {id} (not in entities.ron)")),
+        }
+    }
     let annotations = document.annotations();
     for relation in annotations.relations().iter().filter(|r| r.from == span.id) {
         if let Some(to) = annotations.get(relation.to) {
@@ -806,6 +871,38 @@ mod tests {
                 ("actor".to_string(), 0)
             ]
         );
+    }
+
+    #[test]
+    fn chip_marks_are_short_and_the_accessible_name_spells_them_out() {
+        let document = fixture::document("[claim|Lavrov] spoke");
+        let mut span = document.annotations().spans()[0].clone();
+        assert_eq!(chip_mark(&span), "");
+        assert_eq!(accessible_name(&span, None), "claim: Lavrov");
+        for (attribute, value) in [
+            ("checkworthy", "yes"),
+            ("confidence", "0.755"),
+            ("kind", "indirect"),
+            ("source", " "),
+            ("verdict", "false"),
+        ] {
+            span.attrs.insert(attribute.into(), value.into());
+        }
+        span.entity = Some("sergei-lavrov".into());
+        // In attribute-name order; a blank value has no mark; a number keeps 4 chars.
+        assert_eq!(chip_mark(&span), "✔0.75I✖•");
+        let entities = crate::model::Entities::parse(
+            r#"(entities: [(id: "sergei-lavrov", name: "Sergei Lavrov", label: "actor")])"#,
+        )
+        .unwrap();
+        let name = accessible_name(&span, Some(&entities));
+        assert!(
+            name.starts_with("claim: Lavrov (checkworthy yes, confidence 0.755, kind indirect")
+                && name.ends_with("verdict false, entity Sergei Lavrov)"),
+            "{name}"
+        );
+        // Without the entities file the id stands in for the name, never nothing.
+        assert!(accessible_name(&span, None).ends_with("entity sergei-lavrov)"));
     }
 
     #[test]

@@ -3,9 +3,10 @@
 
 use egui::{Color32, RichText, Ui};
 
-use super::app::{AppCommand, Notice, SpantagApp};
+use super::app::{AppCommand, EntityEdit, Notice, SpantagApp};
 use super::doc_view::{label_color, shorten, Selection};
-use crate::model::Span;
+use super::find::SpanFilter;
+use crate::model::{AttrKind, Span};
 use crate::store::SaveState;
 
 pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
@@ -250,11 +251,26 @@ fn palette(ui: &mut Ui, app: &mut SpantagApp) {
         let button = egui::Button::new(RichText::new(format!("{}  {}", label.key, label.name)))
             .fill(color.gamma_multiply(0.35))
             .min_size(egui::vec2(ui.available_width(), 0.0));
+        // The keymap of the label's attributes and entity link, with its guideline.
+        let mut keys = String::new();
+        for attribute in &label.attributes {
+            keys.push_str(&format!("\n{} ({})", attribute.name, attribute.kind.name()));
+            if let Some(key) = &attribute.key {
+                keys.push_str(&format!(
+                    ": {} on a selected {}",
+                    key.to_uppercase(),
+                    label.name
+                ));
+            }
+        }
+        if label.entity {
+            keys.push_str("\nE links a selected one to an entity of the corpus");
+        }
         let response = ui
             .add_enabled(has_target, button)
-            .on_hover_text(&label.description)
+            .on_hover_text(format!("{}{keys}", label.description))
             .on_disabled_hover_text(format!(
-                "{}\n\nSelect text first, then press {} or click here.",
+                "{}{keys}\n\nSelect text first, then press {} or click here.",
                 label.description, label.key
             ));
         if response.clicked() {
@@ -285,6 +301,8 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
         ui.weak(format!("chars {}–{}", span.start, span.end));
     });
     ui.add(egui::Label::new(shorten(&span.text, 200)).wrap());
+    attributes(ui, app, &span);
+    entity_details(ui, app, &span);
 
     // The note: edited in place, saved like every other change.
     if app
@@ -371,6 +389,354 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
         .clicked()
     {
         app.send(AppCommand::Remove(span.id));
+    }
+}
+
+/// The selected span's attributes, as its label declares them: a choice as a row of
+/// radio buttons (a combo box when it has many options), yes/no as a checkbox, numbers
+/// and text as fields applied on Enter when valid. Values the label does not declare
+/// (imported, or the label changed) are listed too, and can be cleared.
+fn attributes(ui: &mut Ui, app: &mut SpantagApp, span: &Span) {
+    let declared = app
+        .scheme
+        .label(&span.label)
+        .map(|l| l.attributes.clone())
+        .unwrap_or_default();
+    if app
+        .attr_drafts
+        .as_ref()
+        .is_none_or(|(draft_id, _)| *draft_id != span.id)
+    {
+        app.attr_drafts = Some((span.id, Default::default()));
+    }
+    let focus = app.attr_focus.take();
+    let mut commands = Vec::new();
+    let set = |name: &str, value: Option<String>| AppCommand::SetAttr {
+        id: span.id,
+        name: name.to_string(),
+        value,
+    };
+    for attribute in &declared {
+        let name = attribute.name.as_str();
+        let current = span.attrs.get(name).cloned();
+        let key = attribute.key.as_deref().map(str::to_uppercase);
+        let key = key.as_deref();
+        let hint = match (&attribute.kind, key) {
+            (AttrKind::Choice(_), Some(k)) => {
+                format!("{k} steps to the next option, then back to unset")
+            }
+            (AttrKind::YesNo, Some(k)) => format!("{k} toggles yes and no"),
+            (_, Some(k)) => format!("{k} puts the cursor here; Enter applies"),
+            (AttrKind::Choice(_) | AttrKind::YesNo, None) => "No key".to_string(),
+            (_, None) => "Enter applies".to_string(),
+        };
+        ui.horizontal_wrapped(|ui| {
+            let caption = match key {
+                Some(k) => format!("{name} ({k})"),
+                None => name.to_string(),
+            };
+            let label = ui.label(caption).on_hover_text(&hint);
+            match &attribute.kind {
+                AttrKind::Choice(options) if options.len() <= 6 => {
+                    if ui.radio(current.is_none(), "unset").clicked() && current.is_some() {
+                        commands.push(set(name, None));
+                    }
+                    for option in options {
+                        let chosen = current.as_deref() == Some(option.as_str());
+                        if ui.radio(chosen, option).on_hover_text(&hint).clicked() && !chosen {
+                            commands.push(set(name, Some(option.clone())));
+                        }
+                    }
+                }
+                AttrKind::Choice(options) => {
+                    egui::ComboBox::from_id_salt(("attribute", name))
+                        .selected_text(current.clone().unwrap_or_else(|| "unset".into()))
+                        .show_ui(ui, |ui| {
+                            if ui.selectable_label(current.is_none(), "unset").clicked() {
+                                commands.push(set(name, None));
+                            }
+                            for option in options {
+                                let chosen = current.as_deref() == Some(option.as_str());
+                                if ui.selectable_label(chosen, option).clicked() && !chosen {
+                                    commands.push(set(name, Some(option.clone())));
+                                }
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id)
+                        .on_hover_text(&hint);
+                }
+                AttrKind::YesNo => {
+                    let mut yes = current.as_deref() == Some("yes");
+                    let text = if current.is_none() {
+                        "yes (unset)"
+                    } else {
+                        "yes"
+                    };
+                    if ui.checkbox(&mut yes, text).on_hover_text(&hint).changed() {
+                        commands.push(set(name, Some(if yes { "yes" } else { "no" }.into())));
+                    }
+                    if current.is_some() && ui.small_button("Unset").clicked() {
+                        commands.push(set(name, None));
+                    }
+                }
+                AttrKind::Number | AttrKind::Text => {
+                    let Some((_, drafts)) = &mut app.attr_drafts else {
+                        return;
+                    };
+                    let shown = current.clone().unwrap_or_default();
+                    let draft = drafts.entry(name.to_string()).or_insert(shown.clone());
+                    let response = ui
+                        .add(
+                            egui::TextEdit::singleline(draft)
+                                .desired_width(140.0)
+                                .hint_text(attribute.kind.name()),
+                        )
+                        .labelled_by(label.id)
+                        .on_hover_text(&hint);
+                    if focus.as_deref() == Some(name) {
+                        response.request_focus();
+                    }
+                    let valid = draft.trim().is_empty() || attribute.kind.check(draft).is_ok();
+                    if response.lost_focus() && valid && *draft != shown {
+                        let value = Some(draft.trim().to_string()).filter(|v| !v.is_empty());
+                        if value != current {
+                            commands.push(set(name, value));
+                        }
+                    } else if !response.has_focus() && !response.lost_focus() && valid {
+                        // Undo or redo changed the value: show it.
+                        draft.clone_from(&shown);
+                    }
+                    let why = attribute.kind.check(draft).err();
+                    if let Some(why) = why.filter(|_| !draft.is_empty()) {
+                        ui.colored_label(
+                            ui.visuals().error_fg_color,
+                            format!("{why}: not applied"),
+                        );
+                    }
+                }
+            }
+        });
+    }
+    for (name, value) in span
+        .attrs
+        .iter()
+        .filter(|(name, _)| !declared.iter().any(|a| &a.name == *name))
+    {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{name}: {}", shorten(value, 60)))
+                .on_hover_text(format!(
+                    "A {} has no attribute {name} in this scheme (imported, or the label \
+                     changed). The value is kept and exported as it is.",
+                    span.label
+                ));
+            if ui
+                .small_button("Clear")
+                .on_hover_text(format!("Remove {name} from this span"))
+                .clicked()
+            {
+                commands.push(set(name, None));
+            }
+        });
+    }
+    for command in commands {
+        app.send(command);
+    }
+}
+
+/// The corpus entity the selected span refers to: its name, aliases and external ids
+/// (editable, written to `entities.ron`), or a button to link one (E).
+fn entity_details(ui: &mut Ui, app: &mut SpantagApp, span: &Span) {
+    if !app.scheme.is_entity_label(&span.label) && span.entity.is_none() {
+        return;
+    }
+    let mut commands = Vec::new();
+    match &span.entity {
+        None => {
+            if ui
+                .button("Link entity… (E)")
+                .on_hover_text("Link this mention to a person, organisation or place of the corpus")
+                .clicked()
+            {
+                commands.push(AppCommand::StartEntityLink);
+            }
+        }
+        Some(id) => {
+            let entity = app.entities.as_ref().and_then(|e| e.get(id)).cloned();
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Entity:");
+                match &entity {
+                    Some(entity) => {
+                        ui.strong(&entity.name);
+                    }
+                    None => {
+                        ui.colored_label(
+                            ui.visuals().warn_fg_color,
+                            format!("{id} (not in entities.ron)"),
+                        );
+                    }
+                }
+                ui.weak(id);
+                if ui
+                    .small_button("Change… (E)")
+                    .on_hover_text("Link this mention to another entity")
+                    .clicked()
+                {
+                    commands.push(AppCommand::StartEntityLink);
+                }
+                if ui
+                    .small_button("Unlink entity")
+                    .on_hover_text("This mention refers to no entity")
+                    .clicked()
+                {
+                    commands.push(AppCommand::UnlinkEntity(span.id));
+                }
+            });
+            if let Some(entity) = entity {
+                if !entity.aliases.is_empty() {
+                    ui.add(egui::Label::new(format!("Also: {}", entity.aliases.join(", "))).wrap());
+                }
+                let mut bases: Vec<String> = vec!["wikidata".into(), "geonames".into()];
+                for base in entity.external.keys() {
+                    if !bases.contains(base) {
+                        bases.push(base.clone());
+                    }
+                }
+                let bases = bases.into_iter().map(|b| (b, false));
+                let fields = bases.chain([("alias".to_string(), true)]);
+                for (base, is_alias) in fields {
+                    let value = if is_alias {
+                        String::new()
+                    } else {
+                        entity.external.get(&base).cloned().unwrap_or_default()
+                    };
+                    let field_id = egui::Id::unique(("entity-field", &entity.id, &base));
+                    let mut draft = ui
+                        .data(|d| d.get_temp::<String>(field_id))
+                        .unwrap_or_else(|| value.clone());
+                    ui.horizontal(|ui| {
+                        let caption = if is_alias { "New alias" } else { base.as_str() };
+                        let label = ui.label(caption);
+                        let response = ui
+                            .add(
+                                egui::TextEdit::singleline(&mut draft)
+                                    .id(field_id.with("edit"))
+                                    .desired_width(140.0)
+                                    .hint_text(match base.as_str() {
+                                        "wikidata" => "Q…",
+                                        "geonames" => "id",
+                                        _ => "",
+                                    }),
+                            )
+                            .labelled_by(label.id)
+                            .on_hover_text(if is_alias {
+                                "Another name this entity goes by; Enter adds it"
+                            } else {
+                                "Written to the corpus's entities.ron on Enter; empty removes it"
+                            });
+                        if response.lost_focus() && draft.trim() != value {
+                            commands.push(AppCommand::EditEntity {
+                                id: entity.id.clone(),
+                                edit: if is_alias {
+                                    EntityEdit::AddAlias(draft.trim().to_string())
+                                } else {
+                                    EntityEdit::External {
+                                        base: base.clone(),
+                                        value: draft.trim().to_string(),
+                                    }
+                                },
+                            });
+                            if is_alias {
+                                draft.clear();
+                            }
+                        } else if !response.has_focus() && !response.lost_focus() {
+                            draft.clone_from(&value);
+                        }
+                    });
+                    ui.data_mut(|d| d.insert_temp(field_id, draft));
+                }
+            }
+        }
+    }
+    for command in commands {
+        app.send(command);
+    }
+}
+
+/// The entity picker (E on an actor or place): a type-ahead over the corpus's entities of
+/// the span's label; Enter links the first, or makes a new entity from the span's text
+/// when none matches.
+pub fn entity_picker(ctx: &egui::Context, app: &mut SpantagApp) {
+    let Some(linking) = &mut app.entity_linking else {
+        return;
+    };
+    let (Some(session), Some(entities)) = (&app.session, &app.entities) else {
+        app.entity_linking = None;
+        return;
+    };
+    let Some(span) = session.document.annotations().get(linking.span) else {
+        app.entity_linking = None;
+        return;
+    };
+    let hits: Vec<(String, String)> = entities
+        .search(&linking.query, Some(&linking.label), 12)
+        .into_iter()
+        .map(|e| {
+            let mut line = e.name.clone();
+            if !e.aliases.is_empty() {
+                line.push_str(&format!(" (also {})", e.aliases.join(", ")));
+            }
+            if let Some(qid) = e.external.get("wikidata") {
+                line.push_str(&format!(" {qid}"));
+            }
+            (e.id.clone(), line)
+        })
+        .collect();
+    let new_name = span.text.trim().to_string();
+    let mut command = None;
+    let mut cancel = false;
+    egui::Window::new("Link to entity…")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-320.0, 40.0))
+        .show(ctx, |ui| {
+            ui.label(format!("{} \"{}\"", span.label, shorten(&span.text, 40)));
+            let label = ui.label("Find");
+            let response = ui
+                .add(egui::TextEdit::singleline(&mut linking.query).hint_text("type a name"))
+                .labelled_by(label.id);
+            response.request_focus();
+            if hits.is_empty() {
+                ui.weak(format!("No {} entity matches.", linking.label));
+            }
+            for (i, (id, line)) in hits.iter().enumerate() {
+                if ui.selectable_label(i == 0, shorten(line, 60)).clicked() {
+                    command = Some(AppCommand::LinkEntity(id.clone()));
+                }
+            }
+            let new_text = format!("New entity \u{201c}{}\u{201d}", shorten(&new_name, 40));
+            if ui
+                .selectable_label(hits.is_empty(), new_text)
+                .on_hover_text("Add it to the corpus's entities.ron and link this mention")
+                .clicked()
+            {
+                command = Some(AppCommand::NewEntity(new_name.clone()));
+            }
+            ui.weak("Enter links the first; Esc cancels.");
+            if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                command = Some(match hits.first() {
+                    Some((id, _)) => AppCommand::LinkEntity(id.clone()),
+                    None => AppCommand::NewEntity(new_name.clone()),
+                });
+            }
+            if ui.input(|i| i.key_pressed(egui::Key::Escape)) || ui.button("Cancel").clicked() {
+                cancel = true;
+            }
+        });
+    if let Some(command) = command {
+        app.send(command);
+    } else if cancel {
+        app.entity_linking = None;
     }
 }
 
@@ -486,6 +852,31 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
         }
     }
 
+    // Filter by attribute value or entity, in the words of the find bar's "Spans where".
+    let filter_id = egui::Id::unique("span-list-filter");
+    let mut filter_text: String = ui.data(|d| d.get_temp(filter_id)).unwrap_or_default();
+    ui.horizontal(|ui| {
+        let label = ui.label("Filter");
+        ui.add(
+            egui::TextEdit::singleline(&mut filter_text)
+                .desired_width(f32::INFINITY)
+                .hint_text("verdict=false, entity=lavrov"),
+        )
+        .labelled_by(label.id)
+        .on_hover_text(
+            "Only spans with these attribute values or entity; kind= means not set. \
+             Several separated by commas.",
+        );
+    });
+    ui.data_mut(|d| d.insert_temp(filter_id, filter_text.clone()));
+    let filter = match SpanFilter::parse(&filter_text) {
+        Ok(filter) => filter,
+        Err(why) => {
+            ui.colored_label(ui.visuals().error_fg_color, why);
+            SpanFilter::default()
+        }
+    };
+
     let mut commands = Vec::new();
     // Nothing here walks all the spans unless it must: a book has 50,000.
     if annotations.orphan_count() > 0 {
@@ -528,12 +919,19 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
     }
 
     let all = annotations.spans();
+    let entities = app.entities.as_ref();
     let filtered: Option<Vec<&Span>> =
-        (annotations.orphan_count() > 0 || !app.hidden_labels.is_empty()).then(|| {
-            all.iter()
-                .filter(|s| !s.is_orphaned() && !app.hidden_labels.contains(&s.label))
-                .collect()
-        });
+        (annotations.orphan_count() > 0 || !app.hidden_labels.is_empty() || !filter.is_empty())
+            .then(|| {
+                all.iter()
+                    .filter(|s| !s.is_orphaned() && !app.hidden_labels.contains(&s.label))
+                    .filter(|s| filter.matches(s, entities))
+                    .collect()
+            });
+    if !filter.is_empty() {
+        let shown = filtered.as_ref().map_or(0, Vec::len);
+        ui.weak(format!("{shown} of {} spans match", all.len()));
+    }
     let rows_total = filtered.as_ref().map_or(all.len(), Vec::len);
     let row_height = ui.spacing().interact_size.y;
     egui::ScrollArea::vertical()
@@ -548,7 +946,12 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
                 let selected = app.selection == Selection::Span(span.id);
                 ui.horizontal(|ui| {
                     swatch(ui, label_color(&app.scheme, &span.label));
-                    let text = format!("{}  {}", span.label, shorten(&span.text, 60));
+                    let mark = super::doc_view::chip_mark(span);
+                    let text = if mark.is_empty() {
+                        format!("{}  {}", span.label, shorten(&span.text, 60))
+                    } else {
+                        format!("{} {mark}  {}", span.label, shorten(&span.text, 60))
+                    };
                     // Truncated, so a long span never widens the panel and re-wraps the text.
                     if ui
                         .add(egui::Button::selectable(selected, text).truncate())

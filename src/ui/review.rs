@@ -51,6 +51,22 @@ impl Review {
         self.heading = heading;
     }
 
+    /// Adds proposals to what is offered for `article` (a new entity's other mentions),
+    /// keeping the undecided ones already there.
+    pub fn add(&mut self, article: &Path, offered: Vec<Proposal>) {
+        if self.article.as_deref() != Some(article) {
+            self.offer(article, "Proposals", offered);
+            return;
+        }
+        let mut all: Vec<Proposal> = self.pending.shown().map(|(_, p)| p.clone()).collect();
+        all.extend(offered);
+        self.pending = Proposals::new(all);
+        self.seen = None;
+        if self.heading.is_empty() {
+            self.heading = "Proposals";
+        }
+    }
+
     /// Offers nothing (rejections are remembered).
     pub fn clear(&mut self) {
         *self = Review {
@@ -78,14 +94,21 @@ impl Review {
             .as_ref()
             .and_then(|a| self.rejected_versions.get(a));
         let annotations = document.annotations();
+        // A proposal to link a mention is decided once the span is linked, not merely there;
+        // an annotator's span in adjudication once the gold copy has it, whichever version
+        // of its values was taken.
+        let adjudicated =
+            |p: &Proposal| matches!(p.origin, Origin::Agreed | Origin::OnlyA | Origin::OnlyB);
         let decided = |p: &Proposal| {
-            annotations
+            let taken = annotations
                 .find_exact(&p.label, p.char_range.clone())
-                .is_some()
-                || rejected.is_some_and(|r| r.contains(&(p.label.clone(), p.char_range.clone())))
-                || versions.is_some_and(|r| {
-                    r.contains(&(p.label.clone(), p.char_range.clone(), p.origin.clone()))
-                })
+                .is_some_and(|span| {
+                    adjudicated(p) || p.entity.is_none() || span.entity == p.entity
+                });
+            let (label, range) = (p.label.clone(), p.char_range.clone());
+            taken
+                || rejected.is_some_and(|r| r.contains(&(label.clone(), range.clone())))
+                || versions.is_some_and(|r| r.contains(&(label, range, p.origin.clone())))
         };
         match touched {
             Some(ranges) => {
@@ -139,6 +162,9 @@ impl Review {
             }
             Pick::Label(label) => self.pending.with(|p| &p.label == label),
             Pick::Agreed => self.pending.with(|p| p.origin == Origin::Agreed),
+            Pick::Entity(name) => self
+                .pending
+                .with(|p| matches!(&p.origin, Origin::Entity(n) if n == name)),
         };
         let offered = indexes.len();
         if *pick != Pick::Current {
@@ -210,6 +236,7 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
     let mut command = None;
     // A version of a disagreement to select before the command runs.
     let mut select = None;
+    let mut entity_button = None;
     if let Some(compare) = &app.compare {
         if ui
             .small_button("Stop comparing")
@@ -252,8 +279,32 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
                 command = Some(AppCommand::Accept(Pick::SameLabel));
             }
         });
+        if let Origin::Entity(name) = &proposal.origin {
+            entity_button = Some(name.clone());
+        }
     } else {
         ui.weak("N selects the next proposal; Enter accepts it, X rejects it.");
+    }
+    // Every proposed mention of an entity, linked in one undo step.
+    if entity_button.is_none() {
+        entity_button = pending.shown().find_map(|(_, p)| match &p.origin {
+            Origin::Entity(name) => Some(name.clone()),
+            _ => None,
+        });
+    }
+    if let Some(name) = entity_button {
+        let count = pending
+            .with(|p| matches!(&p.origin, Origin::Entity(n) if *n == name))
+            .len();
+        if ui
+            .button(format!("Accept all links to {name}"))
+            .on_hover_text(format!(
+                "Link all {count} proposed mentions of {name} (one undo step)"
+            ))
+            .clicked()
+        {
+            command = Some(AppCommand::Accept(Pick::Entity(name)));
+        }
     }
     let agreed = pending.agreed();
     if agreed > 0

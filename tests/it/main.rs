@@ -10,6 +10,7 @@ mod export;
 mod fonts;
 mod fuzz_corpus;
 mod gui;
+mod gui_attrs;
 mod gui_safety;
 mod hostile;
 mod model_props;

@@ -689,4 +689,16 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
         !left.contains(&("quote".to_string(), Origin::OnlyA)),
         "{left:?}"
     );
+    // Taking B's speaker, without A's entity, decides A's version too.
+    let actor_b = version(&harness, "actor", Origin::OnlyB);
+    harness.state_mut().selection = Selection::Proposal(actor_b);
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(
+        offered(&harness),
+        [("quote".to_string(), Origin::OnlyB)],
+        "A's version of the actor is decided with B's"
+    );
+    let actor = spans(&harness).into_iter().find(|s| s.label == "actor");
+    assert_eq!(actor.map(|s| s.entity), Some(None));
 }
