@@ -40,9 +40,11 @@
 //! is not an item (Fleiss' κ needs every annotator's value for every item).
 //! - Per attribute of a label (`claim.verdict`): each annotator's value on each item is the
 //!   value as written, or *unset* when the span does not have the attribute; unset is a
-//!   value like any other, so "true" against unset is a disagreement. An attribute is
-//!   reported once some annotator set it on an item of the label; on the label's other
-//!   items everyone's value is unset (agreement).
+//!   value like any other, so "true" against unset is a disagreement (a verdict one
+//!   annotator forgot is work the adjudicator must do). An attribute is reported once some
+//!   annotator set it on an item of the label; the label's items on which nobody set it
+//!   count as everyone unset, an agreement (po rises with them, and so does pe: κ
+//!   discounts that chance).
 //! - Per label, the entity id in the same way (no link is the value *unset*), reported
 //!   once some annotator linked an item of the label to an entity.
 //! - Figures: the number of items, how many of them not every annotator gives the same
@@ -54,7 +56,8 @@
 //!
 //! # Cost
 //! Sorting and sweeps: O(S log S + T log S + P log P) for S spans, T tokens and P
-//! intersecting same-label pairs of spans of two annotators (no other pair is looked at).
+//! intersecting same-label pairs of spans of two annotators (no other pair is looked at);
+//! the items take O(S log S) more, and their values O(V) for V attribute values set.
 
 use serde::Serialize;
 use std::cmp::Reverse;
