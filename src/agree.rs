@@ -31,9 +31,33 @@
 //! - Conventions: no tokens gives κ = 1 (nothing to disagree on); pe = 1 (everyone put
 //!   every token in one category, so po = 1 too) gives κ = 1.
 //!
+//! # Attribute values and entity links, on spans matched exactly
+//! A label's spans agree as spans when their ranges do; their attribute values and entity
+//! links are a second question, asked only where the first has the answer yes: an *item*
+//! is a span that every annotator has with the same label, `start` and `end` (a multiset
+//! match as above; duplicates are paired in sidecar order). With two annotators the items
+//! are exactly the exact matches; with three or more, a span that only some of them have
+//! is not an item (Fleiss' κ needs every annotator's value for every item).
+//! - Per attribute of a label (`claim.verdict`): each annotator's value on each item is the
+//!   value as written, or *unset* when the span does not have the attribute; unset is a
+//!   value like any other, so "true" against unset is a disagreement (a verdict one
+//!   annotator forgot is work the adjudicator must do). An attribute is reported once some
+//!   annotator set it on an item of the label; the label's items on which nobody set it
+//!   count as everyone unset, an agreement (po rises with them, and so does pe: κ
+//!   discounts that chance).
+//! - Per label, the entity id in the same way (no link is the value *unset*), reported
+//!   once some annotator linked an item of the label to an entity.
+//! - Figures: the number of items, how many of them not every annotator gives the same
+//!   value, the observed agreement po (two annotators: the share of items with equal
+//!   values; more: Fleiss' P̄, the mean share of agreeing pairs of annotators per item), and
+//!   κ over the values as categories, Cohen's or Fleiss' exactly as for tokens above (same
+//!   conventions), pooled over every article (a tally of one article gives its own).
+//! - Spans matched only by overlap are not compared: their values describe different text.
+//!
 //! # Cost
 //! Sorting and sweeps: O(S log S + T log S + P log P) for S spans, T tokens and P
-//! intersecting same-label pairs of spans of two annotators (no other pair is looked at).
+//! intersecting same-label pairs of spans of two annotators (no other pair is looked at);
+//! the items take O(S log S) more, and their values O(V) for V attribute values set.
 
 use serde::Serialize;
 use std::cmp::Reverse;
@@ -67,11 +91,38 @@ pub struct ArticleFigures {
     pub figures: Figures,
 }
 
+/// Agreement on one attribute's values (or the entity id) over the spans every annotator
+/// has with the same label and range (the module doc says how).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ValueFigures {
+    /// Spans compared: those every annotator has (same label, `start` and `end`).
+    pub spans: u64,
+    /// Of those, the spans on which not every annotator gives the same value.
+    pub differing: u64,
+    /// Observed agreement: the share of agreeing pairs of annotators per span, averaged.
+    pub agreement: f64,
+    /// Cohen's κ for two annotators, Fleiss' κ for more; the values are the categories.
+    pub kappa: f64,
+}
+
+/// Attribute and entity agreement of one label.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LabelValues {
+    /// Per attribute name, for the attributes some annotator set on a compared span.
+    pub attributes: BTreeMap<String, ValueFigures>,
+    /// The entity ids, once some annotator linked a compared span to an entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity: Option<ValueFigures>,
+}
+
 /// The agreement over a set of articles.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Agreement {
     pub overall: Figures,
     pub labels: BTreeMap<String, Figures>,
+    /// Agreement on attribute values and entity links, per label (only labels with an
+    /// attribute or entity to compare).
+    pub values: BTreeMap<String, LabelValues>,
     /// In the order the articles were added.
     pub articles: Vec<ArticleFigures>,
 }
@@ -292,6 +343,17 @@ impl<K: Ord + Clone> KappaCounts<K> {
         }
     }
 
+    /// The observed agreement po: the share of agreeing ordered pairs of annotators,
+    /// averaged over the tokens (1 when there are none).
+    fn observed(&self) -> f64 {
+        let n = self.per_annotator.len() as u128;
+        let pairs = u128::from(self.tokens) * n * (n - 1);
+        if pairs == 0 {
+            return 1.0;
+        }
+        self.agreeing_pairs as f64 / pairs as f64
+    }
+
     /// Cohen's κ for two annotators, Fleiss' κ for more (conventions in the module doc).
     fn kappa(&self) -> f64 {
         let n = self.per_annotator.len() as u128;
@@ -320,7 +382,7 @@ impl<K: Ord + Clone> KappaCounts<K> {
             // One category for every token and annotator: po = 1 as well.
             return 1.0;
         }
-        let po = self.agreeing_pairs as f64 / (tokens * n * (n - 1)) as f64;
+        let po = self.observed();
         let pe = pe_numerator as f64 / pe_denominator as f64;
         (po - pe) / (1.0 - pe)
     }
@@ -345,6 +407,121 @@ struct LabelTally {
     kappa: KappaCounts<bool>,
 }
 
+/// What is compared on spans matched exactly: an attribute (by name), or the entity id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Field {
+    Attribute(String),
+    Entity,
+}
+
+/// One field's values over a label's items; a value `None` is unset.
+#[derive(Clone, Debug)]
+struct FieldTally {
+    kappa: KappaCounts<Option<String>>,
+    differing: u64,
+}
+
+/// One label's items (spans every annotator has) and the values compared on them.
+#[derive(Clone, Debug, Default)]
+struct ValueTally {
+    items: u64,
+    fields: BTreeMap<Field, FieldTally>,
+}
+
+impl ValueTally {
+    /// Counts one item: each annotator's span, in annotator order.
+    fn record(&mut self, item: &[&Span]) {
+        let before = self.items;
+        self.items += 1;
+        let mut fields: BTreeSet<Field> = item
+            .iter()
+            .flat_map(|s| s.attrs.keys().map(|name| Field::Attribute(name.clone())))
+            .collect();
+        if item.iter().any(|s| s.entity.is_some()) {
+            fields.insert(Field::Entity);
+        }
+        for field in fields {
+            let values: Vec<Option<String>> = item
+                .iter()
+                .map(|s| match &field {
+                    Field::Attribute(name) => s.attrs.get(name).cloned(),
+                    Field::Entity => s.entity.clone(),
+                })
+                .collect();
+            let tally = self.fields.entry(field).or_insert_with(|| FieldTally {
+                kappa: KappaCounts::new(item.len()),
+                differing: 0,
+            });
+            // The items before the field was first seen: unset for everyone.
+            tally.kappa.pad_to(before, None);
+            if values.iter().any(|v| *v != values[0]) {
+                tally.differing += 1;
+            }
+            tally.kappa.record(&values);
+        }
+    }
+
+    fn finish(self) -> LabelValues {
+        let mut values = LabelValues::default();
+        for (field, mut tally) in self.fields {
+            tally.kappa.pad_to(self.items, None);
+            let figures = ValueFigures {
+                spans: self.items,
+                differing: tally.differing,
+                agreement: tally.kappa.observed(),
+                kappa: tally.kappa.kappa(),
+            };
+            match field {
+                Field::Attribute(name) => {
+                    values.attributes.insert(name, figures);
+                }
+                Field::Entity => values.entity = Some(figures),
+            }
+        }
+        values
+    }
+}
+
+/// The spans every annotator has with the same label, `start` and `end` (orphans left
+/// out), one per annotator each, by label. Duplicates are paired in list order, as many
+/// as the annotator with the fewest has.
+fn items<'a>(annotators: &[&'a [Span]]) -> BTreeMap<&'a str, Vec<Vec<&'a Span>>> {
+    type Keyed<'a> = BTreeMap<(&'a str, usize, usize), Vec<&'a Span>>;
+    let keyed: Vec<Keyed<'a>> = annotators
+        .iter()
+        .map(|spans| {
+            let mut map: Keyed<'a> = BTreeMap::new();
+            for span in spans.iter().filter(|s| !s.is_orphaned()) {
+                map.entry((span.label.as_str(), span.start, span.end))
+                    .or_default()
+                    .push(span);
+            }
+            map
+        })
+        .collect();
+    let mut found: BTreeMap<&'a str, Vec<Vec<&'a Span>>> = BTreeMap::new();
+    let Some((first, others)) = keyed.split_first() else {
+        return found;
+    };
+    for (key, spans) in first {
+        let Some(lists) = others
+            .iter()
+            .map(|other| other.get(key))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let paired = lists.iter().map(|l| l.len()).fold(spans.len(), usize::min);
+        for k in 0..paired {
+            let item = std::iter::once(spans[k])
+                .chain(lists.iter().map(|l| l[k]))
+                .collect();
+            found.entry(key.0).or_default().push(item);
+        }
+    }
+    found
+}
+
 /// Agreement accumulated article by article: [`Tally::add_article`] each, then
 /// [`Tally::finish`].
 #[derive(Clone, Debug)]
@@ -355,6 +532,7 @@ pub struct Tally {
     /// Categories: a label, or `None` for a token no span overlaps.
     kappa: KappaCounts<Option<String>>,
     labels: BTreeMap<String, LabelTally>,
+    values: BTreeMap<String, ValueTally>,
     articles: Vec<ArticleFigures>,
 }
 
@@ -371,6 +549,7 @@ impl Tally {
             spans: vec![0; annotators],
             kappa: KappaCounts::new(annotators),
             labels: BTreeMap::new(),
+            values: BTreeMap::new(),
             articles: Vec::new(),
         }
     }
@@ -421,6 +600,13 @@ impl Tally {
             }
         }
 
+        for (label, items) in items(annotators) {
+            let tally = self.values.entry(label.to_string()).or_default();
+            for item in &items {
+                tally.record(item);
+            }
+        }
+
         let (categories, per_label) = token_counts(text, &grouped, &names);
         for (name, counts) in names.iter().zip(&per_label) {
             if let Some(label) = self.labels.get_mut(*name) {
@@ -453,9 +639,16 @@ impl Tally {
                 (name, figures(&label.counts, kappa, label.spans))
             })
             .collect();
+        let values = self
+            .values
+            .into_iter()
+            .map(|(label, tally)| (label, tally.finish()))
+            .filter(|(_, v)| !v.attributes.is_empty() || v.entity.is_some())
+            .collect();
         Agreement {
             overall: figures(&self.counts, self.kappa.kappa(), self.spans),
             labels,
+            values,
             articles: self.articles,
         }
     }
@@ -931,6 +1124,145 @@ mod tests {
         assert_close(result.overall.kappa, 1.0);
     }
 
+    /// Sets attributes (`None`: leaves it unset) on spans, in order.
+    fn with_values(mut spans: Vec<Span>, name: &str, values: &[Option<&str>]) -> Vec<Span> {
+        for (span, value) in spans.iter_mut().zip(values) {
+            if let Some(value) = value {
+                span.attrs.insert(name.to_string(), value.to_string());
+            }
+        }
+        spans
+    }
+
+    fn claims_on_every_token(text: &Text) -> Vec<Span> {
+        let marks: Vec<(usize, &str)> = (0..10).map(|k| (k, "claim")).collect();
+        on_tokens(text, &marks)
+    }
+
+    #[test]
+    fn attribute_kappa_by_hand_with_unset_and_a_value_only_one_annotator_uses() {
+        let text = ten_words();
+        let (t, f, m) = (Some("true"), Some("false"), Some("misleading"));
+        // Ten claims both have:        1  2  3  4  5  6  7  8     9     10
+        let a = [t, t, t, t, t, f, f, f, None, None];
+        let b = [t, t, t, t, f, f, f, None, None, m];
+        let mut a_spans = with_values(claims_on_every_token(&text), "verdict", &a);
+        let mut b_spans = with_values(claims_on_every_token(&text), "verdict", &b);
+        // Not compared: a claim only A has, and one matched only by overlap.
+        let mut only_a = span(50, "claim", 0..3, &text);
+        only_a.attrs.insert("verdict".into(), "true".into());
+        a_spans.push(only_a);
+        let mut overlapping = span(50, "claim", 0..5, &text);
+        overlapping.attrs.insert("verdict".into(), "false".into());
+        b_spans.push(overlapping);
+        let result = agreement(&text, &[&a_spans, &b_spans]);
+        let verdict = &result.values["claim"].attributes["verdict"];
+        // Equal on 1–4, 6, 7, 9: po = 7/10. A: true 5, false 3, unset 2; B: true 4,
+        // false 3, unset 2, misleading 1. pe = (5·4 + 3·3 + 2·2 + 0·1)/100 = .33.
+        // κ = (.7 − .33)/(1 − .33) = 37/67.
+        assert_eq!((verdict.spans, verdict.differing), (10, 3));
+        assert_close(verdict.agreement, 0.7);
+        assert_close(verdict.kappa, 37.0 / 67.0);
+        assert!(result.values["claim"].entity.is_none());
+    }
+
+    #[test]
+    fn entity_links_are_compared_like_an_attribute() {
+        let text = ten_words();
+        let link = |mut spans: Vec<Span>, ids: &[Option<&str>]| {
+            for (s, id) in spans.iter_mut().zip(ids) {
+                s.entity = id.map(str::to_string);
+            }
+            spans
+        };
+        let actors = || on_tokens(&text, &[(0, "actor"), (1, "actor"), (2, "actor")]);
+        let lavrov = Some("sergei-lavrov");
+        let a = link(actors(), &[lavrov, lavrov, None]);
+        let b = link(actors(), &[lavrov, None, None]);
+        let result = agreement(&text, &[&a, &b]);
+        // Equal on 1 and 3: po = 2/3. A: lavrov 2, unset 1; B: lavrov 1, unset 2.
+        // pe = (2·1 + 1·2)/9 = 4/9; κ = (2/3 − 4/9)/(5/9) = 2/5.
+        let entity = result.values["actor"].entity.as_ref().unwrap();
+        assert_eq!((entity.spans, entity.differing), (3, 1));
+        assert_close(entity.agreement, 2.0 / 3.0);
+        assert_close(entity.kappa, 0.4);
+        assert!(result.values["actor"].attributes.is_empty());
+        // Nobody linked or set anything: nothing to report.
+        let plain = agreement(&text, &[&actors(), &actors()]);
+        assert!(plain.values.is_empty());
+    }
+
+    #[test]
+    fn items_before_an_attribute_first_appears_count_as_unset_for_everyone() {
+        let text = ten_words();
+        let claims = || on_tokens(&text, &[(0, "claim"), (1, "claim"), (2, "claim")]);
+        let a = with_values(
+            on_tokens(&text, &[(4, "claim")]),
+            "verdict",
+            &[Some("true")],
+        );
+        let b = on_tokens(&text, &[(4, "claim")]);
+        let mut tally = Tally::new(2);
+        tally.add_article("first", &text, &[&claims(), &claims()]);
+        tally.add_article("second", &text, &[&a, &b]);
+        let result = tally.finish();
+        // Four items; only the last differs (true against unset): po = 3/4.
+        // A: unset 3, true 1; B: unset 4. pe = 3·4/16 = 3/4: κ = 0.
+        let verdict = &result.values["claim"].attributes["verdict"];
+        assert_eq!((verdict.spans, verdict.differing), (4, 1));
+        assert_close(verdict.agreement, 0.75);
+        assert_close(verdict.kappa, 0.0);
+    }
+
+    #[test]
+    fn attribute_fleiss_kappa_by_hand_over_spans_all_three_have() {
+        let text = ten_words();
+        let (d, i) = (Some("direct"), Some("indirect"));
+        let quotes = || {
+            on_tokens(
+                &text,
+                &[(0, "quote"), (1, "quote"), (2, "quote"), (3, "quote")],
+            )
+        };
+        // Item:    1  2  3     4
+        let one = with_values(quotes(), "kind", &[d, d, i, None]);
+        let two = with_values(quotes(), "kind", &[d, d, i, None]);
+        let three = with_values(quotes(), "kind", &[d, i, None, None]);
+        // A quote only the first two have, with values that differ: not an item.
+        let mut extra = on_tokens(&text, &[(7, "quote")]);
+        extra[0].id = 70;
+        let one = [one, with_values(extra.clone(), "kind", &[d])].concat();
+        let two = [two, with_values(extra, "kind", &[i])].concat();
+        let result = agreement(&text, &[&one, &two, &three]);
+        // P_i: d d d → 1; d d i → 1/3; i i unset → 1/3; unset×3 → 1. P̄ = 2/3.
+        // Ratings (12): direct 5, indirect 3, unset 4: P̄e = (25 + 9 + 16)/144 = 25/72.
+        // κ = (2/3 − 25/72)/(1 − 25/72) = 23/47.
+        let kind = &result.values["quote"].attributes["kind"];
+        assert_eq!((kind.spans, kind.differing), (4, 2));
+        assert_close(kind.agreement, 2.0 / 3.0);
+        assert_close(kind.kappa, 23.0 / 47.0);
+    }
+
+    #[test]
+    fn attribute_agreement_pairs_duplicates_and_leaves_orphans_out() {
+        let text = ten_words();
+        // A has the claim on token 0 twice, B once: one item (A's first).
+        let a = with_values(
+            on_tokens(&text, &[(0, "claim"), (0, "claim"), (1, "claim")]),
+            "verdict",
+            &[Some("true"), Some("false"), Some("true")],
+        );
+        let mut b = with_values(
+            on_tokens(&text, &[(0, "claim"), (1, "claim")]),
+            "verdict",
+            &[Some("true"), Some("false")],
+        );
+        b[1].anchor = crate::model::Anchor::Orphaned;
+        let verdict = agreement(&text, &[&a, &b]).values["claim"].attributes["verdict"].clone();
+        assert_eq!((verdict.spans, verdict.differing), (1, 0));
+        assert_close(verdict.kappa, 1.0);
+    }
+
     #[test]
     fn a_large_article_is_not_quadratic() {
         let document = crate::model::generate::article(3, 300_000, 50_000);
@@ -948,6 +1280,41 @@ mod tests {
             .collect();
         let result = agreement(document.text(), &[spans, &fitting]);
         assert!(result.overall.overlap_f1 >= result.overall.exact_f1);
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+
+        // Every span an item, with values: two attributes and an entity on each.
+        let valued = |flip: u64| -> Vec<Span> {
+            spans
+                .iter()
+                .map(|s| {
+                    let mut s = s.clone();
+                    let verdict = if (s.id + flip) % 3 == 0 {
+                        "true"
+                    } else {
+                        "false"
+                    };
+                    s.attrs.insert("verdict".into(), verdict.into());
+                    s.attrs.insert("kind".into(), (s.id % 2).to_string());
+                    s.entity = Some(format!("e{}", (s.id + flip) % 50));
+                    s
+                })
+                .collect()
+        };
+        let (a, b) = (valued(0), valued(1));
+        let started = std::time::Instant::now();
+        let result = agreement(document.text(), &[&a, &b]);
+        let items = spans.iter().filter(|s| !s.is_orphaned()).count() as u64;
+        for values in result.values.values() {
+            assert_eq!(values.attributes["kind"].differing, 0);
+            assert_close(values.attributes["kind"].kappa, 1.0);
+            assert!(values.attributes["verdict"].differing > 0);
+        }
+        let spans_compared: u64 = result
+            .values
+            .values()
+            .map(|v| v.attributes["kind"].spans)
+            .sum();
+        assert_eq!(spans_compared, items);
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
     }
 }

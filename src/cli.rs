@@ -49,7 +49,8 @@ pub enum Commands {
     },
     /// Inter-annotator agreement between folders of the same articles, one annotator each:
     /// span F1 (exact and overlap), precision, recall and kappa, overall, per label and per
-    /// article. The first folder is the reference for precision and recall.
+    /// article; and on spans matched exactly, agreement and kappa per attribute and on
+    /// entity links. The first folder is the reference for precision and recall.
     Agree {
         /// The annotators' folders (two or more).
         #[arg(required = true, num_args = 2..)]
@@ -449,6 +450,39 @@ fn shorten(text: &str) -> String {
     }
 }
 
+/// The table of attribute and entity agreement on spans matched exactly: a row per
+/// `label.attribute`, and `label entity` for entity links.
+fn print_value_agreement(agreement: &crate::agree::Agreement) {
+    let mut rows: Vec<(String, &crate::agree::ValueFigures)> = Vec::new();
+    for (label, values) in &agreement.values {
+        for (name, figures) in &values.attributes {
+            rows.push((format!("{label}.{name}"), figures));
+        }
+        if let Some(figures) = &values.entity {
+            rows.push((format!("{label} entity"), figures));
+        }
+    }
+    if rows.is_empty() {
+        return;
+    }
+    let width = rows
+        .iter()
+        .map(|(name, _)| name.chars().count())
+        .chain(["attribute".len()])
+        .max()
+        .unwrap_or(0);
+    println!(
+        "\n{:<width$}  {:>5}  {:>7}  {:>9}  {:>6}",
+        "attribute", "spans", "differ", "agreement", "kappa"
+    );
+    for (name, figures) in rows {
+        println!(
+            "{name:<width$}  {:>5}  {:>7}  {:>9.3}  {:>6.3}",
+            figures.spans, figures.differing, figures.agreement, figures.kappa
+        );
+    }
+}
+
 /// How much of a proposal's text `spantag suggest` shows.
 const SHOWN_CHARS: usize = 60;
 
@@ -508,6 +542,7 @@ fn print_agreement(report: &corpus::AgreeReport) {
             row(&article.id, &article.figures);
         }
     }
+    print_value_agreement(agreement);
     if !report.skipped.is_empty() {
         let ids: Vec<&str> = report.skipped.iter().map(|s| s.id.as_str()).collect();
         println!("\nskipped (reasons on stderr): {}", ids.join(", "));

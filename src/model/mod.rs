@@ -19,7 +19,9 @@ mod text;
 pub use annotations::{Annotations, IdError, IdProblem, MAX_ID};
 pub use document::{Applied, ArticleMeta, Command, CommandError, Document, Status};
 pub use entities::{Entities, Entity, ENTITIES_FILE};
-pub use proposal::{adjudication, Origin, Proposal, Proposals, ProposedLink};
+pub use proposal::{
+    adjudication, differences, Difference, Origin, Proposal, Proposals, ProposedLink,
+};
 pub use scheme::{
     AttrKind, Attribute, Label, RelationKind, Scheme, SchemeError, MAX_SCHEME_BYTES, SCHEME_FILE,
 };

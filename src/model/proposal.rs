@@ -38,9 +38,12 @@ pub enum Origin {
     Rule(String),
     /// Adjudication: both annotators have this span (same label and range).
     Agreed,
-    /// Adjudication: only the first annotator has it.
+    /// Adjudication: only the first annotator has it; or both have it (same label and
+    /// range) with different attribute values or entity, and this is A's version, offered
+    /// with B's on the same label and range ([`Proposals::twin`]).
     OnlyA,
-    /// Adjudication: only the second annotator has it.
+    /// Adjudication: only the second annotator has it, or B's version of a span whose
+    /// attribute values or entity differ (see [`Origin::OnlyA`]).
     OnlyB,
     /// The same text as a mention linked to this entity (its name): accepting links it.
     Entity(String),
@@ -195,6 +198,31 @@ impl Proposals {
         }
     }
 
+    /// The other annotator's version of the span at `index`, shown or not: a span both
+    /// annotators have with different attribute values or entity is offered twice on the
+    /// same label and range, as A's version ([`Origin::OnlyA`]) and B's ([`Origin::OnlyB`]).
+    pub fn twin(&self, index: usize) -> Option<(usize, &Proposal)> {
+        let p = self.items.get(index)?;
+        let other = match p.origin {
+            Origin::OnlyA => Origin::OnlyB,
+            Origin::OnlyB => Origin::OnlyA,
+            _ => return None,
+        };
+        let wanted = key(p);
+        let at = self.items.partition_point(|q| key(q) < wanted);
+        (at..self.items.len())
+            .take_while(|&i| key(&self.items[i]) == wanted)
+            .find(|&i| self.items[i].origin == other)
+            .map(|i| (i, &self.items[i]))
+    }
+
+    /// Whether the proposal at `index` is an undecided disagreement: its twin (the other
+    /// annotator's version) is shown as well, so taking it in bulk would pick one
+    /// annotator's values unseen.
+    pub fn is_disputed(&self, index: usize) -> bool {
+        self.twin(index).is_some_and(|(i, _)| !self.hidden[i])
+    }
+
     /// Indexes of the shown proposals that `keep` chooses.
     pub fn with(&self, keep: impl Fn(&Proposal) -> bool) -> Vec<usize> {
         self.shown()
@@ -257,6 +285,13 @@ impl Proposals {
 /// The spans of two annotators as proposals for a gold copy: those both have (same label
 /// and range) as [`Origin::Agreed`], the rest as [`Origin::OnlyA`] or [`Origin::OnlyB`].
 /// Each keeps its source and brings the links its annotator made. Orphans are left out.
+///
+/// A span both have whose attribute values or entity differ is a decision, not an
+/// agreement: it is offered twice, A's version ([`Origin::OnlyA`], A's attrs and entity)
+/// and B's ([`Origin::OnlyB`]), each with the links of both annotators (they agree the
+/// span is there), so accepting one sets that annotator's values and "accept every agreed
+/// span" leaves it alone. An unset attribute is a value: `verdict: true` against no verdict
+/// differs.
 pub fn adjudication(a: &Annotations, b: &Annotations) -> Vec<Proposal> {
     let anchored = |annotations: &Annotations| -> Vec<(usize, usize, String)> {
         annotations
@@ -279,24 +314,66 @@ pub fn adjudication(a: &Annotations, b: &Annotations) -> Vec<Proposal> {
                 (true, _) => continue,
             };
             let mut links = links_of(annotations, span);
-            if origin == Origin::Agreed {
-                if let Some(twin) = b.find_exact(&span.label, span.char_range()) {
-                    links.extend(links_of(b, twin));
-                    links.dedup();
-                }
+            let twin = match origin {
+                Origin::Agreed => b.find_exact(&span.label, span.char_range()),
+                _ => None,
+            };
+            if let Some(twin) = twin {
+                links.extend(links_of(b, twin));
+                links.dedup();
             }
-            proposals.push(Proposal {
+            let proposal = |origin: Origin, from: &Span| Proposal {
                 char_range: span.char_range(),
                 label: span.label.clone(),
-                source: span.source.clone(),
+                source: from.source.clone(),
                 origin,
-                links,
-                attrs: span.attrs.clone(),
-                entity: span.entity.clone(),
-            });
+                links: links.clone(),
+                attrs: from.attrs.clone(),
+                entity: from.entity.clone(),
+            };
+            match twin {
+                Some(twin) if twin.attrs != span.attrs || twin.entity != span.entity => {
+                    proposals.push(proposal(Origin::OnlyA, span));
+                    proposals.push(proposal(Origin::OnlyB, twin));
+                }
+                _ => proposals.push(proposal(origin, span)),
+            }
         }
     }
     proposals
+}
+
+/// One way two versions of a span differ.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Difference {
+    /// The attribute's name, or `None` for the entity.
+    pub attribute: Option<String>,
+    /// A's value (`None`: unset) and B's.
+    pub a: Option<String>,
+    pub b: Option<String>,
+}
+
+/// How B's version of a span differs from A's: each attribute whose values differ (by
+/// name; an attribute only one of them sets is unset on the other), then the entity.
+pub fn differences(a: &Proposal, b: &Proposal) -> Vec<Difference> {
+    let names: std::collections::BTreeSet<&String> = a.attrs.keys().chain(b.attrs.keys()).collect();
+    let mut found: Vec<Difference> = names
+        .into_iter()
+        .filter(|name| a.attrs.get(*name) != b.attrs.get(*name))
+        .map(|name| Difference {
+            attribute: Some(name.clone()),
+            a: a.attrs.get(name).cloned(),
+            b: b.attrs.get(name).cloned(),
+        })
+        .collect();
+    if a.entity != b.entity {
+        found.push(Difference {
+            attribute: None,
+            a: a.entity.clone(),
+            b: b.entity.clone(),
+        });
+    }
+    found
 }
 
 /// A span's relations, each naming the other end by label and range.
@@ -399,6 +476,97 @@ mod tests {
         let quote = proposals.get(2).unwrap();
         assert_eq!(quote.links[0].other_range, 0..6);
         assert!(quote.links[0].outgoing);
+    }
+
+    #[test]
+    fn adjudication_offers_both_versions_of_a_span_whose_values_differ() {
+        use crate::model::{fixture, Command, Document};
+        let text =
+            "[claim|Prices rose] and [claim|wages fell], said “[quote|Enough]” [actor|Lavrov]";
+        let (mut a, mut b) = (fixture::document(text), fixture::document(text));
+        let set = |d: &mut Document, n: usize, name: &str, value: Option<&str>| {
+            let id = d.annotations().spans()[n].id;
+            d.apply(Command::SetAttr {
+                id,
+                name: name.into(),
+                value: value.map(str::to_string),
+            })
+            .unwrap();
+        };
+        // Prices rose: true in both (agreed). Wages fell: true in A, unset in B.
+        set(&mut a, 0, "verdict", Some("true"));
+        set(&mut b, 0, "verdict", Some("true"));
+        set(&mut a, 1, "verdict", Some("true"));
+        // Lavrov: linked to an entity in A only, and the quote's speaker in A only.
+        let lavrov = a.annotations().spans()[3].id;
+        a.apply(Command::SetEntity {
+            ids: vec![lavrov],
+            entity: Some("sergei-lavrov".into()),
+        })
+        .unwrap();
+        a.apply(Command::Link {
+            from: a.annotations().spans()[2].id,
+            to: lavrov,
+            kind: "said_by".into(),
+        })
+        .unwrap();
+        let proposals = Proposals::new(adjudication(a.annotations(), b.annotations()));
+        let seen: Vec<(&str, Origin)> = proposals
+            .shown()
+            .map(|(_, p)| (a.text().slice(p.char_range.clone()), p.origin.clone()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("Prices rose", Origin::Agreed),
+                ("wages fell", Origin::OnlyA),
+                ("wages fell", Origin::OnlyB),
+                ("Enough", Origin::Agreed),
+                ("Lavrov", Origin::OnlyA),
+                ("Lavrov", Origin::OnlyB),
+            ]
+        );
+        assert_eq!(proposals.agreed(), 2, "a disagreement is not agreed");
+        let (wages_a, wages_b) = (proposals.get(1).unwrap(), proposals.get(2).unwrap());
+        assert_eq!(
+            wages_a.attrs.get("verdict").map(String::as_str),
+            Some("true")
+        );
+        assert!(
+            wages_b.attrs.is_empty(),
+            "B's version keeps the verdict unset"
+        );
+        assert_eq!(
+            differences(wages_a, wages_b),
+            [Difference {
+                attribute: Some("verdict".into()),
+                a: Some("true".into()),
+                b: None,
+            }]
+        );
+        let (lavrov_a, lavrov_b) = (proposals.get(4).unwrap(), proposals.get(5).unwrap());
+        assert_eq!(
+            differences(lavrov_a, lavrov_b),
+            [Difference {
+                attribute: None,
+                a: Some("sergei-lavrov".into()),
+                b: None,
+            }]
+        );
+        // Both versions bring the link A made: the span itself is agreed.
+        assert_eq!(lavrov_b.links.len(), 1);
+        assert_eq!(lavrov_b.links, lavrov_a.links);
+        // Twins find each other; agreed spans and suggestions have none.
+        assert_eq!(proposals.twin(1).map(|(i, _)| i), Some(2));
+        assert_eq!(proposals.twin(5).map(|(i, _)| i), Some(4));
+        assert!(proposals.twin(0).is_none() && proposals.twin(3).is_none());
+        let mut proposals = proposals;
+        assert!(proposals.is_disputed(1) && proposals.is_disputed(2));
+        // Once one version is hidden (decided, rejected), the other is no longer disputed,
+        // but still finds its twin to show what differed.
+        proposals.set_hidden(1, true);
+        assert!(!proposals.is_disputed(2));
+        assert_eq!(proposals.twin(2).map(|(i, _)| i), Some(1));
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //!
 //! A and B are only ever read. The gold folder gets a copy of every article both
 //! annotators have with the same text, and its sidecars are written by the app's usual
-//! autosave as spans are accepted, so a gold folder is an ordinary corpus.
+//! autosave as spans are accepted, so a gold folder is an ordinary corpus. It gets their
+//! entities too (A's, and B's that A does not have), so the entity ids its spans take from
+//! A or B resolve to names there.
 
 use std::fs;
 use std::io;
@@ -11,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use super::atomic;
 use super::corpus::{self, Problem};
+use super::entities;
 use crate::model::{Document, SCHEME_FILE};
 
 /// The three folders of an adjudication.
@@ -33,6 +36,9 @@ pub struct Prepared {
 /// Checks the folders and copies into the gold folder (creating it) every article that A
 /// and B both have with the same bytes, and A's scheme file if the gold folder has none.
 /// An article already in the gold folder is kept if its text is the same, else skipped.
+/// If the gold folder has no `entities.ron`, it gets A's entities and those of B whose id
+/// A does not have (an id in both keeps A's entry); an entities file of A or B that cannot
+/// be read refuses the comparison, naming the file and line, before anything is written.
 pub fn prepare(folders: &Folders) -> io::Result<Prepared> {
     let Folders { a, b, gold } = folders;
     for (name, folder) in [("A", a), ("B", b)] {
@@ -56,6 +62,21 @@ pub fn prepare(folders: &Folders) -> io::Result<Prepared> {
             ));
         }
     }
+    let gold_entities = if entities::path(gold).exists() {
+        None
+    } else {
+        let load = |folder: &Path| {
+            entities::load(folder)
+                .map_err(|problem| io::Error::new(io::ErrorKind::InvalidData, problem.to_string()))
+        };
+        let mut merged = load(a)?;
+        for entity in load(b)?.iter() {
+            if merged.get(&entity.id).is_none() {
+                merged.insert(entity.clone());
+            }
+        }
+        Some(merged).filter(|e| !e.is_empty())
+    };
     fs::create_dir_all(gold)
         .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", gold.display())))?;
     let in_b: std::collections::BTreeMap<String, PathBuf> =
@@ -108,6 +129,11 @@ pub fn prepare(folders: &Folders) -> io::Result<Prepared> {
     let scheme = a.join(SCHEME_FILE);
     if scheme.is_file() && !gold.join(SCHEME_FILE).exists() {
         fs::copy(&scheme, gold.join(SCHEME_FILE))?;
+    }
+    if let Some(merged) = gold_entities {
+        entities::save(gold, &merged).map_err(|e| {
+            io::Error::new(e.kind(), format!("{}: {e}", entities::path(gold).display()))
+        })?;
     }
     Ok(prepared)
 }
@@ -168,4 +194,88 @@ pub fn annotators(
         Ok(document)
     };
     Ok([load(&folders.a)?, load(&folders.b)?])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::entities::Entities;
+
+    fn entities_of(pairs: &[(&str, &str)]) -> Entities {
+        let mut entities = Entities::default();
+        for (name, label) in pairs {
+            entities.create(name, label).unwrap();
+        }
+        entities
+    }
+
+    #[test]
+    fn the_gold_folder_gets_the_entities_of_a_and_b() {
+        let dir = tempfile::tempdir().unwrap();
+        let [a, b, gold] = ["A", "B", "gold"].map(|f| dir.path().join(f));
+        for folder in [&a, &b] {
+            fs::create_dir_all(folder).unwrap();
+            fs::write(folder.join("one.txt"), "Lavrov met Shoukry.").unwrap();
+        }
+        let mut in_a = entities_of(&[("Sergei Lavrov", "actor")]);
+        in_a.add_alias("sergei-lavrov", "Lavrov").unwrap();
+        entities::save(&a, &in_a).unwrap();
+        // B has Lavrov without the alias (A's entry wins) and Shoukry, whom A lacks.
+        let in_b = entities_of(&[("Sergei Lavrov", "actor"), ("Sameh Shoukry", "actor")]);
+        entities::save(&b, &in_b).unwrap();
+        let folders = Folders {
+            a: a.clone(),
+            b: b.clone(),
+            gold: gold.clone(),
+        };
+        prepare(&folders).unwrap();
+        let merged = entities::load(&gold).unwrap();
+        let ids: Vec<&str> = merged.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["sameh-shoukry", "sergei-lavrov"]);
+        assert_eq!(merged.get("sergei-lavrov").unwrap().aliases, ["Lavrov"]);
+
+        // A gold folder's own entities are kept as they are.
+        let own = entities_of(&[("Abdel Fattah el-Sisi", "actor")]);
+        entities::save(&gold, &own).unwrap();
+        prepare(&folders).unwrap();
+        assert_eq!(entities::load(&gold).unwrap(), own);
+    }
+
+    #[test]
+    fn a_broken_entities_file_refuses_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let [a, b, gold] = ["A", "B", "gold"].map(|f| dir.path().join(f));
+        for folder in [&a, &b] {
+            fs::create_dir_all(folder).unwrap();
+            fs::write(folder.join("one.txt"), "Lavrov met Shoukry.").unwrap();
+        }
+        fs::write(
+            entities::path(&b),
+            "(\n    entities: [\n        (id: 3),\n    ],\n)",
+        )
+        .unwrap();
+        let error = prepare(&Folders {
+            a,
+            b,
+            gold: gold.clone(),
+        })
+        .unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("entities.ron:3:"), "{message}");
+        assert!(!gold.exists());
+        // Without entities anywhere, no file is made.
+        let (c, d) = (dir.path().join("C"), dir.path().join("D"));
+        for folder in [&c, &d] {
+            fs::create_dir_all(folder).unwrap();
+            fs::write(folder.join("one.txt"), "Text.").unwrap();
+        }
+        let plain = dir.path().join("plain");
+        prepare(&Folders {
+            a: c,
+            b: d,
+            gold: plain.clone(),
+        })
+        .unwrap();
+        assert!(plain.join("one.txt").exists() && !entities::path(&plain).exists());
+    }
 }

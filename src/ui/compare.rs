@@ -4,7 +4,9 @@
 //! and opens it as the folder. For each article the spans of A and B are offered as
 //! proposals (agreed, only A, only B) through [`super::review`]; what is accepted is
 //! written to the gold folder's sidecars by the usual autosave. The agreement of the open
-//! article and of the whole folders is charted in the side panel.
+//! article and of the whole folders is charted in the side panel, with κ per attribute
+//! (and entity links) on the spans both have; a span whose values differ is offered as
+//! A's and B's version ([`crate::model::adjudication`]).
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver};
@@ -243,4 +245,47 @@ pub fn figures(ui: &mut Ui, compare: &Compare, scheme: &Scheme) {
                 ui.end_row();
             }
         });
+    // Agreement on attribute values and entity links of the spans both have.
+    let (article_values, folder_values) = (value_kappas(article), value_kappas(folder));
+    let mut names: Vec<&String> = article_values.keys().chain(folder_values.keys()).collect();
+    names.sort();
+    names.dedup();
+    if names.is_empty() {
+        return;
+    }
+    egui::Grid::new("agreement-values")
+        .num_columns(3)
+        .striped(true)
+        .show(ui, |ui| {
+            ui.weak("values κ").on_hover_text(
+                "Cohen's κ of attribute values (and entity links) on spans A and B both have",
+            );
+            ui.weak("article");
+            ui.weak("folder");
+            ui.end_row();
+            for name in names {
+                ui.label(name.as_str());
+                for values in [&article_values, &folder_values] {
+                    match values.get(name) {
+                        Some(kappa) => ui.label(format!("{kappa:.2}")),
+                        None => ui.weak("–"),
+                    };
+                }
+                ui.end_row();
+            }
+        });
+}
+
+/// κ of each attribute (`label.attribute`) and entity link (`label entity`) compared.
+fn value_kappas(agreement: Option<&Agreement>) -> std::collections::BTreeMap<String, f64> {
+    let mut kappas = std::collections::BTreeMap::new();
+    for (label, values) in agreement.iter().flat_map(|a| &a.values) {
+        for (name, figures) in &values.attributes {
+            kappas.insert(format!("{label}.{name}"), figures.kappa);
+        }
+        if let Some(figures) = &values.entity {
+            kappas.insert(format!("{label} entity"), figures.kappa);
+        }
+    }
+    kappas
 }

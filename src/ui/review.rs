@@ -6,6 +6,14 @@
 //! and shown again when that is undone. After a change only the proposals near the spans
 //! it touched are looked at again, so a book with a hundred thousand suggestions edits as
 //! fast as one without. Accepting is an ordinary undoable command.
+//!
+//! In adjudication a span both annotators have with different attribute values or entity
+//! comes as two versions on the same label and range, A's and B's ([`Proposals::twin`]):
+//! the panel shows what differs, Enter (or "Take A's values" / "Take B's values") decides,
+//! and X rejects one version only. Bulk accepts (every agreed span, every span of a label)
+//! leave such a disagreement alone, and so does a quote accepted with its speaker: taking
+//! either version unseen would decide it silently. The speaker's link is made when its
+//! version is taken (both versions bring it).
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -15,7 +23,7 @@ use egui::{RichText, Ui};
 
 use super::app::{AppCommand, Pick, SpantagApp};
 use super::doc_view::{label_color, proposal_name, Selection};
-use crate::model::{Document, Origin, Proposal, Proposals};
+use crate::model::{differences, Document, Origin, Proposal, Proposals};
 
 /// The proposals of the open article.
 #[derive(Default)]
@@ -25,6 +33,9 @@ pub struct Review {
     article: Option<PathBuf>,
     /// Rejected proposals (label and range) per article, for as long as the app runs.
     rejected: HashMap<PathBuf, HashSet<(String, Range<usize>)>>,
+    /// Rejected versions of a disagreement (label, range and whose version) per article:
+    /// rejecting A's values leaves B's to take.
+    rejected_versions: HashMap<PathBuf, HashSet<(String, Range<usize>, Origin)>>,
     /// The document (instance, revision) `pending` was brought up to date with.
     seen: Option<(u64, u64)>,
     /// What the proposals are, for the panel's heading ("Suggestions", "Adjudication").
@@ -60,6 +71,7 @@ impl Review {
     pub fn clear(&mut self) {
         *self = Review {
             rejected: std::mem::take(&mut self.rejected),
+            rejected_versions: std::mem::take(&mut self.rejected_versions),
             ..Review::default()
         };
     }
@@ -77,13 +89,26 @@ impl Review {
         };
         self.seen = Some(now);
         let rejected = self.article.as_ref().and_then(|a| self.rejected.get(a));
+        let versions = self
+            .article
+            .as_ref()
+            .and_then(|a| self.rejected_versions.get(a));
         let annotations = document.annotations();
-        // A proposal to link a mention is decided once the span is linked, not merely there.
+        // A proposal to link a mention is decided once the span is linked, not merely there;
+        // an annotator's span in adjudication once the gold copy has it, whichever version
+        // of its values was taken.
+        let adjudicated =
+            |p: &Proposal| matches!(p.origin, Origin::Agreed | Origin::OnlyA | Origin::OnlyB);
         let decided = |p: &Proposal| {
-            annotations
+            let taken = annotations
                 .find_exact(&p.label, p.char_range.clone())
-                .is_some_and(|span| p.entity.is_none() || span.entity == p.entity)
-                || rejected.is_some_and(|r| r.contains(&(p.label.clone(), p.char_range.clone())))
+                .is_some_and(|span| {
+                    adjudicated(p) || p.entity.is_none() || span.entity == p.entity
+                });
+            let (label, range) = (p.label.clone(), p.char_range.clone());
+            taken
+                || rejected.is_some_and(|r| r.contains(&(label.clone(), range.clone())))
+                || versions.is_some_and(|r| r.contains(&(label, range, p.origin.clone())))
         };
         match touched {
             Some(ranges) => {
@@ -102,10 +127,17 @@ impl Review {
         let (Some(article), Some(p)) = (&self.article, self.pending.get(index)) else {
             return;
         };
-        self.rejected
-            .entry(article.clone())
-            .or_default()
-            .insert((p.label.clone(), p.char_range.clone()));
+        if self.pending.twin(index).is_some() {
+            self.rejected_versions
+                .entry(article.clone())
+                .or_default()
+                .insert((p.label.clone(), p.char_range.clone(), p.origin.clone()));
+        } else {
+            self.rejected
+                .entry(article.clone())
+                .or_default()
+                .insert((p.label.clone(), p.char_range.clone()));
+        }
         self.pending.set_hidden(index, true);
     }
 
@@ -118,9 +150,10 @@ impl Review {
         }
     }
 
-    /// The proposals `pick` chooses, as indexes.
+    /// The proposals `pick` chooses, as indexes. Only [`Pick::Current`] takes a version
+    /// of a disagreement (see the module doc).
     pub fn picked(&self, pick: &Pick, selection: Selection) -> Result<Vec<usize>, String> {
-        let indexes = match pick {
+        let mut indexes = match pick {
             Pick::Current => self.current(selection).into_iter().collect(),
             Pick::SameLabel => {
                 let index = self.current(selection).ok_or(NOTHING_SELECTED)?;
@@ -133,13 +166,28 @@ impl Review {
                 .pending
                 .with(|p| matches!(&p.origin, Origin::Entity(n) if n == name)),
         };
+        let offered = indexes.len();
+        if *pick != Pick::Current {
+            indexes.retain(|&i| !self.pending.is_disputed(i));
+        }
         if indexes.is_empty() {
             return Err(match pick {
+                _ if offered > 0 => "Only disagreements on attribute values are left: take \
+                                     A's or B's values of each (N, then Enter)."
+                    .into(),
                 Pick::Agreed => "No agreed spans are left to accept.".into(),
                 _ => NOTHING_SELECTED.into(),
             });
         }
         Ok(indexes)
+    }
+
+    /// How many spans are shown as a disagreement on their values (two versions each).
+    pub fn disagreements(&self) -> usize {
+        self.pending
+            .shown()
+            .filter(|&(i, p)| p.origin == Origin::OnlyA && self.pending.is_disputed(i))
+            .count()
     }
 
     /// The proposals at `indexes`, plus the shown ones they point to (a quote's speaker,
@@ -148,9 +196,12 @@ impl Review {
         let mut chosen: Vec<usize> = indexes.to_vec();
         for p in indexes.iter().filter_map(|&i| self.pending.get(i)) {
             for link in p.links.iter().filter(|l| l.outgoing) {
+                // A speaker whose versions differ is left to decide; its link comes
+                // with whichever version is taken.
                 if let Some(other) = self
                     .pending
                     .find(&link.other_label, link.other_range.clone())
+                    .filter(|&other| !self.pending.is_disputed(other))
                 {
                     chosen.push(other);
                 }
@@ -183,6 +234,8 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
         pending.len()
     ));
     let mut command = None;
+    // A version of a disagreement to select before the command runs.
+    let mut select = None;
     let mut entity_button = None;
     if let Some(compare) = &app.compare {
         if ui
@@ -194,15 +247,23 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
         }
         super::compare::figures(ui, compare, &app.scheme);
     }
-    if let Some(proposal) = app
-        .review
-        .current(app.selection)
-        .and_then(|i| pending.get(i))
-    {
+    let current = app.review.current(app.selection);
+    if let Some((index, proposal)) = current.and_then(|i| Some((i, pending.get(i)?))) {
+        let twin = pending.twin(index);
         ui.horizontal_wrapped(|ui| {
             super::panels::swatch(ui, label_color(&app.scheme, &proposal.label));
-            ui.label(proposal_name(&session.document, proposal));
+            match twin {
+                // Not "only in A": both have the span, this is one annotator's version.
+                Some(_) => ui.label(version_name(&session.document, proposal)),
+                None => ui.label(proposal_name(&session.document, proposal)),
+            };
         });
+        if let Some((twin, other)) = twin {
+            if let Some(take) = versions(ui, app, index, proposal, twin, other) {
+                select = Some(take);
+                command = Some(AppCommand::Accept(Pick::Current));
+            }
+        }
         ui.horizontal(|ui| {
             if ui.button("Accept").on_hover_text("Enter").clicked() {
                 command = Some(AppCommand::Accept(Pick::Current));
@@ -263,7 +324,114 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
             }
         });
     }
+    if app.compare.is_some() {
+        let disagreements = app.review.disagreements();
+        if disagreements > 0 {
+            ui.label(format!(
+                "{disagreements} with different values in A and B: take A's or B's values \
+                 of each (not taken by Accept all)"
+            ));
+        }
+    }
+    if let Some(index) = select {
+        app.selection = Selection::Proposal(index);
+    }
     if let Some(command) = command {
         app.send(command);
     }
+}
+
+/// How many chars of a version's text the panel shows.
+const SHOWN_CHARS: usize = 80;
+
+/// The name of one annotator's version of a disagreement: "quote, B's values: We…".
+fn version_name(document: &Document, proposal: &Proposal) -> String {
+    let who = if proposal.origin == Origin::OnlyA {
+        "A"
+    } else {
+        "B"
+    };
+    let text = document
+        .text()
+        .get(proposal.char_range.clone())
+        .unwrap_or_default();
+    let mut shown: String = text.chars().take(SHOWN_CHARS).collect();
+    if text.chars().nth(SHOWN_CHARS).is_some() {
+        shown.push('…');
+    }
+    format!("{}, {who}'s values: {shown}", proposal.label)
+}
+
+/// What two versions of a span differ in: a row per attribute (and the entity) with A's
+/// value and B's, the selected version's in bold; and a button to take each version
+/// still offered. Returns the index of the version to take.
+fn versions(
+    ui: &mut Ui,
+    app: &SpantagApp,
+    index: usize,
+    proposal: &Proposal,
+    twin: usize,
+    other: &Proposal,
+) -> Option<usize> {
+    let pending = &app.review.pending;
+    let ((a_index, a), (b_index, b)) = if proposal.origin == Origin::OnlyA {
+        ((index, proposal), (twin, other))
+    } else {
+        ((twin, other), (index, proposal))
+    };
+    let selected_a = a_index == index;
+    ui.label("A and B both have this span, with different values:");
+    let entity_name = |id: &Option<String>| match (id, &app.entities) {
+        (None, _) => "unset".to_string(),
+        (Some(id), Some(entities)) => entities.name_of(id).to_string(),
+        (Some(id), None) => id.clone(),
+    };
+    egui::Grid::new("value-differences")
+        .num_columns(3)
+        .striped(true)
+        .show(ui, |ui| {
+            let head = |ui: &mut Ui, text: &str, bold: bool| {
+                let text = RichText::new(text);
+                ui.label(if bold { text.strong() } else { text.weak() });
+            };
+            ui.label("");
+            head(ui, "A", selected_a);
+            head(ui, "B", !selected_a);
+            ui.end_row();
+            for difference in differences(a, b) {
+                let (name, a_value, b_value) = match &difference.attribute {
+                    Some(name) => {
+                        let value = |v: &Option<String>| v.clone().unwrap_or("unset".into());
+                        (name.clone(), value(&difference.a), value(&difference.b))
+                    }
+                    None => (
+                        "entity".to_string(),
+                        entity_name(&difference.a),
+                        entity_name(&difference.b),
+                    ),
+                };
+                ui.label(name);
+                let value = |ui: &mut Ui, text: String, bold: bool| {
+                    let text = RichText::new(text);
+                    ui.label(if bold { text.strong() } else { text });
+                };
+                value(ui, a_value, selected_a);
+                value(ui, b_value, !selected_a);
+                ui.end_row();
+            }
+        });
+    let mut take = None;
+    ui.horizontal(|ui| {
+        for (name, version) in [("Take A's values", a_index), ("Take B's values", b_index)] {
+            let offered = pending.get(version).is_some();
+            if ui
+                .add_enabled(offered, egui::Button::new(name))
+                .on_disabled_hover_text("Rejected (undo brings it back)")
+                .clicked()
+            {
+                take = Some(version);
+            }
+        }
+    });
+    take
 }

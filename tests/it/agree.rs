@@ -283,3 +283,126 @@ fn the_sample_team_folders_compare_in_full() {
     assert_close(&v["labels"]["quote"]["exact_f1"], 0.0);
     assert_close(&v["labels"]["quote"]["overlap_f1"], 0.875);
 }
+
+/// A span to make with its attribute values and entity: (text, label, attrs, entity).
+type Valued = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    Option<&'static str>,
+);
+
+/// Writes an article whose spans carry attribute values and entity links.
+fn write_valued(folder: &Path, id: &str, text: &str, marks: &[Valued]) {
+    let text = Text::new(text.to_string());
+    let spans: Vec<Span> = marks
+        .iter()
+        .zip(1..)
+        .map(|(&(needle, label, attrs, entity), id)| {
+            let byte = text.as_str().find(needle).expect("the mark is in the text");
+            let char_start = text.char_from_byte(byte);
+            let char_range = char_start..char_start + needle.chars().count();
+            let mut span = Span::new(id, label, char_range, &text);
+            for (name, value) in attrs {
+                span.attrs.insert(name.to_string(), value.to_string());
+            }
+            span.entity = entity.map(str::to_string);
+            span
+        })
+        .collect();
+    let mut document = Document::new(
+        text,
+        ArticleMeta::utf8(id),
+        Annotations::from_parts(spans, Vec::new()).unwrap(),
+    );
+    corpus::write_article(&folder.join(id), &mut document).unwrap();
+}
+
+const CLAIMS: &str = "Prices rose. Wages fell. Rents doubled. Lavrov spoke. Shoukry left.";
+
+#[test]
+fn agree_compares_attribute_values_and_entity_links_on_exact_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    const T: &[(&str, &str)] = &[("verdict", "true")];
+    const F: &[(&str, &str)] = &[("verdict", "false")];
+    const M: &[(&str, &str)] = &[("verdict", "misleading")];
+    write_valued(
+        &a,
+        "claims.txt",
+        CLAIMS,
+        &[
+            ("Prices rose", "claim", T, None),
+            ("Wages fell", "claim", T, None),
+            ("Rents doubled", "claim", F, None),
+            ("Lavrov", "actor", &[], Some("sergei-lavrov")),
+            ("Shoukry", "actor", &[], Some("sameh-shoukry")),
+        ],
+    );
+    write_valued(
+        &b,
+        "claims.txt",
+        CLAIMS,
+        &[
+            ("Prices rose", "claim", T, None),
+            // B leaves the verdict unset here, and uses "misleading", which A never does.
+            ("Wages fell", "claim", &[], None),
+            ("Rents doubled", "claim", M, None),
+            ("Lavrov", "actor", &[], Some("sergei-lavrov")),
+            ("Shoukry", "actor", &[], None),
+        ],
+    );
+    let output = agree(&[&a, &b], true);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = json(&output);
+    let verdict = &report["values"]["claim"]["attributes"]["verdict"];
+    // Three claims, equal only on the first: po = 1/3. A: true 2, false 1; B: true 1,
+    // unset 1, misleading 1. pe = (2·1)/9 = 2/9; κ = (1/3 − 2/9)/(7/9) = 1/7.
+    assert_eq!(verdict["spans"], 3);
+    assert_eq!(verdict["differing"], 2);
+    assert_close(&verdict["agreement"], 1.0 / 3.0);
+    assert_close(&verdict["kappa"], 1.0 / 7.0);
+    // Entities: two actors, equal on Lavrov. A: lavrov 1, shoukry 1; B: lavrov 1,
+    // unset 1. po = 1/2, pe = 1/4: κ = 1/3.
+    let entity = &report["values"]["actor"]["entity"];
+    assert_eq!(entity["spans"], 2);
+    assert_close(&entity["agreement"], 0.5);
+    assert_close(&entity["kappa"], 1.0 / 3.0);
+    assert!(report["values"]["actor"]["attributes"]
+        .as_object()
+        .unwrap()
+        .is_empty());
+
+    let output = agree(&[&a, &b], false);
+    let out = String::from_utf8(output.stdout).unwrap();
+    let row = |name: &str| -> Vec<String> {
+        out.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("no row {name} in\n{out}"))
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        row("claim.verdict"),
+        ["claim.verdict", "3", "2", "0.333", "0.143"]
+    );
+    assert_eq!(
+        row("actor entity"),
+        ["actor", "entity", "2", "1", "0.500", "0.333"]
+    );
+    assert_eq!(
+        row("attribute"),
+        ["attribute", "spans", "differ", "agreement", "kappa"]
+    );
+}
+
+#[test]
+fn agree_without_attributes_prints_no_attribute_table() {
+    let (_dir, [a, b, _]) = three_folders();
+    let output = agree(&[&a, &b], false);
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(!out.contains("attribute"), "{out}");
+    let report = json(&agree(&[&a, &b], true));
+    assert_eq!(report["values"], serde_json::json!({}));
+}

@@ -426,3 +426,279 @@ fn suggestions_are_drawn_accepted_with_their_rule_rejected_and_relabelled() {
     assert!(saved.contains("source: Rule(\"quotes\")"), "{saved}");
     assert!(saved.contains("kind: \"said_by\""), "{saved}");
 }
+
+/// A span to tag: (its text, label, attribute values, entity).
+type Valued<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], Option<&'a str>);
+
+/// Tags the first occurrence of each [`Valued`] in an article, links the quote to the
+/// actor with `said_by` when `link`, and saves it.
+fn annotate_values(article: &Path, tags: &[Valued], link: bool) {
+    let (mut doc, _) = corpus::load(article).unwrap();
+    let mut ids = Vec::new();
+    for (text, label, attrs, entity) in tags {
+        let byte = doc.text().as_str().find(text).expect("text in the article");
+        let start = doc.text().char_from_byte(byte);
+        let applied = doc
+            .apply(Command::Tag {
+                char_range: start..start + text.chars().count(),
+                label: label.to_string(),
+                attrs: attrs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            })
+            .unwrap();
+        let id = applied.focus.unwrap();
+        if entity.is_some() {
+            doc.apply(Command::SetEntity {
+                ids: vec![id],
+                entity: entity.map(str::to_string),
+            })
+            .unwrap();
+        }
+        ids.push((*label, id));
+    }
+    if link {
+        let id = |label: &str| ids.iter().find(|(l, _)| *l == label).unwrap().1;
+        doc.apply(Command::Link {
+            from: id("quote"),
+            to: id("actor"),
+            kind: "said_by".into(),
+        })
+        .unwrap();
+    }
+    corpus::write_article(article, &mut doc).unwrap();
+}
+
+#[test]
+fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for folder in ["A", "B"] {
+        std::fs::create_dir_all(root.join(folder)).unwrap();
+        std::fs::copy(
+            crate::util::sample("lavrov-libya.txt"),
+            root.join(folder).join("lavrov-libya.txt"),
+        )
+        .unwrap();
+    }
+    // Both have the same three spans; the location agrees, the quote's kind differs, and
+    // only A linked the speaker to an entity. Only A linked the quote to its speaker.
+    annotate_values(
+        &root.join("A/lavrov-libya.txt"),
+        &[
+            ("Sergei Lavrov", "actor", &[], Some("sergei-lavrov")),
+            ("Moscow", "location", &[], None),
+            (QUOTE, "quote", &[("kind", "direct")], None),
+        ],
+        true,
+    );
+    annotate_values(
+        &root.join("B/lavrov-libya.txt"),
+        &[
+            ("Sergei Lavrov", "actor", &[], None),
+            ("Moscow", "location", &[], None),
+            (QUOTE, "quote", &[("kind", "indirect")], None),
+        ],
+        false,
+    );
+    // The team's entities live in A (and B); the gold folder gets them.
+    let mut entities = spantag::model::Entities::default();
+    entities.create("Sergei Lavrov", "actor").unwrap();
+    spantag::store::entities::save(&root.join("A"), &entities).unwrap();
+    let mut harness = harness(None);
+    harness
+        .state_mut()
+        .send(spantag::ui::AppCommand::StartCompare(
+            spantag::store::adjudicate::Folders {
+                a: root.join("A"),
+                b: root.join("B"),
+                gold: root.join("gold"),
+            },
+        ));
+    step_until(&mut harness, "the gold article with proposals", |h| {
+        !h.state().review.pending.is_empty()
+    });
+    harness.run();
+    let gold = root.join("gold/lavrov-libya.txt");
+    let offered = |h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>| {
+        let mut seen: Vec<(String, Origin)> = h
+            .state()
+            .review
+            .pending
+            .shown()
+            .map(|(_, p)| (p.label.clone(), p.origin.clone()))
+            .collect();
+        seen.sort();
+        seen
+    };
+    assert_eq!(
+        offered(&harness),
+        [
+            ("actor".to_string(), Origin::OnlyA),
+            ("actor".to_string(), Origin::OnlyB),
+            ("location".to_string(), Origin::Agreed),
+            ("quote".to_string(), Origin::OnlyA),
+            ("quote".to_string(), Origin::OnlyB),
+        ]
+    );
+    harness.get_by_label_contains("2 with different values in A and B");
+
+    // Shift+A takes the agreed location only; the disagreements stay undecided.
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::A);
+    harness.run();
+    let gold_spans = |h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>| {
+        let mut seen: Vec<String> = spans(h).iter().map(|s| s.label.clone()).collect();
+        seen.sort();
+        seen
+    };
+    assert_eq!(gold_spans(&harness), ["location"]);
+    assert_eq!(harness.state().review.pending.len(), 4);
+    // Accept all of a label leaves them too, and says why.
+    harness
+        .state_mut()
+        .send(spantag::ui::AppCommand::Accept(spantag::ui::Pick::Label(
+            "quote".into(),
+        )));
+    harness.run();
+    assert_eq!(gold_spans(&harness), ["location"]);
+    let notice = harness.state().notice.clone().expect("a notice");
+    assert!(
+        notice.text.contains("Only disagreements"),
+        "{}",
+        notice.text
+    );
+
+    // Selecting A's quote shows what differs: kind, A's value and B's.
+    let version = |h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>, label: &str, origin| {
+        h.state()
+            .review
+            .pending
+            .shown()
+            .find(|(_, p)| p.label == label && p.origin == origin)
+            .map(|(i, _)| i)
+            .unwrap()
+    };
+    let quote_a = version(&harness, "quote", Origin::OnlyA);
+    harness.state_mut().selection = Selection::Proposal(quote_a);
+    harness.run();
+    harness.get_by_label_contains("quote, A's values: We advocate");
+    harness.get_by_label("A and B both have this span, with different values:");
+    // The side panel's κ of the quote's kind: A direct, B indirect on the one quote.
+    harness.get_by_label("quote.kind");
+    harness.get_by_label("kind");
+    harness.get_by_label("direct");
+    harness.get_by_label("indirect");
+
+    // Take B's values: the gold quote gets kind "indirect". Its speaker is still to be
+    // decided, so the link waits for it.
+    harness.get_by_label("Take B's values").click();
+    harness.run();
+    let quote = |h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>| {
+        spans(h).into_iter().find(|s| s.label == "quote")
+    };
+    assert_eq!(
+        quote(&harness).map(|s| s.attrs.get("kind").cloned()),
+        Some(Some("indirect".to_string()))
+    );
+    let relations = |h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>| {
+        h.state()
+            .session
+            .as_ref()
+            .unwrap()
+            .document
+            .annotations()
+            .relations()
+            .len()
+    };
+    assert_eq!(relations(&harness), 0);
+    assert_eq!(
+        harness.state().review.pending.len(),
+        2,
+        "both versions decided"
+    );
+
+    // The speaker: the entity differs. Enter on A's version takes A's link to the entity,
+    // and the quote's link comes with it.
+    let actor_a = version(&harness, "actor", Origin::OnlyA);
+    harness.state_mut().selection = Selection::Proposal(actor_a);
+    harness.run();
+    harness.get_by_label("entity");
+    // The entity by its name (from the gold folder's copy of the entities), B's unset.
+    harness.get_by_label("Sergei Lavrov");
+    harness.get_by_label("unset");
+    assert!(root.join("gold/entities.ron").exists());
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert!(harness.state().review.pending.is_empty());
+    assert_eq!(relations(&harness), 1);
+    wait_for_sidecar(
+        &mut harness,
+        &sidecar_of(&gold),
+        "B's kind, A's entity",
+        |spans| {
+            let find = |label: &str| spans.iter().find(|s| s.label == label);
+            find("quote")
+                .and_then(|s| s.attrs.get("kind"))
+                .map(String::as_str)
+                == Some("indirect")
+                && find("actor").and_then(|s| s.entity.as_deref()) == Some("sergei-lavrov")
+        },
+    );
+
+    // Undo twice: both disagreements are offered again, and the gold copy loses them.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().review.pending.len(), 2);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().review.pending.len(), 4);
+    assert_eq!(gold_spans(&harness), ["location"]);
+    wait_for_sidecar(
+        &mut harness,
+        &sidecar_of(&gold),
+        "only the location",
+        |spans| spans.len() == 1 && spans[0].label == "location",
+    );
+
+    // X rejects one version only: B's quote stays to take.
+    let quote_a = version(&harness, "quote", Origin::OnlyA);
+    harness.state_mut().selection = Selection::Proposal(quote_a);
+    harness.key_press(Key::X);
+    harness.run();
+    assert_eq!(harness.state().review.pending.len(), 3);
+    let left = offered(&harness);
+    assert!(
+        left.contains(&("quote".to_string(), Origin::OnlyB)),
+        "{left:?}"
+    );
+    // Taking B's and undoing it offers B's again, A's still rejected.
+    let quote_b = version(&harness, "quote", Origin::OnlyB);
+    harness.state_mut().selection = Selection::Proposal(quote_b);
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(harness.state().review.pending.len(), 2);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    let left = offered(&harness);
+    assert!(
+        left.contains(&("quote".to_string(), Origin::OnlyB)),
+        "{left:?}"
+    );
+    assert!(
+        !left.contains(&("quote".to_string(), Origin::OnlyA)),
+        "{left:?}"
+    );
+    // Taking B's speaker, without A's entity, decides A's version too.
+    let actor_b = version(&harness, "actor", Origin::OnlyB);
+    harness.state_mut().selection = Selection::Proposal(actor_b);
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(
+        offered(&harness),
+        [("quote".to_string(), Origin::OnlyB)],
+        "A's version of the actor is decided with B's"
+    );
+    let actor = spans(&harness).into_iter().find(|s| s.label == "actor");
+    assert_eq!(actor.map(|s| s.entity), Some(None));
+}
