@@ -80,7 +80,8 @@ fn document_strategy() -> impl Strategy<Value = Document> {
 /// Exports one article in memory; (appended bytes, separate files).
 fn export(format: Format, doc: &Document, options: Options) -> (String, Vec<(String, String)>) {
     let scheme = Scheme::default();
-    let mut exporter = Exporter::new(format, &scheme, options);
+    let entities = spantag::model::Entities::default();
+    let mut exporter = Exporter::new(format, &scheme, &entities, options);
     let mut outputs = exporter.begin();
     outputs.extend(
         exporter
