@@ -67,8 +67,114 @@ const LINKS: &[(&str, &str, &str)] = &[
     ("summit-crlf.txt", "supports an", "Сергей Лавров"),
 ];
 
-/// A corpus folder: the UTF-8 samples with the marks above in their sidecars.
+/// Attributes and entity links: (article, needle, label, attributes, entity id).
+/// `nato` is not in `entities.ron`: exports write its id as its name. The remark has a tab,
+/// a line break, quotes and a comma, the worst case for brat's and csv's separators.
+type Extra = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    Option<&'static str>,
+);
+const EXTRAS: &[Extra] = &[
+    (
+        "lavrov-libya.txt",
+        "Sergei Lavrov",
+        "actor",
+        &[],
+        Some("sergei-lavrov"),
+    ),
+    (
+        "lavrov-libya.txt",
+        "Moscow",
+        "location",
+        &[],
+        Some("moscow"),
+    ),
+    (
+        "lavrov-libya.txt",
+        "We advocate",
+        "quote",
+        &[("kind", "direct")],
+        None,
+    ),
+    (
+        "lavrov-libya.txt",
+        "We advocate",
+        "claim",
+        &[
+            ("verdict", "misleading"),
+            ("checkworthy", "yes"),
+            ("remark", "says \"no attempts\",\tbut see\nline 2"),
+        ],
+        None,
+    ),
+    ("lavrov-libya.txt", "NATO", "actor", &[], Some("nato")),
+    (
+        "summit-crlf.txt",
+        "Сергей Лавров",
+        "actor",
+        &[],
+        Some("sergei-lavrov"),
+    ),
+    ("summit-crlf.txt", "Cairo", "location", &[], Some("cairo")),
+    (
+        "summit-crlf.txt",
+        "Libya.",
+        "claim",
+        &[("checkworthy", "no")],
+        None,
+    ),
+    (
+        "summit-crlf.txt",
+        "supports an",
+        "quote",
+        &[("kind", "indirect"), ("verdict", "unverified")],
+        None,
+    ),
+];
+
+/// The corpus's `entities.ron`: Lavrov with a Wikidata id, Moscow with Wikidata and
+/// GeoNames ids, Cairo with none.
+const ENTITIES: &str = r#"(
+    entities: [
+        (id: "cairo", name: "Cairo", label: "location"),
+        (id: "moscow", name: "Moscow", label: "location", external: {"geonames": "524901", "wikidata": "Q649"}),
+        (id: "sergei-lavrov", name: "Sergei Lavrov", label: "actor", aliases: ["Lavrov", "Сергей Лавров"], external: {"wikidata": "Q40398"}),
+    ],
+)
+"#;
+
+/// The scheme of the golden exports: the defaults, and on claims a yes/no `checkworthy`
+/// and a free-text `remark`.
+pub fn golden_scheme() -> spantag::model::Scheme {
+    use spantag::model::{AttrKind, Attribute};
+    let mut scheme = spantag::model::Scheme::default();
+    let claim = scheme
+        .labels
+        .iter_mut()
+        .find(|l| l.name == "claim")
+        .unwrap();
+    claim.attributes.push(Attribute {
+        name: "checkworthy".into(),
+        kind: AttrKind::YesNo,
+        key: Some("C".into()),
+        default: None,
+    });
+    claim.attributes.push(Attribute {
+        name: "remark".into(),
+        kind: AttrKind::Text,
+        key: None,
+        default: None,
+    });
+    scheme
+}
+
+/// A corpus folder: the UTF-8 samples with the marks above in their sidecars, the
+/// attributes and entity links of [`EXTRAS`], and [`ENTITIES`] as its `entities.ron`.
 pub fn build_corpus(dir: &Path) {
+    std::fs::write(dir.join("entities.ron"), ENTITIES).unwrap();
     for (name, marks) in MARKS {
         let path = dir.join(name);
         std::fs::copy(sample(name), &path).unwrap();
@@ -93,6 +199,16 @@ pub fn build_corpus(dir: &Path) {
             // One span came from a suggestion rule, so exports show where they keep it.
             if *needle == "NATO" {
                 span.source = spantag::model::Source::Rule("actors".into());
+            }
+            for (_, extra_needle, extra_label, attrs, entity) in
+                EXTRAS.iter().filter(|e| e.0 == *name)
+            {
+                if needle.starts_with(extra_needle) && label == extra_label {
+                    for (k, v) in attrs.iter() {
+                        span.attrs.insert(k.to_string(), v.to_string());
+                    }
+                    span.entity = entity.map(str::to_string);
+                }
             }
             spans.push(span);
         }
@@ -150,7 +266,7 @@ fn files_below(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// Exports the corpus in every format into `out`, with the loss reports as text files.
 fn export_all(corpus_dir: &Path, out: &Path) {
-    let scheme = spantag::model::Scheme::default();
+    let scheme = golden_scheme();
     for format in Format::ALL {
         let target = if format.writes_folder() {
             out.join(format.name())
