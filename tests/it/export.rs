@@ -457,6 +457,41 @@ fn consumers_find_every_span_in_every_export() {
     for (name, spans) in by_article {
         assert_eq!(sorted(spans), expected[&name]);
     }
+    // csv: a column per scheme attribute, in scheme order, then the entity id and name;
+    // pandas gets the worst value back whole and an unknown entity's id as its name.
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header[10..],
+        [
+            "verdict",
+            "checkworthy",
+            "remark",
+            "kind",
+            "entity_id",
+            "entity_name"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let row = |label: &str, text: &str| {
+        rows.iter()
+            .find(|r| &r[2] == label && r[5].starts_with(text))
+            .unwrap()
+    };
+    let claim = row("claim", "We advocate");
+    assert_eq!(&claim[10], "misleading");
+    assert_eq!(&claim[11], "yes");
+    assert_eq!(&claim[12], "says \"no attempts\",\tbut see\nline 2");
+    assert_eq!((&claim[14], &claim[15]), ("", ""), "attributes, no entity");
+    assert_eq!(&row("quote", "We advocate")[13], "direct");
+    let lavrov = row("actor", "Сергей");
+    assert_eq!(
+        (&lavrov[14], &lavrov[15]),
+        ("sergei-lavrov", "Sergei Lavrov")
+    );
+    let nato = row("actor", "NATO");
+    assert_eq!((&nato[14], &nato[15]), ("nato", "nato"));
+    assert!(rows.iter().all(|r| r.len() == 16));
 
     // W3C: the position selector, in code points, finds the quote selector's exact text.
     let annotations: Vec<serde_json::Value> =
@@ -709,6 +744,104 @@ fn a_brat_folder_imports_back_into_articles_with_sidecars() {
         quote.source,
         spantag::model::Source::Imported("brat".into())
     );
+
+    // Attributes and entity ids come back from the A and N lines, the worst value whole.
+    let (doc, _) = corpus::load(&into.path().join("lavrov-libya.txt")).unwrap();
+    let span = |label: &str, text: &str| {
+        doc.annotations()
+            .spans()
+            .iter()
+            .find(|s| s.label == label && s.text.starts_with(text))
+            .unwrap()
+            .clone()
+    };
+    let claim = span("claim", "We advocate");
+    assert_eq!(claim.attrs["verdict"], "misleading");
+    assert_eq!(claim.attrs["checkworthy"], "yes");
+    assert_eq!(
+        claim.attrs["remark"],
+        "says \"no attempts\",\tbut see\nline 2"
+    );
+    assert_eq!(claim.entity, None, "attributes without an entity");
+    assert_eq!(span("quote", "We advocate").attrs["kind"], "direct");
+    assert_eq!(
+        span("actor", "Sergei").entity.as_deref(),
+        Some("sergei-lavrov")
+    );
+    assert_eq!(span("actor", "NATO").entity.as_deref(), Some("nato"));
+    assert!(span("actor", "NATO").attrs.is_empty());
+    // A yes/no attribute set to no has no brat form: unset after the trip, as reported.
+    let (doc, _) = corpus::load(&into.path().join("summit-crlf.txt")).unwrap();
+    let claim = doc
+        .annotations()
+        .spans()
+        .iter()
+        .find(|s| s.label == "claim")
+        .unwrap();
+    assert!(claim.attrs.is_empty(), "{:?}", claim.attrs);
+    let report = std::fs::read_to_string(golden_dir().join("report.brat.txt")).unwrap();
+    assert!(
+        report.contains("summit-crlf.txt: span 2 changed: attribute \"checkworthy\" = no"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_broken_entities_file_fails_the_export_naming_its_line_and_writes_nothing() {
+    let corpus_dir = tempfile::tempdir().unwrap();
+    build_corpus(corpus_dir.path());
+    std::fs::write(
+        corpus_dir.path().join("entities.ron"),
+        "(\n    entities: [\n        (id: \"x\", name: 3),\n    ],\n)\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("all.jsonl");
+    let error = corpus::export(
+        corpus_dir.path(),
+        Format::Jsonl,
+        &target,
+        &golden_scheme(),
+        Options::default(),
+        |_, _| true,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(error, corpus::ExportFailure::Entities(_)),
+        "{error}"
+    );
+    assert!(error.to_string().contains("entities.ron:3:"), "{error}");
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn doccano_and_conll_report_the_attributes_and_links_they_lose_per_article() {
+    let corpus_dir = tempfile::tempdir().unwrap();
+    build_corpus(corpus_dir.path());
+    let out = tempfile::tempdir().unwrap();
+    export_all(corpus_dir.path(), out.path());
+    for (format, name) in [("doccano", "doccano"), ("conll", "CoNLL")] {
+        let report =
+            std::fs::read_to_string(out.path().join(format!("report.{format}.txt"))).unwrap();
+        for line in [
+            format!("lavrov-libya.txt: changed: 2 span(s) lost their attributes (checkworthy, kind, remark, verdict): {name} has no place for attributes"),
+            format!("lavrov-libya.txt: changed: 3 span(s) lost their entity link: {name} has no place for entities"),
+            format!("summit-crlf.txt: changed: 2 span(s) lost their attributes (checkworthy, kind, verdict): {name} has no place for attributes"),
+            format!("summit-crlf.txt: changed: 2 span(s) lost their entity link: {name} has no place for entities"),
+        ] {
+            assert!(report.lines().any(|l| l == line), "{format}: {line}\n{report}");
+        }
+        assert!(
+            !report.contains("harbour-strike.txt: changed: "),
+            "nothing to lose there"
+        );
+    }
+    // The formats that hold them report no such loss.
+    for format in ["jsonl", "csv", "w3c", "labelstudio", "brat"] {
+        let report =
+            std::fs::read_to_string(out.path().join(format!("report.{format}.txt"))).unwrap();
+        assert!(!report.contains("lost their"), "{format}: {report}");
+    }
 }
 
 #[test]
