@@ -167,7 +167,15 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
                 .attribute(&span.label, name)
                 .is_some_and(|a| a.kind == AttrKind::YesNo);
             if yes_no && value == "no" {
-                no_values.push((span.id, name));
+                no_values.push((
+                    span.id,
+                    name,
+                    "= no: brat's yes/no attributes hold only yes, so it reads back as unset",
+                ));
+                continue;
+            }
+            if value.is_empty() {
+                no_values.push((span.id, name, "is empty: brat has no empty value"));
                 continue;
             }
             attribute_id += 1;
@@ -203,12 +211,8 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
             );
         }
     }
-    for (span, name) in no_values {
-        ctx.lose(
-            Some(span),
-            false,
-            format!("attribute {name:?} = no: brat's yes/no attributes hold only yes, so it reads back as unset"),
-        );
+    for (span, name, why) in no_values {
+        ctx.lose(Some(span), false, format!("attribute {name:?} {why}"));
     }
     let mut note_id = 0;
     for span in ctx.spans.iter().filter(|s| !s.note.is_empty()) {

@@ -531,6 +531,125 @@ pub fn brat_text(text: &str) -> String {
 mod tests {
     use super::*;
 
+    const TXT: &str = "Lavrov said it.";
+    const T1: &str = "T1\tactor 0 6\tLavrov\n";
+
+    #[test]
+    fn brat_attributes_and_links_on_missing_spans_or_with_broken_escapes_name_the_line() {
+        let cases = [
+            ("A1\tverdict T9 false\n", "T9, which is not a span"),
+            ("N1\tReference T7 spantag:x\tX\n", "T7, which is not a span"),
+            ("A1\tverdict T1 a%4\n", "broken %-escape"),
+            ("A1\tverdict T1 %FF\n", "broken %-escape"),
+            ("A1\tverdict\n", "expected `NAME T1`"),
+            ("A1\tverdict T1 a b\n", "expected `NAME T1`"),
+            ("N1\tReference\n", "expected `Reference T1"),
+            ("N1\tReference T1 spantag:\tX\n", "entity id \"\" is empty"),
+            ("N1\tReference T1 spantag:a%0Ab\tX\n", "control characters"),
+            ("A1\tverdict TX yes\n", "TX is not T and a number"),
+        ];
+        for (line, message) in cases {
+            let ann = format!("{T1}{line}");
+            let error = parse_brat("a.txt", "a.ann", TXT, &ann).unwrap_err();
+            assert_eq!(error.line, Some(2), "{line:?}: {error}");
+            assert!(error.to_string().starts_with("a.ann:2: "), "{error}");
+            assert!(error.message.contains(message), "{line:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn brat_reads_attributes_and_links_whatever_their_order() {
+        let ann = "A2\tfree%20text T1 a%09b%25\nN2\tReference T1 Wikidata:Q40398\tSergei Lavrov\nA1\tcheckworthy T1\nN1\tReference T1 spantag:sergei%20lavrov\tSergei Lavrov\nA3\tNegation E1\nT1\tactor 0 6\tLavrov\n";
+        let article = parse_brat("a.txt", "a.ann", TXT, ann).unwrap();
+        let span = &article.spans[0];
+        assert_eq!(span.attrs["free text"], "a\tb%");
+        assert_eq!(span.attrs["checkworthy"], "yes");
+        assert_eq!(
+            span.attrs.len(),
+            2,
+            "an event's attribute is not the span's"
+        );
+        assert_eq!(span.entity.as_deref(), Some("sergei lavrov"));
+    }
+
+    #[test]
+    fn labelstudio_region_results_are_checked_and_never_panic() {
+        let task = |extra: &str| {
+            format!(
+                r#"[{{"data":{{"text":"Lavrov said it."}},"annotations":[{{"result":[
+                {{"value":{{"start":0,"end":6,"text":"Lavrov","labels":["actor"]}},"id":"s1","from_name":"label","to_name":"text","type":"labels"}}{extra}]}}]}}]"#
+            )
+        };
+        let good = task(
+            r#",{"value":{"start":0,"end":6,"text":"Lavrov","choices":["direct"]},"id":"s1","from_name":"kind","to_name":"text","type":"choices"},
+               {"value":{"start":0,"end":6,"text":["sergei-lavrov"]},"id":"s1","from_name":"entity","to_name":"text","type":"textarea"},
+               {"value":{"choices":["news"]},"id":"doc","from_name":"topic","to_name":"text","type":"choices"}"#,
+        );
+        let article = one(parse_labelstudio("t.json", &good).unwrap());
+        assert_eq!(article.spans[0].attrs["kind"], "direct");
+        assert_eq!(
+            article.spans[0].attrs.len(),
+            1,
+            "a task-level choice is no span's"
+        );
+        assert_eq!(article.spans[0].entity.as_deref(), Some("sergei-lavrov"));
+        let bad = [
+            (
+                r#",{"value":{"choices":["a","b"]},"id":"s1","from_name":"kind","type":"choices","to_name":"text"}"#,
+                "has 2 values",
+            ),
+            (
+                r#",{"value":{"text":[]},"id":"s1","from_name":"entity","type":"textarea","to_name":"text"}"#,
+                "has 0 values",
+            ),
+            (
+                r#",{"value":{"choices":"a"},"id":"s1","from_name":"kind","type":"choices","to_name":"text"}"#,
+                "invalid type",
+            ),
+            (
+                r#",{"value":{"text":[""]},"id":"s1","from_name":"entity","type":"textarea","to_name":"text"}"#,
+                "is empty",
+            ),
+        ];
+        for (extra, message) in bad {
+            let error = parse_labelstudio("t.json", &task(extra)).unwrap_err();
+            assert!(error.to_string().starts_with("t.json: task 1"), "{error}");
+            assert!(error.message.contains(message), "{extra}: {error}");
+        }
+    }
+
+    #[test]
+    fn jsonl_attributes_and_entities_are_checked_naming_the_line() {
+        let line = |span_extra: &str| {
+            format!(
+                r#"{{"id":"a.txt","text":"Lavrov said","spans":[{{"id":1,"start":0,"end":6,"label":"actor","text":"Lavrov"{span_extra}}}]}}"#
+            )
+        };
+        let good = line(
+            r#","attrs":{"kind":"direct"},"entity":"sergei-lavrov","entity_name":"Sergei Lavrov""#,
+        );
+        let article = one(parse_jsonl("in.jsonl", &good).unwrap());
+        assert_eq!(article.spans[0].attrs["kind"], "direct");
+        assert_eq!(article.spans[0].entity.as_deref(), Some("sergei-lavrov"));
+        let bad = [
+            (r#","attrs":{"kind":3}"#, "invalid type"),
+            (r#","attrs":{"":"x"}"#, "attribute name"),
+            (r#","entity":"""#, "is empty"),
+            (r#","entity":["x"]"#, "invalid type"),
+        ];
+        for (extra, message) in bad {
+            let input = format!("\n{}", line(extra));
+            let error = parse_jsonl("in.jsonl", &input).unwrap_err();
+            assert_eq!(error.line, Some(2), "{extra}: {error}");
+            assert!(error.message.contains(message), "{extra}: {error}");
+        }
+    }
+
+    fn one(mut articles: Vec<ImportedArticle>) -> ImportedArticle {
+        assert_eq!(articles.len(), 1);
+        articles.remove(0)
+    }
+
     #[test]
     fn unsafe_names_are_replaced() {
         assert_eq!(article_name(Some("a/b.txt"), 0), "a/b.txt");
