@@ -882,3 +882,33 @@ fn stats_counts_labels_and_statuses_as_text_and_json() {
         "{text}"
     );
 }
+
+/// docs/FORMATS.md's examples are what spantag reads: its sidecar, scheme and entities.
+#[test]
+fn the_formats_document_examples_parse() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/FORMATS.md"))
+            .unwrap();
+    let blocks: Vec<&str> = doc
+        .split("```ron\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    assert_eq!(blocks.len(), 3, "sidecar, scheme, entities");
+    let sidecar = sidecar::decode(blocks[0]).unwrap();
+    assert_eq!(sidecar.version, 2);
+    assert_eq!(sidecar.spans.len(), 5);
+    let scheme = spantag::model::Scheme::parse(blocks[1]).unwrap();
+    assert_eq!(
+        scheme.attribute_names(),
+        ["verdict", "checkworthy", "score", "remark", "kind"]
+    );
+    assert_eq!(scheme.defaults("claim")["checkworthy"], "yes");
+    let entities = spantag::model::Entities::parse(blocks[2]).unwrap();
+    assert_eq!(
+        entities.encode(),
+        blocks[2],
+        "the file as spantag writes it"
+    );
+    assert_eq!(entities.name_of("sergei-lavrov"), "Sergei Lavrov");
+}
