@@ -147,6 +147,13 @@ pub(super) fn article(
             kind: "labels".into(),
         };
         result.push(serde_json::to_value(item).unwrap_or_default());
+        if span.attrs.contains_key(ENTITY_FROM_NAME) {
+            ctx.lose(
+                Some(span.id),
+                false,
+                format!("its attribute {ENTITY_FROM_NAME:?} has the name of the entity result, so it reads back as the entity link"),
+            );
+        }
         for (name, value) in &span.attrs {
             let choice = ctx
                 .scheme
