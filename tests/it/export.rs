@@ -666,6 +666,22 @@ fn the_command_line_exports_imports_and_validates_with_exit_codes() {
             .collect::<Vec<_>>()
     };
     assert_eq!(ranges(&imported), ranges(&original));
+    // Attributes and entity ids survive export and import on the command line.
+    let links = |d: &Document| {
+        d.annotations()
+            .spans()
+            .iter()
+            .map(|s| (s.id, s.attrs.clone(), s.entity.clone()))
+            .collect::<Vec<_>>()
+    };
+    for name in ["summit-crlf.txt", "lavrov-libya.txt"] {
+        let (original, _) = corpus::load(&corpus_dir.path().join(name)).unwrap();
+        let (imported, _) = corpus::load(&into.join(name)).unwrap();
+        assert_eq!(links(&imported), links(&original), "{name}");
+        assert!(links(&original)
+            .iter()
+            .any(|(_, attrs, entity)| !attrs.is_empty() || entity.is_some()));
+    }
 
     // A broken sidecar and a moved span: validate names file, line and column; exit 1.
     let sidecar = sidecar_path(&into.join("lavrov-libya.txt"));
