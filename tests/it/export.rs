@@ -928,3 +928,56 @@ fn the_formats_document_examples_parse() {
     );
     assert_eq!(entities.name_of("sergei-lavrov"), "Sergei Lavrov");
 }
+
+/// File → Export… uses the app's entities (an edit not yet on disk is in the export), and
+/// when the app could not read `entities.ron` the export fails naming its line.
+#[test]
+fn the_export_dialog_exports_the_apps_entities_and_refuses_a_broken_file() {
+    use egui_kittest::kittest::Queryable;
+    let dir = tempfile::tempdir().unwrap();
+    build_corpus(dir.path());
+    let article = dir.path().join("lavrov-libya.txt");
+    let mut harness = crate::gui::harness(Some(&article));
+    let entities = harness
+        .state_mut()
+        .entities
+        .as_mut()
+        .expect("entities.ron read");
+    entities.rename("sergei-lavrov", "S. V. Lavrov").unwrap();
+    let out = dir.path().join("out.csv");
+    let mut export = |harness: &mut egui_kittest::Harness<'static, spantag::ui::SpantagApp>| {
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+        harness.run();
+        let state = harness.state_mut();
+        state.export.format = Format::Csv;
+        state.export.destination = out.display().to_string();
+        harness
+            .get_by_role_and_label(egui::Role::Button, "Export")
+            .click();
+        crate::gui::step_until(harness, "the export finish", |h| {
+            h.state().export.outcome.is_some()
+        });
+        harness.state_mut().export.outcome.take().unwrap()
+    };
+    export(&mut harness).expect("exported");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        csv.contains(",sergei-lavrov,S. V. Lavrov\r\n"),
+        "the app's name: {csv}"
+    );
+    assert!(csv.contains(",nato,nato\r\n"), "{csv}");
+
+    // The file on disk breaks and the app holds no entities: the export names the line.
+    std::fs::write(
+        dir.path().join("entities.ron"),
+        "(\n  entities: [\n    (id: 1),\n  ],\n)\n",
+    )
+    .unwrap();
+    harness.state_mut().entities = None;
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    std::fs::remove_file(&out).unwrap();
+    let error = export(&mut harness).unwrap_err();
+    assert!(error.contains("entities.ron:3:"), "{error}");
+    assert!(!out.exists(), "nothing written");
+}
