@@ -945,7 +945,7 @@ fn the_export_dialog_exports_the_apps_entities_and_refuses_a_broken_file() {
         .expect("entities.ron read");
     entities.rename("sergei-lavrov", "S. V. Lavrov").unwrap();
     let out = dir.path().join("out.csv");
-    let mut export = |harness: &mut egui_kittest::Harness<'static, spantag::ui::SpantagApp>| {
+    let export = |harness: &mut egui_kittest::Harness<'static, spantag::ui::SpantagApp>| {
         harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
         harness.run();
         let state = harness.state_mut();
