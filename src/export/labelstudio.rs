@@ -7,11 +7,16 @@
 //! (`"choices": ["misleading"]`); a number or text attribute, which must keep its text as
 //! typed, is a `textarea` result (`"text": ["0.25"]`); the entity is a `textarea` result
 //! named `entity` holding the entity id.
+//!
+//! Beside the task list goes a labeling config, `<output>.config.xml`, with the controls
+//! these results name, so a new Label Studio project shows them as exported.
 
 use serde::{Deserialize, Serialize};
 
+use std::fmt::Write as _;
+
 use super::{push_array_item, Ctx, ExportError, Output};
-use crate::model::{AttrKind, Span};
+use crate::model::{AttrKind, Scheme, Span};
 
 /// The `from_name` of the per-region result that holds a span's entity id.
 pub(super) const ENTITY_FROM_NAME: &str = "entity";
@@ -123,6 +128,105 @@ fn region_result(span: &Span, from_name: &str, choice: bool, value: &str) -> Reg
     }
 }
 
+/// Whether attribute `name` is exported as `choices` (every label that declares it makes it
+/// a choice or yes/no) rather than `textarea` (a number, text, or an attribute the scheme
+/// does not declare). Decided per name, as the config has one control per name.
+fn is_choice(scheme: &Scheme, name: &str) -> bool {
+    let mut kinds = scheme
+        .labels
+        .iter()
+        .flat_map(|l| &l.attributes)
+        .filter(|a| a.name == name)
+        .map(|a| &a.kind)
+        .peekable();
+    kinds.peek().is_some() && kinds.all(|k| matches!(k, AttrKind::Choice(_) | AttrKind::YesNo))
+}
+
+/// Text for an XML attribute value.
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() => {
+                let _ = write!(out, "&#{};", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The labeling config for the scheme: the labels, the relations, a per-region `Choices`
+/// for each choice or yes/no attribute (its options), a per-region `TextArea` for each
+/// number or text attribute, and the `entity` text area when the scheme has entity labels.
+pub(super) fn config_file(scheme: &Scheme) -> Output {
+    let mut x = String::from("<View>\n  <Labels name=\"label\" toName=\"text\">\n");
+    for label in &scheme.labels {
+        let _ = writeln!(
+            x,
+            "    <Label value=\"{}\" background=\"{}\"/>",
+            xml(&label.name),
+            xml(&label.color)
+        );
+    }
+    x.push_str("  </Labels>\n  <Text name=\"text\" value=\"$text\"/>\n");
+    if !scheme.relations.is_empty() {
+        x.push_str("  <Relations>\n");
+        for relation in &scheme.relations {
+            let _ = writeln!(x, "    <Relation value=\"{}\"/>", xml(&relation.name));
+        }
+        x.push_str("  </Relations>\n");
+    }
+    for name in scheme.attribute_names() {
+        if !is_choice(scheme, name) {
+            let _ = writeln!(
+                x,
+                "  <TextArea name=\"{}\" toName=\"text\" perRegion=\"true\" maxSubmissions=\"1\"/>",
+                xml(name)
+            );
+            continue;
+        }
+        let _ = writeln!(
+            x,
+            "  <Choices name=\"{}\" toName=\"text\" perRegion=\"true\">",
+            xml(name)
+        );
+        let options = scheme
+            .labels
+            .iter()
+            .flat_map(|l| &l.attributes)
+            .filter(|a| a.name == name)
+            .flat_map(|a| match &a.kind {
+                AttrKind::Choice(choices) => choices.iter().map(String::as_str).collect(),
+                _ => vec!["yes", "no"],
+            });
+        let mut written: Vec<&str> = Vec::new();
+        for option in options {
+            if !written.contains(&option) {
+                written.push(option);
+                let _ = writeln!(x, "    <Choice value=\"{}\"/>", xml(option));
+            }
+        }
+        x.push_str("  </Choices>\n");
+    }
+    if scheme.labels.iter().any(|l| l.entity) {
+        let _ = writeln!(
+            x,
+            "  <TextArea name=\"{ENTITY_FROM_NAME}\" toName=\"text\" perRegion=\"true\" maxSubmissions=\"1\"/>"
+        );
+    }
+    x.push_str("</View>\n");
+    Output::Companion {
+        suffix: ".config.xml".into(),
+        bytes: x.into_bytes(),
+    }
+}
+
 pub(super) fn result_id(span: u64) -> String {
     format!("s{span}")
 }
@@ -155,10 +259,7 @@ pub(super) fn article(
             );
         }
         for (name, value) in &span.attrs {
-            let choice = ctx
-                .scheme
-                .attribute(&span.label, name)
-                .is_some_and(|a| matches!(a.kind, AttrKind::Choice(_) | AttrKind::YesNo));
+            let choice = is_choice(ctx.scheme, name);
             let item = region_result(span, name, choice, value);
             result.push(serde_json::to_value(item).unwrap_or_default());
         }

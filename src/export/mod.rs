@@ -221,7 +221,11 @@ impl<'s> Exporter<'s> {
     pub fn begin(&mut self) -> Vec<Output> {
         match self.format {
             Format::Csv => vec![Output::Append(csv::header(self.scheme))],
-            Format::W3c | Format::LabelStudio => vec![Output::Append(b"[\n".to_vec())],
+            Format::W3c => vec![Output::Append(b"[\n".to_vec())],
+            Format::LabelStudio => vec![
+                Output::Append(b"[\n".to_vec()),
+                labelstudio::config_file(self.scheme),
+            ],
             Format::Conll => vec![conll::columns_file(self.scheme)],
             _ => Vec::new(),
         }

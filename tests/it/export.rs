@@ -547,6 +547,22 @@ fn consumers_find_every_span_in_every_export() {
         );
     }
 
+    // Label Studio's labeling config names every control the results use, with the
+    // result's kind: a `Choices` for `choices`, a `TextArea` for `textarea`.
+    let config = read("corpus.labelstudio.json.config.xml");
+    for task in &tasks {
+        for r in task["annotations"][0]["result"].as_array().unwrap() {
+            let tag = match r["type"].as_str().unwrap() {
+                "labels" => "Labels",
+                "choices" => "Choices",
+                "textarea" => "TextArea",
+                _ => continue,
+            };
+            let control = format!("<{tag} name=\"{}\"", r["from_name"].as_str().unwrap());
+            assert!(config.contains(&control), "{control} in\n{config}");
+        }
+    }
+
     // CoNLL: every B-…/I-… run rebuilds a span's text (up to spacing), except the one span
     // the report says was widened.
     let conll = read("corpus.conll.conll");
