@@ -152,9 +152,8 @@ fn xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if c.is_control() => {
-                let _ = write!(out, "&#{};", c as u32);
-            }
+            // XML 1.0 cannot hold most control characters, even as references.
+            c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
     }
@@ -295,4 +294,47 @@ pub(super) fn article(
     let mut bytes = Vec::new();
     push_array_item(&mut bytes, &task, array_started);
     Ok(vec![Output::Append(bytes)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Attribute;
+
+    fn attribute(name: &str, kind: AttrKind) -> Attribute {
+        Attribute {
+            name: name.into(),
+            kind,
+            key: None,
+            default: None,
+        }
+    }
+
+    #[test]
+    fn the_config_escapes_names_and_one_name_gets_one_control_kind() {
+        let mut scheme = Scheme::default();
+        scheme.labels[0]
+            .attributes
+            .push(attribute("say \"<x>\" & 'y'\u{1}", AttrKind::YesNo));
+        // `kind` is a choice on quotes; a number on claims makes it typed everywhere.
+        scheme.labels[0]
+            .attributes
+            .push(attribute("kind", AttrKind::Number));
+        let Output::Companion { suffix, bytes } = config_file(&scheme) else {
+            panic!("a companion file");
+        };
+        assert_eq!(suffix, ".config.xml");
+        let config = String::from_utf8(bytes).unwrap();
+        assert!(
+            config.contains(
+                "<Choices name=\"say &quot;&lt;x&gt;&quot; &amp; &apos;y&apos; \" toName=\"text\" perRegion=\"true\">\n    <Choice value=\"yes\"/>\n    <Choice value=\"no\"/>\n"
+            ),
+            "{config}"
+        );
+        assert!(config.contains("<TextArea name=\"kind\""), "{config}");
+        assert!(!config.contains("<Choices name=\"kind\""), "{config}");
+        assert!(!is_choice(&scheme, "kind"));
+        assert!(is_choice(&scheme, "verdict"));
+        assert!(!is_choice(&scheme, "undeclared"));
+    }
 }
