@@ -997,3 +997,99 @@ fn the_export_dialog_exports_the_apps_entities_and_refuses_a_broken_file() {
     assert!(error.contains("entities.ron:3:"), "{error}");
     assert!(!out.exists(), "nothing written");
 }
+
+/// docs/FORMATS.md's export examples are what the exporters write for its running example
+/// (the article, its sidecar and `entities.ron` as the document shows them).
+#[test]
+fn the_formats_document_export_examples_are_what_spantag_writes() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/FORMATS.md"))
+            .unwrap();
+    let blocks = |fence: &str| -> Vec<String> {
+        doc.split(&format!("```{fence}\n"))
+            .skip(1)
+            .map(|b| b.split("```").next().unwrap().to_string())
+            .collect()
+    };
+    let ron = blocks("ron");
+    let dir = tempfile::tempdir().unwrap();
+    let corpus_dir = dir.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    let article = corpus_dir.join("cairo.txt");
+    std::fs::write(&article, "Lavrov said \"Libya is a black hole\" in Cairo.").unwrap();
+    std::fs::write(sidecar_path(&article), &ron[0]).unwrap();
+    std::fs::write(corpus_dir.join("entities.ron"), &ron[2]).unwrap();
+    let (_, report) = corpus::load(&article).unwrap();
+    assert!(report.anchoring.orphaned.is_empty());
+    let scheme = spantag::model::Scheme::default();
+    let export = |format: Format| {
+        let out = dir.path().join(format!("out.{}", format.name()));
+        let summary = corpus::export(
+            &corpus_dir,
+            format,
+            &out,
+            &scheme,
+            Options::default(),
+            |_, _| true,
+        )
+        .unwrap();
+        for loss in &summary.report.losses {
+            if format == Format::Doccano {
+                assert!(
+                    doc.contains(&loss.to_string()) || loss.reason.contains("note"),
+                    "{loss}"
+                );
+            }
+        }
+        out
+    };
+    let read = |path: PathBuf| std::fs::read_to_string(path).unwrap();
+    let json = blocks("json").join("\n");
+    let plain = blocks("").join("\n");
+    let shown = |text: &str, what: &str, haystack: &str| {
+        for line in text.lines().filter(|l| !l.is_empty()) {
+            let line = line.trim_end_matches(',');
+            assert!(
+                haystack.contains(line),
+                "{what}: the document lacks\n{line}"
+            );
+        }
+    };
+    shown(&read(export(Format::Jsonl)), "jsonl", &json);
+    shown(&read(export(Format::Doccano)), "doccano", &json);
+    shown(&read(export(Format::Csv)), "csv", &plain);
+    let conll = read(export(Format::Conll));
+    assert!(plain.contains(conll.trim_end()), "conll:\n{conll}");
+    let brat = export(Format::Brat);
+    shown(&read(brat.join("cairo.ann")), "brat", &plain);
+    // W3C and Label Studio: every item the document shows is one the export wrote.
+    let w3c = read(export(Format::W3c));
+    let items = blocks("json")
+        .into_iter()
+        .flat_map(|b| b.lines().map(str::to_string).collect::<Vec<_>>())
+        .filter(|l| l.starts_with("{\"@context\""))
+        .collect::<Vec<_>>();
+    assert_eq!(items.len(), 3);
+    for item in items {
+        assert!(w3c.contains(&item), "w3c: the export lacks\n{item}");
+    }
+    let labelstudio = export(Format::LabelStudio);
+    let tasks = read(labelstudio.clone());
+    let results = blocks("json")
+        .into_iter()
+        .flat_map(|b| b.lines().map(str::to_string).collect::<Vec<_>>())
+        .filter(|l| l.starts_with("{\"from_name\"") || l.starts_with("{\"direction\""))
+        .collect::<Vec<_>>();
+    assert_eq!(results.len(), 5);
+    for result in results {
+        assert!(
+            tasks.contains(&result),
+            "labelstudio: the export lacks\n{result}"
+        );
+    }
+    let config = read(PathBuf::from(format!(
+        "{}.config.xml",
+        labelstudio.display()
+    )));
+    assert!(blocks("xml").contains(&config), "the config:\n{config}");
+}
