@@ -6,7 +6,7 @@
 //! and the span, never a silently shifted span.
 //!
 //! `jsonl`, `brat` and `labelstudio` bring back each span's attributes and entity id as
-//! their exporters write them (docs/FORMATS.md section 4). An entity id is kept as it is:
+//! their exporters write them (docs/FORMATS.md sections 4 and 6). An entity id is kept as it is:
 //! the names and external ids live in the corpus's `entities.ron`, which an import does
 //! not write.
 

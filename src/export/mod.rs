@@ -1,4 +1,4 @@
-//! Exports: annotations out to the formats other tools read (FORMATS.md section 4).
+//! Exports: annotations out to the formats other tools read (docs/FORMATS.md section 4).
 //!
 //! Pure: an [`Exporter`] turns one article at a time into bytes, so a corpus streams
 //! through it with memory bounded by one article, and the store decides where the bytes go.
