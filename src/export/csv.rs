@@ -1,15 +1,25 @@
 //! `csv`: one row per span for spreadsheets and pandas, RFC 4180 quoting, char offsets.
 //! `speaker` is the text of the actor the span is linked to by `said_by`, if any; `source`
-//! is `manual`, `rule:NAME` (an accepted suggestion) or `imported:FORMAT`.
+//! is `manual`, `rule:NAME` (an accepted suggestion) or `imported:FORMAT`. After these
+//! come one column per attribute of the scheme (every attribute name once, in scheme
+//! order, empty when the span has no value), then `entity_id` and `entity_name` (the id
+//! itself when the corpus's `entities.ron` does not know it). An attribute the scheme does
+//! not declare has no column: the report names it.
 
 use super::{Ctx, ExportError, Output};
+use crate::model::Scheme;
 
 const COLUMNS: [&str; 10] = [
     "article", "span_id", "label", "start", "end", "text", "speaker", "note", "status", "source",
 ];
 
-pub(super) fn header() -> Vec<u8> {
-    row(COLUMNS.iter().map(|c| c.to_string()))
+pub(super) fn header(scheme: &Scheme) -> Vec<u8> {
+    row(COLUMNS
+        .iter()
+        .copied()
+        .chain(scheme.attribute_names())
+        .chain(["entity_id", "entity_name"])
+        .map(str::to_string))
 }
 
 fn row(fields: impl IntoIterator<Item = String>) -> Vec<u8> {
@@ -24,9 +34,11 @@ fn row(fields: impl IntoIterator<Item = String>) -> Vec<u8> {
 pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError> {
     let mut bytes = Vec::new();
     let status = format!("{:?}", ctx.article.document.status);
+    let attribute_names = ctx.scheme.attribute_names();
+    let mut unknown = Vec::new();
     for span in ctx.spans {
         ctx.check_chars(span)?;
-        bytes.extend(row([
+        let mut fields = vec![
             ctx.article.id.to_string(),
             span.id.to_string(),
             span.label.clone(),
@@ -37,7 +49,28 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
             span.note.clone(),
             status.clone(),
             span.source.tag(),
-        ]));
+        ];
+        fields.extend(
+            attribute_names
+                .iter()
+                .map(|name| span.attrs.get(*name).cloned().unwrap_or_default()),
+        );
+        let entity = span.entity.as_deref();
+        fields.push(entity.unwrap_or("").to_string());
+        fields.push(entity.map_or("", |id| ctx.entity_name(id)).to_string());
+        bytes.extend(row(fields));
+        for name in span.attrs.keys() {
+            if !attribute_names.contains(&name.as_str()) {
+                unknown.push((span.id, name.clone()));
+            }
+        }
+    }
+    for (span, name) in unknown {
+        ctx.lose(
+            Some(span),
+            false,
+            format!("attribute {name:?} is not in the scheme, so it has no column"),
+        );
     }
     Ok(vec![Output::Append(bytes)])
 }

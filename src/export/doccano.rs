@@ -1,6 +1,7 @@
 //! `doccano`: JSONL with UTF-16 code-unit offsets, which is what doccano counts (it is a
 //! JavaScript app). Sequence-labeling shape `label: [[start, end, label]]`, or, when the
-//! export has relations, the `entities`/`relations` shape. Notes and status are not held.
+//! export has relations, the `entities`/`relations` shape. Notes, status, attributes and
+//! entity links are not held (the report counts them per article).
 
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,7 @@ pub(super) struct DoccanoRelation {
 }
 
 pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError> {
+    ctx.lose_attributes_and_entities("doccano");
     let text = ctx.text().as_str();
     let utf16: Vec<u16> = text.encode_utf16().collect();
     let offsets = utf16_offsets(text);

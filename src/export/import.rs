@@ -4,13 +4,20 @@
 //! Offsets are converted from the format's unit to chars, and every span that carries its
 //! text is checked against the article: a mismatch is an error naming the file, the line
 //! and the span, never a silently shifted span.
+//!
+//! `jsonl`, `brat` and `labelstudio` bring back each span's attributes and entity id as
+//! their exporters write them (docs/FORMATS.md sections 4 and 6). An entity id is kept as it is:
+//! the names and external ids live in the corpus's `entities.ron`, which an import does
+//! not write.
 
 use std::collections::HashMap;
 
 use super::brat;
 use super::doccano::DoccanoLine;
 use super::jsonl::JsonlArticle;
-use super::labelstudio::{LabelResult, RelationResult, Task};
+use super::labelstudio::{
+    LabelResult, RegionResult, RegionText, RelationResult, Task, ENTITY_FROM_NAME,
+};
 use super::utf16_offsets;
 use crate::model::{Relation, Source, Span, Status, Text};
 
@@ -77,6 +84,30 @@ impl Builder<'_> {
         }
         Ok(span)
     }
+
+    /// Sets an attribute of a span read back, refusing what a sidecar cannot hold.
+    fn set_attr(&self, span: &mut Span, name: &str, value: String) -> Result<(), ImportError> {
+        if name.trim().is_empty() || name.chars().any(char::is_control) {
+            return Err(self.error(format!(
+                "span {}: attribute name {name:?} is empty or has control characters",
+                span.id
+            )));
+        }
+        span.attrs.insert(name.to_string(), value);
+        Ok(())
+    }
+
+    /// Links a span read back to an entity id (ids are never empty, never control chars).
+    fn set_entity(&self, span: &mut Span, entity: String) -> Result<(), ImportError> {
+        if entity.trim().is_empty() || entity.chars().any(char::is_control) {
+            return Err(self.error(format!(
+                "span {}: entity id {entity:?} is empty or has control characters",
+                span.id
+            )));
+        }
+        span.entity = Some(entity);
+        Ok(())
+    }
 }
 
 /// A safe relative file name for an imported article: the format's id when it is a plain
@@ -133,6 +164,12 @@ pub fn parse_jsonl(file: &str, input: &str) -> Result<Vec<ImportedArticle>, Impo
         for s in &record.spans {
             let mut span = b.span(s.id, &s.label, s.start, s.end, Some(&s.text))?;
             span.note = s.note.clone();
+            for (name, value) in &s.attrs {
+                b.set_attr(&mut span, name, value.clone())?;
+            }
+            if let Some(entity) = &s.entity {
+                b.set_entity(&mut span, entity.clone())?;
+            }
             spans.push(span);
         }
         articles.push(ImportedArticle {
@@ -272,6 +309,41 @@ pub fn parse_labelstudio(file: &str, input: &str) -> Result<Vec<ImportedArticle>
                 to: end(&result.to_id)?,
             });
         }
+        // Per-region choices and text areas: attributes, and the entity id.
+        for item in &results {
+            let kind = item.get("type").and_then(|t| t.as_str());
+            if kind != Some("choices") && kind != Some("textarea") {
+                continue;
+            }
+            let result: RegionResult =
+                serde_json::from_value(item.clone()).map_err(|e| task_error(e.to_string()))?;
+            // A result of no region classifies the whole task: spantag has no place for it.
+            let Some(&span_id) = ids.get(&result.id) else {
+                continue;
+            };
+            let values = match (result.value.choices, result.value.text) {
+                (Some(choices), _) => choices,
+                (None, RegionText::Typed(texts)) => texts,
+                (None, RegionText::Region(_)) => Vec::new(),
+            };
+            let [value] = <[String; 1]>::try_from(values).map_err(|values| {
+                task_error(format!(
+                    "result {} ({}) has {} values; a spantag attribute or entity holds one",
+                    result.id,
+                    result.from_name,
+                    values.len()
+                ))
+            })?;
+            let Some(span) = spans.iter_mut().find(|s| s.id == span_id) else {
+                continue;
+            };
+            if kind == Some("textarea") && result.from_name == ENTITY_FROM_NAME {
+                b.set_entity(span, value)
+            } else {
+                b.set_attr(span, &result.from_name, value)
+            }
+            .map_err(|e| task_error(e.message))?;
+        }
         articles.push(ImportedArticle {
             name: article_name(task.data.id.as_deref(), index),
             status: status_for(&spans),
@@ -300,6 +372,10 @@ pub fn parse_brat(
     let mut spans = Vec::new();
     let mut relations = Vec::new();
     let mut notes: Vec<(u64, String)> = Vec::new();
+    // (line, span, attribute name, value) and (line, span, entity id), applied once every
+    // span is read: brat does not order its lines.
+    let mut attributes: Vec<(usize, u64, String, String)> = Vec::new();
+    let mut links: Vec<(usize, u64, String)> = Vec::new();
     let number =
         |id: &str, prefix: char| id.strip_prefix(prefix).and_then(|n| n.parse::<u64>().ok());
     for (line, text) in ann.lines().enumerate() {
@@ -374,7 +450,43 @@ pub fn parse_brat(
                     notes.push((target, fields.get(2).unwrap_or(&"").to_string()));
                 }
             }
-            // Events, attributes and normalizations have no place in spantag's model.
+            Some('A') | Some('M') => {
+                // `A1<TAB>NAME T3` (binary: yes) or `A1<TAB>NAME T3 VALUE`; `M` is the old
+                // name of the same line.
+                let parts: Vec<&str> = fields.get(1).unwrap_or(&"").split_whitespace().collect();
+                let (name, target, value) = match parts[..] {
+                    [name, target] => (name, target, "yes"),
+                    [name, target, value] => (name, target, value),
+                    _ => return Err(b.error("expected `NAME T1` or `NAME T1 VALUE`")),
+                };
+                // Attributes of events have no place in spantag.
+                if target.starts_with('E') {
+                    continue;
+                }
+                let target = number(target, 'T')
+                    .ok_or_else(|| b.error(format!("{target} is not T and a number")))?;
+                let decoded = |s: &str| {
+                    brat::decode(s).ok_or_else(|| b.error(format!("{s:?} has a broken %-escape")))
+                };
+                attributes.push((line + 1, target, decoded(name)?, decoded(value)?));
+            }
+            Some('N') => {
+                // `N1<TAB>Reference T3 DATABASE:ID<TAB>NAME`; spantag's own database holds
+                // the entity id, the others (Wikidata, GeoNames) are the entity's own.
+                let parts: Vec<&str> = fields.get(1).unwrap_or(&"").split_whitespace().collect();
+                let [_, target, reference] = parts[..] else {
+                    return Err(b.error("expected `Reference T1 DATABASE:ID`"));
+                };
+                let Some(("spantag", entity)) = reference.split_once(':') else {
+                    continue;
+                };
+                let target = number(target, 'T')
+                    .ok_or_else(|| b.error(format!("{target} is not T and a number")))?;
+                let entity = brat::decode(entity)
+                    .ok_or_else(|| b.error(format!("{entity:?} has a broken %-escape")))?;
+                links.push((line + 1, target, entity));
+            }
+            // Events and equivalences have no place in spantag's model.
             _ => {}
         }
     }
@@ -382,6 +494,24 @@ pub fn parse_brat(
         if let Some(span) = spans.iter_mut().find(|s| s.id == target) {
             span.note = note;
         }
+    }
+    for (line, target, name, value) in attributes {
+        b.line = Some(line);
+        let span = spans.iter_mut().find(|s| s.id == target).ok_or_else(|| {
+            b.error(format!(
+                "the attribute {name:?} is on T{target}, which is not a span of this file"
+            ))
+        })?;
+        b.set_attr(span, &name, value)?;
+    }
+    for (line, target, entity) in links {
+        b.line = Some(line);
+        let span = spans.iter_mut().find(|s| s.id == target).ok_or_else(|| {
+            b.error(format!(
+                "the entity {entity:?} is on T{target}, which is not a span of this file"
+            ))
+        })?;
+        b.set_entity(span, entity)?;
     }
     Ok(ImportedArticle {
         name: article_name(Some(name), 0),
@@ -400,6 +530,125 @@ pub fn brat_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const TXT: &str = "Lavrov said it.";
+    const T1: &str = "T1\tactor 0 6\tLavrov\n";
+
+    #[test]
+    fn brat_attributes_and_links_on_missing_spans_or_with_broken_escapes_name_the_line() {
+        let cases = [
+            ("A1\tverdict T9 false\n", "T9, which is not a span"),
+            ("N1\tReference T7 spantag:x\tX\n", "T7, which is not a span"),
+            ("A1\tverdict T1 a%4\n", "broken %-escape"),
+            ("A1\tverdict T1 %FF\n", "broken %-escape"),
+            ("A1\tverdict\n", "expected `NAME T1`"),
+            ("A1\tverdict T1 a b\n", "expected `NAME T1`"),
+            ("N1\tReference\n", "expected `Reference T1"),
+            ("N1\tReference T1 spantag:\tX\n", "entity id \"\" is empty"),
+            ("N1\tReference T1 spantag:a%0Ab\tX\n", "control characters"),
+            ("A1\tverdict TX yes\n", "TX is not T and a number"),
+        ];
+        for (line, message) in cases {
+            let ann = format!("{T1}{line}");
+            let error = parse_brat("a.txt", "a.ann", TXT, &ann).unwrap_err();
+            assert_eq!(error.line, Some(2), "{line:?}: {error}");
+            assert!(error.to_string().starts_with("a.ann:2: "), "{error}");
+            assert!(error.message.contains(message), "{line:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn brat_reads_attributes_and_links_whatever_their_order() {
+        let ann = "A2\tfree%20text T1 a%09b%25\nN2\tReference T1 Wikidata:Q40398\tSergei Lavrov\nA1\tcheckworthy T1\nN1\tReference T1 spantag:sergei%20lavrov\tSergei Lavrov\nA3\tNegation E1\nT1\tactor 0 6\tLavrov\n";
+        let article = parse_brat("a.txt", "a.ann", TXT, ann).unwrap();
+        let span = &article.spans[0];
+        assert_eq!(span.attrs["free text"], "a\tb%");
+        assert_eq!(span.attrs["checkworthy"], "yes");
+        assert_eq!(
+            span.attrs.len(),
+            2,
+            "an event's attribute is not the span's"
+        );
+        assert_eq!(span.entity.as_deref(), Some("sergei lavrov"));
+    }
+
+    #[test]
+    fn labelstudio_region_results_are_checked_and_never_panic() {
+        let task = |extra: &str| {
+            format!(
+                r#"[{{"data":{{"text":"Lavrov said it."}},"annotations":[{{"result":[
+                {{"value":{{"start":0,"end":6,"text":"Lavrov","labels":["actor"]}},"id":"s1","from_name":"label","to_name":"text","type":"labels"}}{extra}]}}]}}]"#
+            )
+        };
+        let good = task(
+            r#",{"value":{"start":0,"end":6,"text":"Lavrov","choices":["direct"]},"id":"s1","from_name":"kind","to_name":"text","type":"choices"},
+               {"value":{"start":0,"end":6,"text":["sergei-lavrov"]},"id":"s1","from_name":"entity","to_name":"text","type":"textarea"},
+               {"value":{"choices":["news"]},"id":"doc","from_name":"topic","to_name":"text","type":"choices"}"#,
+        );
+        let article = one(parse_labelstudio("t.json", &good).unwrap());
+        assert_eq!(article.spans[0].attrs["kind"], "direct");
+        assert_eq!(
+            article.spans[0].attrs.len(),
+            1,
+            "a task-level choice is no span's"
+        );
+        assert_eq!(article.spans[0].entity.as_deref(), Some("sergei-lavrov"));
+        let bad = [
+            (
+                r#",{"value":{"choices":["a","b"]},"id":"s1","from_name":"kind","type":"choices","to_name":"text"}"#,
+                "has 2 values",
+            ),
+            (
+                r#",{"value":{"text":[]},"id":"s1","from_name":"entity","type":"textarea","to_name":"text"}"#,
+                "has 0 values",
+            ),
+            (
+                r#",{"value":{"choices":"a"},"id":"s1","from_name":"kind","type":"choices","to_name":"text"}"#,
+                "invalid type",
+            ),
+            (
+                r#",{"value":{"text":[""]},"id":"s1","from_name":"entity","type":"textarea","to_name":"text"}"#,
+                "is empty",
+            ),
+        ];
+        for (extra, message) in bad {
+            let error = parse_labelstudio("t.json", &task(extra)).unwrap_err();
+            assert!(error.to_string().starts_with("t.json: task 1"), "{error}");
+            assert!(error.message.contains(message), "{extra}: {error}");
+        }
+    }
+
+    #[test]
+    fn jsonl_attributes_and_entities_are_checked_naming_the_line() {
+        let line = |span_extra: &str| {
+            format!(
+                r#"{{"id":"a.txt","text":"Lavrov said","spans":[{{"id":1,"start":0,"end":6,"label":"actor","text":"Lavrov"{span_extra}}}]}}"#
+            )
+        };
+        let good = line(
+            r#","attrs":{"kind":"direct"},"entity":"sergei-lavrov","entity_name":"Sergei Lavrov""#,
+        );
+        let article = one(parse_jsonl("in.jsonl", &good).unwrap());
+        assert_eq!(article.spans[0].attrs["kind"], "direct");
+        assert_eq!(article.spans[0].entity.as_deref(), Some("sergei-lavrov"));
+        let bad = [
+            (r#","attrs":{"kind":3}"#, "invalid type"),
+            (r#","attrs":{"":"x"}"#, "attribute name"),
+            (r#","entity":"""#, "is empty"),
+            (r#","entity":["x"]"#, "invalid type"),
+        ];
+        for (extra, message) in bad {
+            let input = format!("\n{}", line(extra));
+            let error = parse_jsonl("in.jsonl", &input).unwrap_err();
+            assert_eq!(error.line, Some(2), "{extra}: {error}");
+            assert!(error.message.contains(message), "{extra}: {error}");
+        }
+    }
+
+    fn one(mut articles: Vec<ImportedArticle>) -> ImportedArticle {
+        assert_eq!(articles.len(), 1);
+        articles.remove(0)
+    }
 
     #[test]
     fn unsafe_names_are_replaced() {

@@ -1,9 +1,14 @@
-//! `jsonl`, spantag's own: one article per line, char offsets, every field.
+//! `jsonl`, spantag's own: one article per line, char offsets, every field. A span's
+//! attributes are an `attrs` object and its entity link an `entity` id with the entity's
+//! `entity_name` (and `entity_external` ids when the corpus has any), each written only
+//! when set, so a reader that knows none of them sees the span as before.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::{json_line, Ctx, ExportError, Output};
-use crate::model::{Anchor, Relation, Source, Span, Status};
+use crate::model::{Anchor, Attrs, Relation, Source, Span, Status};
 
 /// The jsonl record as read back by the importer.
 #[derive(Deserialize)]
@@ -27,6 +32,10 @@ pub(super) struct JsonlSpan {
     pub text: String,
     #[serde(default)]
     pub note: String,
+    #[serde(default)]
+    pub attrs: Attrs,
+    #[serde(default)]
+    pub entity: Option<String>,
 }
 
 /// The same record as written: borrowed from the document, so nothing is copied.
@@ -52,10 +61,19 @@ struct SpanOut<'a> {
     note: &'a str,
     source: &'a Source,
     anchor: Anchor,
+    #[serde(skip_serializing_if = "Attrs::is_empty")]
+    attrs: &'a Attrs,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity_external: Option<&'a BTreeMap<String, String>>,
 }
 
-impl<'a> From<&'a Span> for SpanOut<'a> {
-    fn from(s: &'a Span) -> Self {
+impl<'a> SpanOut<'a> {
+    fn new(s: &'a Span, ctx: &'a Ctx<'_, '_>) -> Self {
+        let entity = s.entity.as_deref();
         SpanOut {
             id: s.id,
             start: s.start,
@@ -65,6 +83,10 @@ impl<'a> From<&'a Span> for SpanOut<'a> {
             note: &s.note,
             source: &s.source,
             anchor: s.anchor,
+            attrs: &s.attrs,
+            entity,
+            entity_name: entity.map(|id| ctx.entity_name(id)),
+            entity_external: entity.and_then(|id| ctx.entity_external(id)),
         }
     }
 }
@@ -72,12 +94,13 @@ impl<'a> From<&'a Span> for SpanOut<'a> {
 pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError> {
     let mut spans = Vec::new();
     let mut orphans = Vec::new();
+    let ctx = &*ctx;
     for &span in ctx.spans {
         if span.is_orphaned() {
-            orphans.push(SpanOut::from(span));
+            orphans.push(SpanOut::new(span, ctx));
         } else {
             ctx.check_chars(span)?;
-            spans.push(SpanOut::from(span));
+            spans.push(SpanOut::new(span, ctx));
         }
     }
     let doc = ctx.article.document;

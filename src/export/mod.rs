@@ -1,4 +1,4 @@
-//! Exports: annotations out to the formats other tools read (FORMATS.md section 4).
+//! Exports: annotations out to the formats other tools read (docs/FORMATS.md section 4).
 //!
 //! Pure: an [`Exporter`] turns one article at a time into bytes, so a corpus streams
 //! through it with memory bounded by one article, and the store decides where the bytes go.
@@ -8,6 +8,12 @@
 //! mismatch is an [`ExportError`] naming the article and span; nothing is written silently
 //! wrong. What a format cannot hold (an orphaned span, a note in doccano, a span that does not
 //! align with CoNLL tokens) is listed in the [`Report`], never dropped quietly.
+//!
+//! Attributes and entity links travel with their spans where the format has a place for
+//! them (jsonl, W3C, csv, brat, Label Studio; docs/FORMATS.md section 4). The exporter is
+//! given the corpus's [`Entities`] so an entity link is written with its name and external
+//! ids; a link to an id the corpus does not know is written with the id as its name, never
+//! dropped. doccano and CoNLL cannot hold either: the report says so per article.
 
 mod brat;
 mod conll;
@@ -18,10 +24,10 @@ mod jsonl;
 mod labelstudio;
 mod w3c;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::model::{Document, Scheme, Span, SpanId, Text};
+use crate::model::{Document, Entities, Scheme, Span, SpanId, Text};
 
 /// An export format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -171,22 +177,42 @@ pub struct ExportError {
 pub struct Exporter<'s> {
     format: Format,
     scheme: &'s Scheme,
+    entities: &'s Entities,
     options: Options,
     /// Whether an item has been written to a JSON array output (for separators).
     array_started: bool,
     /// Labels met in the articles, for brat's `annotation.conf`.
     labels_seen: BTreeSet<String>,
+    /// Attributes met in the articles, by name: the labels that carry them and their
+    /// values, for brat's `annotation.conf` (free text and numbers have no fixed values).
+    attributes_seen: BTreeMap<String, AttributeSeen>,
     pub report: Report,
 }
 
+/// Where an attribute was met in an export, and with which values.
+#[derive(Clone, Debug, Default)]
+struct AttributeSeen {
+    labels: BTreeSet<String>,
+    values: BTreeSet<String>,
+}
+
 impl<'s> Exporter<'s> {
-    pub fn new(format: Format, scheme: &'s Scheme, options: Options) -> Self {
+    /// An exporter for `format`; `entities` are the corpus's (its `entities.ron`), which
+    /// give linked spans their entity's name and external ids.
+    pub fn new(
+        format: Format,
+        scheme: &'s Scheme,
+        entities: &'s Entities,
+        options: Options,
+    ) -> Self {
         Exporter {
             format,
             scheme,
+            entities,
             options,
             array_started: false,
             labels_seen: BTreeSet::new(),
+            attributes_seen: BTreeMap::new(),
             report: Report::default(),
         }
     }
@@ -194,8 +220,12 @@ impl<'s> Exporter<'s> {
     /// What goes before the first article.
     pub fn begin(&mut self) -> Vec<Output> {
         match self.format {
-            Format::Csv => vec![Output::Append(csv::header())],
-            Format::W3c | Format::LabelStudio => vec![Output::Append(b"[\n".to_vec())],
+            Format::Csv => vec![Output::Append(csv::header(self.scheme))],
+            Format::W3c => vec![Output::Append(b"[\n".to_vec())],
+            Format::LabelStudio => vec![
+                Output::Append(b"[\n".to_vec()),
+                labelstudio::config_file(self.scheme),
+            ],
             Format::Conll => vec![conll::columns_file(self.scheme)],
             _ => Vec::new(),
         }
@@ -207,12 +237,20 @@ impl<'s> Exporter<'s> {
         self.report.articles += 1;
         for span in &spans {
             self.labels_seen.insert(span.label.clone());
+            if self.format == Format::Brat {
+                for (name, value) in &span.attrs {
+                    let seen = self.attributes_seen.entry(name.clone()).or_default();
+                    seen.labels.insert(span.label.clone());
+                    seen.values.insert(value.clone());
+                }
+            }
         }
         let mut ctx = Ctx {
             article,
             spans: &spans,
             exported: spans.iter().map(|s| s.id).collect(),
             scheme: self.scheme,
+            entities: self.entities,
             options: self.options,
             losses: Vec::new(),
         };
@@ -242,7 +280,11 @@ impl<'s> Exporter<'s> {
     pub fn finish(&mut self) -> Vec<Output> {
         match self.format {
             Format::W3c | Format::LabelStudio => vec![Output::Append(b"\n]\n".to_vec())],
-            Format::Brat => vec![brat::annotation_conf(self.scheme, &self.labels_seen)],
+            Format::Brat => vec![brat::annotation_conf(
+                self.scheme,
+                &self.labels_seen,
+                &self.attributes_seen,
+            )],
             _ => Vec::new(),
         }
     }
@@ -279,6 +321,7 @@ struct Ctx<'a, 's> {
     /// The ids of `spans`, so relations are filtered without a scan per relation.
     exported: std::collections::HashSet<SpanId>,
     scheme: &'s Scheme,
+    entities: &'s Entities,
     options: Options,
     losses: Vec<Loss>,
 }
@@ -330,6 +373,56 @@ impl<'a> Ctx<'a, '_> {
             .find(|r| r.from == id && r.kind == "said_by")
             .and_then(|r| annotations.get(r.to))
             .map(|s| s.text.as_str())
+    }
+
+    /// The name of the entity `id`: the corpus's name for it, or the id itself when the
+    /// corpus has no such entity (written, never dropped).
+    fn entity_name<'e>(&'e self, id: &'e str) -> &'e str {
+        self.entities.name_of(id)
+    }
+
+    /// The external ids (`wikidata` → `Q40398`) of entity `id`, if the corpus knows it.
+    fn entity_external(&self, id: &str) -> Option<&BTreeMap<String, String>> {
+        self.entities
+            .get(id)
+            .map(|e| &e.external)
+            .filter(|external| !external.is_empty())
+    }
+
+    /// For formats with no place for attributes or entity links: one line per article
+    /// saying how many spans lost which attributes and how many lost their entity.
+    fn lose_attributes_and_entities(&mut self, format: &str) {
+        let mut names: BTreeSet<&str> = BTreeSet::new();
+        let (mut with_attrs, mut with_entity) = (0, 0);
+        for span in self.spans {
+            if !span.attrs.is_empty() {
+                with_attrs += 1;
+                names.extend(span.attrs.keys().map(String::as_str));
+            }
+            if span.entity.is_some() {
+                with_entity += 1;
+            }
+        }
+        if with_attrs > 0 {
+            let names: Vec<&str> = names.into_iter().collect();
+            self.lose(
+                None,
+                false,
+                format!(
+                    "{with_attrs} span(s) lost their attributes ({}): {format} has no place for attributes",
+                    names.join(", ")
+                ),
+            );
+        }
+        if with_entity > 0 {
+            self.lose(
+                None,
+                false,
+                format!(
+                    "{with_entity} span(s) lost their entity link: {format} has no place for entities"
+                ),
+            );
+        }
     }
 
     /// Relations whose both ends are exported.

@@ -2,6 +2,13 @@
 //! suffix) and a `TextPositionSelector` (char offsets); the label as a tagging body, the note
 //! as a commenting body; an accepted suggestion's rule as its `creator`; relations as
 //! `linking` annotations between the span annotations.
+//!
+//! Each attribute is a `TextualBody` with `purpose: "classifying"` and the value
+//! `NAME=VALUE` (the name is everything before the first `=`). An entity link is a
+//! `SpecificResource` body with `purpose: "identifying"` whose `source` is the entity's IRI
+//! `urn:spantag:entity:ID`, a `TextualBody` `identifying` with the entity's name, and one
+//! `identifying` body per external id: Wikidata and GeoNames as their canonical entity
+//! URIs, any other base as the text `BASE:ID`.
 
 use serde_json::json;
 
@@ -10,6 +17,20 @@ use crate::model::Source;
 
 fn span_iri(article: &str, id: u64) -> String {
     format!("urn:spantag:{}#span-{id}", urlencode(article))
+}
+
+fn entity_iri(id: &str) -> String {
+    format!("urn:spantag:entity:{}", urlencode(id))
+}
+
+/// The canonical URI of an id in a knowledge base spantag knows (by the base's name as
+/// written in `entities.ron`, ignoring case).
+fn external_uri(base: &str, id: &str) -> Option<String> {
+    match base.to_ascii_lowercase().as_str() {
+        "wikidata" => Some(format!("http://www.wikidata.org/entity/{}", urlencode(id))),
+        "geonames" => Some(format!("https://sws.geonames.org/{}/", urlencode(id))),
+        _ => None,
+    }
 }
 
 /// Enough percent-encoding to keep an article path a valid IRI fragment.
@@ -40,6 +61,19 @@ pub(super) fn article(
             vec![json!({"type": "TextualBody", "value": span.label, "purpose": "tagging"})];
         if !span.note.is_empty() {
             body.push(json!({"type": "TextualBody", "value": span.note, "purpose": "commenting"}));
+        }
+        for (name, value) in &span.attrs {
+            body.push(json!({"type": "TextualBody", "value": format!("{name}={value}"), "purpose": "classifying"}));
+        }
+        if let Some(entity) = &span.entity {
+            body.push(json!({"type": "SpecificResource", "source": entity_iri(entity), "purpose": "identifying"}));
+            body.push(json!({"type": "TextualBody", "value": ctx.entity_name(entity), "purpose": "identifying"}));
+            for (base, external) in ctx.entity_external(entity).into_iter().flatten() {
+                body.push(match external_uri(base, external) {
+                    Some(uri) => json!({"type": "SpecificResource", "source": uri, "purpose": "identifying"}),
+                    None => json!({"type": "TextualBody", "value": format!("{base}:{external}"), "purpose": "identifying"}),
+                });
+            }
         }
         let mut item = json!({
             "@context": "http://www.w3.org/ns/anno.jsonld",

@@ -13,7 +13,7 @@ use super::{atomic, sidecar_path};
 use crate::export::import::{self, ImportedArticle};
 use crate::export::{Article, ExportError, Exporter, Format, Options, Output, Report};
 use crate::model::sidecar::{self, LoadReport};
-use crate::model::{Annotations, ArticleMeta, Document, Scheme, Text};
+use crate::model::{Annotations, ArticleMeta, Document, Entities, Scheme, Text};
 
 /// A problem with one file of a corpus, in the form `path:line:column: message`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -279,6 +279,10 @@ pub enum ExportFailure {
     Check(#[from] ExportError),
     #[error("cancelled; nothing was written")]
     Cancelled,
+    /// The corpus's `entities.ron` cannot be read: exporting without it would drop every
+    /// entity's name, so nothing is exported.
+    #[error("{0} (fix it to export; nothing was written)")]
+    Entities(Problem),
 }
 
 fn io_error(path: &Path) -> impl Fn(io::Error) -> ExportFailure + '_ {
@@ -288,15 +292,33 @@ fn io_error(path: &Path) -> impl Fn(io::Error) -> ExportFailure + '_ {
     }
 }
 
-/// Exports a corpus. `progress(done, total)` is called after each article; returning
-/// `false` cancels. A single-file output appears only when the export succeeds (it is
-/// written under a temporary name and renamed), so a failed or cancelled export leaves
-/// nothing half-written.
+/// Exports a corpus with the entities of its `entities.ron` (beside its scheme, in
+/// [`scheme_folder`]); see [`export_with`]. A broken `entities.ron` fails the export,
+/// naming the file, line and column.
 pub fn export(
     corpus: &Path,
     format: Format,
     out: &Path,
     scheme: &Scheme,
+    options: Options,
+    progress: impl FnMut(usize, usize) -> bool,
+) -> Result<ExportSummary, ExportFailure> {
+    let entities =
+        super::entities::load(&scheme_folder(corpus)).map_err(ExportFailure::Entities)?;
+    export_with(corpus, format, out, scheme, &entities, options, progress)
+}
+
+/// Exports a corpus with these entities (the app passes the ones it holds).
+/// `progress(done, total)` is called after each article; returning `false` cancels. A
+/// single-file output appears only when the export succeeds (it is written under a
+/// temporary name and renamed), so a failed or cancelled export leaves nothing
+/// half-written.
+pub fn export_with(
+    corpus: &Path,
+    format: Format,
+    out: &Path,
+    scheme: &Scheme,
+    entities: &Entities,
     mut options: Options,
     mut progress: impl FnMut(usize, usize) -> bool,
 ) -> Result<ExportSummary, ExportFailure> {
@@ -311,7 +333,7 @@ pub fn export(
         });
     }
     let mut sink = Sink::create(format, out)?;
-    let mut exporter = Exporter::new(format, scheme, options);
+    let mut exporter = Exporter::new(format, scheme, entities, options);
     let mut skipped = Vec::new();
     // One article at a time, on this thread. (A loader thread running ahead measured
     // slower here: handing documents between threads cost more than the overlap saved.)

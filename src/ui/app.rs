@@ -1674,7 +1674,8 @@ impl eframe::App for SpantagApp {
         if let Some(article) = article.filter(|_| self.export.take_start_request()) {
             // The export reads sidecars from disk: write what is in memory first.
             self.save_now();
-            self.export.start(&ctx, &article, &self.scheme);
+            self.export
+                .start(&ctx, &article, &self.scheme, self.entities.as_ref());
         }
         self.apply(&ctx);
         if let Some(session) = &mut self.session {

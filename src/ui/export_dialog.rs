@@ -10,7 +10,7 @@ use std::sync::Arc;
 use egui::{RichText, Ui};
 
 use crate::export::{Format, Options};
-use crate::model::Scheme;
+use crate::model::{Entities, Scheme};
 use crate::store::corpus::{self, ExportSummary};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,7 +88,15 @@ impl ExportDialog {
     }
 
     /// Starts the export on its own thread (after the app has saved the open article).
-    pub fn start(&mut self, ctx: &egui::Context, article: &Path, scheme: &Scheme) {
+    /// `entities` are the app's (`None` when its `entities.ron` is broken: the export then
+    /// reads the file itself and fails naming the file, line and column).
+    pub fn start(
+        &mut self,
+        ctx: &egui::Context,
+        article: &Path,
+        scheme: &Scheme,
+        entities: Option<&Entities>,
+    ) {
         let corpus = self.corpus(article);
         let out = PathBuf::from(self.destination.trim());
         let format = self.format;
@@ -97,18 +105,25 @@ impl ExportDialog {
             ..Options::default()
         };
         let scheme = scheme.clone();
+        let entities = entities.cloned();
         let done = Arc::new(AtomicUsize::new(0));
         let total = Arc::new(AtomicUsize::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
         let (tx, rx) = mpsc::channel();
         let (d, t, c, ctx) = (done.clone(), total.clone(), cancel.clone(), ctx.clone());
         std::thread::spawn(move || {
-            let result = corpus::export(&corpus, format, &out, &scheme, options, |n, of| {
+            let progress = |n, of| {
                 d.store(n, Ordering::Relaxed);
                 t.store(of, Ordering::Relaxed);
                 ctx.request_repaint();
                 !c.load(Ordering::Relaxed)
-            })
+            };
+            let result = match &entities {
+                Some(entities) => {
+                    corpus::export_with(&corpus, format, &out, &scheme, entities, options, progress)
+                }
+                None => corpus::export(&corpus, format, &out, &scheme, options, progress),
+            }
             .map_err(|e| e.to_string());
             let _ = tx.send(result);
             ctx.request_repaint();

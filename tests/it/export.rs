@@ -67,8 +67,114 @@ const LINKS: &[(&str, &str, &str)] = &[
     ("summit-crlf.txt", "supports an", "Сергей Лавров"),
 ];
 
-/// A corpus folder: the UTF-8 samples with the marks above in their sidecars.
+/// Attributes and entity links: (article, needle, label, attributes, entity id).
+/// `nato` is not in `entities.ron`: exports write its id as its name. The remark has a tab,
+/// a line break, quotes and a comma, the worst case for brat's and csv's separators.
+type Extra = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    Option<&'static str>,
+);
+const EXTRAS: &[Extra] = &[
+    (
+        "lavrov-libya.txt",
+        "Sergei Lavrov",
+        "actor",
+        &[],
+        Some("sergei-lavrov"),
+    ),
+    (
+        "lavrov-libya.txt",
+        "Moscow",
+        "location",
+        &[],
+        Some("moscow"),
+    ),
+    (
+        "lavrov-libya.txt",
+        "We advocate",
+        "quote",
+        &[("kind", "direct")],
+        None,
+    ),
+    (
+        "lavrov-libya.txt",
+        "We advocate",
+        "claim",
+        &[
+            ("verdict", "misleading"),
+            ("checkworthy", "yes"),
+            ("remark", "says \"no attempts\",\tbut see\nline 2"),
+        ],
+        None,
+    ),
+    ("lavrov-libya.txt", "NATO", "actor", &[], Some("nato")),
+    (
+        "summit-crlf.txt",
+        "Сергей Лавров",
+        "actor",
+        &[],
+        Some("sergei-lavrov"),
+    ),
+    ("summit-crlf.txt", "Cairo", "location", &[], Some("cairo")),
+    (
+        "summit-crlf.txt",
+        "Libya.",
+        "claim",
+        &[("checkworthy", "no")],
+        None,
+    ),
+    (
+        "summit-crlf.txt",
+        "supports an",
+        "quote",
+        &[("kind", "indirect"), ("verdict", "unverified")],
+        None,
+    ),
+];
+
+/// The corpus's `entities.ron`: Lavrov with a Wikidata id, Moscow with Wikidata and
+/// GeoNames ids, Cairo with none.
+const ENTITIES: &str = r#"(
+    entities: [
+        (id: "cairo", name: "Cairo", label: "location"),
+        (id: "moscow", name: "Moscow", label: "location", external: {"geonames": "524901", "wikidata": "Q649"}),
+        (id: "sergei-lavrov", name: "Sergei Lavrov", label: "actor", aliases: ["Lavrov", "Сергей Лавров"], external: {"wikidata": "Q40398"}),
+    ],
+)
+"#;
+
+/// The scheme of the golden exports: the defaults, and on claims a yes/no `checkworthy`
+/// and a free-text `remark`.
+pub fn golden_scheme() -> spantag::model::Scheme {
+    use spantag::model::{AttrKind, Attribute};
+    let mut scheme = spantag::model::Scheme::default();
+    let claim = scheme
+        .labels
+        .iter_mut()
+        .find(|l| l.name == "claim")
+        .unwrap();
+    claim.attributes.push(Attribute {
+        name: "checkworthy".into(),
+        kind: AttrKind::YesNo,
+        key: Some("C".into()),
+        default: None,
+    });
+    claim.attributes.push(Attribute {
+        name: "remark".into(),
+        kind: AttrKind::Text,
+        key: None,
+        default: None,
+    });
+    scheme
+}
+
+/// A corpus folder: the UTF-8 samples with the marks above in their sidecars, the
+/// attributes and entity links of [`EXTRAS`], and [`ENTITIES`] as its `entities.ron`.
 pub fn build_corpus(dir: &Path) {
+    std::fs::write(dir.join("entities.ron"), ENTITIES).unwrap();
     for (name, marks) in MARKS {
         let path = dir.join(name);
         std::fs::copy(sample(name), &path).unwrap();
@@ -93,6 +199,16 @@ pub fn build_corpus(dir: &Path) {
             // One span came from a suggestion rule, so exports show where they keep it.
             if *needle == "NATO" {
                 span.source = spantag::model::Source::Rule("actors".into());
+            }
+            for (_, extra_needle, extra_label, attrs, entity) in
+                EXTRAS.iter().filter(|e| e.0 == *name)
+            {
+                if needle.starts_with(extra_needle) && label == extra_label {
+                    for (k, v) in attrs.iter() {
+                        span.attrs.insert(k.to_string(), v.to_string());
+                    }
+                    span.entity = entity.map(str::to_string);
+                }
             }
             spans.push(span);
         }
@@ -150,7 +266,7 @@ fn files_below(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// Exports the corpus in every format into `out`, with the loss reports as text files.
 fn export_all(corpus_dir: &Path, out: &Path) {
-    let scheme = spantag::model::Scheme::default();
+    let scheme = golden_scheme();
     for format in Format::ALL {
         let target = if format.writes_folder() {
             out.join(format.name())
@@ -341,6 +457,41 @@ fn consumers_find_every_span_in_every_export() {
     for (name, spans) in by_article {
         assert_eq!(sorted(spans), expected[&name]);
     }
+    // csv: a column per scheme attribute, in scheme order, then the entity id and name;
+    // pandas gets the worst value back whole and an unknown entity's id as its name.
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header[10..],
+        [
+            "verdict",
+            "checkworthy",
+            "remark",
+            "kind",
+            "entity_id",
+            "entity_name"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let row = |label: &str, text: &str| {
+        rows.iter()
+            .find(|r| &r[2] == label && r[5].starts_with(text))
+            .unwrap()
+    };
+    let claim = row("claim", "We advocate");
+    assert_eq!(&claim[10], "misleading");
+    assert_eq!(&claim[11], "yes");
+    assert_eq!(&claim[12], "says \"no attempts\",\tbut see\nline 2");
+    assert_eq!((&claim[14], &claim[15]), ("", ""), "attributes, no entity");
+    assert_eq!(&row("quote", "We advocate")[13], "direct");
+    let lavrov = row("actor", "Сергей");
+    assert_eq!(
+        (&lavrov[14], &lavrov[15]),
+        ("sergei-lavrov", "Sergei Lavrov")
+    );
+    let nato = row("actor", "NATO");
+    assert_eq!((&nato[14], &nato[15]), ("nato", "nato"));
+    assert!(rows.iter().all(|r| r.len() == 16));
 
     // W3C: the position selector, in code points, finds the quote selector's exact text.
     let annotations: Vec<serde_json::Value> =
@@ -394,6 +545,22 @@ fn consumers_find_every_span_in_every_export() {
             sorted(found.collect()),
             expected[task["data"]["id"].as_str().unwrap()]
         );
+    }
+
+    // Label Studio's labeling config names every control the results use, with the
+    // result's kind: a `Choices` for `choices`, a `TextArea` for `textarea`.
+    let config = read("corpus.labelstudio.json.config.xml");
+    for task in &tasks {
+        for r in task["annotations"][0]["result"].as_array().unwrap() {
+            let tag = match r["type"].as_str().unwrap() {
+                "labels" => "Labels",
+                "choices" => "Choices",
+                "textarea" => "TextArea",
+                _ => continue,
+            };
+            let control = format!("<{tag} name=\"{}\"", r["from_name"].as_str().unwrap());
+            assert!(config.contains(&control), "{control} in\n{config}");
+        }
     }
 
     // CoNLL: every B-…/I-… run rebuilds a span's text (up to spacing), except the one span
@@ -515,6 +682,22 @@ fn the_command_line_exports_imports_and_validates_with_exit_codes() {
             .collect::<Vec<_>>()
     };
     assert_eq!(ranges(&imported), ranges(&original));
+    // Attributes and entity ids survive export and import on the command line.
+    let links = |d: &Document| {
+        d.annotations()
+            .spans()
+            .iter()
+            .map(|s| (s.id, s.attrs.clone(), s.entity.clone()))
+            .collect::<Vec<_>>()
+    };
+    for name in ["summit-crlf.txt", "lavrov-libya.txt"] {
+        let (original, _) = corpus::load(&corpus_dir.path().join(name)).unwrap();
+        let (imported, _) = corpus::load(&into.join(name)).unwrap();
+        assert_eq!(links(&imported), links(&original), "{name}");
+        assert!(links(&original)
+            .iter()
+            .any(|(_, attrs, entity)| !attrs.is_empty() || entity.is_some()));
+    }
 
     // A broken sidecar and a moved span: validate names file, line and column; exit 1.
     let sidecar = sidecar_path(&into.join("lavrov-libya.txt"));
@@ -593,6 +776,104 @@ fn a_brat_folder_imports_back_into_articles_with_sidecars() {
         quote.source,
         spantag::model::Source::Imported("brat".into())
     );
+
+    // Attributes and entity ids come back from the A and N lines, the worst value whole.
+    let (doc, _) = corpus::load(&into.path().join("lavrov-libya.txt")).unwrap();
+    let span = |label: &str, text: &str| {
+        doc.annotations()
+            .spans()
+            .iter()
+            .find(|s| s.label == label && s.text.starts_with(text))
+            .unwrap()
+            .clone()
+    };
+    let claim = span("claim", "We advocate");
+    assert_eq!(claim.attrs["verdict"], "misleading");
+    assert_eq!(claim.attrs["checkworthy"], "yes");
+    assert_eq!(
+        claim.attrs["remark"],
+        "says \"no attempts\",\tbut see\nline 2"
+    );
+    assert_eq!(claim.entity, None, "attributes without an entity");
+    assert_eq!(span("quote", "We advocate").attrs["kind"], "direct");
+    assert_eq!(
+        span("actor", "Sergei").entity.as_deref(),
+        Some("sergei-lavrov")
+    );
+    assert_eq!(span("actor", "NATO").entity.as_deref(), Some("nato"));
+    assert!(span("actor", "NATO").attrs.is_empty());
+    // A yes/no attribute set to no has no brat form: unset after the trip, as reported.
+    let (doc, _) = corpus::load(&into.path().join("summit-crlf.txt")).unwrap();
+    let claim = doc
+        .annotations()
+        .spans()
+        .iter()
+        .find(|s| s.label == "claim")
+        .unwrap();
+    assert!(claim.attrs.is_empty(), "{:?}", claim.attrs);
+    let report = std::fs::read_to_string(golden_dir().join("report.brat.txt")).unwrap();
+    assert!(
+        report.contains("summit-crlf.txt: span 2 changed: attribute \"checkworthy\" = no"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_broken_entities_file_fails_the_export_naming_its_line_and_writes_nothing() {
+    let corpus_dir = tempfile::tempdir().unwrap();
+    build_corpus(corpus_dir.path());
+    std::fs::write(
+        corpus_dir.path().join("entities.ron"),
+        "(\n    entities: [\n        (id: \"x\", name: 3),\n    ],\n)\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("all.jsonl");
+    let error = corpus::export(
+        corpus_dir.path(),
+        Format::Jsonl,
+        &target,
+        &golden_scheme(),
+        Options::default(),
+        |_, _| true,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(error, corpus::ExportFailure::Entities(_)),
+        "{error}"
+    );
+    assert!(error.to_string().contains("entities.ron:3:"), "{error}");
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn doccano_and_conll_report_the_attributes_and_links_they_lose_per_article() {
+    let corpus_dir = tempfile::tempdir().unwrap();
+    build_corpus(corpus_dir.path());
+    let out = tempfile::tempdir().unwrap();
+    export_all(corpus_dir.path(), out.path());
+    for (format, name) in [("doccano", "doccano"), ("conll", "CoNLL")] {
+        let report =
+            std::fs::read_to_string(out.path().join(format!("report.{format}.txt"))).unwrap();
+        for line in [
+            format!("lavrov-libya.txt: changed: 2 span(s) lost their attributes (checkworthy, kind, remark, verdict): {name} has no place for attributes"),
+            format!("lavrov-libya.txt: changed: 3 span(s) lost their entity link: {name} has no place for entities"),
+            format!("summit-crlf.txt: changed: 2 span(s) lost their attributes (checkworthy, kind, verdict): {name} has no place for attributes"),
+            format!("summit-crlf.txt: changed: 2 span(s) lost their entity link: {name} has no place for entities"),
+        ] {
+            assert!(report.lines().any(|l| l == line), "{format}: {line}\n{report}");
+        }
+        assert!(
+            !report.contains("harbour-strike.txt: changed: "),
+            "nothing to lose there"
+        );
+    }
+    // The formats that hold them report no such loss.
+    for format in ["jsonl", "csv", "w3c", "labelstudio", "brat"] {
+        let report =
+            std::fs::read_to_string(out.path().join(format!("report.{format}.txt"))).unwrap();
+        assert!(!report.contains("lost their"), "{format}: {report}");
+    }
 }
 
 #[test]
@@ -632,4 +913,183 @@ fn stats_counts_labels_and_statuses_as_text_and_json() {
         text.contains("5 articles") && text.contains("actor"),
         "{text}"
     );
+}
+
+/// docs/FORMATS.md's examples are what spantag reads: its sidecar, scheme and entities.
+#[test]
+fn the_formats_document_examples_parse() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/FORMATS.md"))
+            .unwrap();
+    let blocks: Vec<&str> = doc
+        .split("```ron\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    assert_eq!(blocks.len(), 3, "sidecar, scheme, entities");
+    let sidecar = sidecar::decode(blocks[0]).unwrap();
+    assert_eq!(sidecar.version, 2);
+    assert_eq!(sidecar.spans.len(), 5);
+    let scheme = spantag::model::Scheme::parse(blocks[1]).unwrap();
+    assert_eq!(
+        scheme.attribute_names(),
+        ["verdict", "checkworthy", "score", "remark", "kind"]
+    );
+    assert_eq!(scheme.defaults("claim")["checkworthy"], "yes");
+    let entities = spantag::model::Entities::parse(blocks[2]).unwrap();
+    assert_eq!(
+        entities.encode(),
+        blocks[2],
+        "the file as spantag writes it"
+    );
+    assert_eq!(entities.name_of("sergei-lavrov"), "Sergei Lavrov");
+}
+
+/// File → Export… uses the app's entities (an edit not yet on disk is in the export), and
+/// when the app could not read `entities.ron` the export fails naming its line.
+#[test]
+fn the_export_dialog_exports_the_apps_entities_and_refuses_a_broken_file() {
+    use egui_kittest::kittest::Queryable;
+    let dir = tempfile::tempdir().unwrap();
+    build_corpus(dir.path());
+    let article = dir.path().join("lavrov-libya.txt");
+    let mut harness = crate::gui::harness(Some(&article));
+    let entities = harness
+        .state_mut()
+        .entities
+        .as_mut()
+        .expect("entities.ron read");
+    entities.rename("sergei-lavrov", "S. V. Lavrov").unwrap();
+    let out = dir.path().join("out.csv");
+    let export = |harness: &mut egui_kittest::Harness<'static, spantag::ui::SpantagApp>| {
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+        harness.run();
+        let state = harness.state_mut();
+        state.export.format = Format::Csv;
+        state.export.destination = out.display().to_string();
+        harness
+            .get_by_role_and_label(egui::Role::Button, "Export")
+            .click();
+        crate::gui::step_until(harness, "the export finish", |h| {
+            h.state().export.outcome.is_some()
+        });
+        harness.state_mut().export.outcome.take().unwrap()
+    };
+    export(&mut harness).expect("exported");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        csv.contains(",sergei-lavrov,S. V. Lavrov\r\n"),
+        "the app's name: {csv}"
+    );
+    assert!(csv.contains(",nato,nato\r\n"), "{csv}");
+
+    // The file on disk breaks and the app holds no entities: the export names the line.
+    std::fs::write(
+        dir.path().join("entities.ron"),
+        "(\n  entities: [\n    (id: 1),\n  ],\n)\n",
+    )
+    .unwrap();
+    harness.state_mut().entities = None;
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    std::fs::remove_file(&out).unwrap();
+    let error = export(&mut harness).unwrap_err();
+    assert!(error.contains("entities.ron:3:"), "{error}");
+    assert!(!out.exists(), "nothing written");
+}
+
+/// docs/FORMATS.md's export examples are what the exporters write for its running example
+/// (the article, its sidecar and `entities.ron` as the document shows them).
+#[test]
+fn the_formats_document_export_examples_are_what_spantag_writes() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/FORMATS.md"))
+            .unwrap();
+    let blocks = |fence: &str| -> Vec<String> {
+        doc.split(&format!("```{fence}\n"))
+            .skip(1)
+            .map(|b| b.split("```").next().unwrap().to_string())
+            .collect()
+    };
+    let ron = blocks("ron");
+    let dir = tempfile::tempdir().unwrap();
+    let corpus_dir = dir.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    let article = corpus_dir.join("cairo.txt");
+    std::fs::write(&article, "Lavrov said \"Libya is a black hole\" in Cairo.").unwrap();
+    std::fs::write(sidecar_path(&article), &ron[0]).unwrap();
+    std::fs::write(corpus_dir.join("entities.ron"), &ron[2]).unwrap();
+    let (_, report) = corpus::load(&article).unwrap();
+    assert!(report.anchoring.orphaned.is_empty());
+    let scheme = spantag::model::Scheme::default();
+    let export = |format: Format| {
+        let out = dir.path().join(format!("out.{}", format.name()));
+        let summary = corpus::export(
+            &corpus_dir,
+            format,
+            &out,
+            &scheme,
+            Options::default(),
+            |_, _| true,
+        )
+        .unwrap();
+        for loss in &summary.report.losses {
+            if format == Format::Doccano {
+                assert!(
+                    doc.contains(&loss.to_string()) || loss.reason.contains("note"),
+                    "{loss}"
+                );
+            }
+        }
+        out
+    };
+    let read = |path: PathBuf| std::fs::read_to_string(path).unwrap();
+    let json = blocks("json").join("\n");
+    let plain = blocks("").join("\n");
+    let shown = |text: &str, what: &str, haystack: &str| {
+        for line in text.lines().filter(|l| !l.is_empty()) {
+            let line = line.trim_end_matches(',');
+            assert!(
+                haystack.contains(line),
+                "{what}: the document lacks\n{line}"
+            );
+        }
+    };
+    shown(&read(export(Format::Jsonl)), "jsonl", &json);
+    shown(&read(export(Format::Doccano)), "doccano", &json);
+    shown(&read(export(Format::Csv)), "csv", &plain);
+    let conll = read(export(Format::Conll));
+    assert!(plain.contains(conll.trim_end()), "conll:\n{conll}");
+    let brat = export(Format::Brat);
+    shown(&read(brat.join("cairo.ann")), "brat", &plain);
+    // W3C and Label Studio: every item the document shows is one the export wrote.
+    let w3c = read(export(Format::W3c));
+    let items = blocks("json")
+        .into_iter()
+        .flat_map(|b| b.lines().map(str::to_string).collect::<Vec<_>>())
+        .filter(|l| l.starts_with("{\"@context\""))
+        .collect::<Vec<_>>();
+    assert_eq!(items.len(), 3);
+    for item in items {
+        assert!(w3c.contains(&item), "w3c: the export lacks\n{item}");
+    }
+    let labelstudio = export(Format::LabelStudio);
+    let tasks = read(labelstudio.clone());
+    let results = blocks("json")
+        .into_iter()
+        .flat_map(|b| b.lines().map(str::to_string).collect::<Vec<_>>())
+        .filter(|l| l.starts_with("{\"from_name\"") || l.starts_with("{\"direction\""))
+        .collect::<Vec<_>>();
+    assert_eq!(results.len(), 5);
+    for result in results {
+        assert!(
+            tasks.contains(&result),
+            "labelstudio: the export lacks\n{result}"
+        );
+    }
+    let config = read(PathBuf::from(format!(
+        "{}.config.xml",
+        labelstudio.display()
+    )));
+    assert!(blocks("xml").contains(&config), "the config:\n{config}");
 }

@@ -5,7 +5,9 @@ use proptest::prelude::*;
 
 use spantag::export::import::{self, ImportedArticle};
 use spantag::export::{Article, Exporter, Format, Options, Output};
-use spantag::model::{select, Annotations, ArticleMeta, Document, Relation, Scheme, Span, Text};
+use spantag::model::{
+    select, Annotations, ArticleMeta, Attrs, Document, Relation, Scheme, Span, Text,
+};
 
 const PIECES: &[&str] = &[
     "Lavrov",
@@ -27,11 +29,34 @@ const PIECES: &[&str] = &[
     ".",
 ];
 const LABELS: &[&str] = &["claim", "quote", "location", "actor"];
+/// Attribute names and values that break naive writers: separators of brat's lines and
+/// `annotation.conf`, tabs, line breaks, quotes, commas, a literal `%41`.
+const ATTR_NAMES: &[&str] = &["verdict", "kind", "free text", "x:y%"];
+const ATTR_VALUES: &[&str] = &[
+    "misleading",
+    "mostly true",
+    "a\tb",
+    "line\nbreak",
+    "say \"no\", then",
+    "100%",
+    "%41",
+    "a|b:c,d",
+    "ünï 😀",
+];
+/// Entity ids, one with white space, a colon and a percent sign.
+const ENTITY_IDS: &[&str] = &["sergei-lavrov", "id with space:colon%", "Łódź"];
 
 fn document_strategy() -> impl Strategy<Value = Document> {
     let text = prop::collection::vec(prop::sample::select(PIECES), 1..60).prop_map(|p| p.concat());
     let spans = prop::collection::vec(
-        (any::<usize>(), 1usize..20, 0..LABELS.len(), any::<bool>()),
+        (
+            any::<usize>(),
+            1usize..20,
+            0..LABELS.len(),
+            any::<bool>(),
+            prop::collection::vec((0..ATTR_NAMES.len(), 0..ATTR_VALUES.len()), 0..3),
+            0..ENTITY_IDS.len() + 1,
+        ),
         0..12,
     );
     let links = prop::collection::vec((any::<usize>(), any::<usize>()), 0..4);
@@ -39,7 +64,7 @@ fn document_strategy() -> impl Strategy<Value = Document> {
         let text = Text::new(text);
         let len = text.len_chars();
         let mut spans: Vec<Span> = Vec::new();
-        for (i, (start, width, label, noted)) in raw_spans.into_iter().enumerate() {
+        for (i, (start, width, label, noted, attrs, entity)) in raw_spans.into_iter().enumerate() {
             let start = start % len.max(1);
             // As the UI makes them: never splitting a grapheme, never only whitespace.
             let range = select::snap_to_graphemes(&text, start..(start + width).min(len));
@@ -56,6 +81,11 @@ fn document_strategy() -> impl Strategy<Value = Document> {
             if noted {
                 span.note = format!("note {i}: «checked» ✓");
             }
+            for (name, value) in attrs {
+                span.attrs
+                    .insert(ATTR_NAMES[name].into(), ATTR_VALUES[value].into());
+            }
+            span.entity = ENTITY_IDS.get(entity).map(|e| e.to_string());
             spans.push(span);
         }
         let relations: Vec<Relation> = if spans.len() < 2 {
@@ -80,7 +110,8 @@ fn document_strategy() -> impl Strategy<Value = Document> {
 /// Exports one article in memory; (appended bytes, separate files).
 fn export(format: Format, doc: &Document, options: Options) -> (String, Vec<(String, String)>) {
     let scheme = Scheme::default();
-    let mut exporter = Exporter::new(format, &scheme, options);
+    let entities = spantag::model::Entities::default();
+    let mut exporter = Exporter::new(format, &scheme, &entities, options);
     let mut outputs = exporter.begin();
     outputs.extend(
         exporter
@@ -129,6 +160,16 @@ fn marks(spans: &[Span], with_notes: bool) -> Vec<Mark> {
     m
 }
 
+/// Each span's attributes and entity id, by span id.
+fn attributes(spans: &[Span]) -> Vec<(u64, Attrs, Option<String>)> {
+    let mut a: Vec<_> = spans
+        .iter()
+        .map(|s| (s.id, s.attrs.clone(), s.entity.clone()))
+        .collect();
+    a.sort();
+    a
+}
+
 fn links(relations: &[Relation]) -> Vec<(String, u64, u64)> {
     let mut l: Vec<_> = relations
         .iter()
@@ -148,6 +189,7 @@ proptest! {
         prop_assert_eq!(&back.text, doc.text().as_str());
         prop_assert_eq!(marks(&back.spans, true), marks(doc.annotations().spans(), true));
         prop_assert_eq!(back.relations, doc.annotations().relations().to_vec());
+        prop_assert_eq!(attributes(&back.spans), attributes(doc.annotations().spans()));
     }
 
     #[test]
@@ -177,6 +219,7 @@ proptest! {
         prop_assert_eq!(&back.text, doc.text().as_str());
         prop_assert_eq!(marks(&back.spans, false), marks(doc.annotations().spans(), false));
         prop_assert_eq!(links(&back.relations), links(doc.annotations().relations()));
+        prop_assert_eq!(attributes(&back.spans), attributes(doc.annotations().spans()));
     }
 
     #[test]
@@ -198,5 +241,6 @@ proptest! {
         expected.sort();
         prop_assert_eq!(marks(&back.spans, true), expected);
         prop_assert_eq!(links(&back.relations), links(doc.annotations().relations()));
+        prop_assert_eq!(attributes(&back.spans), attributes(doc.annotations().spans()));
     }
 }
