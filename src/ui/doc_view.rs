@@ -590,7 +590,7 @@ impl DocView {
                     egui::WidgetInfo::labeled(
                         egui::Role::Mark,
                         true,
-                        proposal_name(document, proposal),
+                        proposal_name(document, proposal, proposals.is_disputed(index)),
                     )
                 });
             }
@@ -797,8 +797,10 @@ pub fn chip_mark(span: &Span) -> String {
     marks.join("")
 }
 
-/// `suggested actor (rule actors): Sergei Lavrov` or `actor only in A: Lavrov`.
-pub fn proposal_name(document: &Document, proposal: &Proposal) -> String {
+/// `suggested actor (rule actors): Sergei Lavrov` or `actor only in A: Lavrov`; a
+/// `disputed` proposal is one annotator's version of a span both have with other values:
+/// `quote, A's values: …`.
+pub fn proposal_name(document: &Document, proposal: &Proposal, disputed: bool) -> String {
     let text = document
         .text()
         .get(proposal.char_range.clone())
@@ -806,6 +808,8 @@ pub fn proposal_name(document: &Document, proposal: &Proposal) -> String {
     let what = match &proposal.origin {
         Origin::Rule(name) => format!("suggested {} (rule {name})", proposal.label),
         Origin::Agreed => format!("{} in A and B", proposal.label),
+        Origin::OnlyA if disputed => format!("{}, A's values", proposal.label),
+        Origin::OnlyB if disputed => format!("{}, B's values", proposal.label),
         Origin::OnlyA => format!("{} only in A", proposal.label),
         Origin::OnlyB => format!("{} only in B", proposal.label),
         Origin::Entity(name) => format!("{} that may be {name}", proposal.label),

@@ -252,11 +252,8 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
         let twin = pending.twin(index);
         ui.horizontal_wrapped(|ui| {
             super::panels::swatch(ui, label_color(&app.scheme, &proposal.label));
-            match twin {
-                // Not "only in A": both have the span, this is one annotator's version.
-                Some(_) => ui.label(version_name(&session.document, proposal)),
-                None => ui.label(proposal_name(&session.document, proposal)),
-            };
+            // Not "only in A" when both have the span: this is one annotator's version.
+            ui.label(proposal_name(&session.document, proposal, twin.is_some()));
         });
         if let Some((twin, other)) = twin {
             if let Some(take) = versions(ui, app, index, proposal, twin, other) {
@@ -339,27 +336,6 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
     if let Some(command) = command {
         app.send(command);
     }
-}
-
-/// How many chars of a version's text the panel shows.
-const SHOWN_CHARS: usize = 80;
-
-/// The name of one annotator's version of a disagreement: "quote, B's values: We…".
-fn version_name(document: &Document, proposal: &Proposal) -> String {
-    let who = if proposal.origin == Origin::OnlyA {
-        "A"
-    } else {
-        "B"
-    };
-    let text = document
-        .text()
-        .get(proposal.char_range.clone())
-        .unwrap_or_default();
-    let mut shown: String = text.chars().take(SHOWN_CHARS).collect();
-    if text.chars().nth(SHOWN_CHARS).is_some() {
-        shown.push('…');
-    }
-    format!("{}, {who}'s values: {shown}", proposal.label)
 }
 
 /// What two versions of a span differ in: a row per attribute (and the entity) with A's
