@@ -582,7 +582,14 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
     let quote_a = version(&harness, "quote", Origin::OnlyA);
     harness.state_mut().selection = Selection::Proposal(quote_a);
     harness.run();
-    harness.get_by_label_contains("quote, A's values: We advocate");
+    // The panel names the version, and so does the document view to a screen reader.
+    let named = "quote, A's values: We advocate";
+    assert_eq!(harness.query_all_by_label_contains(named).count(), 2);
+    let mark = harness
+        .query_all_by_role(egui::Role::Mark)
+        .filter(|node| format!("{node:?}").contains(named))
+        .count();
+    assert_eq!(mark, 1, "the document view names the version too");
     harness.get_by_label("A and B both have this span, with different values:");
     // The side panel's κ of the quote's kind: A direct, B indirect on the one quote.
     harness.get_by_label("quote.kind");
