@@ -637,7 +637,7 @@ pub fn reanchor(corpus: &Path) -> io::Result<(Vec<Reanchored>, Vec<Problem>)> {
 /// Writes a document's sidecar if its bytes differ from `before` (what was read; `None`:
 /// there was no sidecar), unless the file changed meanwhile. Returns whether it wrote;
 /// `work` says what happened meanwhile, for the message ("it was re-anchored").
-fn rewrite_sidecar(
+pub(crate) fn rewrite_sidecar(
     sidecar: &Path,
     document: &Document,
     before: Option<&[u8]>,
