@@ -233,6 +233,9 @@ mod tests {
         assert_eq!(row.statements[0].attrs["kind"], "direct");
         assert_eq!(index.row("nobody").unwrap().mentions, 0);
         assert_eq!(index.unknown.len(), 1);
-        assert_eq!((index.unknown[0].id.as_str(), index.unknown[0].mentions), ("ghost", 2));
+        assert_eq!(
+            (index.unknown[0].id.as_str(), index.unknown[0].mentions),
+            ("ghost", 2)
+        );
     }
 }

@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::corpus::{self, Problem};
 use super::sidecar_path;
-use crate::model::entity_index::{EntityIndex, IndexBuilder};
 use crate::model::entities::{EntityEditError, Merged};
+use crate::model::entity_index::{EntityIndex, IndexBuilder};
 use crate::model::sidecar::{self, SidecarError};
 use crate::model::{Command, Entities, Entity};
 
@@ -243,8 +243,7 @@ pub fn rewrite_references(
             });
             continue;
         }
-        match corpus::rewrite_sidecar(&sidecar, &document, Some(&before), "entities were merged")
-        {
+        match corpus::rewrite_sidecar(&sidecar, &document, Some(&before), "entities were merged") {
             Ok(true) => done.files.push((sidecar, count)),
             Ok(false) => {}
             Err(problem) => done.problems.push(problem),
