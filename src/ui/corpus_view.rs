@@ -310,8 +310,9 @@ impl CorpusView {
             .default_size(280.0)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    ui.label("Filter");
-                    ui.text_edit_singleline(&mut self.filter);
+                    let label = ui.label("Filter");
+                    ui.text_edit_singleline(&mut self.filter)
+                        .labelled_by(label.id);
                 });
                 ui.horizontal(|ui| {
                     ui.label("Sort by");
@@ -442,8 +443,9 @@ impl CorpusView {
     ) -> Option<CorpusAction> {
         let mut action = None;
         ui.horizontal(|ui| {
-            ui.label("Name");
-            ui.text_edit_singleline(&mut self.rename_draft);
+            let label = ui.label("Name");
+            ui.text_edit_singleline(&mut self.rename_draft)
+                .labelled_by(label.id);
             let name = self.rename_draft.trim().to_string();
             if ui
                 .add_enabled(
@@ -460,7 +462,7 @@ impl CorpusView {
             }
         });
         ui.horizontal(|ui| {
-            ui.label("Merge into");
+            let label = ui.label("Merge into");
             let others: Vec<&Entity> = entities
                 .map(|e| e.iter().filter(|o| o.id != entity.id).collect())
                 .unwrap_or_default();
@@ -479,7 +481,9 @@ impl CorpusView {
                             format!("{} ({})", other.name, other.id),
                         );
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
             if ui
                 .add_enabled(self.merge_into.is_some(), egui::Button::new("Merge"))
                 .on_hover_text(

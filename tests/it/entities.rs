@@ -338,3 +338,114 @@ fn merging_rewrites_every_reference_but_the_open_and_the_unreadable() {
     .is_err());
     assert_eq!(std::fs::read(sidecar_path(&paths[4])).unwrap(), untouched);
 }
+
+/// The sample corpus with both Lavrovs (Latin and Cyrillic) linked to one entity.
+fn linked_samples() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    // A fixed folder name, so the snapshot does not depend on the temporary name.
+    let root = dir.path().join("news");
+    std::fs::create_dir(&root).unwrap();
+    crate::export::build_corpus(&root);
+    // The emoji sample needs a colour-emoji font the test renderer does not have.
+    for name in ["social-emoji.txt", "social-emoji.txt.ann.ron"] {
+        std::fs::remove_file(root.join(name)).unwrap();
+    }
+    let mut set = Entities::default();
+    let id = set.create("Sergei Lavrov", "actor").unwrap();
+    set.add_alias(&id, "Сергей Лавров").unwrap();
+    entities::save(&root, &set).unwrap();
+    for name in ["lavrov-libya.txt", "summit-crlf.txt"] {
+        let path = root.join(name);
+        let (mut doc, _) = corpus::load(&path).unwrap();
+        let ids = doc
+            .annotations()
+            .spans()
+            .iter()
+            .filter(|s| set.get(&id).unwrap().is_called(&s.text))
+            .map(|s| s.id)
+            .collect();
+        doc.apply(spantag::model::Command::SetEntity {
+            ids,
+            entity: Some(id.clone()),
+        })
+        .unwrap();
+        let quote = doc
+            .annotations()
+            .spans()
+            .iter()
+            .find(|s| s.label == "quote")
+            .unwrap()
+            .id;
+        let kind = if name.starts_with("lavrov") {
+            "direct"
+        } else {
+            "indirect"
+        };
+        doc.apply(spantag::model::Command::SetAttr {
+            id: quote,
+            name: "kind".into(),
+            value: Some(kind.into()),
+        })
+        .unwrap();
+        std::fs::write(sidecar_path(&path), sidecar::encode(&doc)).unwrap();
+    }
+    (dir, root)
+}
+
+#[test]
+fn the_corpus_view_shows_who_said_what_and_a_click_opens_the_span() {
+    use crate::gui::{harness, step_until};
+    use egui::{Key, Modifiers};
+    use egui_kittest::kittest::Queryable;
+    use spantag::ui::Selection;
+
+    let (_dir, root) = linked_samples();
+    let mut harness = harness(Some(&root));
+    step_until(&mut harness, "the folder open an article", |h| {
+        let app = h.state();
+        app.folder.as_ref().is_some_and(|f| !f.is_scanning()) && app.session.is_some()
+    });
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::E);
+    harness.step();
+    step_until(&mut harness, "the entity index", |h| {
+        h.state()
+            .corpus_view
+            .as_ref()
+            .is_some_and(|v| !v.is_building() && v.built.is_some())
+    });
+    let view = harness.state().corpus_view.as_ref().unwrap();
+    let built = view.built.as_ref().unwrap().as_ref().unwrap();
+    let row = built.index.row("sergei-lavrov").unwrap().clone();
+    assert_eq!(
+        (row.mentions, row.articles, row.statements.len()),
+        (2, 2, 2)
+    );
+    assert!(built.problems.is_empty());
+    assert!(built.index.unknown.is_empty());
+
+    harness.get_by_label_contains("Sergei Lavrov  2").click();
+    harness.run();
+    harness.get_by_label_contains("2 mentions in 2 articles; 2 quotes and claims");
+    harness.get_by_label_contains("«We advocate the position");
+    harness.get_by_label_contains("kind: indirect");
+    harness.run();
+    harness.snapshot("corpus_view");
+
+    // The Cyrillic quote is in another article than the open one: the click opens it.
+    let quote = row
+        .statements
+        .iter()
+        .find(|s| s.article == "summit-crlf.txt")
+        .unwrap()
+        .span;
+    harness
+        .get_by_label_contains("«supports an inclusive")
+        .click();
+    harness.run();
+    let app = harness.state();
+    let session = app.session.as_ref().unwrap();
+    assert_eq!(session.article_path, root.join("summit-crlf.txt"));
+    assert_eq!(app.selection, Selection::Span(quote));
+    let span = session.document.annotations().get(quote).unwrap();
+    assert!(span.text.starts_with("supports an inclusive"));
+}
