@@ -449,3 +449,67 @@ fn the_corpus_view_shows_who_said_what_and_a_click_opens_the_span() {
     let span = session.document.annotations().get(quote).unwrap();
     assert!(span.text.starts_with("supports an inclusive"));
 }
+
+#[test]
+fn merging_from_the_app_changes_the_open_article_undoably_and_the_rest_on_disk() {
+    use crate::gui::{harness, step_until};
+    use spantag::ui::corpus_view::CorpusAction;
+    use spantag::ui::AppCommand;
+
+    let (_dir, root) = linked_samples();
+    let mut set = entities::load(&root).unwrap();
+    let gone = set.create("S. Lavrov", "actor").unwrap();
+    entities::save(&root, &set).unwrap();
+    let summit = root.join("summit-crlf.txt");
+    let sidecar = sidecar_path(&summit);
+    let text = std::fs::read_to_string(&sidecar).unwrap();
+    std::fs::write(
+        &sidecar,
+        text.replace("\"sergei-lavrov\"", &format!("{gone:?}")),
+    )
+    .unwrap();
+
+    let mut harness = harness(Some(&summit));
+    step_until(&mut harness, "the article open", |h| {
+        h.state().session.is_some()
+    });
+    let linked = |h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>| {
+        let doc = &h.state().session.as_ref().unwrap().document;
+        doc.annotations()
+            .spans()
+            .iter()
+            .filter_map(|s| s.entity.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(linked(&harness), [gone.clone()]);
+    harness
+        .state_mut()
+        .send(AppCommand::Corpus(CorpusAction::Merge {
+            gone: gone.clone(),
+            kept: "sergei-lavrov".into(),
+        }));
+    harness.run();
+    assert_eq!(
+        linked(&harness),
+        ["sergei-lavrov"],
+        "the open article, in memory"
+    );
+    assert!(harness.state().notice.as_ref().is_none_or(|n| !n.is_error));
+    let saved = entities::load(&root).unwrap();
+    assert!(saved.get(&gone).is_none());
+    assert!(saved.get("sergei-lavrov").unwrap().is_called("S. Lavrov"));
+    assert_eq!(harness.state().entities.as_ref(), Some(&saved));
+    let other = std::fs::read_to_string(sidecar_path(&root.join("lavrov-libya.txt"))).unwrap();
+    assert!(
+        other.contains("\"sergei-lavrov\""),
+        "untouched: it had the kept id"
+    );
+
+    harness.state_mut().send(AppCommand::Undo);
+    harness.run();
+    assert_eq!(
+        linked(&harness),
+        [gone],
+        "the merge in the open article is one undo step"
+    );
+}
