@@ -481,7 +481,7 @@ fn merging_from_the_app_changes_the_open_article_undoably_and_the_rest_on_disk()
             .filter_map(|s| s.entity.clone())
             .collect::<Vec<_>>()
     };
-    assert_eq!(linked(&harness), [gone.clone()]);
+    assert_eq!(linked(&harness), std::slice::from_ref(&gone));
     harness
         .state_mut()
         .send(AppCommand::Corpus(CorpusAction::Merge {
