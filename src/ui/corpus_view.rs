@@ -274,9 +274,9 @@ impl CorpusView {
     ) -> Option<CorpusAction> {
         let index = &built.index;
         ui.label(format!(
-            "{} entities over {} articles",
-            index.entities.len(),
-            index.articles
+            "{} over {}",
+            plural(index.entities.len(), "entity", "entities"),
+            plural(index.articles, "article", "articles")
         ));
         if !built.problems.is_empty() {
             let list: Vec<String> = built.problems.iter().map(|p| p.to_string()).collect();
@@ -564,6 +564,10 @@ impl CorpusView {
             Some(_) => {}
         }
     }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn problems_note(done: &Rewritten) -> String {

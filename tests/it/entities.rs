@@ -513,3 +513,31 @@ fn merging_from_the_app_changes_the_open_article_undoably_and_the_rest_on_disk()
         "the merge in the open article is one undo step"
     );
 }
+
+#[test]
+fn a_cancelled_pass_stops_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path();
+    let paths = corpus::generate(folder, 20, 400, 4, 11).unwrap();
+    let (set, ids) = save_entities(folder, &["Lavrov"]);
+    let before: Vec<Vec<u8>> = paths
+        .iter()
+        .map(|p| std::fs::read(sidecar_path(p)).unwrap())
+        .collect();
+    let cancelled = Progress::default();
+    cancelled.cancel();
+    assert!(matches!(
+        entity_index::build(folder, &set, &cancelled),
+        Err(entity_index::PassError::Cancelled)
+    ));
+    let lavrov = set.get(&ids[0]).unwrap();
+    assert!(matches!(
+        entity_index::link_mentions(folder, lavrov, None, true, &cancelled),
+        Err(entity_index::PassError::Cancelled)
+    ));
+    let after: Vec<Vec<u8>> = paths
+        .iter()
+        .map(|p| std::fs::read(sidecar_path(p)).unwrap())
+        .collect();
+    assert_eq!(before, after);
+}
