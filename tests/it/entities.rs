@@ -541,3 +541,86 @@ fn a_cancelled_pass_stops_and_writes_nothing() {
         .collect();
     assert_eq!(before, after);
 }
+
+#[test]
+fn the_corpus_view_links_the_mentions_in_the_other_articles() {
+    use crate::gui::{harness, step_until};
+    use egui::{Key, Modifiers};
+    use egui_kittest::kittest::Queryable;
+
+    let (_dir, root) = linked_samples();
+    let mut set = entities::load(&root).unwrap();
+    set.add_alias("sergei-lavrov", "Lavrov").unwrap();
+    entities::save(&root, &set).unwrap();
+    let entity = set.get("sergei-lavrov").unwrap().clone();
+    let unlinked = |name: &str| {
+        let (doc, _) = corpus::load(&root.join(name)).unwrap();
+        spantag::suggest::entity_mentions(&doc, &entity).len()
+    };
+    let others = ["lavrov-libya.txt", "summit-crlf.txt"];
+    let expected: Vec<usize> = others.iter().map(|n| unlinked(n)).collect();
+    let total: usize = expected.iter().sum();
+    let articles = expected.iter().filter(|n| **n > 0).count();
+    assert!(total > 0);
+
+    let mut harness = harness(Some(&root));
+    step_until(&mut harness, "the folder open an article", |h| {
+        let app = h.state();
+        app.folder.as_ref().is_some_and(|f| !f.is_scanning()) && app.session.is_some()
+    });
+    let open = harness
+        .state()
+        .session
+        .as_ref()
+        .unwrap()
+        .article_path
+        .clone();
+    assert_eq!(open, root.join("harbour-strike.txt"));
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::E);
+    harness.step();
+    step_until(&mut harness, "the entity index", |h| {
+        h.state()
+            .corpus_view
+            .as_ref()
+            .is_some_and(|v| !v.is_building() && v.built.is_some())
+    });
+    harness.get_by_label_contains("Sergei Lavrov  2").click();
+    harness.run();
+    harness
+        .get_by_label("Find unlinked mentions in the other articles")
+        .click();
+    harness.step();
+    let button = format!("Link {total} more mentions in {articles} other articles");
+    step_until(&mut harness, &button, |h| {
+        h.query_by_label_contains(&button).is_some()
+    });
+    for name in others {
+        assert_eq!(
+            unlinked(name),
+            expected[others.iter().position(|n| *n == name).unwrap()]
+        );
+    }
+    harness.get_by_label_contains(&button).click();
+    harness.step();
+    step_until(&mut harness, "the linking finish", |h| {
+        h.state()
+            .corpus_view
+            .as_ref()
+            .is_some_and(|v| !v.is_linking() && !v.is_building())
+    });
+    harness.get_by_label_contains(&format!("Linked {total} mentions in {articles} articles"));
+    for name in others {
+        assert_eq!(unlinked(name), 0, "{name}: every mention linked on disk");
+    }
+    let row_mentions = harness
+        .state()
+        .corpus_view
+        .as_ref()
+        .and_then(|v| v.built.as_ref())
+        .and_then(|b| b.as_ref().ok())
+        .and_then(|b| b.index.row("sergei-lavrov").map(|r| r.mentions));
+    assert!(
+        row_mentions >= Some(2 + total),
+        "the index is rebuilt: {row_mentions:?}"
+    );
+}
