@@ -72,6 +72,19 @@ pub enum Commands {
         #[arg(long)]
         accept: bool,
     },
+    /// Who said what: every entity of the corpus's entities.ron with its mentions and the
+    /// quotes and claims linked to them through said_by, with article, span and attribute
+    /// values; ids that spans refer to but entities.ron lacks are listed as unknown.
+    Entities {
+        corpus: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV: one row per (entity, quote or claim), a column per attribute; an
+        /// entity without any gets one row with those columns empty.
+        #[arg(long)]
+        csv: bool,
+    },
     /// Spans per label and articles per status.
     Stats {
         corpus: PathBuf,
@@ -257,6 +270,11 @@ pub fn run(command: Commands) -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Commands::Entities {
+            corpus: path,
+            json,
+            csv,
+        } => entities(&path, json, csv),
         Commands::Stats { corpus: path, json } => match corpus::stats(&path) {
             Ok(stats) => {
                 if json {
@@ -440,6 +458,155 @@ fn suggest(path: &std::path::Path, accept: bool) -> ExitCode {
         println!("accepted {spans} spans in {sidecars} sidecars");
     }
     report_problems(&problems)
+}
+
+/// `spantag entities`: the entity index as text, JSON or CSV; unreadable sidecars (and a
+/// broken entities.ron) on stderr, exit code 1.
+fn entities(path: &std::path::Path, json: bool, csv: bool) -> ExitCode {
+    use crate::store::entity_index;
+    let root = corpus::scheme_folder(path);
+    let mut problems = Vec::new();
+    let entities = crate::store::entities::load(&root).unwrap_or_else(|problem| {
+        problems.push(problem);
+        crate::model::Entities::default()
+    });
+    let progress = entity_index::Progress::default();
+    let built = match entity_index::build(path, &entities, &progress) {
+        Ok(built) => built,
+        Err(e) => {
+            eprintln!("spantag entities: {}: {e}", path.display());
+            return ExitCode::from(1);
+        }
+    };
+    problems.extend(built.problems);
+    let index = built.index;
+    if json {
+        print_json(&index);
+    } else if csv {
+        let (scheme, _) = corpus::load_scheme(&root);
+        if let Err(e) = print_entities_csv(&index, &scheme) {
+            eprintln!("spantag entities: {e}");
+            return ExitCode::from(1);
+        }
+    } else {
+        print_entities(&index);
+    }
+    report_problems(&problems)
+}
+
+/// The text table of `spantag entities`.
+fn print_entities(index: &crate::model::entity_index::EntityIndex) {
+    println!(
+        "{} entities, {} unknown ids, over {} articles",
+        index.entities.len(),
+        index.unknown.len(),
+        index.articles
+    );
+    let rows = index.entities.iter().map(|r| (r, true));
+    for (row, known) in rows.chain(index.unknown.iter().map(|r| (r, false))) {
+        if known {
+            println!(
+                "{} ({}, {}): {} mentions in {} articles",
+                row.name, row.id, row.label, row.mentions, row.articles
+            );
+        } else {
+            println!(
+                "unknown id {:?} (not in entities.ron): {} mentions in {} articles",
+                row.id, row.mentions, row.articles
+            );
+        }
+        for said in &row.statements {
+            let attrs: Vec<String> = said.attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            println!(
+                "  {} span {} {} {:?}{}{}",
+                said.article,
+                said.span,
+                said.label,
+                shorten(&said.text),
+                if attrs.is_empty() { "" } else { " " },
+                attrs.join(" ")
+            );
+        }
+    }
+}
+
+/// The CSV of `spantag entities`: the scheme's attributes as columns, then any other
+/// attribute name a statement carries.
+fn print_entities_csv(
+    index: &crate::model::entity_index::EntityIndex,
+    scheme: &crate::model::Scheme,
+) -> Result<(), ::csv::Error> {
+    let mut names: Vec<String> = scheme
+        .attribute_names()
+        .into_iter()
+        .map(|n| n.to_string())
+        .collect();
+    let rows = || {
+        index
+            .entities
+            .iter()
+            .map(|r| (r, true))
+            .chain(index.unknown.iter().map(|r| (r, false)))
+    };
+    for (row, _) in rows() {
+        for said in &row.statements {
+            for name in said.attrs.keys() {
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+        }
+    }
+    let mut writer = ::csv::Writer::from_writer(std::io::stdout().lock());
+    let mut header: Vec<String> = [
+        "entity_id",
+        "entity_name",
+        "entity_label",
+        "known",
+        "mentions",
+        "articles",
+        "article",
+        "span_id",
+        "label",
+        "text",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(names.iter().cloned());
+    writer.write_record(&header)?;
+    for (row, known) in rows() {
+        let entity = [
+            row.id.clone(),
+            row.name.clone(),
+            row.label.clone(),
+            if known { "yes" } else { "no" }.to_string(),
+            row.mentions.to_string(),
+            row.articles.to_string(),
+        ];
+        if row.statements.is_empty() {
+            let mut record = entity.to_vec();
+            record.resize(header.len(), String::new());
+            writer.write_record(&record)?;
+        }
+        for said in &row.statements {
+            let mut record = entity.to_vec();
+            record.extend([
+                said.article.clone(),
+                said.span.to_string(),
+                said.label.clone(),
+                said.text.clone(),
+            ]);
+            record.extend(
+                names
+                    .iter()
+                    .map(|n| said.attrs.get(n).cloned().unwrap_or_default()),
+            );
+            writer.write_record(&record)?;
+        }
+    }
+    writer.flush()?;
+    Ok(())
 }
 
 /// A text cut to [`SHOWN_CHARS`] chars, with an ellipsis where it was cut.

@@ -2,7 +2,7 @@
 //! a given number of spans, deterministic for a seed, with the hazards real text brings
 //! (accents, curly quotes, guillemets, emoji) so the tables are exercised.
 
-use super::{Annotations, ArticleMeta, Document, Span, Text};
+use super::{Annotations, ArticleMeta, Command, Document, Span, Text};
 
 const WORDS: &[&str] = &[
     "Lavrov",
@@ -92,6 +92,46 @@ pub fn article(seed: u64, chars: usize, spans: usize) -> Document {
         ArticleMeta::utf8(format!("article-{seed:05}.txt")),
         annotations,
     )
+}
+
+/// Links a generated article as an analyst would have: each actor span to one of
+/// `entities` (chosen by span id), and each quote and claim to one of the actor spans
+/// through `said_by`: the inputs of the entity index's benchmark and tests.
+pub fn link_entities(document: &mut Document, entities: &[&str]) {
+    if entities.is_empty() {
+        return;
+    }
+    let spans = document.annotations().spans().to_vec();
+    let actors: Vec<&Span> = spans.iter().filter(|s| s.label == "actor").collect();
+    for (k, entity) in entities.iter().enumerate() {
+        let ids: Vec<_> = actors
+            .iter()
+            .filter(|a| a.id as usize % entities.len() == k)
+            .map(|a| a.id)
+            .collect();
+        if !ids.is_empty() {
+            let command = Command::SetEntity {
+                ids,
+                entity: Some(entity.to_string()),
+            };
+            // The ids were just read from the document: the command cannot fail.
+            let _ = document.apply(command);
+        }
+    }
+    if actors.is_empty() {
+        return;
+    }
+    for said in spans
+        .iter()
+        .filter(|s| s.label == "quote" || s.label == "claim")
+    {
+        let speaker = actors[said.id as usize % actors.len()];
+        let _ = document.apply(Command::Link {
+            from: said.id,
+            to: speaker.id,
+            kind: "said_by".into(),
+        });
+    }
 }
 
 #[cfg(test)]

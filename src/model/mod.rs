@@ -6,6 +6,7 @@
 mod annotations;
 mod document;
 pub mod entities;
+pub mod entity_index;
 pub mod fixture;
 pub mod generate;
 mod proposal;

@@ -588,6 +588,19 @@ pub fn generate(
     spans: usize,
     seed: u64,
 ) -> io::Result<Vec<PathBuf>> {
+    generate_linked(folder, count, chars, spans, seed, &[])
+}
+
+/// As [`generate`], with each article's actors linked to `entities` and its quotes and
+/// claims to its actors ([`crate::model::generate::link_entities`]).
+pub fn generate_linked(
+    folder: &Path,
+    count: u64,
+    chars: usize,
+    spans: usize,
+    seed: u64,
+    entities: &[&str],
+) -> io::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for k in 0..count {
         let seed = seed.saturating_add(k);
@@ -601,6 +614,7 @@ pub fn generate(
             }
         }
         let mut document = crate::model::generate::article(seed, chars, spans);
+        crate::model::generate::link_entities(&mut document, entities);
         write_article(&path, &mut document)
             .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
         written.push(path);
@@ -659,7 +673,7 @@ pub fn reanchor(corpus: &Path) -> io::Result<(Vec<Reanchored>, Vec<Problem>)> {
 /// Writes a document's sidecar if its bytes differ from `before` (what was read; `None`:
 /// there was no sidecar), unless the file changed meanwhile. Returns whether it wrote;
 /// `work` says what happened meanwhile, for the message ("it was re-anchored").
-fn rewrite_sidecar(
+pub(crate) fn rewrite_sidecar(
     sidecar: &Path,
     document: &Document,
     before: Option<&[u8]>,

@@ -7,6 +7,7 @@ pub mod atomic;
 pub mod corpus;
 pub mod desktop;
 pub mod entities;
+pub mod entity_index;
 pub mod saver;
 pub mod session;
 pub mod watch;

@@ -11,6 +11,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
 
 use super::compare::{Compare, CompareDialog, DialogAction};
+use super::corpus_view::{CorpusAction, CorpusView};
 use super::dashboard::Dashboard;
 use super::doc_view::{snapped, DocView, Selection, ViewInput};
 use super::export_dialog::ExportDialog;
@@ -83,6 +84,10 @@ pub enum AppCommand {
     ShowFind,
     /// Count the folder (or the article's folder) and chart it.
     ShowDashboard,
+    /// Open the corpus view: entities, their mentions and who said what (Ctrl+Shift+E).
+    ShowEntities,
+    /// Carry out what the corpus view asks: open a span, rename or merge entities.
+    Corpus(CorpusAction),
     Find(FindAction),
     /// Open File → Compare… (two annotators, one gold folder).
     ShowCompare,
@@ -258,6 +263,8 @@ pub struct SpantagApp {
     pub find: Option<FindBar>,
     /// The corpus dashboard, while open.
     pub dashboard: Option<Dashboard>,
+    /// The corpus view of entities, while open.
+    pub corpus_view: Option<CorpusView>,
     /// Proposals for the open article: suggestions, or A's and B's spans.
     pub review: Review,
     /// Adjudication in progress (File → Compare…).
@@ -317,6 +324,7 @@ impl SpantagApp {
             attr_drafts: None,
             find: None,
             dashboard: None,
+            corpus_view: None,
             review: Review::default(),
             compare: None,
             compare_dialog: CompareDialog::default(),
@@ -829,6 +837,22 @@ impl SpantagApp {
                 self.dashboard = Some(Dashboard::open(&folder, ctx));
                 return Ok(());
             }
+            AppCommand::ShowEntities => {
+                let root = self
+                    .corpus_root()
+                    .map(Path::to_path_buf)
+                    .ok_or("Open a folder or an article first.")?;
+                let entities = self.entities.clone().ok_or_else(|| {
+                    self.entities_problem
+                        .clone()
+                        .unwrap_or_else(|| "entities.ron cannot be used".into())
+                })?;
+                // The index reads sidecars: write what is in memory first.
+                self.save_now();
+                self.corpus_view = Some(CorpusView::open(&root, &entities, ctx));
+                return Ok(());
+            }
+            AppCommand::Corpus(action) => return self.apply_corpus(ctx, action),
             AppCommand::ShowCompare => {
                 self.compare_dialog.open = true;
                 return Ok(());
@@ -1290,6 +1314,9 @@ impl SpantagApp {
         if shortcut(Modifiers::COMMAND, Key::Enter) {
             self.send(AppCommand::DoneAndNext);
         }
+        if shortcut(Modifiers::COMMAND | Modifiers::SHIFT, Key::E) {
+            self.send(AppCommand::ShowEntities);
+        }
         if shortcut(Modifiers::COMMAND, Key::E) {
             self.send(AppCommand::ShowExport);
         }
@@ -1470,6 +1497,109 @@ impl SpantagApp {
         self.send(AppCommand::Select(Selection::Text { anchor, head }));
     }
 
+    /// What the corpus view asked for. Renames and merges write `entities.ron`; a merge
+    /// changes the open article through an undoable command and every other sidecar on
+    /// disk ([`crate::store::entity_index::merge`]), then the view's index is rebuilt.
+    fn apply_corpus(&mut self, ctx: &egui::Context, action: CorpusAction) -> Result<(), String> {
+        match action {
+            CorpusAction::OpenSpan { article, span } => {
+                let open = self.session.as_ref().map(|s| s.article_path.clone());
+                if open.as_deref() != Some(article.as_path()) {
+                    self.open(&article);
+                }
+                let opened = self.session.as_ref().map(|s| s.article_path.clone());
+                if opened.as_deref() != Some(article.as_path()) {
+                    // A book opens on another thread; its span is selected by hand.
+                    return Ok(());
+                }
+                self.reveal(span);
+                Ok(())
+            }
+            CorpusAction::Rename { id, name } => {
+                let entities = self
+                    .entities
+                    .as_mut()
+                    .ok_or("entities.ron cannot be used; fix it first")?;
+                entities.rename(&id, &name).map_err(|e| e.to_string())?;
+                self.save_entities()?;
+                self.rebuild_corpus_view(ctx);
+                Ok(())
+            }
+            CorpusAction::Merge { gone, kept } => {
+                let root = self
+                    .corpus_root()
+                    .map(Path::to_path_buf)
+                    .ok_or("Open a folder or an article first.")?;
+                let mut entities = self
+                    .entities
+                    .clone()
+                    .ok_or("entities.ron cannot be used; fix it first")?;
+                entities
+                    .clone()
+                    .merge(&gone, &kept)
+                    .map_err(|e| e.to_string())?;
+                // The open article changes in memory, undoably; the disk pass skips it.
+                let mut skip = None;
+                if let Some(session) = self.session.as_mut().filter(|s| s.read_only.is_none()) {
+                    let ids: Vec<SpanId> = session
+                        .document
+                        .annotations()
+                        .spans()
+                        .iter()
+                        .filter(|s| s.entity.as_deref() == Some(gone.as_str()))
+                        .map(|s| s.id)
+                        .collect();
+                    if !ids.is_empty() {
+                        session
+                            .document
+                            .apply(Command::SetEntity {
+                                ids,
+                                entity: Some(kept.clone()),
+                            })
+                            .map_err(|e| e.to_string())?;
+                    }
+                    skip = Some(session.article_path.clone());
+                }
+                self.save_now();
+                let progress = crate::store::entity_index::Progress::default();
+                let report = crate::store::entity_index::merge(
+                    &root,
+                    &mut entities,
+                    &gone,
+                    &kept,
+                    skip.as_deref(),
+                    &progress,
+                )
+                .map_err(|e| e.to_string())?;
+                self.entities = Some(entities);
+                let mut message = format!(
+                    "Merged {gone} into {kept}: {} mentions in {} other articles.",
+                    report.rewritten.spans(),
+                    report.rewritten.files.len()
+                );
+                for problem in &report.rewritten.problems {
+                    message.push_str(&format!("\nLeft as it is: {problem}"));
+                }
+                if let Some(view) = &mut self.corpus_view {
+                    view.selected = Some(kept);
+                    view.message = Some(message.clone());
+                }
+                self.rebuild_corpus_view(ctx);
+                if report.rewritten.problems.is_empty() {
+                    Ok(())
+                } else {
+                    Err(message)
+                }
+            }
+        }
+    }
+
+    fn rebuild_corpus_view(&mut self, ctx: &egui::Context) {
+        if let (Some(view), Some(entities)) = (&mut self.corpus_view, &self.entities) {
+            view.rebuild(entities, ctx);
+        }
+    }
+
     fn update_title(&mut self, ctx: &egui::Context) {
         let title = match &self.session {
             Some(s) => format!("{} — spantag", s.document.meta.file_name),
@@ -1543,6 +1673,10 @@ impl eframe::App for SpantagApp {
         }
         if let Some(dashboard) = &mut self.dashboard {
             dashboard.poll();
+        }
+        if let Some(view) = &mut self.corpus_view {
+            view.set_open_article(self.session.as_ref().map(|s| s.article_path.as_path()));
+            view.poll(self.entities.as_ref(), ctx);
         }
         let results = self.saver.poll();
         if let Some(session) = &mut self.session {
@@ -1660,8 +1794,19 @@ impl eframe::App for SpantagApp {
         guard::close_modal(&ctx, self);
         if let Some(dashboard) = &mut self.dashboard {
             dashboard.show(&ctx, &self.scheme);
+            if std::mem::take(&mut dashboard.wants_entities) {
+                self.commands.push(AppCommand::ShowEntities);
+            }
             if !dashboard.open {
                 self.dashboard = None;
+            }
+        }
+        if let Some(view) = &mut self.corpus_view {
+            if let Some(action) = view.show(&ctx, self.entities.as_ref()) {
+                self.commands.push(AppCommand::Corpus(action));
+            }
+            if !view.open {
+                self.corpus_view = None;
             }
         }
         match self.compare_dialog.show(&ctx) {

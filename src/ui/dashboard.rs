@@ -16,6 +16,8 @@ pub struct Dashboard {
     pub folder: PathBuf,
     pub open: bool,
     pub stats: Option<Result<Stats, String>>,
+    /// "Entities…" was clicked: the app opens the corpus view.
+    pub wants_entities: bool,
     job: Option<Receiver<Result<Stats, String>>>,
 }
 
@@ -32,6 +34,7 @@ impl Dashboard {
             folder: folder.to_path_buf(),
             open: true,
             stats: None,
+            wants_entities: false,
             job: Some(rx),
         }
     }
@@ -58,17 +61,26 @@ impl Dashboard {
         egui::Window::new("Dashboard")
             .open(&mut open)
             .default_size([720.0, 560.0])
-            .show(ctx, |ui| match &self.stats {
-                None => {
-                    ui.horizontal(|ui| {
-                        ui.spinner();
-                        ui.label(format!("Counting {}…", self.folder.display()));
-                    });
+            .show(ctx, |ui| {
+                if ui
+                    .button("Entities…")
+                    .on_hover_text("Who said what: the corpus view (Ctrl+Shift+E)")
+                    .clicked()
+                {
+                    self.wants_entities = true;
                 }
-                Some(Err(e)) => {
-                    ui.colored_label(ui.visuals().error_fg_color, e);
+                match &self.stats {
+                    None => {
+                        ui.horizontal(|ui| {
+                            ui.spinner();
+                            ui.label(format!("Counting {}…", self.folder.display()));
+                        });
+                    }
+                    Some(Err(e)) => {
+                        ui.colored_label(ui.visuals().error_fg_color, e);
+                    }
+                    Some(Ok(stats)) => charts(ui, stats, scheme, &self.folder),
                 }
-                Some(Ok(stats)) => charts(ui, stats, scheme, &self.folder),
             });
         self.open = open;
     }

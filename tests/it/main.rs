@@ -6,6 +6,7 @@ mod architecture;
 mod changes;
 mod crash;
 mod desktop;
+mod entities;
 mod export;
 mod fonts;
 mod fuzz_corpus;

@@ -1,0 +1,371 @@
+//! The disk side of entities across a corpus: building the entity index from every
+//! sidecar, rewriting references when two entities merge, and linking an entity's
+//! mentions in every article of a folder.
+//!
+//! The index reads sidecars only (spans store their text), on as many threads as the
+//! machine has, because a corpus view over 50,000 articles must open within 2 s. The
+//! writing passes load whole articles (a command needs the document), but only those they
+//! change: a merge loads just the sidecars whose bytes mention the id that goes.
+//!
+//! Every pass reports progress and can be cancelled through a shared [`Progress`], so the
+//! app runs it on a background thread with a progress bar. Sidecars that cannot be read
+//! are problems naming the file (with line and column for a parse error), never skipped
+//! silently, and are left untouched.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use super::corpus::{self, Problem};
+use super::sidecar_path;
+use crate::model::entities::{EntityEditError, Merged};
+use crate::model::entity_index::{EntityIndex, IndexBuilder};
+use crate::model::sidecar::{self, SidecarError};
+use crate::model::{Command, Entities, Entity};
+
+/// Articles done of the total, and a cancel flag: shared between a pass on a background
+/// thread and whoever shows it.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub done: AtomicUsize,
+    pub total: AtomicUsize,
+    pub cancel: AtomicBool,
+}
+
+impl Progress {
+    /// (done, total) as they are now.
+    pub fn get(&self) -> (usize, usize) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    fn start(&self, total: usize) {
+        self.total.store(total, Ordering::Relaxed);
+        self.done.store(0, Ordering::Relaxed);
+    }
+
+    fn step(&self) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Why a pass stopped before its end.
+#[derive(Debug, thiserror::Error)]
+pub enum PassError {
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    #[error("cancelled")]
+    Cancelled,
+    #[error(transparent)]
+    Entities(#[from] EntityEditError),
+    #[error("{}: {message}", path.display())]
+    Save { path: PathBuf, message: String },
+}
+
+/// An index and the sidecars it could not read.
+#[derive(Debug, Default)]
+pub struct Built {
+    pub index: EntityIndex,
+    /// Sidecars that could not be read or parsed (their articles count, without spans).
+    pub problems: Vec<Problem>,
+}
+
+/// Builds the entity index of a corpus from its sidecars ([`EntityIndex`]).
+pub fn build(corpus: &Path, entities: &Entities, progress: &Progress) -> Result<Built, PassError> {
+    let list = corpus::articles(corpus)?;
+    progress.start(list.len());
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = list.len().div_ceil(threads).max(1);
+    let parts: Vec<(IndexBuilder, Vec<Problem>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = list
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || scan(part, progress)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    if progress.cancelled() {
+        return Err(PassError::Cancelled);
+    }
+    let mut builder = IndexBuilder::default();
+    let mut problems = Vec::new();
+    for (part, found) in parts {
+        builder.join(part);
+        problems.extend(found);
+    }
+    Ok(Built {
+        index: builder.finish(entities),
+        problems,
+    })
+}
+
+/// One thread's share of [`build`].
+fn scan(list: &[(String, PathBuf)], progress: &Progress) -> (IndexBuilder, Vec<Problem>) {
+    let mut builder = IndexBuilder::default();
+    let mut problems = Vec::new();
+    for (id, path) in list {
+        if progress.cancelled() {
+            break;
+        }
+        match read(&sidecar_path(path)) {
+            Ok(Some(parsed)) => builder.add(id, &parsed.spans, &parsed.relations),
+            Ok(None) => builder.add_empty(),
+            Err(problem) => {
+                builder.add_empty();
+                problems.push(problem);
+            }
+        }
+        progress.step();
+    }
+    (builder, problems)
+}
+
+/// A sidecar parsed, `None` when there is none, or the problem naming it.
+fn read(path: &Path) -> Result<Option<sidecar::Sidecar>, Problem> {
+    let problem = |position, message| Problem {
+        path: path.to_path_buf(),
+        position,
+        message,
+    };
+    let source = match super::read_sidecar_text(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            return Err(problem(None, e.to_string()))
+        }
+        Err(e) => return Err(problem(None, format!("cannot read: {e}"))),
+        Ok(source) => source,
+    };
+    match sidecar::decode(&source) {
+        Ok(parsed) => Ok(Some(parsed)),
+        Err(SidecarError::Syntax { line, col, message }) => {
+            Err(problem(Some((line, col)), message))
+        }
+        Err(other) => Err(problem(None, other.to_string())),
+    }
+}
+
+/// What a writing pass did.
+#[derive(Debug, Default)]
+pub struct Rewritten {
+    /// Sidecars rewritten, with how many spans changed in each.
+    pub files: Vec<(PathBuf, usize)>,
+    /// Articles or sidecars that could not be read or written; left untouched.
+    pub problems: Vec<Problem>,
+}
+
+impl Rewritten {
+    /// Spans changed over every file.
+    pub fn spans(&self) -> usize {
+        self.files.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// Refers every span of the corpus whose entity is `gone` to `kept` instead (`None`
+/// unlinks them), one sidecar at a time, each written atomically and only if nobody
+/// changed it meanwhile. The article at `skip` (the one open in the app, which takes the
+/// change through an undoable command instead) is left alone. Only sidecars whose bytes
+/// mention `gone` are loaded.
+pub fn rewrite_references(
+    corpus: &Path,
+    gone: &str,
+    kept: Option<&str>,
+    skip: Option<&Path>,
+    progress: &Progress,
+) -> Result<Rewritten, PassError> {
+    let list = corpus::articles(corpus)?;
+    progress.start(list.len());
+    let mut done = Rewritten::default();
+    for (_, path) in &list {
+        if progress.cancelled() {
+            return Err(PassError::Cancelled);
+        }
+        progress.step();
+        if skip.is_some_and(|s| same_file(s, path)) {
+            continue;
+        }
+        let sidecar = sidecar_path(path);
+        let before = match super::read_sidecar_bytes(&sidecar) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                done.problems.push(Problem {
+                    path: sidecar,
+                    position: None,
+                    message: format!("cannot read: {e}"),
+                });
+                continue;
+            }
+            Ok(bytes) => bytes,
+        };
+        if !contains(&before, gone.as_bytes()) {
+            continue;
+        }
+        let mut document = match corpus::load(path) {
+            Ok((document, _)) => document,
+            Err(problem) => {
+                done.problems.push(problem);
+                continue;
+            }
+        };
+        let ids: Vec<_> = document
+            .annotations()
+            .spans()
+            .iter()
+            .filter(|s| s.entity.as_deref() == Some(gone))
+            .map(|s| s.id)
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let count = ids.len();
+        let command = Command::SetEntity {
+            ids,
+            entity: kept.map(str::to_string),
+        };
+        if let Err(e) = document.apply(command) {
+            done.problems.push(Problem {
+                path: path.clone(),
+                position: None,
+                message: format!("cannot relink: {e}"),
+            });
+            continue;
+        }
+        match corpus::rewrite_sidecar(&sidecar, &document, Some(&before), "entities were merged") {
+            Ok(true) => done.files.push((sidecar, count)),
+            Ok(false) => {}
+            Err(problem) => done.problems.push(problem),
+        }
+    }
+    Ok(done)
+}
+
+/// What a merge did on disk.
+#[derive(Debug)]
+pub struct MergeReport {
+    pub merged: Merged,
+    pub rewritten: Rewritten,
+}
+
+/// Merges entity `gone` into `kept` across the corpus rooted at `corpus`: every sidecar
+/// first ([`rewrite_references`], skipping `skip`), `entities.ron` last, so a crash midway
+/// leaves only references to entities that still exist. On success `entities` is the
+/// merged set, as saved. Sidecars that could not be rewritten are in the report: they keep
+/// `gone`, which the index then lists as unknown.
+pub fn merge(
+    corpus: &Path,
+    entities: &mut Entities,
+    gone: &str,
+    kept: &str,
+    skip: Option<&Path>,
+    progress: &Progress,
+) -> Result<MergeReport, PassError> {
+    let mut after = entities.clone();
+    let merged = after.merge(gone, kept)?;
+    let rewritten = rewrite_references(corpus, gone, Some(kept), skip, progress)?;
+    super::entities::save(corpus, &after).map_err(|e| PassError::Save {
+        path: super::entities::path(corpus),
+        message: e.to_string(),
+    })?;
+    *entities = after;
+    Ok(MergeReport { merged, rewritten })
+}
+
+/// Links an entity's unlinked mentions ([`crate::suggest::entity_mentions`]) in every
+/// article of a corpus but `skip` (the open one, which gets them as proposals to review).
+/// Without `accept` nothing is written: the report says how many there are, per article
+/// (what the "Link N more mentions in K other articles" button shows). With it, each
+/// article's mentions are accepted as one command and its sidecar written atomically.
+pub fn link_mentions(
+    corpus: &Path,
+    entity: &Entity,
+    skip: Option<&Path>,
+    accept: bool,
+    progress: &Progress,
+) -> Result<Rewritten, PassError> {
+    let list = corpus::articles(corpus)?;
+    progress.start(list.len());
+    let mut done = Rewritten::default();
+    for (_, path) in &list {
+        if progress.cancelled() {
+            return Err(PassError::Cancelled);
+        }
+        progress.step();
+        if skip.is_some_and(|s| same_file(s, path)) {
+            continue;
+        }
+        let sidecar = sidecar_path(path);
+        let before = match super::read_sidecar_bytes(&sidecar) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => {
+                done.problems.push(Problem {
+                    path: sidecar,
+                    position: None,
+                    message: format!("cannot read: {e}"),
+                });
+                continue;
+            }
+        };
+        let mut document = match corpus::load(path) {
+            Ok((document, _)) => document,
+            Err(problem) => {
+                done.problems.push(problem);
+                continue;
+            }
+        };
+        let proposals = crate::suggest::entity_mentions(&document, entity);
+        if proposals.is_empty() {
+            continue;
+        }
+        let count = proposals.len();
+        if !accept {
+            done.files.push((sidecar, count));
+            continue;
+        }
+        if let Err(e) = document.apply(Command::Accept(proposals)) {
+            done.problems.push(Problem {
+                path: path.clone(),
+                position: None,
+                message: format!("cannot link: {e}"),
+            });
+            continue;
+        }
+        match corpus::rewrite_sidecar(
+            &sidecar,
+            &document,
+            before.as_deref(),
+            "mentions were linked",
+        ) {
+            Ok(true) => done.files.push((sidecar, count)),
+            Ok(false) => {}
+            Err(problem) => done.problems.push(problem),
+        }
+    }
+    Ok(done)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Whether two paths name the same file (canonically when both exist).
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (a.canonicalize(), b.canonicalize()),
+            (Ok(x), Ok(y)) if x == y
+        )
+}
