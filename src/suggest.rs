@@ -524,15 +524,19 @@ pub fn entity_mentions(document: &Document, entity: &Entity) -> Vec<Proposal> {
         return Vec::new();
     };
     let text = document.text();
-    let annotations = document.annotations();
+    // The ranges of this label's spans that are linked already: one pass over the spans,
+    // then a lookup per mention (a book has tens of thousands of both).
+    let linked: HashSet<(usize, usize)> = document
+        .annotations()
+        .spans()
+        .iter()
+        .filter(|s| s.entity.is_some() && s.label == entity.label && !s.is_orphaned())
+        .map(|s| (s.start, s.end))
+        .collect();
     words
         .find(text, 0..text.len_chars())
         .take(MAX_PROPOSALS_PER_RULE)
-        .filter(|range| {
-            annotations
-                .find_exact(&entity.label, range.clone())
-                .is_none_or(|span| span.entity.is_none())
-        })
+        .filter(|range| !linked.contains(&(range.start, range.end)))
         .map(|char_range| Proposal {
             char_range,
             label: entity.label.clone(),

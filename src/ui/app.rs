@@ -265,6 +265,8 @@ pub struct SpantagApp {
     pub dashboard: Option<Dashboard>,
     /// The corpus view of entities, while open.
     pub corpus_view: Option<CorpusView>,
+    /// A merge of two entities rewriting the corpus's sidecars on another thread.
+    merging: Option<std::rc::Rc<super::corpus_view::Job<super::corpus_view::MergeDone>>>,
     /// Proposals for the open article: suggestions, or A's and B's spans.
     pub review: Review,
     /// Adjudication in progress (File → Compare…).
@@ -325,6 +327,7 @@ impl SpantagApp {
             find: None,
             dashboard: None,
             corpus_view: None,
+            merging: None,
             review: Review::default(),
             compare: None,
             compare_dialog: CompareDialog::default(),
@@ -423,6 +426,10 @@ impl SpantagApp {
         let (Some(entities), Some(root)) = (&self.entities, &self.scheme_folder) else {
             return Err("the corpus's entities.ron cannot be used; fix it first".into());
         };
+        if self.merging.is_some() {
+            // The merge writes entities.ron last, from its own copy: this edit would be lost.
+            return Err("A merge is still rewriting the corpus; try again when it is done.".into());
+        }
         crate::store::entities::save(root, entities).map_err(|e| {
             format!(
                 "{}: cannot write: {e}",
@@ -1515,6 +1522,9 @@ impl SpantagApp {
                 self.reveal(span);
                 Ok(())
             }
+            CorpusAction::Rename { .. } | CorpusAction::Merge { .. } if self.merging.is_some() => {
+                Err("A merge is still rewriting the corpus; wait for it to finish.".into())
+            }
             CorpusAction::Rename { id, name } => {
                 let entities = self
                     .entities
@@ -1561,17 +1571,40 @@ impl SpantagApp {
                     skip = Some(session.article_path.clone());
                 }
                 self.save_now();
-                let progress = crate::store::entity_index::Progress::default();
-                let report = crate::store::entity_index::merge(
-                    &root,
-                    &mut entities,
-                    &gone,
-                    &kept,
-                    skip.as_deref(),
-                    &progress,
-                )
-                .map_err(|e| e.to_string())?;
-                self.entities = Some(entities);
+                // Every other sidecar on another thread (thousands of atomic writes), with
+                // a progress bar in the corpus view; entities.ron is written last.
+                let job = std::rc::Rc::new(super::corpus_view::Job::start(ctx, move |progress| {
+                    let report = crate::store::entity_index::merge(
+                        &root,
+                        &mut entities,
+                        &gone,
+                        &kept,
+                        skip.as_deref(),
+                        progress,
+                    )?;
+                    Ok((entities, report))
+                }));
+                if let Some(view) = &mut self.corpus_view {
+                    view.merging = Some(("Merging".into(), job.clone()));
+                }
+                self.merging = Some(job);
+                Ok(())
+            }
+        }
+    }
+
+    /// Takes a finished merge: the merged entities, and a message of what it rewrote.
+    fn poll_merging(&mut self, ctx: &egui::Context) {
+        let Some(result) = self.merging.as_ref().and_then(|job| job.poll()) else {
+            return;
+        };
+        self.merging = None;
+        if let Some(view) = &mut self.corpus_view {
+            view.merging = None;
+        }
+        let (text, is_error) = match result {
+            Ok((entities, report)) => {
+                let (gone, kept) = (&report.merged.gone, &report.merged.kept);
                 let mut message = format!(
                     "Merged {gone} into {kept}: {} mentions in {} other articles.",
                     report.rewritten.spans(),
@@ -1581,16 +1614,23 @@ impl SpantagApp {
                     message.push_str(&format!("\nLeft as it is: {problem}"));
                 }
                 if let Some(view) = &mut self.corpus_view {
-                    view.selected = Some(kept);
+                    view.selected = Some(kept.clone());
                     view.message = Some(message.clone());
                 }
-                self.rebuild_corpus_view(ctx);
-                if report.rewritten.problems.is_empty() {
-                    Ok(())
-                } else {
-                    Err(message)
-                }
+                self.entities = Some(entities);
+                (message, !report.rewritten.problems.is_empty())
             }
+            Err(e) => (
+                format!(
+                    "The merge stopped ({e}): entities.ron is unchanged, and articles already \
+                     rewritten refer to the kept entity, which exists. Merge again to finish."
+                ),
+                true,
+            ),
+        };
+        self.rebuild_corpus_view(ctx);
+        if is_error || self.corpus_view.is_none() {
+            self.notice = Some(Notice { text, is_error });
         }
     }
 
@@ -1678,6 +1718,7 @@ impl eframe::App for SpantagApp {
             view.set_open_article(self.session.as_ref().map(|s| s.article_path.as_path()));
             view.poll(self.entities.as_ref(), ctx);
         }
+        self.poll_merging(ctx);
         let results = self.saver.poll();
         if let Some(session) = &mut self.session {
             for result in results {

@@ -48,13 +48,13 @@ pub enum Sort {
 }
 
 /// A pass running on another thread, with its progress.
-struct Job<T> {
+pub(super) struct Job<T> {
     progress: Arc<Progress>,
     result: Receiver<Result<T, PassError>>,
 }
 
 impl<T: Send + 'static> Job<T> {
-    fn start(
+    pub(super) fn start(
         ctx: &egui::Context,
         work: impl FnOnce(&Progress) -> Result<T, PassError> + Send + 'static,
     ) -> Job<T> {
@@ -72,7 +72,7 @@ impl<T: Send + 'static> Job<T> {
     }
 
     /// The result once the thread is done.
-    fn poll(&self) -> Option<Result<T, PassError>> {
+    pub(super) fn poll(&self) -> Option<Result<T, PassError>> {
         match self.result.try_recv() {
             Ok(result) => Some(result),
             Err(TryRecvError::Disconnected) => Some(Err(PassError::Cancelled)),
@@ -80,7 +80,12 @@ impl<T: Send + 'static> Job<T> {
         }
     }
 
-    fn bar(&self, ui: &mut Ui, what: &str) -> bool {
+    /// Cancels the pass; the thread stops at its next article.
+    pub(super) fn cancel(&self) {
+        self.progress.cancel();
+    }
+
+    pub(super) fn bar(&self, ui: &mut Ui, what: &str) -> bool {
         let (done, total) = self.progress.get();
         let mut cancel = false;
         ui.horizontal(|ui| {
@@ -131,7 +136,13 @@ pub struct CorpusView {
     open_article: Option<PathBuf>,
     /// What the last action did, for the analyst.
     pub message: Option<String>,
+    /// A merge the app is running (`Merging A into B`), drawn as a progress bar with Cancel
+    /// while the view waits for it.
+    pub(super) merging: Option<(String, std::rc::Rc<Job<MergeDone>>)>,
 }
+
+/// A finished merge: the merged entities, as saved, and what was rewritten.
+pub(super) type MergeDone = (Entities, entity_index::MergeReport);
 
 impl CorpusView {
     /// Opens the view on the corpus rooted at `root` and starts building its index.
@@ -149,6 +160,7 @@ impl CorpusView {
             linking: None,
             open_article: None,
             message: None,
+            merging: None,
         };
         view.rebuild(entities, ctx);
         view
@@ -244,6 +256,12 @@ impl CorpusView {
     }
 
     fn contents(&mut self, ui: &mut Ui, entities: Option<&Entities>) -> Option<CorpusAction> {
+        if let Some((what, job)) = &self.merging {
+            if job.bar(ui, what) {
+                job.cancel();
+            }
+            return None;
+        }
         if let Some(job) = &self.job {
             if job.bar(ui, "Reading sidecars") {
                 self.job = None;
