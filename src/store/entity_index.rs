@@ -186,40 +186,14 @@ pub fn rewrite_references(
     skip: Option<&Path>,
     progress: &Progress,
 ) -> Result<Rewritten, PassError> {
-    let list = corpus::articles(corpus)?;
-    progress.start(list.len());
-    let mut done = Rewritten::default();
-    for (_, path) in &list {
-        if progress.cancelled() {
-            return Err(PassError::Cancelled);
-        }
-        progress.step();
-        if skip.is_some_and(|s| same_file(s, path)) {
-            continue;
-        }
-        let sidecar = sidecar_path(path);
-        let before = match super::read_sidecar_bytes(&sidecar) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            Err(e) => {
-                done.problems.push(Problem {
-                    path: sidecar,
-                    position: None,
-                    message: format!("cannot read: {e}"),
-                });
-                continue;
-            }
-            Ok(bytes) => bytes,
-        };
-        if !contains(&before, gone.as_bytes()) {
-            continue;
-        }
-        let mut document = match corpus::load(path) {
-            Ok((document, _)) => document,
-            Err(problem) => {
-                done.problems.push(problem);
-                continue;
-            }
-        };
+    let pass = Pass {
+        skip,
+        write: true,
+        verb: "relink",
+        reason: "entities were merged",
+    };
+    let wanted = |before: Option<&[u8]>| before.is_some_and(|b| contains(b, gone.as_bytes()));
+    pass.run(corpus, progress, wanted, |document| {
         let ids: Vec<_> = document
             .annotations()
             .spans()
@@ -227,29 +201,97 @@ pub fn rewrite_references(
             .filter(|s| s.entity.as_deref() == Some(gone))
             .map(|s| s.id)
             .collect();
-        if ids.is_empty() {
-            continue;
-        }
         let count = ids.len();
         let command = Command::SetEntity {
             ids,
             entity: kept.map(str::to_string),
         };
-        if let Err(e) = document.apply(command) {
-            done.problems.push(Problem {
-                path: path.clone(),
-                position: None,
-                message: format!("cannot relink: {e}"),
-            });
-            continue;
+        (count > 0).then_some((command, count))
+    })
+}
+
+/// A writing pass over the articles of a corpus: one command per article, each sidecar
+/// written atomically and only if nobody changed it meanwhile.
+struct Pass<'a> {
+    /// The article open in the app, left alone.
+    skip: Option<&'a Path>,
+    /// Without it, nothing is written: the report counts what would change.
+    write: bool,
+    /// What a failed command could not do, for its message.
+    verb: &'a str,
+    /// Why the sidecar changed, for a conflict's message.
+    reason: &'a str,
+}
+
+impl Pass<'_> {
+    /// Walks every article but `skip`, with progress and Cancel. `wanted` sees a sidecar's
+    /// bytes (`None`: it has none yet) and says whether to load the article; `change`
+    /// gives the command to apply and how many spans it changes, or nothing to do.
+    /// Unreadable files are problems in the report, passed over and never written.
+    fn run(
+        &self,
+        corpus: &Path,
+        progress: &Progress,
+        wanted: impl Fn(Option<&[u8]>) -> bool,
+        change: impl Fn(&crate::model::Document) -> Option<(Command, usize)>,
+    ) -> Result<Rewritten, PassError> {
+        let list = corpus::articles(corpus)?;
+        progress.start(list.len());
+        let mut done = Rewritten::default();
+        for (_, path) in &list {
+            if progress.cancelled() {
+                return Err(PassError::Cancelled);
+            }
+            progress.step();
+            if self.skip.is_some_and(|s| same_file(s, path)) {
+                continue;
+            }
+            let sidecar = sidecar_path(path);
+            let before = match super::read_sidecar_bytes(&sidecar) {
+                Ok(bytes) => Some(bytes),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+                Err(e) => {
+                    done.problems.push(Problem {
+                        path: sidecar,
+                        position: None,
+                        message: format!("cannot read: {e}"),
+                    });
+                    continue;
+                }
+            };
+            if !wanted(before.as_deref()) {
+                continue;
+            }
+            let mut document = match corpus::load(path) {
+                Ok((document, _)) => document,
+                Err(problem) => {
+                    done.problems.push(problem);
+                    continue;
+                }
+            };
+            let Some((command, count)) = change(&document) else {
+                continue;
+            };
+            if !self.write {
+                done.files.push((sidecar, count));
+                continue;
+            }
+            if let Err(e) = document.apply(command) {
+                done.problems.push(Problem {
+                    path: path.clone(),
+                    position: None,
+                    message: format!("cannot {}: {e}", self.verb),
+                });
+                continue;
+            }
+            match corpus::rewrite_sidecar(&sidecar, &document, before.as_deref(), self.reason) {
+                Ok(true) => done.files.push((sidecar, count)),
+                Ok(false) => {}
+                Err(problem) => done.problems.push(problem),
+            }
         }
-        match corpus::rewrite_sidecar(&sidecar, &document, Some(&before), "entities were merged") {
-            Ok(true) => done.files.push((sidecar, count)),
-            Ok(false) => {}
-            Err(problem) => done.problems.push(problem),
-        }
+        Ok(done)
     }
-    Ok(done)
 }
 
 /// What a merge did on disk.
@@ -295,66 +337,22 @@ pub fn link_mentions(
     accept: bool,
     progress: &Progress,
 ) -> Result<Rewritten, PassError> {
-    let list = corpus::articles(corpus)?;
-    progress.start(list.len());
-    let mut done = Rewritten::default();
-    for (_, path) in &list {
-        if progress.cancelled() {
-            return Err(PassError::Cancelled);
-        }
-        progress.step();
-        if skip.is_some_and(|s| same_file(s, path)) {
-            continue;
-        }
-        let sidecar = sidecar_path(path);
-        let before = match super::read_sidecar_bytes(&sidecar) {
-            Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(e) => {
-                done.problems.push(Problem {
-                    path: sidecar,
-                    position: None,
-                    message: format!("cannot read: {e}"),
-                });
-                continue;
-            }
-        };
-        let mut document = match corpus::load(path) {
-            Ok((document, _)) => document,
-            Err(problem) => {
-                done.problems.push(problem);
-                continue;
-            }
-        };
-        let proposals = crate::suggest::entity_mentions(&document, entity);
-        if proposals.is_empty() {
-            continue;
-        }
-        let count = proposals.len();
-        if !accept {
-            done.files.push((sidecar, count));
-            continue;
-        }
-        if let Err(e) = document.apply(Command::Accept(proposals)) {
-            done.problems.push(Problem {
-                path: path.clone(),
-                position: None,
-                message: format!("cannot link: {e}"),
-            });
-            continue;
-        }
-        match corpus::rewrite_sidecar(
-            &sidecar,
-            &document,
-            before.as_deref(),
-            "mentions were linked",
-        ) {
-            Ok(true) => done.files.push((sidecar, count)),
-            Ok(false) => {}
-            Err(problem) => done.problems.push(problem),
-        }
-    }
-    Ok(done)
+    let pass = Pass {
+        skip,
+        write: accept,
+        verb: "link",
+        reason: "mentions were linked",
+    };
+    pass.run(
+        corpus,
+        progress,
+        |_| true,
+        |document| {
+            let proposals = crate::suggest::entity_mentions(document, entity);
+            let count = proposals.len();
+            (count > 0).then_some((Command::Accept(proposals), count))
+        },
+    )
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
