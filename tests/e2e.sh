@@ -229,5 +229,22 @@ grep -q "using the fonts spantag carries" "$OUT/app.log" ||
     fail "the app did not say it fell back to its own fonts"
 stop_app
 
+step "click 'Sergei Lavrov', press E, then Enter: a new entity, linked, on disk"
+start_app "$ARTICLE"
+sleep 1
+xdotool mousemove 300 70; sleep 0.1
+xdotool click 1; sleep 0.3
+xdotool key e
+sleep 0.5
+shot "11-entity-picker"
+xdotool key Return
+wait_for 5 grep -q 'text: "Sergei Lavrov".*entity: Some("sergei-lavrov")' "$SIDECAR" ||
+    fail "the sidecar never linked Sergei Lavrov to sergei-lavrov"
+grep -q '(id: "sergei-lavrov", name: "Sergei Lavrov", label: "actor"' "$WORK/entities.ron" ||
+    fail "entities.ron does not hold the new entity"
+sleep 0.5
+shot "12-entity-linked"
+stop_app
+
 echo "screenshots in $OUT"
-echo "e2e: 10 passed, 0 failed"
+echo "e2e: 11 passed, 0 failed"
