@@ -600,6 +600,11 @@ fn chips_show_attribute_and_entity_marks_snapshot() {
     );
     harness.get_by_role_and_label(egui::Role::Mark, "actor: Lavrov (entity Sergei Lavrov)");
     harness.get_by_label_contains("claim ✖");
+    // The status bar says "Saving…" until the autosave lands: wait, so the image is the
+    // same on every run.
+    crate::gui::step_until(&mut harness, "the autosave", |h| {
+        h.state().save_state() == Some(spantag::store::SaveState::Saved)
+    });
     harness.snapshot("attributes_and_entities");
 }
 
