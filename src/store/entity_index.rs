@@ -91,11 +91,24 @@ pub fn build(corpus: &Path, entities: &Entities, progress: &Progress) -> Result<
     let parts: Vec<(IndexBuilder, Vec<Problem>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = list
             .chunks(chunk)
-            .map(|part| scope.spawn(move || scan(part, progress)))
+            .map(|part| (part, scope.spawn(move || scan(part, progress))))
             .collect();
+        // A thread that failed loses its share: say which articles, never count them silently.
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            .map(|(part, h)| {
+                h.join().unwrap_or_else(|_| {
+                    let problems = part
+                        .iter()
+                        .map(|(_, path)| Problem {
+                            path: sidecar_path(path),
+                            position: None,
+                            message: "not indexed: reading it failed unexpectedly".into(),
+                        })
+                        .collect();
+                    (IndexBuilder::default(), problems)
+                })
+            })
             .collect()
     });
     if progress.cancelled() {
