@@ -415,6 +415,26 @@ impl SpantagApp {
         };
     }
 
+    /// A span of the open article and the scheme's attribute `name` of its label, or why
+    /// there is none.
+    fn span_attribute(
+        &self,
+        id: SpanId,
+        name: &str,
+    ) -> Result<(&crate::model::Span, &crate::model::Attribute), String> {
+        let session = self.session.as_ref().ok_or("Open an article first.")?;
+        let span = session
+            .document
+            .annotations()
+            .get(id)
+            .ok_or("That span is gone.")?;
+        let attribute = self.scheme.attribute(&span.label, name).ok_or(format!(
+            "A {} has no attribute {name} in this scheme.",
+            span.label
+        ))?;
+        Ok((span, attribute))
+    }
+
     /// The folder of the corpus in use: where its `spantag.ron` and `entities.ron` live.
     pub fn corpus_root(&self) -> Option<&Path> {
         self.scheme_folder.as_deref()
@@ -1025,18 +1045,9 @@ impl SpantagApp {
                 }
             }
             AppCommand::SetAttr { id, name, value } => {
-                let session = self.session.as_ref().ok_or("Open an article first.")?;
-                let span = session
-                    .document
-                    .annotations()
-                    .get(id)
-                    .ok_or("That span is gone.")?;
                 // A value the scheme does not declare (imported) can be cleared, never typed.
                 if let Some(value) = &value {
-                    let attribute = self.scheme.attribute(&span.label, &name).ok_or(format!(
-                        "A {} has no attribute {name} in this scheme.",
-                        span.label
-                    ))?;
+                    let (_, attribute) = self.span_attribute(id, &name)?;
                     attribute
                         .kind
                         .check(value)
@@ -1048,16 +1059,7 @@ impl SpantagApp {
                 let Selection::Span(id) = self.selection else {
                     return Err("Select a span first.".into());
                 };
-                let session = self.session.as_ref().ok_or("Open an article first.")?;
-                let span = session
-                    .document
-                    .annotations()
-                    .get(id)
-                    .ok_or("That span is gone.")?;
-                let attribute = self
-                    .scheme
-                    .attribute(&span.label, &name)
-                    .ok_or(format!("A {} has no attribute {name}.", span.label))?;
+                let (span, attribute) = self.span_attribute(id, &name)?;
                 match attribute
                     .kind
                     .step(span.attrs.get(&name).map(String::as_str))
