@@ -39,8 +39,8 @@ pub enum Commands {
     Import {
         /// The file to import (for brat, a folder of .txt/.ann pairs).
         file: PathBuf,
-        #[arg(long, value_parser = format_parser(&IMPORT_FORMATS))]
-        format: Format,
+        #[arg(long, value_parser = import_format_parser())]
+        format: crate::import::Format,
         #[arg(long)]
         into: PathBuf,
         /// Overwrite articles and sidecars that already exist.
@@ -146,13 +146,12 @@ fn print_json(value: &impl serde::Serialize) {
     );
 }
 
-/// The formats that can be imported.
-const IMPORT_FORMATS: [Format; 4] = [
-    Format::Jsonl,
-    Format::Doccano,
-    Format::Brat,
-    Format::LabelStudio,
-];
+/// Accepts the names of the formats that can be imported.
+fn import_format_parser() -> impl TypedValueParser<Value = crate::import::Format> {
+    use crate::import::Format;
+    let names: Vec<&'static str> = Format::ALL.iter().map(|f| f.name()).collect();
+    PossibleValuesParser::new(names).map(|name| Format::from_name(&name).unwrap_or(Format::Jsonl))
+}
 
 /// Accepts exactly the names of `formats` (listed in `--help` and in usage errors).
 fn format_parser(formats: &[Format]) -> impl TypedValueParser<Value = Format> {

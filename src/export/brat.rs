@@ -39,7 +39,7 @@ pub(super) fn encode(s: &str) -> String {
 
 /// The inverse of [`encode`]; `None` when a `%` is not followed by two hex digits or the
 /// bytes are not UTF-8.
-pub(super) fn decode(s: &str) -> Option<String> {
+pub(crate) fn decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -74,7 +74,7 @@ fn one_line(s: &str) -> String {
 
 /// The text with `\r\n` and lone `\r` turned into `\n`, and for each char of the original
 /// its offset in the result (`len_chars + 1` entries).
-pub(super) fn normalize_newlines(text: &str) -> (String, Vec<usize>) {
+pub(crate) fn normalize_newlines(text: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len() + 1);
     let mut chars = text.chars().peekable();

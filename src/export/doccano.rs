@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{json_line, utf16_offsets, Ctx, ExportError, Output};
 
 #[derive(Serialize, Deserialize)]
-pub(super) struct DoccanoLine {
+pub(crate) struct DoccanoLine {
     #[serde(default)]
     pub id: Option<String>,
     pub text: String,
@@ -21,7 +21,7 @@ pub(super) struct DoccanoLine {
 }
 
 #[derive(Serialize, Deserialize)]
-pub(super) struct DoccanoEntity {
+pub(crate) struct DoccanoEntity {
     pub id: u64,
     pub label: String,
     pub start_offset: usize,
@@ -29,7 +29,7 @@ pub(super) struct DoccanoEntity {
 }
 
 #[derive(Serialize, Deserialize)]
-pub(super) struct DoccanoRelation {
+pub(crate) struct DoccanoRelation {
     pub id: u64,
     pub from_id: u64,
     pub to_id: u64,

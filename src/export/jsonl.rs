@@ -12,7 +12,7 @@ use crate::model::{Anchor, Attrs, Relation, Source, Span, Status};
 
 /// The jsonl record as read back by the importer.
 #[derive(Deserialize)]
-pub(super) struct JsonlArticle {
+pub(crate) struct JsonlArticle {
     pub id: String,
     pub text: String,
     #[serde(default)]
@@ -24,7 +24,7 @@ pub(super) struct JsonlArticle {
 }
 
 #[derive(Deserialize)]
-pub(super) struct JsonlSpan {
+pub(crate) struct JsonlSpan {
     pub id: u64,
     pub start: usize,
     pub end: usize,

@@ -19,31 +19,31 @@ use super::{push_array_item, Ctx, ExportError, Output};
 use crate::model::{AttrKind, Scheme, Span};
 
 /// The `from_name` of the per-region result that holds a span's entity id.
-pub(super) const ENTITY_FROM_NAME: &str = "entity";
+pub(crate) const ENTITY_FROM_NAME: &str = "entity";
 
 #[derive(Serialize, Deserialize)]
-pub(super) struct Task {
+pub(crate) struct Task {
     pub data: TaskData,
     #[serde(default)]
     pub annotations: Vec<TaskAnnotation>,
 }
 
 #[derive(Serialize, Deserialize)]
-pub(super) struct TaskData {
+pub(crate) struct TaskData {
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
-pub(super) struct TaskAnnotation {
+pub(crate) struct TaskAnnotation {
     #[serde(default)]
     pub result: Vec<serde_json::Value>,
 }
 
 /// A `labels` result.
 #[derive(Serialize, Deserialize)]
-pub(super) struct LabelResult {
+pub(crate) struct LabelResult {
     pub value: LabelValue,
     pub id: String,
     pub from_name: String,
@@ -53,7 +53,7 @@ pub(super) struct LabelResult {
 }
 
 #[derive(Serialize, Deserialize)]
-pub(super) struct LabelValue {
+pub(crate) struct LabelValue {
     pub start: usize,
     pub end: usize,
     pub text: String,
@@ -62,7 +62,7 @@ pub(super) struct LabelValue {
 
 /// A `relation` result.
 #[derive(Serialize, Deserialize)]
-pub(super) struct RelationResult {
+pub(crate) struct RelationResult {
     pub from_id: String,
     pub to_id: String,
     #[serde(rename = "type")]
@@ -74,7 +74,7 @@ pub(super) struct RelationResult {
 
 /// A per-region `choices` or `textarea` result (an attribute or the entity).
 #[derive(Serialize, Deserialize)]
-pub(super) struct RegionResult {
+pub(crate) struct RegionResult {
     pub value: RegionValue,
     pub id: String,
     pub from_name: String,
@@ -84,7 +84,7 @@ pub(super) struct RegionResult {
 }
 
 #[derive(Serialize, Deserialize)]
-pub(super) struct RegionValue {
+pub(crate) struct RegionValue {
     #[serde(default)]
     pub start: usize,
     #[serde(default)]
@@ -98,7 +98,7 @@ pub(super) struct RegionValue {
 /// `value.text`: the region's text for `choices`, the typed text list for `textarea`.
 #[derive(Serialize, Deserialize)]
 #[serde(untagged)]
-pub(super) enum RegionText {
+pub(crate) enum RegionText {
     Region(String),
     Typed(Vec<String>),
 }

@@ -15,13 +15,12 @@
 //! ids; a link to an id the corpus does not know is written with the id as its name, never
 //! dropped. doccano and CoNLL cannot hold either: the report says so per article.
 
-mod brat;
+pub(crate) mod brat;
 mod conll;
 mod csv;
-mod doccano;
-pub mod import;
-mod jsonl;
-mod labelstudio;
+pub(crate) mod doccano;
+pub(crate) mod jsonl;
+pub(crate) mod labelstudio;
 mod w3c;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -453,7 +452,7 @@ fn json_line(value: &impl serde::Serialize) -> Vec<u8> {
 }
 
 /// The UTF-16 offset of every char boundary of a string (`len_chars + 1` entries).
-fn utf16_offsets(s: &str) -> Vec<usize> {
+pub(crate) fn utf16_offsets(s: &str) -> Vec<usize> {
     let mut offsets = Vec::with_capacity(s.len() + 1);
     let mut at = 0;
     offsets.push(0);

@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{Annotations, Attrs, Proposal, Relation, Span, SpanId, Text};
+use super::{Annotations, Attrs, Proposal, Relation, Span, SpanId, Suggestion, Text};
 
 /// Where an article stands in the analyst's work.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -197,6 +197,8 @@ pub struct Document {
     pub annotator: Option<String>,
     pub status: Status,
     annotations: Annotations,
+    /// A model's suggestions for this article and the decisions on them.
+    pub suggestions: Vec<Suggestion>,
     undo: Vec<Vec<Op>>,
     redo: Vec<Vec<Op>>,
     /// Bumped on every change, so views and the autosaver can tell what is new.
@@ -222,6 +224,7 @@ impl Document {
             annotator: None,
             status: Status::NotStarted,
             annotations,
+            suggestions: Vec::new(),
             undo: Vec::new(),
             redo: Vec::new(),
             revision: 0,

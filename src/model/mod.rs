@@ -15,6 +15,7 @@ pub mod search;
 pub mod select;
 pub mod sidecar;
 mod span;
+mod suggestion;
 mod text;
 
 pub use annotations::{Annotations, IdError, IdProblem, MAX_ID};
@@ -26,5 +27,6 @@ pub use proposal::{
 pub use scheme::{
     AttrKind, Attribute, Label, RelationKind, Scheme, SchemeError, MAX_SCHEME_BYTES, SCHEME_FILE,
 };
-pub use span::{Anchor, Attrs, Relation, Source, Span, SpanId, CONTEXT_CHARS};
+pub use span::{Anchor, Attrs, Relation, Source, Span, SpanId, CONTEXT_CHARS, FRAGMENT_KIND};
+pub use suggestion::{Suggestion, SuggestionStatus};
 pub use text::{NewlineStyle, Paragraph, Text};

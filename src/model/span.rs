@@ -166,6 +166,12 @@ impl Span {
     }
 }
 
+/// The relation kind that joins the fragments of one discontinuous span (brat's
+/// `T1 Label 0 9;16 19`): the first fragment is its `from`, each later one a `to`. Each
+/// fragment is a span of its own holding only its characters, so nothing is widened over
+/// the gap; exporters that have discontinuous spans (brat) join them again.
+pub const FRAGMENT_KIND: &str = "fragment";
+
 /// A typed link between two spans, such as `said_by` from a quote to its speaker.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Relation {

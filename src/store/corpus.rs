@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use super::article::{self, sha256_hex, ArticleError};
 use super::{atomic, sidecar_path};
-use crate::export::import::{self, ImportedArticle};
 use crate::export::{Article, ExportError, Exporter, Format, Options, Output, Report};
+use crate::import::{self, ImportedArticle};
 use crate::model::sidecar::{self, LoadReport};
 use crate::model::{Annotations, ArticleMeta, Document, Entities, Scheme, Text};
 
@@ -465,8 +465,8 @@ pub struct ImportSummary {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportFailure {
-    #[error(transparent)]
-    Parse(#[from] import::ImportError),
+    #[error("{}", .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
+    Parse(Vec<crate::problem::Problem>),
     #[error("{path}: {source}")]
     Io { path: String, source: io::Error },
     #[error("{0} already exists; nothing was imported (use --force to overwrite)")]
@@ -486,14 +486,16 @@ fn import_io(path: &Path) -> impl Fn(io::Error) -> ImportFailure + '_ {
 /// and its sidecar into `into`. Nothing is written if any target exists, unless `force`.
 pub fn import(
     input: &Path,
-    format: Format,
+    format: import::Format,
     into: &Path,
     force: bool,
 ) -> Result<ImportSummary, ImportFailure> {
     let shown = input.display().to_string();
-    let parsed: Vec<ImportedArticle> = match format {
-        Format::Brat => {
-            let mut parsed = Vec::new();
+    let options = import::Options::default();
+    let mut report = import::Report::default();
+    let mut parsed: Vec<ImportedArticle> = Vec::new();
+    match format {
+        import::Format::Brat => {
             for (id, txt_path) in articles(input).map_err(import_io(input))? {
                 let ann_path = txt_path.with_extension("ann");
                 if !ann_path.exists() {
@@ -501,32 +503,22 @@ pub fn import(
                 }
                 let txt = fs::read_to_string(&txt_path).map_err(import_io(&txt_path))?;
                 let ann = fs::read_to_string(&ann_path).map_err(import_io(&ann_path))?;
-                parsed.push(import::parse_brat(
-                    &id,
-                    &ann_path.display().to_string(),
-                    &txt,
-                    &ann,
-                )?);
-            }
-            parsed
-        }
-        Format::Jsonl | Format::Doccano | Format::LabelStudio => {
-            let text = fs::read_to_string(input).map_err(import_io(input))?;
-            match format {
-                Format::Jsonl => import::parse_jsonl(&shown, &text)?,
-                Format::Doccano => import::parse_doccano(&shown, &text)?,
-                _ => import::parse_labelstudio(&shown, &text)?,
+                let one =
+                    import::parse_brat(&id, &ann_path.display().to_string(), &txt, &ann, &options);
+                parsed.extend(one.articles);
+                report.merge(one.report);
             }
         }
         other => {
-            return Err(ImportFailure::Invalid {
-                article: shown,
-                message: format!(
-                    "{other} cannot be imported (jsonl, doccano, brat and labelstudio can)"
-                ),
-            })
+            let text = fs::read_to_string(input).map_err(import_io(input))?;
+            let one = import::parse(other, &shown, &text, &options);
+            parsed.extend(one.articles);
+            report.merge(one.report);
         }
     };
+    if !report.errors.is_empty() {
+        return Err(ImportFailure::Parse(report.errors));
+    }
     // Check everything before writing anything.
     let mut documents = Vec::new();
     for article in parsed {

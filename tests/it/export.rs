@@ -753,8 +753,13 @@ fn a_cancelled_export_leaves_nothing_behind() {
 #[test]
 fn a_brat_folder_imports_back_into_articles_with_sidecars() {
     let into = tempfile::tempdir().unwrap();
-    let summary =
-        corpus::import(&golden_dir().join("brat"), Format::Brat, into.path(), false).unwrap();
+    let summary = corpus::import(
+        &golden_dir().join("brat"),
+        spantag::import::Format::Brat,
+        into.path(),
+        false,
+    )
+    .unwrap();
     assert_eq!(
         (summary.articles, summary.spans, summary.relations),
         (4, 20, 3)

@@ -3,8 +3,8 @@
 
 use proptest::prelude::*;
 
-use spantag::export::import::{self, ImportedArticle};
 use spantag::export::{Article, Exporter, Format, Options, Output};
+use spantag::import::{self, ImportedArticle, Options as ImportOptions, Parsed};
 use spantag::model::{
     select, Annotations, ArticleMeta, Attrs, Document, Relation, Scheme, Span, Text,
 };
@@ -137,7 +137,13 @@ fn export(format: Format, doc: &Document, options: Options) -> (String, Vec<(Str
     (main, files)
 }
 
-fn one(mut articles: Vec<ImportedArticle>) -> ImportedArticle {
+/// The one article of an import that reported no error.
+fn one(parsed: Parsed) -> ImportedArticle {
+    let Parsed {
+        mut articles,
+        report,
+    } = parsed;
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(articles.len(), 1);
     articles.remove(0)
 }
@@ -185,7 +191,7 @@ proptest! {
     #[test]
     fn jsonl_keeps_everything(doc in document_strategy()) {
         let (out, _) = export(Format::Jsonl, &doc, Options::default());
-        let back = one(import::parse_jsonl("x", &out).unwrap());
+        let back = one(import::parse(import::Format::Jsonl, "x", &out, &ImportOptions::default()));
         prop_assert_eq!(&back.text, doc.text().as_str());
         prop_assert_eq!(marks(&back.spans, true), marks(doc.annotations().spans(), true));
         prop_assert_eq!(back.relations, doc.annotations().relations().to_vec());
@@ -196,14 +202,14 @@ proptest! {
     fn doccano_keeps_spans_and_relations(doc in document_strategy()) {
         let options = Options { doccano_relations: true, ..Options::default() };
         let (out, _) = export(Format::Doccano, &doc, options);
-        let back = one(import::parse_doccano("x", &out).unwrap());
+        let back = one(import::parse(import::Format::Doccano, "x", &out, &ImportOptions::default()));
         prop_assert_eq!(&back.text, doc.text().as_str());
         prop_assert_eq!(marks(&back.spans, false), marks(doc.annotations().spans(), false));
         prop_assert_eq!(links(&back.relations), links(doc.annotations().relations()));
 
         // The plain sequence-labeling shape keeps labels and ranges.
         let (out, _) = export(Format::Doccano, &doc, Options::default());
-        let back = one(import::parse_doccano("x", &out).unwrap());
+        let back = one(import::parse(import::Format::Doccano, "x", &out, &ImportOptions::default()));
         let ranges = |spans: &[Span]| {
             let mut r: Vec<_> = spans.iter().map(|s| (s.start, s.end, s.label.clone())).collect();
             r.sort();
@@ -215,7 +221,7 @@ proptest! {
     #[test]
     fn labelstudio_keeps_spans_and_relations(doc in document_strategy()) {
         let (out, _) = export(Format::LabelStudio, &doc, Options::default());
-        let back = one(import::parse_labelstudio("x", &out).unwrap());
+        let back = one(import::parse(import::Format::LabelStudio, "x", &out, &ImportOptions::default()));
         prop_assert_eq!(&back.text, doc.text().as_str());
         prop_assert_eq!(marks(&back.spans, false), marks(doc.annotations().spans(), false));
         prop_assert_eq!(links(&back.relations), links(doc.annotations().relations()));
@@ -226,7 +232,7 @@ proptest! {
     fn brat_keeps_spans_relations_and_notes_over_lf_text(doc in document_strategy()) {
         let (_, files) = export(Format::Brat, &doc, Options::default());
         let file = |name: &str| files.iter().find(|(p, _)| p == name).map(|(_, t)| t.clone()).unwrap();
-        let back = import::parse_brat("a.txt", "a.ann", &file("a.txt"), &file("a.ann")).unwrap();
+        let back = one(import::parse_brat("a.txt", "a.ann", &file("a.txt"), &file("a.ann"), &ImportOptions::default()));
         prop_assert_eq!(&back.text, &import::brat_text(doc.text().as_str()));
         // The same spans, at their places in the LF text.
         let lf = Text::new(back.text.clone());
