@@ -920,7 +920,8 @@ fn stats_counts_labels_and_statuses_as_text_and_json() {
     );
 }
 
-/// docs/FORMATS.md's examples are what spantag reads: its sidecar, scheme and entities.
+/// docs/FORMATS.md's examples are what spantag reads: its sidecar, scheme, entities and
+/// rules.
 #[test]
 fn the_formats_document_examples_parse() {
     let doc =
@@ -931,7 +932,7 @@ fn the_formats_document_examples_parse() {
         .skip(1)
         .map(|b| b.split("```").next().unwrap())
         .collect();
-    assert_eq!(blocks.len(), 3, "sidecar, scheme, entities");
+    assert_eq!(blocks.len(), 4, "sidecar, scheme, entities, suggest.ron");
     let sidecar = sidecar::decode(blocks[0]).unwrap();
     assert_eq!(sidecar.version, 2);
     assert_eq!(sidecar.spans.len(), 5);
@@ -948,6 +949,8 @@ fn the_formats_document_examples_parse() {
         "the file as spantag writes it"
     );
     assert_eq!(entities.name_of("sergei-lavrov"), "Sergei Lavrov");
+    let rules = spantag::suggest::parse(blocks[3]).unwrap();
+    assert_eq!(rules.names(), ["actors", "places", "years", "quotes"]);
 }
 
 /// File → Export… uses the app's entities (an edit not yet on disk is in the export), and
