@@ -15,6 +15,7 @@ mod gui_attrs;
 mod gui_safety;
 mod hostile;
 mod model_props;
+mod peer_data;
 mod review;
 mod roundtrip;
 mod sidecar_golden;
