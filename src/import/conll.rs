@@ -18,6 +18,8 @@
 //! is recognised by its `-DOCSTART-` line, which has an `O` under every column (CoNLL-2003
 //! and spaCy write `-X-` under the columns that are not tags), and then every column after
 //! the token is read. The `OUT.columns` companion is not needed: the tags name their labels.
+//! Columns are split at tabs when a line has one (a token may then hold a space), else at
+//! white space.
 //!
 //! # Text
 //! CoNLL holds tokens, not the text they came from. The article's text is rebuilt from them:
@@ -25,10 +27,12 @@
 //! tokens' chars. The token ranges are kept in [`ImportedArticle::tokens`]; when the original
 //! text is at hand, [`realign`] finds the tokens in it and moves every span onto its chars.
 //!
-//! Comments (`#` lines) are skipped, except an id (`# newdoc id = …`, `# doc_id = …`,
+//! # Comments and errors
+//! `#` lines are skipped, except an id (`# newdoc id = …`, `# doc_id = …`,
 //! `# document_id = …` or `# id = …` before a document's first token), which names the
-//! article; `# newdoc` also starts a document, as in CoNLL-U. A token line whose tag cannot
-//! be read is reported as an error with its line; its token stays in the text, untagged.
+//! article; `# newdoc` also starts a document, as in CoNLL-U. (A `#` line whose tag columns
+//! read as tags is a token, `#hashtag B-TAG`.) A token line whose tag cannot be read is an
+//! error naming its line; its token stays in the text, untagged, so the text stays whole.
 
 use std::collections::HashMap;
 
@@ -38,6 +42,7 @@ use crate::model::Text;
 use crate::problem::Problem;
 
 pub fn parse(file: &str, input: &str, _options: &Options) -> Parsed {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     let mut reader = Reader::new(file, Layout::of(input));
     for (i, line) in input.lines().enumerate() {
         reader.line(i + 1, line);
@@ -60,7 +65,7 @@ impl Layout {
     fn of(input: &str) -> Layout {
         let docstart = input
             .lines()
-            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .map(fields)
             .find(|fields| fields.first() == Some(&DOCSTART));
         match docstart {
             Some(fields) if fields.len() > 2 && fields[1..].iter().all(|f| *f == "O") => {
@@ -86,6 +91,19 @@ impl Layout {
 }
 
 const DOCSTART: &str = "-DOCSTART-";
+
+/// A line's columns: split at tabs when it has any (a token may then hold a space, as in
+/// CoNLL-U), else at white space.
+fn fields(line: &str) -> Vec<&str> {
+    if line.contains('\t') {
+        line.split('\t')
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .collect()
+    } else {
+        line.split_whitespace().collect()
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tag<'a> {
@@ -190,7 +208,7 @@ impl<'f> Reader<'f> {
     }
 
     fn line(&mut self, line: usize, raw: &str) {
-        let fields: Vec<&str> = raw.split_whitespace().collect();
+        let fields = fields(raw);
         let Some(&first) = fields.first() else {
             self.end_sentence();
             return;
@@ -782,6 +800,23 @@ Cairo O O B-location O
             spans(article),
             pairs(&[("PER", "Lavrov"), ("LOC", "Cairo")])
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_the_docstart_line() {
+        let parsed = read("\u{feff}-DOCSTART- O O\n\nCairo B-location B-actor\n");
+        assert_eq!(
+            spans(&parsed.articles[0]),
+            pairs(&[("actor", "Cairo"), ("location", "Cairo")])
+        );
+    }
+
+    #[test]
+    fn tab_separated_tokens_may_hold_a_space() {
+        let parsed = read("New York\tB-LOC\ncity\tO\n");
+        assert_eq!(parsed.articles[0].text, "New York city");
+        assert_eq!(spans(&parsed.articles[0]), pairs(&[("LOC", "New York")]));
+        assert_eq!(parsed.articles[0].tokens, [0..8, 9..13]);
     }
 
     #[test]

@@ -38,30 +38,23 @@ use crate::problem::Problem;
 pub fn parse(file: &str, input: &str, options: &Options) -> Parsed {
     let unit = options.offsets.unwrap_or(OffsetUnit::Utf16);
     let mut parsed = Parsed::default();
-    for (index, (line, json)) in lines(input).enumerate() {
-        let object = match read_object(json) {
+    for (index, (place, object)) in records(file, input).enumerate() {
+        let object = match object {
             Ok(object) => object,
             Err(problem) => {
-                parsed.report.errors.push(problem.at(file, line));
+                parsed.report.errors.push(problem);
                 continue;
             }
         };
         let mut notes = Vec::new();
         match record(index, object, unit, &mut notes) {
             Ok(article) => {
-                let from = format!("{file}:{line}");
+                let from = place.from(file);
                 add_article(&mut parsed, ImportedArticle { from, ..article });
-                for note in notes {
-                    parsed
-                        .report
-                        .left_out
-                        .push(Problem::at_line(file, line, note));
-                }
+                let notes = notes.into_iter().map(|note| place.problem(file, note));
+                parsed.report.left_out.extend(notes);
             }
-            Err(message) => parsed
-                .report
-                .errors
-                .push(Problem::at_line(file, line, message)),
+            Err(message) => parsed.report.errors.push(place.problem(file, message)),
         }
     }
     parsed
@@ -571,34 +564,70 @@ pub(super) fn unit_name(unit: OffsetUnit) -> &'static str {
     }
 }
 
-/// A JSON Lines record that could not be read as an object: the message and the column.
-pub(super) struct NotAnObject {
-    col: Option<usize>,
-    message: String,
+/// Where a record is: its line in JSON Lines, or its place in a JSON array.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Place {
+    Line(usize),
+    Item(usize),
 }
 
-impl NotAnObject {
-    pub fn at(self, file: &str, line: usize) -> Problem {
-        match self.col {
-            Some(col) => Problem::at(file, line, col, self.message),
-            None => Problem::at_line(file, line, self.message),
+impl Place {
+    pub fn problem(self, file: &str, message: impl Into<String>) -> Problem {
+        match self {
+            Place::Line(line) => Problem::at_line(file, line, message),
+            Place::Item(n) => Problem::file(file, format!("record {n}: {}", message.into())),
+        }
+    }
+
+    /// The place as [`ImportedArticle::from`] gives it.
+    pub fn from(self, file: &str) -> String {
+        match self {
+            Place::Line(line) => format!("{file}:{line}"),
+            Place::Item(n) => format!("{file}: record {n}"),
         }
     }
 }
 
-/// Reads one JSON Lines record, which must be an object.
-pub(super) fn read_object(json: &str) -> Result<Map<String, Value>, NotAnObject> {
-    match serde_json::from_str::<Value>(json) {
-        Ok(Value::Object(object)) => Ok(object),
-        Ok(other) => Err(NotAnObject {
-            col: None,
-            message: format!("the line holds {}, not a JSON object (a record)", kind(&other)),
-        }),
-        Err(e) => Err(NotAnObject {
-            col: Some(e.column()),
-            message: format!("the line is not valid JSON: {e}"),
-        }),
+/// The records of a JSON Lines input, each an object or the problem that kept it from
+/// being one. A file that is one JSON array of records (what some tools' "JSON" exports
+/// write) is read too; a leading byte-order mark is skipped.
+pub(super) fn records<'a>(
+    file: &'a str,
+    input: &'a str,
+) -> Box<dyn Iterator<Item = (Place, Result<Map<String, Value>, Problem>)> + 'a> {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    if input.trim_start().starts_with('[') {
+        if let Ok(items) = serde_json::from_str::<Vec<Value>>(input) {
+            return Box::new(items.into_iter().enumerate().map(move |(i, item)| {
+                let place = Place::Item(i + 1);
+                let object = match item {
+                    Value::Object(object) => Ok(object),
+                    other => Err(place.problem(
+                        file,
+                        format!("the record is {}, not a JSON object", kind(&other)),
+                    )),
+                };
+                (place, object)
+            }));
+        }
     }
+    Box::new(lines(input).map(move |(line, json)| {
+        let object = match serde_json::from_str::<Value>(json) {
+            Ok(Value::Object(object)) => Ok(object),
+            Ok(other) => Err(Problem::at_line(
+                file,
+                line,
+                format!("the line holds {}, not a JSON object (a record)", kind(&other)),
+            )),
+            Err(e) => Err(Problem::at(
+                file,
+                line,
+                e.column(),
+                format!("the line is not valid JSON: {e}"),
+            )),
+        };
+        (Place::Line(line), object)
+    }))
 }
 
 /// What kind of JSON value this is, for messages.
@@ -860,6 +889,22 @@ mod tests {
             .collect();
         assert!(messages[0].contains("doccano label ids (7)"), "{messages:?}");
         assert!(messages[1].contains("doccano user 1, 2"), "{messages:?}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_a_json_array_of_records_are_read() {
+        let parsed = read("\u{feff}{\"text\":\"Cairo\",\"label\":[[0,5,\"location\"]]}");
+        assert_eq!(spans(&parsed.articles[0]), [("location", "Cairo")]);
+        let parsed = read(
+            "[\n  {\"id\": 1, \"text\": \"Cairo\", \"label\": [[0, 5, \"location\"]]},\n  \
+             {\"id\": 2, \"text\": \"Cairo\", \"label\": [[0, 9, \"location\"]]}\n]",
+        );
+        assert_eq!(parsed.articles[0].from, "in.jsonl: record 1");
+        assert_eq!(
+            parsed.report.errors[0].to_string(),
+            "in.jsonl: record 2: \"label\" item 1 [0,9,\"location\"]: end_offset 9 is past the \
+             end of the text (5 UTF-16 code units)"
+        );
     }
 
     #[test]

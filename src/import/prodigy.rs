@@ -32,13 +32,10 @@ use std::ops::Range;
 
 use serde_json::{Map, Value};
 
-use super::doccano::{
-    add_article, count, has_content, id_key, kind, read_object, shown, Offsets,
-};
-use super::{article_name, into_suggestions, lines, status_for, Builder, ImportedArticle};
+use super::doccano::{add_article, count, has_content, id_key, kind, records, shown, Offsets};
+use super::{article_name, into_suggestions, status_for, Builder, ImportedArticle};
 use super::{OffsetUnit, Options, Parsed};
 use crate::model::{Relation, Span};
-use crate::problem::Problem;
 
 pub fn parse(file: &str, input: &str, options: &Options) -> Parsed {
     let unit = options.offsets.unwrap_or(OffsetUnit::Chars);
@@ -47,11 +44,11 @@ pub fn parse(file: &str, input: &str, options: &Options) -> Parsed {
         .clone()
         .unwrap_or_else(|| super::file_name(file));
     let mut parsed = Parsed::default();
-    for (index, (line, json)) in lines(input).enumerate() {
-        let object = match read_object(json) {
+    for (index, (place, object)) in records(file, input).enumerate() {
+        let object = match object {
             Ok(object) => object,
             Err(problem) => {
-                parsed.report.errors.push(problem.at(file, line));
+                parsed.report.errors.push(problem);
                 continue;
             }
         };
@@ -59,7 +56,7 @@ pub fn parse(file: &str, input: &str, options: &Options) -> Parsed {
         match task(index, &object, unit, &mut notes) {
             Ok(Some((answer, article))) => {
                 let mut article = ImportedArticle {
-                    from: format!("{file}:{line}"),
+                    from: place.from(file),
                     ..article
                 };
                 if answer == Answer::Ignore {
@@ -71,17 +68,10 @@ pub fn parse(file: &str, input: &str, options: &Options) -> Parsed {
                 }
             }
             Ok(None) => {}
-            Err(message) => parsed
-                .report
-                .errors
-                .push(Problem::at_line(file, line, message)),
+            Err(message) => parsed.report.errors.push(place.problem(file, message)),
         }
-        for note in notes {
-            parsed
-                .report
-                .left_out
-                .push(Problem::at_line(file, line, note));
-        }
+        let notes = notes.into_iter().map(|note| place.problem(file, note));
+        parsed.report.left_out.extend(notes);
     }
     parsed
 }
