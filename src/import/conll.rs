@@ -240,7 +240,10 @@ impl<'f> Reader<'f> {
         let tags = match tags {
             Ok(tags) => tags,
             Err(message) => {
-                self.error(line, format!("{message}; the token {first:?} is kept untagged"));
+                self.error(
+                    line,
+                    format!("{message}; the token {first:?} is kept untagged"),
+                );
                 return self.close_all();
             }
         };
@@ -265,9 +268,8 @@ impl<'f> Reader<'f> {
 
     /// Reads one tag of column `c` at document token `token`.
     fn tag(&mut self, c: usize, token: usize, line: usize, tag: Tag<'_>) {
-        let open_is = |column: &Column, label: &str| {
-            column.open.as_ref().is_some_and(|o| o.label == label)
-        };
+        let open_is =
+            |column: &Column, label: &str| column.open.as_ref().is_some_and(|o| o.label == label);
         match tag {
             Tag::Outside => self.close(c),
             Tag::Begin(label) => {
@@ -503,24 +505,29 @@ impl<'f> Reader<'f> {
 /// cannot be found; the article is then unchanged.
 pub fn realign(article: &mut ImportedArticle, text: &str) -> Result<(), String> {
     if article.tokens.is_empty() {
-        return Err("the article has no tokens to find in the text (only CoNLL articles \
+        return Err(
+            "the article has no tokens to find in the text (only CoNLL articles \
                     can be realigned)"
-            .into());
+                .into(),
+        );
     }
     let old = Text::new(article.text.clone());
     let mut moved = Vec::with_capacity(article.tokens.len());
     let mut rest = text;
     let mut char_at = 0;
     for (i, token) in article.tokens.iter().enumerate() {
-        let word = old.get(token.clone()).filter(|w| !w.is_empty()).ok_or_else(|| {
-            format!(
-                "token {} has range {}..{}, outside the article's {}-char text",
-                i + 1,
-                token.start,
-                token.end,
-                old.len_chars()
-            )
-        })?;
+        let word = old
+            .get(token.clone())
+            .filter(|w| !w.is_empty())
+            .ok_or_else(|| {
+                format!(
+                    "token {} has range {}..{}, outside the article's {}-char text",
+                    i + 1,
+                    token.start,
+                    token.end,
+                    old.len_chars()
+                )
+            })?;
         let trimmed = rest.trim_start();
         char_at += rest[..rest.len() - trimmed.len()].chars().count();
         rest = trimmed;
@@ -558,14 +565,21 @@ pub fn realign(article: &mut ImportedArticle, text: &str) -> Result<(), String> 
         .zip(&moved)
         .map(|(old, new)| (old.end, new.end))
         .collect();
-    let place = |what: String, start: usize, end: usize| match (starts.get(&start), ends.get(&end)) {
+    let place = |what: String, start: usize, end: usize| match (starts.get(&start), ends.get(&end))
+    {
         (Some(&start), Some(&end)) => Ok(start..end),
-        _ => Err(format!("{what} at {start}..{end} does not begin and end on token edges")),
+        _ => Err(format!(
+            "{what} at {start}..{end} does not begin and end on token edges"
+        )),
     };
     let original = Text::new(text.to_string());
     let mut spans = article.spans.clone();
     for span in &mut spans {
-        let range = place(format!("span {} ({})", span.id, span.label), span.start, span.end)?;
+        let range = place(
+            format!("span {} ({})", span.id, span.label),
+            span.start,
+            span.end,
+        )?;
         (span.start, span.end) = (range.start, range.end);
         span.refresh_from(&original);
     }
@@ -632,10 +646,18 @@ mod tests {
     #[test]
     fn iob1_iob2_bioes_and_bilou_give_the_same_spans() {
         let schemes = [
-            ["I-PER", "I-PER", "O", "I-PER", "I-PER", "O", "I-LOC", "B-LOC", "B-LOC", "O", "O"],
-            ["B-PER", "I-PER", "O", "B-PER", "I-PER", "O", "B-LOC", "B-LOC", "B-LOC", "O", "O"],
-            ["B-PER", "E-PER", "O", "B-PER", "E-PER", "O", "S-LOC", "S-LOC", "S-LOC", "O", "O"],
-            ["B-PER", "L-PER", "O", "B-PER", "L-PER", "O", "U-LOC", "U-LOC", "U-LOC", "O", "O"],
+            [
+                "I-PER", "I-PER", "O", "I-PER", "I-PER", "O", "I-LOC", "B-LOC", "B-LOC", "O", "O",
+            ],
+            [
+                "B-PER", "I-PER", "O", "B-PER", "I-PER", "O", "B-LOC", "B-LOC", "B-LOC", "O", "O",
+            ],
+            [
+                "B-PER", "E-PER", "O", "B-PER", "E-PER", "O", "S-LOC", "S-LOC", "S-LOC", "O", "O",
+            ],
+            [
+                "B-PER", "L-PER", "O", "B-PER", "L-PER", "O", "U-LOC", "U-LOC", "U-LOC", "O", "O",
+            ],
         ];
         let expected = pairs(&[
             ("PER", "Sergei Lavrov"),
@@ -677,7 +699,12 @@ mod tests {
                 ("LOC", "today"),
             ])
         );
-        let notes: Vec<String> = parsed.report.left_out.iter().map(|p| p.to_string()).collect();
+        let notes: Vec<String> = parsed
+            .report
+            .left_out
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
         assert_eq!(
             notes,
             [
@@ -693,7 +720,11 @@ mod tests {
         ]));
         assert_eq!(
             spans(&parsed.articles[0]),
-            pairs(&[("PER", "Sergei Lavrov"), ("PER", "Sameh Shoukry"), ("LOC", "Cairo")])
+            pairs(&[
+                ("PER", "Sergei Lavrov"),
+                ("PER", "Sameh Shoukry"),
+                ("LOC", "Cairo")
+            ])
         );
         let lines: Vec<Option<usize>> = parsed.report.left_out.iter().map(|p| p.line).collect();
         assert_eq!(lines, [Some(1), Some(7)], "{:?}", parsed.report.left_out);
@@ -718,7 +749,11 @@ Moscow B-LOC
 Kyiv B-LOC
 ";
         let parsed = read(input);
-        assert!(parsed.report.errors.is_empty(), "{:?}", parsed.report.errors);
+        assert!(
+            parsed.report.errors.is_empty(),
+            "{:?}",
+            parsed.report.errors
+        );
         let articles: Vec<(&str, &str, &str)> = parsed
             .articles
             .iter()
@@ -852,6 +887,9 @@ Cairo O O B-location O
 
         let mut again = parsed.articles[0].clone();
         let error = realign(&mut again, "Sergei Lavrov said Cairo . Next").unwrap_err();
-        assert_eq!(error, "the text goes on after the last token: \"Next\" at char 27");
+        assert_eq!(
+            error,
+            "the text goes on after the last token: \"Next\" at char 27"
+        );
     }
 }

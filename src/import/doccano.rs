@@ -297,11 +297,15 @@ fn read_item(key: &str, n: usize, item: &Value, unkept: &mut Unkept) -> Result<I
                     id.to_string()
                 }
                 Some(other) => {
-                    return Err(format!("{what}: \"label\" is {}, not a string", kind(other)))
+                    return Err(format!(
+                        "{what}: \"label\" is {}, not a string",
+                        kind(other)
+                    ))
                 }
                 None => return Err(format!("{what} has no \"label\"")),
             };
-            let has_offsets = fields.contains_key("start_offset") || fields.contains_key("end_offset");
+            let has_offsets =
+                fields.contains_key("start_offset") || fields.contains_key("end_offset");
             if !has_offsets {
                 // doccano 1.x's classification export: `{"label": 3, "user": 1}`.
                 return Ok(Item::Category(format!("{label:?}")));
@@ -390,7 +394,9 @@ fn read_relations(items: &[Value], spans: &HashMap<String, u64>) -> Result<Vec<R
             None => format!("\"relations\" item {}", i + 1),
         };
         let kind_of = match fields.get("type") {
-            Some(Value::String(kind)) if !kind.trim().is_empty() && !kind.chars().any(char::is_control) => {
+            Some(Value::String(kind))
+                if !kind.trim().is_empty() && !kind.chars().any(char::is_control) =>
+            {
                 kind.clone()
             }
             Some(Value::String(kind)) => {
@@ -398,7 +404,9 @@ fn read_relations(items: &[Value], spans: &HashMap<String, u64>) -> Result<Vec<R
                     "{what}: \"type\" {kind:?} is empty or has control characters"
                 ))
             }
-            Some(other) => return Err(format!("{what}: \"type\" is {}, not a string", kind(other))),
+            Some(other) => {
+                return Err(format!("{what}: \"type\" is {}, not a string", kind(other)))
+            }
             None => return Err(format!("{what} has no \"type\"")),
         };
         let end = |name: &str| -> Result<u64, String> {
@@ -406,7 +414,10 @@ fn read_relations(items: &[Value], spans: &HashMap<String, u64>) -> Result<Vec<R
                 .get(name)
                 .ok_or_else(|| format!("{what} ({kind_of}) has no \"{name}\""))?;
             let key = id_key(value).ok_or_else(|| {
-                format!("{what} ({kind_of}): \"{name}\" is {}, not an entity id", kind(value))
+                format!(
+                    "{what} ({kind_of}): \"{name}\" is {}, not an entity id",
+                    kind(value)
+                )
             })?;
             spans.get(&key).copied().ok_or_else(|| {
                 format!(
@@ -535,7 +546,9 @@ impl<'a> Offsets<'a> {
             )
         };
         match self.unit {
-            OffsetUnit::Chars => (offset <= self.len_chars).then_some(offset).ok_or_else(past_end),
+            OffsetUnit::Chars => (offset <= self.len_chars)
+                .then_some(offset)
+                .ok_or_else(past_end),
             OffsetUnit::Graphemes => self.boundaries.get(offset).copied().ok_or_else(past_end),
             OffsetUnit::Utf16 => match self.boundaries.binary_search(&offset) {
                 Ok(char_at) => Ok(char_at),
@@ -588,13 +601,16 @@ impl Place {
     }
 }
 
+/// One record read as a JSON object, or why it is not one.
+pub(super) type Record = Result<Map<String, Value>, Problem>;
+
 /// The records of a JSON Lines input, each an object or the problem that kept it from
 /// being one. A file that is one JSON array of records (what some tools' "JSON" exports
 /// write) is read too; a leading byte-order mark is skipped.
 pub(super) fn records<'a>(
     file: &'a str,
     input: &'a str,
-) -> Box<dyn Iterator<Item = (Place, Result<Map<String, Value>, Problem>)> + 'a> {
+) -> Box<dyn Iterator<Item = (Place, Record)> + 'a> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     if input.trim_start().starts_with('[') {
         if let Ok(items) = serde_json::from_str::<Vec<Value>>(input) {
@@ -617,7 +633,10 @@ pub(super) fn records<'a>(
             Ok(other) => Err(Problem::at_line(
                 file,
                 line,
-                format!("the line holds {}, not a JSON object (a record)", kind(&other)),
+                format!(
+                    "the line holds {}, not a JSON object (a record)",
+                    kind(&other)
+                ),
             )),
             Err(e) => Err(Problem::at(
                 file,
@@ -668,7 +687,11 @@ pub(super) fn count(value: &Value, name: &str) -> Result<usize, String> {
             (None, Some(_)) => Err(format!("{name} {n} is negative")),
             (None, None) => Err(format!("{name} {n} is not a whole number")),
         },
-        other => Err(format!("{name} is {} ({}), not a number", kind(other), shown(other))),
+        other => Err(format!(
+            "{name} is {} ({}), not a number",
+            kind(other),
+            shown(other)
+        )),
     }
 }
 
@@ -701,7 +724,11 @@ mod tests {
             r#"{"id":-3,"text":"Cairo"}"#,
         );
         let parsed = read(input);
-        assert!(parsed.report.errors.is_empty(), "{:?}", parsed.report.errors);
+        assert!(
+            parsed.report.errors.is_empty(),
+            "{:?}",
+            parsed.report.errors
+        );
         let names: Vec<&str> = parsed.articles.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["7.txt", "cairo-2.txt", "doc-00003.txt", "-3.txt"]);
         assert_eq!(spans(&parsed.articles[0]), [("location", "Cairo")]);
@@ -712,7 +739,9 @@ mod tests {
     fn a_non_id_is_reported_and_the_article_still_imports() {
         let parsed = read(r#"{"id":[1],"text":"Cairo"}"#);
         assert_eq!(parsed.articles[0].name, "doc-00001.txt");
-        assert!(parsed.report.left_out[0].message.contains("neither an integer nor a string"));
+        assert!(parsed.report.left_out[0]
+            .message
+            .contains("neither an integer nor a string"));
     }
 
     #[test]
@@ -739,7 +768,9 @@ mod tests {
         };
         assert_eq!(inside.line, Some(2));
         assert!(
-            inside.message.starts_with(r#""label" item 1 [1,3,"actor"]: start_offset 1 falls inside '😀'"#),
+            inside
+                .message
+                .starts_with(r#""label" item 1 [1,3,"actor"]: start_offset 1 falls inside '😀'"#),
             "{inside}"
         );
         assert!(inside.message.contains("surrogate pair"), "{inside}");
@@ -759,11 +790,19 @@ mod tests {
             ..Options::default()
         };
         let parsed = parse("in.jsonl", line, &options);
-        assert!(parsed.report.errors.is_empty(), "{:?}", parsed.report.errors);
+        assert!(
+            parsed.report.errors.is_empty(),
+            "{:?}",
+            parsed.report.errors
+        );
         let article = &parsed.articles[0];
         assert_eq!(
             spans(article),
-            [("actor", "e\u{301}"), ("location", "🇪🇬"), ("location", "Cairo")]
+            [
+                ("actor", "e\u{301}"),
+                ("location", "🇪🇬"),
+                ("location", "Cairo")
+            ]
         );
         assert_eq!((article.spans[1].start, article.spans[1].end), (3, 5));
         // Read as UTF-16, the same offsets split the flag: the option matters.
@@ -788,7 +827,11 @@ mod tests {
     fn doccano_1_2_data_key_and_labels_key_are_read() {
         let parsed = read(r#"{"id":3,"data":"Lavrov said","labels":[[0,6,"actor"]],"meta":{}}"#);
         assert_eq!(spans(&parsed.articles[0]), [("actor", "Lavrov")]);
-        assert!(parsed.report.left_out.is_empty(), "{:?}", parsed.report.left_out);
+        assert!(
+            parsed.report.left_out.is_empty(),
+            "{:?}",
+            parsed.report.left_out
+        );
     }
 
     #[test]
@@ -827,15 +870,36 @@ mod tests {
     fn a_bad_record_among_good_ones_is_named_in_doccano_terms() {
         let good = r#"{"id":1,"text":"Cairo","label":[[0,5,"location"]]}"#;
         let cases = [
-            (r#"{"id":2,"text":"Cairo","label":[[0,"5","location"]]}"#, r#""label" item 1 [0,"5","location"]: end_offset is a string ("5"), not a number"#),
-            (r#"{"id":2,"text":"Cairo","label":[[3,1,"location"]]}"#, "start_offset 3 is not before end_offset 1"),
-            (r#"{"id":2,"text":"Cairo","label":[[0,5]]}"#, "is not [start_offset, end_offset, label] (it has 2 elements)"),
-            (r#"{"id":2,"text":"Cairo","label":[[0,5,"location","Kairo"]]}"#, r#"says "Kairo" but the text at 0..5 is "Cairo""#),
+            (
+                r#"{"id":2,"text":"Cairo","label":[[0,"5","location"]]}"#,
+                r#""label" item 1 [0,"5","location"]: end_offset is a string ("5"), not a number"#,
+            ),
+            (
+                r#"{"id":2,"text":"Cairo","label":[[3,1,"location"]]}"#,
+                "start_offset 3 is not before end_offset 1",
+            ),
+            (
+                r#"{"id":2,"text":"Cairo","label":[[0,5]]}"#,
+                "is not [start_offset, end_offset, label] (it has 2 elements)",
+            ),
+            (
+                r#"{"id":2,"text":"Cairo","label":[[0,5,"location","Kairo"]]}"#,
+                r#"says "Kairo" but the text at 0..5 is "Cairo""#,
+            ),
             (r#"{"id":2,"label":[]}"#, "the record has no \"text\""),
             (r#"{"id":2,"text":7}"#, "\"text\" is a number, not a string"),
-            (r#"{"id":2,"text":"Cairo","entities":[{"id":1,"label":"x","start_offset":0,"end_offset":1},{"id":1,"label":"y","start_offset":0,"end_offset":1}]}"#, "entity id 1 is used twice"),
-            (r#"{"id":2,"text":"Cairo","entities":[{"id":1,"label":"x","start_offset":-1,"end_offset":1}]}"#, "entity 1 (x): start_offset -1 is negative"),
-            (r#"{"id":2,"text":"Cairo","relations":[{"from_id":1,"to_id":1}]}"#, "\"relations\" item 1 has no \"type\""),
+            (
+                r#"{"id":2,"text":"Cairo","entities":[{"id":1,"label":"x","start_offset":0,"end_offset":1},{"id":1,"label":"y","start_offset":0,"end_offset":1}]}"#,
+                "entity id 1 is used twice",
+            ),
+            (
+                r#"{"id":2,"text":"Cairo","entities":[{"id":1,"label":"x","start_offset":-1,"end_offset":1}]}"#,
+                "entity 1 (x): start_offset -1 is negative",
+            ),
+            (
+                r#"{"id":2,"text":"Cairo","relations":[{"from_id":1,"to_id":1}]}"#,
+                "\"relations\" item 1 has no \"type\"",
+            ),
             (r#"{"id":2,"text":"Cairo""#, "the line is not valid JSON"),
             (r#"[1,2]"#, "the line holds a list, not a JSON object"),
         ];
@@ -887,7 +951,10 @@ mod tests {
             .iter()
             .map(|p| p.message.as_str())
             .collect();
-        assert!(messages[0].contains("doccano label ids (7)"), "{messages:?}");
+        assert!(
+            messages[0].contains("doccano label ids (7)"),
+            "{messages:?}"
+        );
         assert!(messages[1].contains("doccano user 1, 2"), "{messages:?}");
     }
 

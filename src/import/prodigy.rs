@@ -172,7 +172,12 @@ fn span(
     };
     let label = match fields.get("label") {
         Some(Value::String(label)) => label.clone(),
-        Some(other) => return Err(format!("span {n}: \"label\" is {}, not a string", kind(other))),
+        Some(other) => {
+            return Err(format!(
+                "span {n}: \"label\" is {}, not a string",
+                kind(other)
+            ))
+        }
         None => return Err(format!("span {n} ({}) has no \"label\"", shown(raw))),
     };
     let what = format!("span {n} ({label})");
@@ -431,7 +436,11 @@ mod tests {
         ]
         .join("\n");
         let parsed = parse("dir/ner.jsonl", &input, &Options::default());
-        assert!(parsed.report.errors.is_empty(), "{:?}", parsed.report.errors);
+        assert!(
+            parsed.report.errors.is_empty(),
+            "{:?}",
+            parsed.report.errors
+        );
         let [accepted, ignored] = &parsed.articles[..] else {
             panic!("{:?}", parsed.articles)
         };
@@ -475,7 +484,11 @@ mod tests {
     #[test]
     fn a_span_whose_text_disagrees_skips_the_task_naming_it() {
         let spans = r#"[{"start":11,"end":18,"token_start":2,"token_end":2,"label":"actor","text":"Shukri"}]"#;
-        let input = format!("{}\n{}", task_line("accept", spans), task_line("accept", TWO));
+        let input = format!(
+            "{}\n{}",
+            task_line("accept", spans),
+            task_line("accept", TWO)
+        );
         let parsed = parse("ner.jsonl", &input, &Options::default());
         assert_eq!(parsed.articles.len(), 1);
         assert_eq!(
@@ -489,7 +502,11 @@ mod tests {
     fn a_span_off_token_edges_is_kept_exactly_and_reported() {
         // "Shou" ends inside the token "Shoukry": never widened to it.
         let spans = r#"[{"start":11,"end":15,"token_start":2,"token_end":2,"label":"actor"},{"start":1,"end":6,"label":"actor"}]"#;
-        let parsed = parse("ner.jsonl", &task_line("accept", spans), &Options::default());
+        let parsed = parse(
+            "ner.jsonl",
+            &task_line("accept", spans),
+            &Options::default(),
+        );
         let texts: Vec<&str> = parsed.articles[0]
             .spans
             .iter()
@@ -519,7 +536,11 @@ mod tests {
             r#"{{"text":"Lavrov met Shoukry",{TOKENS},"spans":{TWO},"relations":[{{"head":0,"child":2,"head_span":{{"start":0,"end":6,"token_start":0,"token_end":0,"label":"actor"}},"child_span":{{"start":11,"end":18,"token_start":2,"token_end":2,"label":"actor"}},"label":"met"}},{{"head":2,"child":0,"label":"met_by"}},{{"head":1,"child":2,"head_span":{{"start":7,"end":10,"token_start":1,"token_end":1,"label":null}},"child_span":{{"start":11,"end":18,"token_start":2,"token_end":2,"label":"actor"}},"label":"verb_of"}}],"answer":"accept"}}"#
         );
         let parsed = parse("rel.jsonl", &line, &Options::default());
-        assert!(parsed.report.errors.is_empty(), "{:?}", parsed.report.errors);
+        assert!(
+            parsed.report.errors.is_empty(),
+            "{:?}",
+            parsed.report.errors
+        );
         let relations: Vec<(&str, u64, u64)> = parsed.articles[0]
             .relations
             .iter()
@@ -551,11 +572,23 @@ mod tests {
     #[test]
     fn bad_tasks_are_errors_and_the_good_ones_import() {
         let cases = [
-            (r#"{"text":"Cairo","spans":[{"start":0,"end":9,"label":"x"}]}"#, "span 1 (x): end 9 is past the end of the text (5 characters)"),
-            (r#"{"text":"Cairo","spans":[{"start":0,"end":5}]}"#, "span 1 ({\"end\":5,\"start\":0}) has no \"label\""),
-            (r#"{"text":"Cairo","answer":"maybe"}"#, "\"answer\" is \"maybe\", not \"accept\""),
+            (
+                r#"{"text":"Cairo","spans":[{"start":0,"end":9,"label":"x"}]}"#,
+                "span 1 (x): end 9 is past the end of the text (5 characters)",
+            ),
+            (
+                r#"{"text":"Cairo","spans":[{"start":0,"end":5}]}"#,
+                "span 1 ({\"end\":5,\"start\":0}) has no \"label\"",
+            ),
+            (
+                r#"{"text":"Cairo","answer":"maybe"}"#,
+                "\"answer\" is \"maybe\", not \"accept\"",
+            ),
             (r#"{"spans":[]}"#, "the task has no \"text\""),
-            (r#"{"text":"Cairo","spans":[{"start":0,"end":5,"label":"x"}],"relations":[{"head":0,"child":0}]}"#, "relation 1 has no \"label\""),
+            (
+                r#"{"text":"Cairo","spans":[{"start":0,"end":5,"label":"x"}],"relations":[{"head":0,"child":0}]}"#,
+                "relation 1 has no \"label\"",
+            ),
         ];
         for (bad, message) in cases {
             let input = format!("{bad}\n{}", task_line("accept", TWO));

@@ -73,7 +73,11 @@ fn every_doccano_peer_file_imports_each_span_on_its_utf16_slice() {
             &input,
             &ImportOptions::default(),
         );
-        assert!(parsed.report.errors.is_empty(), "{:?}", parsed.report.errors);
+        assert!(
+            parsed.report.errors.is_empty(),
+            "{:?}",
+            parsed.report.errors
+        );
         let records = records(&input);
         assert_eq!(parsed.articles.len(), records.len(), "{shown}");
         for (record, article) in records.iter().zip(&parsed.articles) {
@@ -158,7 +162,11 @@ fn every_prodigy_peer_span_lands_on_its_exact_code_points() {
             &input,
             &ImportOptions::default(),
         );
-        assert!(parsed.report.errors.is_empty(), "{:?}", parsed.report.errors);
+        assert!(
+            parsed.report.errors.is_empty(),
+            "{:?}",
+            parsed.report.errors
+        );
         assert!(
             parsed.report.left_out.is_empty(),
             "{:?}",
