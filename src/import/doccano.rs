@@ -29,8 +29,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde_json::{Map, Value};
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::Parsed;
 use super::{article_name, lines, status_for, Builder, ImportedArticle, OffsetUnit, Options};
-use super::{Parsed, Report};
 use crate::export::utf16_offsets;
 use crate::model::{Relation, Span};
 use crate::problem::Problem;
@@ -62,14 +62,11 @@ pub fn parse(file: &str, input: &str, options: &Options) -> Parsed {
 
 /// Adds an article and counts what it brings.
 pub(super) fn add_article(parsed: &mut Parsed, article: ImportedArticle) {
-    count_article(&mut parsed.report, &article);
-    parsed.articles.push(article);
-}
-
-fn count_article(report: &mut Report, article: &ImportedArticle) {
+    let report = &mut parsed.report;
     report.count("articles", 1);
     report.count("spans", article.spans.len());
     report.count("relations", article.relations.len());
+    parsed.articles.push(article);
 }
 
 /// A span as the record states it, offsets still in the input's unit.

@@ -35,7 +35,7 @@ use serde_json::{Map, Value};
 use super::doccano::{add_article, count, has_content, id_key, kind, records, shown, Offsets};
 use super::{article_name, into_suggestions, status_for, Builder, ImportedArticle};
 use super::{OffsetUnit, Options, Parsed};
-use crate::model::{Relation, Span};
+use crate::model::{Relation, Span, Text};
 
 pub fn parse(file: &str, input: &str, options: &Options) -> Parsed {
     let unit = options.offsets.unwrap_or(OffsetUnit::Chars);
@@ -118,7 +118,7 @@ fn task(
         Some(other) => return Err(format!("\"{key}\" is {}, not a list", kind(other))),
     };
     if answer == Answer::Reject {
-        rejected(object, raw_spans, notes);
+        rejected(object, &text, unit, raw_spans, notes);
         return Ok(None);
     }
 
@@ -388,8 +388,15 @@ fn whole_task_labels(object: &Map<String, Value>, notes: &mut Vec<String>) {
     }
 }
 
-/// Notes for a rejected task: the task, and each span as the task states it.
-fn rejected(object: &Map<String, Value>, raw_spans: &[Value], notes: &mut Vec<String>) {
+/// Notes for a rejected task: the task, and each span as the task states it, with the text
+/// it covers where its offsets can be read.
+fn rejected(
+    object: &Map<String, Value>,
+    text: &str,
+    unit: OffsetUnit,
+    raw_spans: &[Value],
+    notes: &mut Vec<String>,
+) {
     let relations = match object.get("relations") {
         Some(Value::Array(items)) => items.len(),
         _ => 0,
@@ -398,14 +405,25 @@ fn rejected(object: &Map<String, Value>, raw_spans: &[Value], notes: &mut Vec<St
         "the task was rejected in Prodigy: not imported ({} span(s), {relations} relation(s))",
         raw_spans.len()
     ));
+    let offsets = Offsets::new(text, unit);
+    let text = Text::new(text.to_string());
     for (i, raw) in raw_spans.iter().enumerate() {
         let field = |key: &str| raw.get(key).map_or_else(|| "?".to_string(), shown);
+        let char_at = |key: &str| {
+            let offset = count(raw.get(key)?, key).ok()?;
+            offsets.to_char(key, offset).ok()
+        };
+        let covered = match (char_at("start"), char_at("end")) {
+            (Some(start), Some(end)) => text.get(start..end).map(|t| format!(" {t:?}")),
+            _ => None,
+        };
         notes.push(format!(
-            "span {} ({}) at {}..{}: rejected in Prodigy",
+            "span {} ({}){} at {}..{}: rejected in Prodigy",
             i + 1,
             raw.get("label")
                 .and_then(Value::as_str)
                 .unwrap_or("no label"),
+            covered.unwrap_or_default(),
             field("start"),
             field("end"),
         ));
@@ -465,8 +483,8 @@ mod tests {
             rejected,
             [
                 "dir/ner.jsonl:3: the task was rejected in Prodigy: not imported (2 span(s), 0 relation(s))",
-                "dir/ner.jsonl:3: span 1 (actor) at 0..6: rejected in Prodigy",
-                "dir/ner.jsonl:3: span 2 (actor) at 11..18: rejected in Prodigy",
+                "dir/ner.jsonl:3: span 1 (actor) \"Lavrov\" at 0..6: rejected in Prodigy",
+                "dir/ner.jsonl:3: span 2 (actor) \"Shoukry\" at 11..18: rejected in Prodigy",
             ]
         );
     }
