@@ -34,6 +34,7 @@ use crate::model::{Entity, Relation, Source, Span, Status, Suggestion, Text};
 use crate::problem::Problem;
 
 pub use brat::{brat_text, parse as parse_brat};
+pub use conll::realign as realign_conll;
 
 /// A format that can be imported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -156,6 +157,9 @@ pub struct ImportedArticle {
     /// Entities the input defines (brat normalizations): merged into the corpus's
     /// `entities.ron`, never replacing an entity that is there.
     pub entities: Vec<Entity>,
+    /// The char range of each token in `text`, in order, when the format is token-based
+    /// (CoNLL): what [`realign_conll`] finds again in the original text. Empty otherwise.
+    pub tokens: Vec<std::ops::Range<usize>>,
 }
 
 /// What an import brought in, what it left out, and what it could not read.

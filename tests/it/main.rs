@@ -14,6 +14,7 @@ mod gui;
 mod gui_attrs;
 mod gui_safety;
 mod hostile;
+mod import_doccano_prodigy_conll;
 mod model_props;
 mod peer_data;
 mod review;
