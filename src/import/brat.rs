@@ -1057,131 +1057,151 @@ impl<'a> Reader<'a> {
     /// `N` lines: each span's entity, with every database's id it names.
     fn link_entities(&mut self, normalizations: &[(usize, SpanId, &Record<'a>)]) {
         // The normalizations of each span, in file order.
-        let mut by_span: Vec<(SpanId, Vec<(usize, &str, String, String, &str)>)> = Vec::new();
+        let mut by_span: Vec<(SpanId, Vec<Reference<'a>>)> = Vec::new();
+        let mut index: HashMap<SpanId, usize> = HashMap::new();
         for &(line, span, rec) in normalizations {
             let Record::Normalization {
                 id, db, key, name, ..
-            } = rec
+            } = *rec
             else {
                 continue;
             };
-            let entry = (line, *id, decoded(db), decoded(key), *name);
-            match by_span.iter_mut().find(|(s, _)| *s == span) {
-                Some((_, list)) => list.push(entry),
-                None => by_span.push((span, vec![entry])),
+            let reference = Reference {
+                line,
+                id,
+                db: decoded(db),
+                key: decoded(key),
+                name,
+            };
+            match index.get(&span) {
+                Some(&i) => by_span[i].1.push(reference),
+                None => {
+                    index.insert(span, by_span.len());
+                    by_span.push((span, vec![reference]));
+                }
             }
         }
+        if by_span.is_empty() {
+            return;
+        }
+        let mut later: HashMap<SpanId, Vec<SpanId>> = HashMap::new();
+        for r in self.relations.iter().filter(|r| r.kind == FRAGMENT_KIND) {
+            later.entry(r.from).or_default().push(r.to);
+        }
+        let mut entity_index: HashMap<String, usize> = HashMap::new();
         for (span, list) in by_span {
             let Some(&i) = self.span_index.get(&span) else {
                 continue;
             };
-            let own = list.iter().find(|(_, _, db, _, _)| db == SPANTAG_DB);
+            let own = list.iter().find(|r| r.db == SPANTAG_DB);
             let mut external: BTreeMap<String, String> = BTreeMap::new();
             let mut counted = 0;
-            for (line, id, db, key, _) in &list {
-                if db == SPANTAG_DB {
-                    if own.is_some_and(|o| o.0 != *line) {
+            for r in &list {
+                if r.db == SPANTAG_DB {
+                    if own.is_some_and(|o| o.line != r.line) {
                         self.left_out(
-                            *line,
-                            format!("{id}: a span has one spantag entity; {key:?} is not kept"),
+                            r.line,
+                            format!(
+                                "{}: a span has one spantag entity; {:?} is not kept",
+                                r.id, r.key
+                            ),
                         );
                     } else {
                         counted += 1;
                     }
                     continue;
                 }
-                let base = external_base(db);
+                let base = external_base(&r.db);
                 match external.get(&base) {
-                    Some(kept) if kept != key => self.left_out(
-                        *line,
+                    Some(kept) if *kept != r.key => self.left_out(
+                        r.line,
                         format!(
-                            "{id}: an entity has one {db} id; {key:?} is not kept ({kept:?} is)"
+                            "{}: an entity has one {} id; {:?} is not kept ({kept:?} is)",
+                            r.id, r.db, r.key
                         ),
                     ),
                     Some(_) => counted += 1,
                     None => {
-                        external.insert(base, key.clone());
+                        external.insert(base, r.key.clone());
                         counted += 1;
                     }
                 }
             }
             let first = &list[0];
+            let (line, id) = own.map_or((first.line, first.id), |o| (o.line, o.id));
             let entity_id = match own {
-                Some((_, _, _, key, _)) => key.clone(),
-                None => external_entity_id(&external_base(&first.2), &first.3),
+                Some(o) => o.key.clone(),
+                None => external_entity_id(&external_base(&first.db), &first.key),
             };
-            let (label, text) = {
-                let s = &self.spans[i];
-                (s.label.clone(), self.full_text(span))
-            };
+            // The name: the spantag line's, else the first given, else the annotation's
+            // text as brat shows it (its fragments joined by spaces).
             let name = own
-                .map(|o| o.4)
+                .map(|o| o.name)
                 .filter(|n| !n.is_empty())
-                .or_else(|| list.iter().map(|o| o.4).find(|n| !n.is_empty()))
-                .map_or(text, str::to_string);
+                .or_else(|| list.iter().map(|r| r.name).find(|n| !n.is_empty()))
+                .map(str::to_string)
+                .unwrap_or_else(|| {
+                    let fragments = later.get(&span).map_or(&[][..], Vec::as_slice);
+                    std::iter::once(&span)
+                        .chain(fragments)
+                        .filter_map(|id| self.span_index.get(id))
+                        .map(|&i| self.spans[i].text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                });
+            let label = self.spans[i].label.clone();
             if let Err(why) = set_entity(&mut self.spans[i], entity_id.clone()) {
-                let line = own.map_or(first.0, |o| o.0);
-                let id = own.map_or(first.1, |o| o.1);
                 self.error(line, format!("{id}: {why}"));
                 continue;
             }
             self.report.count("normalizations", counted);
-            self.add_entity(first.0, entity_id, name, label, external);
-        }
-    }
-
-    /// A span's text as brat shows its annotation: its fragments' text joined by spaces.
-    fn full_text(&self, head: SpanId) -> String {
-        let mut texts = Vec::new();
-        if let Some(&i) = self.span_index.get(&head) {
-            texts.push(self.spans[i].text.as_str());
-        }
-        for r in &self.relations {
-            if r.kind == FRAGMENT_KIND && r.from == head {
-                if let Some(&i) = self.span_index.get(&r.to) {
-                    texts.push(self.spans[i].text.as_str());
+            match entity_index.get(&entity_id) {
+                Some(&known) => self.add_external(known, line, external),
+                None => {
+                    entity_index.insert(entity_id.clone(), self.entities.len());
+                    self.report.count("entities", 1);
+                    self.entities.push(Entity {
+                        id: entity_id,
+                        name,
+                        label,
+                        aliases: Vec::new(),
+                        external,
+                    });
                 }
             }
         }
-        texts.join(" ")
     }
 
-    /// Adds an entity, or the external ids it lacks to the one of that id already found.
-    fn add_entity(
-        &mut self,
-        line: usize,
-        id: String,
-        name: String,
-        label: String,
-        external: BTreeMap<String, String>,
-    ) {
-        if let Some(known) = self.entities.iter_mut().find(|e| e.id == id) {
-            let mut conflicts = Vec::new();
-            for (base, key) in external {
-                match known.external.get(&base) {
-                    Some(kept) if *kept != key => conflicts.push(format!(
-                        "entity {id:?} already has {base} id {kept:?}; {key:?} is not kept"
-                    )),
-                    Some(_) => {}
-                    None => {
-                        known.external.insert(base, key);
-                    }
+    /// Adds to an entity already found the external ids it lacks; one it has with another
+    /// value is reported.
+    fn add_external(&mut self, entity: usize, line: usize, external: BTreeMap<String, String>) {
+        let mut conflicts = Vec::new();
+        let known = &mut self.entities[entity];
+        for (base, key) in external {
+            match known.external.get(&base) {
+                Some(kept) if *kept != key => conflicts.push(format!(
+                    "entity {:?} already has {base} id {kept:?}; {key:?} is not kept",
+                    known.id
+                )),
+                Some(_) => {}
+                None => {
+                    known.external.insert(base, key);
                 }
             }
-            for conflict in conflicts {
-                self.left_out(line, conflict);
-            }
-            return;
         }
-        self.report.count("entities", 1);
-        self.entities.push(Entity {
-            id,
-            name,
-            label,
-            aliases: Vec::new(),
-            external,
-        });
+        for conflict in conflicts {
+            self.left_out(line, conflict);
+        }
     }
+}
+
+/// One `N` line on a span, its database and id decoded.
+struct Reference<'a> {
+    line: usize,
+    id: &'a str,
+    db: String,
+    key: String,
+    name: &'a str,
 }
 
 /// Checks a `T` line's text field against the `.txt`: the fragments' text in the written

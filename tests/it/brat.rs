@@ -854,3 +854,236 @@ proptest! {
         prop_assert_eq!(sorted(&again), sorted(&ann));
     }
 }
+
+/// A document over `text` with `spans` (id, label, start, end) and `relations`
+/// (id, kind, from, to).
+fn document(
+    text: &str,
+    spans: &[(u64, &str, usize, usize)],
+    relations: &[(u64, &str, u64, u64)],
+) -> Document {
+    let text = Text::new(text.to_string());
+    let spans = spans
+        .iter()
+        .map(|&(id, label, start, end)| Span::new(id, label, start..end, &text))
+        .collect();
+    let relations = relations
+        .iter()
+        .map(|&(id, kind, from, to)| Relation {
+            id,
+            kind: kind.into(),
+            from,
+            to,
+        })
+        .collect();
+    Document::new(
+        text,
+        ArticleMeta::default(),
+        Annotations::from_parts(spans, relations).unwrap(),
+    )
+}
+
+/// One article exported: (appended output, files by path, report).
+fn export_one(
+    format: Format,
+    document: &Document,
+) -> (String, Vec<(String, String)>, spantag::export::Report) {
+    let scheme = Scheme::default();
+    let entities = Entities::default();
+    let mut exporter = Exporter::new(format, &scheme, &entities, Options::default());
+    let mut outputs = exporter.begin();
+    outputs.extend(
+        exporter
+            .article(Article {
+                id: "doc.txt",
+                document,
+            })
+            .unwrap(),
+    );
+    outputs.extend(exporter.finish());
+    let mut main = String::new();
+    let mut files = Vec::new();
+    for output in outputs {
+        match output {
+            Output::Append(bytes) => main.push_str(&String::from_utf8(bytes).unwrap()),
+            Output::File { path, bytes }
+            | Output::Companion {
+                suffix: path,
+                bytes,
+            } => files.push((path, String::from_utf8(bytes).unwrap())),
+        }
+    }
+    (main, files, exporter.report)
+}
+
+fn ann_of(files: &[(String, String)]) -> String {
+    files
+        .iter()
+        .find(|(p, _)| p == "doc.ann")
+        .map(|(_, t)| t.clone())
+        .unwrap()
+}
+
+const CAT: &str = "the cat sat on the mat";
+
+#[test]
+fn brat_export_writes_a_fragment_group_as_one_t_line_and_moves_relations_to_its_head() {
+    let doc = document(
+        CAT,
+        &[
+            (1, "Animal", 4, 7),
+            (5, "Animal", 19, 22),
+            (7, "Verb", 8, 11),
+        ],
+        &[(1, FRAGMENT_KIND, 1, 5), (2, "near", 7, 5)],
+    );
+    let (_, files, report) = export_one(Format::Brat, &doc);
+    let ann = ann_of(&files);
+    assert_eq!(
+        ann,
+        "T1\tAnimal 4 7;19 22\tcat mat\nT7\tVerb 8 11\tsat\nR2\tnear Arg1:T7 Arg2:T1\n"
+    );
+    let losses: Vec<String> = report.losses.iter().map(ToString::to_string).collect();
+    assert_eq!(losses.len(), 1, "{losses:?}");
+    assert!(
+        losses[0].contains("relation 2 (near) from span 7 to span 5"),
+        "{losses:?}"
+    );
+
+    // A later fragment's own label, note or attributes have no place: reported.
+    let mut relabelled = document(
+        CAT,
+        &[(1, "Animal", 4, 7), (5, "Thing", 19, 22)],
+        &[(1, FRAGMENT_KIND, 1, 5)],
+    );
+    relabelled
+        .apply(spantag::model::Command::SetNote {
+            id: 5,
+            note: "mine".into(),
+        })
+        .unwrap();
+    let (_, files, report) = export_one(Format::Brat, &relabelled);
+    assert_eq!(ann_of(&files), "T1\tAnimal 4 7;19 22\tcat mat\n");
+    assert!(
+        report.losses.iter().any(|l| l.span == Some(5)
+            && l.reason
+                .contains("its label \"Thing\", its note not written")),
+        "{:?}",
+        report.losses
+    );
+}
+
+#[test]
+fn brat_export_keeps_overlapping_fragments_apart_and_a_cycle_does_not_hang() {
+    let overlapping = document(
+        CAT,
+        &[(1, "Animal", 4, 11), (2, "Animal", 8, 14)],
+        &[(1, FRAGMENT_KIND, 1, 2)],
+    );
+    let (_, files, report) = export_one(Format::Brat, &overlapping);
+    let ann = ann_of(&files);
+    assert_eq!(
+        ann,
+        "T1\tAnimal 4 11\tcat sat\nT2\tAnimal 8 14\tsat on\nR1\tfragment Arg1:T1 Arg2:T2\n"
+    );
+    assert!(
+        report.losses.iter().any(|l| l.reason.contains("overlap")),
+        "{:?}",
+        report.losses
+    );
+    // Read back, the fragment relation is a relation of that kind again.
+    let parsed = parse(CAT, &ann);
+    assert_eq!(
+        relation_kinds(only(&parsed)),
+        vec![(FRAGMENT_KIND.to_string(), 1, 2)]
+    );
+
+    let cycle = document(
+        CAT,
+        &[(1, "Animal", 4, 7), (5, "Animal", 19, 22)],
+        &[(1, FRAGMENT_KIND, 1, 5), (2, FRAGMENT_KIND, 5, 1)],
+    );
+    let (_, files, _) = export_one(Format::Brat, &cycle);
+    assert_eq!(ann_of(&files), "T1\tAnimal 4 7;19 22\tcat mat\n");
+}
+
+#[test]
+fn a_note_of_several_lines_is_one_hash_line_each_and_reads_back_whole() {
+    let mut doc = document(CAT, &[(1, "Animal", 4, 7)], &[]);
+    let note = "first line\r\nsecond line\n\nafter an empty one\n";
+    doc.apply(spantag::model::Command::SetNote {
+        id: 1,
+        note: note.into(),
+    })
+    .unwrap();
+    let (_, files, report) = export_one(Format::Brat, &doc);
+    assert!(report.losses.is_empty(), "{:?}", report.losses);
+    let ann = ann_of(&files);
+    assert_eq!(
+        ann.lines().filter(|l| l.starts_with('#')).count(),
+        5,
+        "{ann}"
+    );
+    let parsed = parse(CAT, &ann);
+    assert_eq!(
+        span(only(&parsed), "cat").note,
+        "first line\nsecond line\n\nafter an empty one\n"
+    );
+}
+
+#[test]
+fn jsonl_and_w3c_say_which_span_a_later_fragment_belongs_to() {
+    let doc = document(
+        CAT,
+        &[
+            (1, "Animal", 4, 7),
+            (5, "Animal", 19, 22),
+            (7, "Verb", 8, 11),
+        ],
+        &[(1, FRAGMENT_KIND, 1, 5)],
+    );
+    let (jsonl, _, report) = export_one(Format::Jsonl, &doc);
+    assert!(report.losses.is_empty(), "{:?}", report.losses);
+    let record: serde_json::Value = serde_json::from_str(jsonl.trim()).unwrap();
+    let spans = record["spans"].as_array().unwrap();
+    let of = |id: u64| {
+        spans
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()
+            .get("fragment_of")
+            .cloned()
+    };
+    assert_eq!(of(5), Some(serde_json::json!(1)));
+    assert_eq!(of(1), None);
+    assert_eq!(of(7), None);
+    // spantag's own importer still reads it, fragments and all.
+    let back = import::parse(
+        import::Format::Jsonl,
+        "x.jsonl",
+        &jsonl,
+        &ImportOptions::default(),
+    );
+    assert!(back.report.errors.is_empty(), "{:?}", back.report.errors);
+    assert_eq!(back.articles[0].spans.len(), 3);
+    assert_eq!(back.articles[0].relations.len(), 1);
+
+    let (w3c, _, _) = export_one(Format::W3c, &doc);
+    let items: Vec<serde_json::Value> = serde_json::from_str(&w3c).unwrap();
+    let item = |iri: &str| items.iter().find(|i| i["id"] == iri).unwrap();
+    assert_eq!(
+        item("urn:spantag:doc.txt#span-5")["dcterms:isPartOf"],
+        "urn:spantag:doc.txt#span-1"
+    );
+    assert!(item("urn:spantag:doc.txt#span-1")
+        .get("dcterms:isPartOf")
+        .is_none());
+    assert!(item("urn:spantag:doc.txt#span-7")
+        .get("dcterms:isPartOf")
+        .is_none());
+    // Each fragment keeps its own selectors: the re-slice check holds for every one.
+    assert_eq!(
+        item("urn:spantag:doc.txt#span-5")["target"]["selector"][0]["exact"],
+        "mat"
+    );
+}
