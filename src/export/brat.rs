@@ -1,18 +1,29 @@
 //! `brat` standoff: per article a `.txt` with LF newlines and an `.ann` beside it, and one
-//! `annotation.conf` for the export. Offsets are chars of the LF-normalized text. A span
-//! that crosses a line break becomes fragments `START END;START END`, its text the fragment
-//! texts joined by one space, because brat spans cannot hold a newline.
+//! `annotation.conf` for the export. Offsets are chars of the LF-normalized text.
+//!
+//! A `T` line may hold several fragments, `START END;START END`, its text the fragment
+//! texts joined by one space. They come from two places: a span that crosses a line break
+//! (brat's text field cannot hold one) is split at its line breaks, and the spans of a
+//! discontinuous annotation (joined by [`FRAGMENT_KIND`](crate::model::FRAGMENT_KIND)
+//! relations, as the importer reads brat's own) are one `T` line again, under the first
+//! fragment's id with its label, attributes, note and entity; their fragment relations are
+//! not written, and a relation to a later fragment is written to the first. Fragments that
+//! overlap cannot be one brat annotation: they stay separate `T` lines and their fragment
+//! relations are written as `R` lines (reported). Each span is re-sliced and checked.
 //!
 //! Attributes are `A` lines: a yes/no attribute set to `yes` is a binary attribute
 //! (`A1<TAB>checkworthy T3`; `no` has no brat form and is reported), every other value a
 //! multi-valued one (`A2<TAB>verdict T3 misleading`). An entity link is `N` lines
 //! (normalizations): `N1<TAB>Reference T1 spantag:sergei-lavrov<TAB>Sergei Lavrov` with
 //! spantag's id, which the importer reads back, then one per external id
-//! (`Wikidata:Q40398`, `GeoNames:361058`). brat splits these lines at white space, so
-//! names, values and ids are written with `%`, white space, control characters and
-//! `| , :` percent-encoded (`mostly true` → `mostly%20true`); the importer decodes them.
-//! `annotation.conf` declares every attribute with the labels that carry it and its
-//! values (a choice's options; for numbers and text, the values met in the export).
+//! (`Wikidata:Q40398`, `GeoNames:361058`); an entity an import named after its first
+//! external id (`wikidata:Q40398`) needs no `spantag:` line. A note is one `#` line per
+//! line of it (`AnnotatorNotes`), which the importer joins with line breaks. brat splits
+//! these lines at white space, so names, values and ids are written with `%`, white space,
+//! control characters and `| , :` percent-encoded (`mostly true` → `mostly%20true`); the
+//! importer decodes them. `annotation.conf` declares every attribute with the labels that
+//! carry it and its values (a choice's options; for numbers and text, the values met in the
+//! export).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;

@@ -1252,3 +1252,76 @@ fn shorten(s: &str) -> String {
         None => s.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_follow_brats_grammar() {
+        assert_eq!(id_number("T12"), Some("12"));
+        assert_eq!(id_number("T007"), Some("007"));
+        assert_eq!(id_number("TT3x"), Some("3"));
+        assert_eq!(id_number("#4"), Some("4"));
+        assert_eq!(id_number("T"), None);
+        assert_eq!(id_number("12"), None);
+        assert_eq!(id_number("#"), None);
+        assert_eq!(keepable_number("T007"), Some(7));
+        assert_eq!(keepable_number("T0"), None);
+        assert_eq!(keepable_number("T9007199254740992"), None);
+        assert_eq!(keepable_number("T99999999999999999999"), None);
+    }
+
+    #[test]
+    fn fresh_ids_skip_taken_ones_and_wrap_below_the_largest() {
+        let mut ids = Ids::above(3);
+        assert!(ids.claim(3) && !ids.claim(3));
+        assert_eq!((ids.fresh(), ids.fresh()), (4, 5));
+        let mut top = Ids::above(MAX_ID);
+        assert!(top.claim(1));
+        assert_eq!(top.fresh(), 2);
+    }
+
+    #[test]
+    fn the_text_field_is_checked_as_brat_does() {
+        let f = [(0, 3), (8, 11)];
+        let texts = ["cat", "mat"];
+        assert_eq!(check_text(&f, &texts, "cat mat"), Ok(None));
+        // brat fills an empty field from the text, and reads its pre-1.3 form.
+        assert_eq!(check_text(&f, &texts, ""), Ok(None));
+        assert_eq!(check_text(&f, &texts, "catmat"), Ok(None));
+        // More after the text, separated by white space, is brat's and is reported.
+        assert_eq!(check_text(&f, &texts, "cat mat \t"), Ok(None));
+        assert_eq!(
+            check_text(&f, &texts, "cat mat  extra"),
+            Ok(Some("extra".into()))
+        );
+        let why = check_text(&f, &texts, "cat hat").unwrap_err();
+        assert!(why.contains("fragment 2 (8 11)"), "{why}");
+        assert!(check_text(&f, &texts, "cat matt").is_err());
+        assert!(check_text(&f, &texts, "ca")
+            .unwrap_err()
+            .contains("fragment 1"));
+    }
+
+    #[test]
+    fn as_suggestions_brings_every_fragment_in_for_review() {
+        let options = Options {
+            as_suggestions: true,
+            ..Options::default()
+        };
+        let parsed = parse(
+            "doc.txt",
+            "dir/model.ann",
+            "the cat sat on the mat",
+            "T1\tAnimal 4 7;19 22\tcat mat\n",
+            &options,
+        );
+        let article = &parsed.articles[0];
+        assert!(article.spans.is_empty() && article.relations.is_empty());
+        assert_eq!(article.suggestions.len(), 2);
+        assert_eq!(article.suggestions[0].source, "model.ann");
+        // The fragment relation cannot wait for decisions: reported.
+        assert!(parsed.report.left_out[0].message.contains("fragment"));
+    }
+}
