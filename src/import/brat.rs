@@ -921,6 +921,17 @@ impl<'a> Reader<'a> {
                 }
             };
         }
+        if kind == FRAGMENT_KIND {
+            self.left_out(
+                line,
+                format!(
+                    "{id}: {FRAGMENT_KIND:?} is spantag's kind for the fragments of one \
+                     annotation: a brat export writes {} and {} as one T line (unless they \
+                     overlap)",
+                    from.1, to.1
+                ),
+            );
+        }
         if (from.0, to.0) != ("Arg1", "Arg2") {
             self.left_out(
                 line,

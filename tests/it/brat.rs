@@ -997,6 +997,11 @@ fn brat_export_keeps_overlapping_fragments_apart_and_a_cycle_does_not_hang() {
         relation_kinds(only(&parsed)),
         vec![(FRAGMENT_KIND.to_string(), 1, 2)]
     );
+    assert!(parsed
+        .report
+        .left_out
+        .iter()
+        .any(|l| l.line == Some(3) && l.message.contains("one T line")));
 
     let cycle = document(
         CAT,
