@@ -1,24 +1,38 @@
 //! `brat` standoff: per article a `.txt` with LF newlines and an `.ann` beside it, and one
-//! `annotation.conf` for the export. Offsets are chars of the LF-normalized text. A span
-//! that crosses a line break becomes fragments `START END;START END`, its text the fragment
-//! texts joined by one space, because brat spans cannot hold a newline.
+//! `annotation.conf` for the export. Offsets are chars of the LF-normalized text.
+//!
+//! A `T` line may hold several fragments, `START END;START END`, its text the fragment
+//! texts joined by one space. They come from two places: a span that crosses a line break
+//! (brat's text field cannot hold one) is split at its line breaks, and the spans of a
+//! discontinuous annotation (joined by [`FRAGMENT_KIND`](crate::model::FRAGMENT_KIND)
+//! relations, as the importer reads brat's own) are one `T` line again, under the first
+//! fragment's id with its label, attributes, note and entity; their fragment relations are
+//! not written, and a relation to a later fragment is written to the first. Fragments that
+//! overlap cannot be one brat annotation: they stay separate `T` lines and their fragment
+//! relations are written as `R` lines (reported). Each span is re-sliced and checked.
 //!
 //! Attributes are `A` lines: a yes/no attribute set to `yes` is a binary attribute
 //! (`A1<TAB>checkworthy T3`; `no` has no brat form and is reported), every other value a
 //! multi-valued one (`A2<TAB>verdict T3 misleading`). An entity link is `N` lines
 //! (normalizations): `N1<TAB>Reference T1 spantag:sergei-lavrov<TAB>Sergei Lavrov` with
 //! spantag's id, which the importer reads back, then one per external id
-//! (`Wikidata:Q40398`, `GeoNames:361058`). brat splits these lines at white space, so
-//! names, values and ids are written with `%`, white space, control characters and
-//! `| , :` percent-encoded (`mostly true` → `mostly%20true`); the importer decodes them.
-//! `annotation.conf` declares every attribute with the labels that carry it and its
-//! values (a choice's options; for numbers and text, the values met in the export).
+//! (`Wikidata:Q40398`, `GeoNames:361058`); an entity an import named after its first
+//! external id (`wikidata:Q40398`) needs no `spantag:` line. A note is one `#` line per
+//! line of it (`AnnotatorNotes`), which the importer joins with line breaks. brat splits
+//! these lines at white space, so names, values and ids are written with `%`, white space,
+//! control characters and `| , :` percent-encoded (`mostly true` → `mostly%20true`); the
+//! importer decodes them. `annotation.conf` declares every attribute with the labels that
+//! carry it and its values (a choice's options; for numbers and text, the values met in the
+//! export).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use super::{AttributeSeen, Ctx, ExportError, Output};
-use crate::model::{AttrKind, Scheme};
+use crate::model::{AttrKind, Scheme, Span, SpanId};
+
+/// The database of spantag's own entity ids in `N` lines (`spantag:sergei-lavrov`).
+pub(crate) const SPANTAG_DB: &str = "spantag";
 
 /// A name, value or id as one brat token: percent-encodes `%`, white space, control
 /// characters and the separators of brat's lines and `annotation.conf` (`| , :`).
@@ -63,6 +77,23 @@ fn database_name(base: &str) -> String {
         "geonames" => "GeoNames".into(),
         _ => encode(base),
     }
+}
+
+/// The base name in `entities.ron` of a brat database (the inverse of [`database_name`]):
+/// the two spantag knows in lower case (`Wikidata` → `wikidata`), any other as written.
+pub(crate) fn external_base(database: &str) -> String {
+    match database.to_ascii_lowercase().as_str() {
+        known @ ("wikidata" | "geonames") => known.to_string(),
+        _ => database.to_string(),
+    }
+}
+
+/// The id an import gives the entity of a normalization to an outside database
+/// (`wikidata:Q40398`): deterministic, so every mention of it in a corpus meets in one
+/// entity. An entity whose id is this for its first external id is exported without its
+/// `spantag:` line: brat gets back what it wrote.
+pub(crate) fn external_entity_id(base: &str, id: &str) -> String {
+    format!("{base}:{id}")
 }
 
 /// Text for the last field of a line: no line breaks or tabs.
@@ -117,21 +148,68 @@ pub(super) fn fragments(chars: &[char], start: usize, end: usize) -> Vec<(usize,
 pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError> {
     let (normalized, map) = normalize_newlines(ctx.text().as_str());
     let chars: Vec<char> = normalized.chars().collect();
-    let mut ann = String::new();
+    let mut groups = ctx.fragments();
+    // Each span's runs between line breaks in the LF text, once its text is checked.
+    let mut pieces_of: HashMap<SpanId, Vec<(usize, usize)>> = HashMap::new();
     for span in ctx.spans {
-        let (start, end) = (map[span.start], map[span.end]);
-        let pieces = fragments(&chars, start, end);
-        if pieces.is_empty() {
-            ctx.lose(Some(span.id), true, "only line breaks: brat cannot hold it");
+        let (Some(&start), Some(&end)) = (map.get(span.start), map.get(span.end)) else {
+            ctx.check(span, &span.text, "")?;
             continue;
-        }
+        };
         // Re-slice the normalized text, as brat will, and compare fragment by fragment
         // with the span's own text, normalized the same way.
         let (expected, _) = normalize_newlines(&span.text);
-        let found: String = chars[start..end].iter().collect();
+        let found: String = chars.get(start..end).unwrap_or(&[]).iter().collect();
         ctx.check(span, &expected, &found)?;
-        let offsets: Vec<String> = pieces.iter().map(|(a, b)| format!("{a} {b}")).collect();
-        let texts: Vec<String> = pieces
+        pieces_of.insert(span.id, fragments(&chars, start, end));
+    }
+    let pieces = |id: SpanId| pieces_of.get(&id).map_or(&[][..], Vec::as_slice);
+    // A group whose fragments overlap is no brat annotation: its spans stay separate,
+    // joined by fragment relations written as R lines.
+    let ids: Vec<SpanId> = ctx.spans.iter().map(|s| s.id).collect();
+    for &head in &ids {
+        let later = groups.later(head);
+        if later.is_empty() {
+            continue;
+        }
+        let mut all: Vec<(usize, usize)> = pieces(head).to_vec();
+        for &id in later {
+            all.extend_from_slice(pieces(id));
+        }
+        all.sort_unstable();
+        if all.windows(2).any(|w| w[0].1 > w[1].0) {
+            groups.ungroup(head);
+            ctx.lose(
+                Some(head),
+                false,
+                "its fragments overlap, which brat cannot hold in one annotation: written as \
+                 separate annotations joined by fragment relations",
+            );
+        }
+    }
+    let spans_by_id: HashMap<SpanId, &Span> = ctx.spans.iter().map(|&s| (s.id, s)).collect();
+    let mut ann = String::new();
+    // The spans written as T lines: each on its own, or the head of a group.
+    let mut written: Vec<&Span> = Vec::new();
+    for &span in ctx.spans {
+        if groups.head_of(span.id).is_some() {
+            continue;
+        }
+        let later = groups.later(span.id);
+        let mut all: Vec<(usize, usize)> = pieces(span.id).to_vec();
+        for &id in later {
+            if pieces(id).is_empty() {
+                ctx.lose(Some(id), true, "only line breaks: brat cannot hold it");
+            }
+            all.extend_from_slice(pieces(id));
+        }
+        if all.is_empty() {
+            ctx.lose(Some(span.id), true, "only line breaks: brat cannot hold it");
+            continue;
+        }
+        all.sort_unstable();
+        let offsets: Vec<String> = all.iter().map(|(a, b)| format!("{a} {b}")).collect();
+        let texts: Vec<String> = all
             .iter()
             .map(|&(a, b)| chars[a..b].iter().collect())
             .collect();
@@ -143,24 +221,71 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
             offsets.join(";"),
             texts.join(" ")
         );
-        if pieces.len() > 1 {
-            ctx.lose(
-                Some(span.id),
-                false,
-                format!(
-                    "crosses a line break: written as {} fragments",
-                    pieces.len()
-                ),
-            );
+        written.push(span);
+        for &id in std::iter::once(&span.id).chain(later) {
+            let own = pieces(id).len();
+            if own > 1 {
+                ctx.lose(
+                    Some(id),
+                    false,
+                    format!("crosses a line break: written as {own} fragments"),
+                );
+            }
+        }
+        for &id in later {
+            let Some(fragment) = spans_by_id.get(&id) else {
+                continue;
+            };
+            let mut unwritten = Vec::new();
+            if fragment.label != span.label {
+                unwritten.push(format!("its label {:?}", fragment.label));
+            }
+            if !fragment.attrs.is_empty() {
+                unwritten.push("its attributes".to_string());
+            }
+            if !fragment.note.is_empty() {
+                unwritten.push("its note".to_string());
+            }
+            if fragment.entity.is_some() {
+                unwritten.push("its entity".to_string());
+            }
+            if !unwritten.is_empty() {
+                ctx.lose(
+                    Some(id),
+                    false,
+                    format!(
+                        "a later fragment of T{}: {} not written (brat keeps one per \
+                         annotation, the first fragment's)",
+                        span.id,
+                        unwritten.join(", ")
+                    ),
+                );
+            }
         }
     }
+    let mut moved = Vec::new();
     for r in ctx.relations() {
-        let _ = writeln!(ann, "R{}\t{} Arg1:T{} Arg2:T{}", r.id, r.kind, r.from, r.to);
+        if groups.joins(r) {
+            continue;
+        }
+        let from = groups.head_of(r.from).unwrap_or(r.from);
+        let to = groups.head_of(r.to).unwrap_or(r.to);
+        if (from, to) != (r.from, r.to) {
+            moved.push(format!(
+                "relation {} ({}) from span {} to span {} is written between the annotations \
+                 of their fragments, T{from} and T{to}",
+                r.id, r.kind, r.from, r.to
+            ));
+        }
+        let _ = writeln!(ann, "R{}\t{} Arg1:T{from} Arg2:T{to}", r.id, r.kind);
+    }
+    for why in moved {
+        ctx.lose(None, false, why);
     }
     let mut attribute_id = 0;
     let mut normalization_id = 0;
     let mut no_values = Vec::new();
-    for span in ctx.spans {
+    for &span in &written {
         for (name, value) in &span.attrs {
             let yes_no = ctx
                 .scheme
@@ -193,14 +318,24 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
         }
         let Some(entity) = &span.entity else { continue };
         let name = one_line(ctx.entity_name(entity));
-        normalization_id += 1;
-        let _ = writeln!(
-            ann,
-            "N{normalization_id}\tReference T{} spantag:{}\t{name}",
-            span.id,
-            encode(entity)
-        );
-        for (base, external) in ctx.entity_external(entity).into_iter().flatten() {
+        let external = ctx.entity_external(entity);
+        // An entity an import made from an outside id is named by it: brat gets back only
+        // the line it wrote, and the import finds the same entity again.
+        let named_by_external = external
+            .and_then(|e| e.iter().next())
+            .is_some_and(|(base, id)| {
+                external_base(base) == *base && *entity == external_entity_id(base, id)
+            });
+        if !named_by_external {
+            normalization_id += 1;
+            let _ = writeln!(
+                ann,
+                "N{normalization_id}\tReference T{} {SPANTAG_DB}:{}\t{name}",
+                span.id,
+                encode(entity)
+            );
+        }
+        for (base, external) in external.into_iter().flatten() {
             normalization_id += 1;
             let _ = writeln!(
                 ann,
@@ -214,15 +349,13 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
     for (span, name, why) in no_values {
         ctx.lose(Some(span), false, format!("attribute {name:?} {why}"));
     }
+    // A note is one `#` line per line of it; the importer joins them with line breaks.
     let mut note_id = 0;
-    for span in ctx.spans.iter().filter(|s| !s.note.is_empty()) {
-        note_id += 1;
-        let note: String = span
-            .note
-            .chars()
-            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
-            .collect();
-        let _ = writeln!(ann, "#{note_id}\tAnnotatorNotes T{}\t{note}", span.id);
+    for span in written.iter().filter(|s| !s.note.is_empty()) {
+        for line in normalize_newlines(&span.note).0.split('\n') {
+            note_id += 1;
+            let _ = writeln!(ann, "#{note_id}\tAnnotatorNotes T{}\t{line}", span.id);
+        }
     }
     let stem = ctx
         .article

@@ -2,11 +2,17 @@
 //! attributes are an `attrs` object and its entity link an `entity` id with the entity's
 //! `entity_name` (and `entity_external` ids when the corpus has any), each written only
 //! when set, so a reader that knows none of them sees the span as before.
+//!
+//! A discontinuous annotation (brat's `S E;S E`) is one span per fragment joined by
+//! `fragment` relations, which are written with the others; each later fragment also says
+//! `fragment_of: HEAD_ID`, the span that carries the annotation, so a reader needs no
+//! graph walk to group them.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::fragments::Fragments;
 use super::{json_line, Ctx, ExportError, Output};
 use crate::model::{Anchor, Attrs, Relation, Source, Span, Status};
 
@@ -69,10 +75,13 @@ struct SpanOut<'a> {
     entity_name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     entity_external: Option<&'a BTreeMap<String, String>>,
+    /// The first fragment of the discontinuous annotation this span is a later fragment of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fragment_of: Option<u64>,
 }
 
 impl<'a> SpanOut<'a> {
-    fn new(s: &'a Span, ctx: &'a Ctx<'_, '_>) -> Self {
+    fn new(s: &'a Span, ctx: &'a Ctx<'_, '_>, fragments: &Fragments) -> Self {
         let entity = s.entity.as_deref();
         SpanOut {
             id: s.id,
@@ -87,6 +96,7 @@ impl<'a> SpanOut<'a> {
             entity,
             entity_name: entity.map(|id| ctx.entity_name(id)),
             entity_external: entity.and_then(|id| ctx.entity_external(id)),
+            fragment_of: fragments.head_of(s.id),
         }
     }
 }
@@ -95,12 +105,13 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
     let mut spans = Vec::new();
     let mut orphans = Vec::new();
     let ctx = &*ctx;
+    let fragments = ctx.fragments();
     for &span in ctx.spans {
         if span.is_orphaned() {
-            orphans.push(SpanOut::new(span, ctx));
+            orphans.push(SpanOut::new(span, ctx, &fragments));
         } else {
             ctx.check_chars(span)?;
-            spans.push(SpanOut::new(span, ctx));
+            spans.push(SpanOut::new(span, ctx, &fragments));
         }
     }
     let doc = ctx.article.document;

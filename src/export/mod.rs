@@ -19,6 +19,7 @@ pub(crate) mod brat;
 mod conll;
 mod csv;
 pub(crate) mod doccano;
+mod fragments;
 pub(crate) mod jsonl;
 pub(crate) mod labelstudio;
 mod w3c;

@@ -9,6 +9,13 @@
 //! `urn:spantag:entity:ID`, a `TextualBody` `identifying` with the entity's name, and one
 //! `identifying` body per external id: Wikidata and GeoNames as their canonical entity
 //! URIs, any other base as the text `BASE:ID`.
+//!
+//! A discontinuous annotation (brat's `S E;S E`) is one span per fragment: each is an
+//! annotation of its own with its own selectors (so every consumer reads each as before),
+//! and each later fragment's annotation says `"dcterms:isPartOf"` with the IRI of the first
+//! fragment's, which carries the annotation's body; the `fragment` relations are written
+//! as `linking` annotations like every relation. (A `TextPositionSelector` list would not
+//! do: several selectors of one target are alternatives for the same text in the model.)
 
 use serde_json::json;
 
@@ -54,6 +61,7 @@ pub(super) fn article(
     array_started: &mut bool,
 ) -> Result<Vec<Output>, ExportError> {
     let id = ctx.article.id;
+    let fragments = ctx.fragments();
     let mut items = Vec::new();
     for span in ctx.spans {
         ctx.check_chars(span)?;
@@ -92,6 +100,9 @@ pub(super) fn article(
         // An accepted suggestion was created by its rule: the model's `creator`.
         if let Source::Rule(name) = &span.source {
             item["creator"] = json!({"type": "Software", "name": format!("spantag rule {name}")});
+        }
+        if let Some(head) = fragments.head_of(span.id) {
+            item["dcterms:isPartOf"] = json!(span_iri(id, head));
         }
         items.push(item);
     }

@@ -760,23 +760,36 @@ fn a_brat_folder_imports_back_into_articles_with_sidecars() {
         false,
     )
     .unwrap();
+    // The two spans that crossed a line break come back as two fragments each (a span
+    // per fragment, none over the line break), joined by a fragment relation.
     assert_eq!(
         (summary.articles, summary.spans, summary.relations),
-        (4, 20, 3)
+        (4, 22, 5)
     );
     let (doc, report) = corpus::load(&into.path().join("harbour-strike.txt")).unwrap();
     assert!(report.anchoring.orphaned.is_empty());
-    let quote = doc
+    let quotes: Vec<_> = doc
         .annotations()
         .spans()
         .iter()
-        .find(|s| s.label == "quote")
-        .unwrap();
+        .filter(|s| s.label == "quote")
+        .collect();
+    assert_eq!(quotes.len(), 2);
+    let quote = quotes[0];
     assert_eq!(
         quote.text,
-        "The company has known about this for two years.\nTwo years, and nothing on paper."
+        "The company has known about this for two years."
     );
+    assert_eq!(quotes[1].text, "Two years, and nothing on paper.");
+    assert!(doc
+        .annotations()
+        .relations()
+        .iter()
+        .any(|r| r.kind == spantag::model::FRAGMENT_KIND
+            && r.from == quote.id
+            && r.to == quotes[1].id));
     assert_eq!(quote.note, "Continues across a line break.");
+    assert!(quotes[1].note.is_empty());
     assert_eq!(
         quote.source,
         spantag::model::Source::Imported("brat".into())

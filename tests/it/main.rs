@@ -3,6 +3,7 @@
 mod agree;
 mod anchor_props;
 mod architecture;
+mod brat;
 mod changes;
 mod crash;
 mod desktop;
