@@ -377,7 +377,16 @@ fn every_brat_document_imports_every_fragment_on_its_code_points() {
     }
     // The brat corpora hold discontinuous spans, events, attributes and notes: each comes in
     // counted, so a construct that silently vanished would show here.
-    for construct in ["spans", "relations"] {
+    for construct in [
+        "spans",
+        "fragments",
+        "relations",
+        "events",
+        "attributes",
+        "notes",
+        "normalizations",
+        "equivalences",
+    ] {
         assert!(counts.get(construct).is_some_and(|&n| n > 0), "{counts:?}");
     }
 }
