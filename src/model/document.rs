@@ -11,7 +11,10 @@ use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{Annotations, Attrs, Proposal, Relation, Span, SpanId, Suggestion, Text};
+use super::{
+    Annotations, Attrs, Origin, Proposal, Relation, Span, SpanId, Suggestion, SuggestionStatus,
+    Text, FRAGMENT_KIND,
+};
 
 /// Where an article stands in the analyst's work.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -63,6 +66,10 @@ pub enum Command {
         id: SpanId,
         label: String,
     },
+    /// Remove a span and its relations. The first fragment of a discontinuous span hands
+    /// its place to the next one (see [`FRAGMENT_KIND`]): that fragment becomes the first,
+    /// the rest stay joined to it, and the removed one's other relations (a quote's
+    /// speaker) move to it, so what is left is still one annotation.
     Remove {
         id: SpanId,
     },
@@ -113,8 +120,14 @@ pub enum Command {
     /// Adopts proposals (a rule's suggestions, an annotator's spans in adjudication) with
     /// their source, and the links they bring, as one undo step. A proposal whose label
     /// and range a span already has adopts that span; a link whose other end does not
-    /// exist (nor is accepted in the same step) is left out.
+    /// exist (nor is accepted in the same step) is left out. A stored suggestion's
+    /// proposal ([`Origin::Imported`]) also marks the suggestion `Accepted`, in that step.
     Accept(Vec<Proposal>),
+    /// Mark the stored suggestion at this index of [`Document::suggestions`] `Rejected`
+    /// (undo makes it `Pending` again). An already decided one is left as it is.
+    RejectSuggestion {
+        index: usize,
+    },
     Undo,
     Redo,
 }
@@ -136,6 +149,8 @@ pub enum CommandError {
     UnknownRelation(u64),
     #[error("a span cannot be linked to itself")]
     SelfLink,
+    #[error("suggestion {0} does not exist")]
+    UnknownSuggestion(usize),
 }
 
 /// What a successful command did, for the UI to follow.
@@ -188,6 +203,11 @@ enum Op {
     },
     AddRelation(Relation),
     RemoveRelation(u64),
+    /// The decision on the stored suggestion at this index.
+    SetSuggestion {
+        index: usize,
+        status: SuggestionStatus,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -322,7 +342,9 @@ impl Document {
                 if self.annotations.get(id).is_none() {
                     return Err(CommandError::UnknownSpan(id));
                 }
-                (vec![Op::Delete { id }], None)
+                let mut ops = vec![Op::Delete { id }];
+                ops.extend(self.promote_next_fragment(id));
+                (ops, None)
             }
             Command::Attach { id, char_range } => {
                 let old = self
@@ -481,6 +503,17 @@ impl Document {
                 }
                 (ops, focus)
             }
+            Command::RejectSuggestion { index } => {
+                let suggestion = self
+                    .suggestions
+                    .get(index)
+                    .ok_or(CommandError::UnknownSuggestion(index))?;
+                if suggestion.status != SuggestionStatus::Pending {
+                    return Ok(Applied::unchanged(None));
+                }
+                let status = SuggestionStatus::Rejected;
+                (vec![Op::SetSuggestion { index, status }], None)
+            }
         };
         let edits_spans = !matches!(ops.as_slice(), [Op::SetStatus(_)]);
         let inverse = self.apply_ops(ops);
@@ -510,6 +543,17 @@ impl Document {
             let range = p.char_range.clone();
             if range.start >= range.end || range.end > self.text.len_chars() {
                 return Err(CommandError::OutOfRange(range));
+            }
+            if let Origin::Imported { index, .. } = p.origin {
+                let suggestion = self
+                    .suggestions
+                    .get(index)
+                    .ok_or(CommandError::UnknownSuggestion(index))?;
+                let status = SuggestionStatus::Accepted;
+                let decided = |op: &Op| matches!(op, Op::SetSuggestion { index: i, .. } if *i == index);
+                if suggestion.status != status && !ops.iter().any(decided) {
+                    ops.push(Op::SetSuggestion { index, status });
+                }
             }
             let existing = self.annotations.find_exact(&p.label, range.clone());
             if let Some(span) = existing {
@@ -601,7 +645,10 @@ impl Document {
             Op::SetLabel { id, .. } => Some(*id),
             Op::SetNote { id, .. } | Op::SetAttr { id, .. } | Op::SetEntity { id, .. } => Some(*id),
             Op::AddRelation(r) => Some(r.from),
-            Op::Delete { .. } | Op::SetStatus(_) | Op::RemoveRelation(_) => None,
+            Op::Delete { .. }
+            | Op::SetStatus(_)
+            | Op::RemoveRelation(_)
+            | Op::SetSuggestion { .. } => None,
         });
         let inverse = self.apply_ops(ops);
         if undo {
@@ -623,6 +670,9 @@ impl Document {
                 Op::Insert { span, .. } => Some(span.char_range()),
                 Op::Delete { id } | Op::SetLabel { id, .. } => {
                     self.annotations.get(*id).map(Span::char_range)
+                }
+                Op::SetSuggestion { index, .. } => {
+                    self.suggestions.get(*index).map(Suggestion::char_range)
                 }
                 _ => None,
             };
@@ -680,7 +730,59 @@ impl Document {
                 Some(Op::RemoveRelation(id))
             }
             Op::RemoveRelation(id) => self.annotations.remove_relation(id).map(Op::AddRelation),
+            Op::SetSuggestion { index, status } => {
+                let suggestion = self.suggestions.get_mut(index)?;
+                let old = std::mem::replace(&mut suggestion.status, status);
+                Some(Op::SetSuggestion { index, status: old })
+            }
         }
+    }
+
+    /// The ops that make the next fragment of a discontinuous span its first, when `id`
+    /// (about to be deleted) is the first: the later fragments are joined to it instead,
+    /// and `id`'s other relations move to it. None when `id` is not a first fragment.
+    fn promote_next_fragment(&mut self, id: SpanId) -> Vec<Op> {
+        let annotations = &self.annotations;
+        let mut later: Vec<&Span> = annotations
+            .relations_of(id)
+            .filter(|r| r.kind == FRAGMENT_KIND && r.from == id && r.to != id)
+            .filter_map(|r| annotations.get(r.to))
+            .collect();
+        later.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        later.dedup_by_key(|s| s.id);
+        let Some((next, rest)) = later.split_first() else {
+            return Vec::new();
+        };
+        let next = next.id;
+        let mut wanted: Vec<(SpanId, SpanId, String)> = rest
+            .iter()
+            .map(|s| (next, s.id, FRAGMENT_KIND.to_string()))
+            .collect();
+        for r in annotations.relations_of(id) {
+            if r.kind == FRAGMENT_KIND && r.from == id {
+                continue;
+            }
+            let moved = |end: SpanId| if end == id { next } else { end };
+            let (from, to) = (moved(r.from), moved(r.to));
+            if from != to {
+                wanted.push((from, to, r.kind.clone()));
+            }
+        }
+        // Not twice, and not what the next fragment already has.
+        let mut seen: std::collections::HashSet<(SpanId, SpanId, String)> = annotations
+            .relations()
+            .iter()
+            .filter(|r| r.from != id && r.to != id)
+            .map(|r| (r.from, r.to, r.kind.clone()))
+            .collect();
+        wanted.retain(|w| seen.insert(w.clone()));
+        wanted
+            .into_iter()
+            .map(|(from, to, kind)| {
+                let id = self.annotations.allocate_relation_id();
+                Op::AddRelation(Relation { id, kind, from, to })
+            })
+            .collect()
     }
 }
 

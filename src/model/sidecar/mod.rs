@@ -5,6 +5,14 @@
 //! written only when set. Version 1 reads as before and is written as version 2 on the
 //! next save; an older spantag opens a version 2 sidecar read-only.
 //!
+//! Version 3 adds `suggestions`, a model's offered spans and the analyst's decision on
+//! each ([`Suggestion`]), after `relations`. It is written only when an article has
+//! suggestions, and only then is the sidecar version 3: every other sidecar stays version
+//! 2, byte for byte. The bump is what keeps the suggestions safe: serde skips a field it
+//! does not know, so a version 2 spantag would read such a sidecar, drop the suggestions
+//! and the decisions on them, and write it back without them on its next save; it opens a
+//! version 3 sidecar read-only instead.
+//!
 //! Writing is done by hand rather than by a RON pretty-printer so that the layout is
 //! exactly the documented one, one span per line, and the same annotations always produce
 //! the same bytes (small git diffs and merges). Reading goes through `ron` and serde, and
@@ -19,12 +27,15 @@ mod canonical;
 
 use super::{
     Anchor, Annotations, ArticleMeta, Document, IdProblem, NewlineStyle, Relation, Source, Span,
-    SpanId, Status, Text, MAX_ID,
+    SpanId, Status, Suggestion, SuggestionProblem, Text, MAX_ID,
 };
 use crate::anchor;
 
-/// The sidecar version this build writes and the newest it reads.
-pub const VERSION: u32 = 2;
+/// The newest sidecar version this build reads and writes (3: with suggestions).
+pub const VERSION: u32 = 3;
+
+/// The version written for a sidecar without suggestions.
+pub const VERSION_WITHOUT_SUGGESTIONS: u32 = 2;
 
 /// The suffix appended to an article's file name to name its sidecar.
 pub const SUFFIX: &str = ".ann.ron";
@@ -64,6 +75,10 @@ pub struct Sidecar {
     pub spans: Vec<Span>,
     #[serde(default)]
     pub relations: Vec<Relation>,
+    /// A model's suggestions and the decisions on them (version 3; written only when
+    /// there are any), in the order they were added: an index names one for good.
+    #[serde(default)]
+    pub suggestions: Vec<Suggestion>,
 }
 
 /// The sidecar's `next_id` record: above every span and relation id ever used in it.
@@ -107,14 +122,20 @@ pub struct LoadReport {
     pub article_changed: bool,
     /// Where each span was found (see [`crate::anchor`]).
     pub anchoring: anchor::Outcome,
-    /// Flaws in the sidecar, each repaired in memory as its message says.
+    /// Flaws in the sidecar, each repaired in memory as its message says. A suggestion
+    /// whose text is not at its range is one ([`Flaw::SuggestionOrphaned`]).
     pub flaws: Vec<Flaw>,
+    /// The suggestions (by number, from 1) found at a new position after the article
+    /// changed while it was open.
+    pub suggestions_moved: Vec<usize>,
 }
 
 impl LoadReport {
     /// Whether loading changed anything that the sidecar on disk does not say.
     pub fn changed_anything(&self) -> bool {
-        self.anchoring.changed_anything() || !self.flaws.is_empty()
+        self.anchoring.changed_anything()
+            || !self.flaws.is_empty()
+            || !self.suggestions_moved.is_empty()
     }
 
     /// One or two sentences for the analyst, or `None` when there is nothing to say.
@@ -135,6 +156,11 @@ impl LoadReport {
                 );
             }
             parts.push(format!("{opening}: {counts}."));
+        }
+        match self.suggestions_moved.len() {
+            0 => {}
+            1 => parts.push("1 suggestion was found at a new position.".into()),
+            n => parts.push(format!("{n} suggestions were found at new positions.")),
         }
         match self.flaws.as_slice() {
             [] => {}
@@ -192,6 +218,23 @@ pub enum Flaw {
         from: SpanId,
         to: SpanId,
     },
+    /// A suggestion that cannot be offered: kept as written, marked `Orphaned`.
+    #[error(
+        "suggestion {number} ({label} {:?} at {start}..{end}, from {model}): {problem}; kept, \
+         marked Orphaned, not offered",
+        crate::model::suggestion::short(.text)
+    )]
+    SuggestionOrphaned {
+        /// Its place in the sidecar's `suggestions` list, from 1.
+        number: usize,
+        label: String,
+        text: String,
+        start: usize,
+        end: usize,
+        /// The suggestion's source (the model).
+        model: String,
+        problem: SuggestionProblem,
+    },
 }
 
 /// Gives every id that is too large, or that an earlier item already uses, a fresh one
@@ -221,6 +264,15 @@ fn renumber(mut ids: Vec<&mut u64>) -> Vec<(u64, u64, IdProblem)> {
 }
 
 impl Flaw {
+    /// The suggestion the flaw is about, by its number in the `suggestions` list (from 1):
+    /// [`suggestion_position`] finds its line and column in the sidecar.
+    pub fn suggestion_number(&self) -> Option<usize> {
+        match self {
+            Flaw::SuggestionOrphaned { number, .. } => Some(*number),
+            _ => None,
+        }
+    }
+
     /// The span the flaw is about, if one.
     pub fn span_id(&self) -> Option<SpanId> {
         match self {
@@ -350,11 +402,14 @@ pub fn attach_after_change(
         }
         sound
     });
+    let mut suggestions = sidecar.suggestions;
+    let suggestions_moved = place_suggestions(&mut suggestions, &text, previous, &mut flaws);
     let mut report = LoadReport {
         article_changed: !sidecar.article.sha256.is_empty()
             && sidecar.article.sha256 != meta.sha256,
         anchoring: anchor::reanchor(&mut spans, &text, previous),
         flaws,
+        suggestions_moved,
     };
     let mut annotations = Annotations::from_parts(spans, relations)?;
     let next = sidecar.next_id;
@@ -374,7 +429,66 @@ pub fn attach_after_change(
     let mut document = Document::new(text, meta, annotations);
     document.annotator = sidecar.annotator;
     document.status = sidecar.status;
+    document.suggestions = suggestions;
     Ok((document, report))
+}
+
+/// Checks each suggestion not already orphaned against the article. One whose text is
+/// not at its range is re-anchored when the text it was made on (`previous`) is known and
+/// held it there: its context then comes from that text, and [`anchor::reanchor`] finds it
+/// as it finds a span. Otherwise (a suggestion stores no context to tell apart the places
+/// its words occur) it is marked orphaned: kept as written, never offered, never moved
+/// onto other text. Each orphaned one is a flaw; returns the numbers of those moved.
+fn place_suggestions(
+    suggestions: &mut [Suggestion],
+    text: &Text,
+    previous: Option<&Text>,
+    flaws: &mut Vec<Flaw>,
+) -> Vec<usize> {
+    let mut lost: Vec<(usize, SuggestionProblem)> = suggestions
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.is_orphaned())
+        .filter_map(|(i, s)| Some((i, s.problem_in(text)?)))
+        .collect();
+    let mut moved = Vec::new();
+    if let Some(previous) = previous {
+        // The ones that held in the text they were made on, as spans with its context.
+        let mut placed: Vec<Span> = lost
+            .iter()
+            .map(|&(i, _)| (i, &suggestions[i]))
+            .filter(|(_, s)| s.problem_in(previous).is_none())
+            .map(|(i, s)| Span::new(i as SpanId, &s.label, s.char_range(), previous))
+            .collect();
+        let outcome = anchor::reanchor(&mut placed, text, Some(previous));
+        for span in placed.iter().filter(|s| outcome.moved.contains(&s.id)) {
+            let i = span.id as usize;
+            let suggestion = &mut suggestions[i];
+            (suggestion.start, suggestion.end) = (span.start, span.end);
+            suggestion.anchor = Anchor::Moved;
+            moved.push(i + 1);
+        }
+        for (i, problem) in &mut lost {
+            if outcome.orphaned.contains(&(*i as SpanId)) {
+                *problem = SuggestionProblem::NotFound;
+            }
+        }
+        lost.retain(|(i, _)| suggestions[*i].anchor != Anchor::Moved);
+    }
+    for (i, problem) in lost {
+        let s = &mut suggestions[i];
+        s.anchor = Anchor::Orphaned;
+        flaws.push(Flaw::SuggestionOrphaned {
+            number: i + 1,
+            label: s.label.clone(),
+            text: s.text.clone(),
+            start: s.start,
+            end: s.end,
+            model: s.source.clone(),
+            problem,
+        });
+    }
+    moved
 }
 
 /// The sidecar text for a document, in the canonical layout.
@@ -395,6 +509,9 @@ pub struct Snapshot {
     next_ids: (SpanId, u64),
     spans: Arc<Vec<Span>>,
     relations: Arc<Vec<Relation>>,
+    /// Copied, not shared: suggestions change only by a decision, and an article has as
+    /// many as a model offered, not a book's worth.
+    suggestions: Arc<Vec<Suggestion>>,
 }
 
 impl Snapshot {
@@ -409,6 +526,7 @@ impl Snapshot {
             next_ids: document.annotations().next_ids_to_record(),
             spans,
             relations,
+            suggestions: Arc::new(document.suggestions.clone()),
         }
     }
 
@@ -429,7 +547,12 @@ impl Snapshot {
             one_line(&meta.file_name)
         );
         out.push_str("(\n    format: \"spantag\",\n");
-        let _ = writeln!(out, "    version: {VERSION},");
+        let version = if self.suggestions.is_empty() {
+            VERSION_WITHOUT_SUGGESTIONS
+        } else {
+            VERSION
+        };
+        let _ = writeln!(out, "    version: {version},");
         out.push_str("    article: (\n");
         for (field, value) in [("file", meta.file_name.as_str()), ("sha256", &meta.sha256)] {
             field_line(&mut out, field, value);
@@ -459,7 +582,16 @@ impl Snapshot {
             push_quoted(&mut out, &r.kind);
             let _ = writeln!(out, ", from: {}, to: {}),", r.from, r.to);
         }
-        out.push_str("    ],\n)\n");
+        out.push_str("    ],\n");
+        // Only when there are any, so a sidecar without them is version 2 as before.
+        if !self.suggestions.is_empty() {
+            out.push_str("    suggestions: [\n");
+            for suggestion in self.suggestions.iter() {
+                push_suggestion(&mut out, suggestion);
+            }
+            out.push_str("    ],\n");
+        }
+        out.push_str(")\n");
         out
     }
 }
@@ -506,9 +638,15 @@ fn push_span(out: &mut String, span: &Span) {
         Anchor::Orphaned => ", anchor: Orphaned",
     });
     // Written only when set, so a span without them reads as in version 1.
-    if !span.attrs.is_empty() {
+    push_attrs_and_entity(out, &span.attrs, &span.entity);
+    out.push_str("),\n");
+}
+
+/// `, attrs: {"name": "value", …}` and `, entity: Some("id")`, each only when set.
+fn push_attrs_and_entity(out: &mut String, attrs: &super::Attrs, entity: &Option<String>) {
+    if !attrs.is_empty() {
         out.push_str(", attrs: {");
-        for (i, (name, value)) in span.attrs.iter().enumerate() {
+        for (i, (name, value)) in attrs.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
@@ -518,12 +656,160 @@ fn push_span(out: &mut String, span: &Span) {
         }
         out.push('}');
     }
-    if let Some(entity) = &span.entity {
+    if let Some(entity) = entity {
         out.push_str(", entity: Some(");
         push_quoted(out, entity);
         out.push(')');
     }
+}
+
+/// One suggestion's line: `(label: …, start: …, end: …, text: …, source: …, status: …)`,
+/// then `attrs`, `entity` and `anchor` only when set (an exact anchor is not written).
+fn push_suggestion(out: &mut String, s: &Suggestion) {
+    out.push_str("        (label: ");
+    push_quoted(out, &s.label);
+    let _ = write!(out, ", start: {}, end: {}, text: ", s.start, s.end);
+    push_quoted(out, &s.text);
+    out.push_str(", source: ");
+    push_quoted(out, &s.source);
+    out.push_str(", status: ");
+    out.push_str(s.status.as_str());
+    push_attrs_and_entity(out, &s.attrs, &s.entity);
+    out.push_str(match s.anchor {
+        Anchor::Exact => "",
+        Anchor::Moved => ", anchor: Moved",
+        Anchor::Orphaned => ", anchor: Orphaned",
+    });
     out.push_str("),\n");
+}
+
+/// Where the suggestion numbered `number` (from 1, as [`Flaw::suggestion_number`] gives
+/// it) starts in sidecar text: the 1-based line and column (in chars) of its opening
+/// parenthesis. Reads any layout RON allows (comments, strings holding brackets, raw
+/// strings) without parsing the values; `None` when there is no such suggestion.
+pub fn suggestion_position(source: &str, number: usize) -> Option<(usize, usize)> {
+    let mut scan = Scan {
+        chars: source.chars().peekable(),
+        line: 1,
+        col: 0,
+    };
+    let mut depth = 0usize;
+    // The last identifier, while only white space and comments followed it.
+    let mut ident = String::new();
+    let mut key_is_suggestions = false;
+    // The depth inside the `suggestions` list, and how many records it has opened.
+    let mut list_depth = None;
+    let mut opened = 0usize;
+    while let Some(c) = scan.next() {
+        if c.is_alphanumeric() || c == '_' {
+            let mut word = String::from(c);
+            while let Some(c) = scan.chars.next_if(|c| c.is_alphanumeric() || *c == '_') {
+                scan.col += 1;
+                word.push(c);
+            }
+            if word == "r" && matches!(scan.chars.peek(), Some('#' | '"')) {
+                scan.raw_string()?;
+                ident.clear();
+            } else {
+                ident = word;
+            }
+            continue;
+        }
+        match c {
+            c if c.is_whitespace() => continue,
+            '/' if scan.chars.peek() == Some(&'/') => {
+                scan.skip_until(|c, _| c == '\n');
+                continue;
+            }
+            '/' if scan.chars.peek() == Some(&'*') => {
+                scan.next();
+                scan.skip_until(|c, last| last == '*' && c == '/');
+                continue;
+            }
+            '"' => {
+                let mut escaped = false;
+                scan.skip_until(|c, _| {
+                    let end = c == '"' && !escaped;
+                    escaped = c == '\\' && !escaped;
+                    end
+                });
+            }
+            ':' if depth == 1 => key_is_suggestions = ident == "suggestions",
+            ',' if depth == 1 => key_is_suggestions = false,
+            '(' | '[' | '{' => {
+                depth += 1;
+                if c == '[' && depth == 2 && key_is_suggestions && list_depth.is_none() {
+                    list_depth = Some(depth);
+                } else if c == '(' && list_depth.is_some_and(|d| depth == d + 1) {
+                    opened += 1;
+                    if opened == number {
+                        return Some((scan.line, scan.col));
+                    }
+                }
+            }
+            ')' | ']' | '}' => {
+                if list_depth == Some(depth) {
+                    return None;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        ident.clear();
+    }
+    None
+}
+
+/// Chars of sidecar text with the line and column of the last one read.
+struct Scan<'a> {
+    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    line: usize,
+    col: usize,
+}
+
+impl Scan<'_> {
+    fn next(&mut self) -> Option<char> {
+        let c = self.chars.next()?;
+        if c == '\n' {
+            (self.line, self.col) = (self.line + 1, 0);
+        } else {
+            self.col += 1;
+        }
+        Some(c)
+    }
+
+    /// Reads up to and including the char for which `end(char, previous char)` holds.
+    fn skip_until(&mut self, mut end: impl FnMut(char, char) -> bool) {
+        let mut last = '\0';
+        while let Some(c) = self.next() {
+            if end(c, last) {
+                return;
+            }
+            last = c;
+        }
+    }
+
+    /// The rest of a raw string `r##"…"##` after its `r`.
+    fn raw_string(&mut self) -> Option<()> {
+        let mut hashes = 0;
+        while self.chars.next_if_eq(&'#').is_some() {
+            self.col += 1;
+            hashes += 1;
+        }
+        (self.next()? == '"').then_some(())?;
+        let mut run = None::<usize>;
+        while let Some(c) = self.next() {
+            run = match (c, run) {
+                ('"', _) => Some(0),
+                ('#', Some(n)) => Some(n + 1),
+                _ => None,
+            };
+            if run == Some(hashes) {
+                return Some(());
+            }
+        }
+        None
+    }
 }
 
 /// Appends a RON string literal on one line: quotes, backslashes and control characters
