@@ -1214,4 +1214,161 @@ mod tests {
         assert_eq!(last[0], 7..11);
         assert_eq!(d.touched_since(d.revision()), Some(vec![]));
     }
+
+    fn with_suggestions(markup: &str, offered: &[(&str, Range<usize>)]) -> Document {
+        let mut d = doc(markup);
+        d.suggestions = offered
+            .iter()
+            .map(|(label, range)| {
+                let span = Span::new(0, label, range.clone(), d.text());
+                crate::model::Suggestion::from_span(span, "ner-v2")
+            })
+            .collect();
+        d
+    }
+
+    #[test]
+    fn accepting_a_suggestion_adds_its_span_and_marks_it_in_one_undo_step() {
+        use crate::model::{Source, SuggestionStatus::*};
+        let mut d = with_suggestions(
+            "Lavrov met Shoukry in Cairo.",
+            &[("actor", 0..6), ("location", 22..27)],
+        );
+        d.suggestions[0]
+            .attrs
+            .insert("confidence".into(), "0.93".into());
+        let before = d.revision();
+        let applied = d
+            .apply(Command::Accept(vec![d.suggestions[0].proposal(0)]))
+            .unwrap();
+        let span = d.annotations().get(applied.focus.unwrap()).unwrap();
+        assert_eq!(
+            (span.text.as_str(), &span.source, span.attrs["confidence"].as_str()),
+            ("Lavrov", &Source::Imported("ner-v2".into()), "0.93")
+        );
+        assert_eq!(d.suggestions[0].status, Accepted);
+        assert_eq!(d.suggestions[1].status, Pending);
+        assert!(d.revision() > before, "the document is dirty");
+        assert_eq!(d.touched_since(before), Some(vec![0..6, 0..6]));
+
+        d.apply(Command::Undo).unwrap();
+        assert!(d.annotations().is_empty(), "the span is gone again");
+        assert_eq!(d.suggestions[0].status, Pending, "and the suggestion pending");
+        d.apply(Command::Redo).unwrap();
+        assert_eq!(d.annotations().len(), 1);
+        assert_eq!(d.suggestions[0].status, Accepted);
+
+        // Accepting again changes nothing; so does rejecting a decided one.
+        let again = d.suggestions[0].proposal(0);
+        assert!(!d.apply(Command::Accept(vec![again])).unwrap().changed);
+        assert!(!d.apply(Command::RejectSuggestion { index: 0 }).unwrap().changed);
+    }
+
+    #[test]
+    fn rejecting_a_suggestion_is_undoable_and_never_adds_a_span() {
+        use crate::model::SuggestionStatus::*;
+        let mut d = with_suggestions("Lavrov met Shoukry.", &[("actor", 11..18)]);
+        let applied = d.apply(Command::RejectSuggestion { index: 0 }).unwrap();
+        assert!(applied.changed);
+        assert_eq!(d.suggestions[0].status, Rejected);
+        assert!(d.annotations().is_empty());
+        assert_eq!(d.status, Status::InProgress, "deciding is work on the article");
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(d.suggestions[0].status, Pending);
+        assert_eq!(
+            d.apply(Command::RejectSuggestion { index: 5 }),
+            Err(CommandError::UnknownSuggestion(5))
+        );
+        let mut stale = d.suggestions[0].proposal(0);
+        stale.origin = crate::model::Origin::Imported {
+            source: "ner-v2".into(),
+            index: 9,
+        };
+        assert_eq!(
+            d.apply(Command::Accept(vec![stale])),
+            Err(CommandError::UnknownSuggestion(9))
+        );
+        assert!(d.annotations().is_empty());
+        assert!(d.can_redo(), "a refused command leaves the history alone");
+    }
+
+    #[test]
+    fn accepting_a_suggestion_a_span_already_has_only_records_the_decision() {
+        let mut d = with_suggestions("[actor|Lavrov] said", &[("actor", 0..6)]);
+        let applied = d
+            .apply(Command::Accept(vec![d.suggestions[0].proposal(0)]))
+            .unwrap();
+        assert!(applied.changed);
+        assert_eq!(applied.focus, Some(1));
+        assert_eq!(d.annotations().len(), 1);
+        assert_eq!(d.suggestions[0].status, crate::model::SuggestionStatus::Accepted);
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(d.suggestions[0].status, crate::model::SuggestionStatus::Pending);
+        assert_eq!(d.annotations().len(), 1, "the span was there before");
+    }
+
+    /// `[quote|Restraint] … [quote|is needed] … [quote|now]`, joined as one quote, and a
+    /// `said_by` from its first fragment to Lavrov.
+    fn discontinuous() -> Document {
+        let d = doc("[quote|Restraint], said [actor|Lavrov], [quote|is needed] [quote|now].");
+        let mut relations: Vec<Relation> = [3, 4]
+            .into_iter()
+            .enumerate()
+            .map(|(i, to)| Relation {
+                id: i as u64 + 1,
+                kind: FRAGMENT_KIND.into(),
+                from: 1,
+                to,
+            })
+            .collect();
+        relations.push(Relation {
+            id: 3,
+            kind: "said_by".into(),
+            from: 1,
+            to: 2,
+        });
+        let annotations =
+            Annotations::from_parts(d.annotations().spans().to_vec(), relations).unwrap();
+        Document::new(d.text().clone(), ArticleMeta::default(), annotations)
+    }
+
+    #[test]
+    fn removing_a_first_fragment_promotes_the_next_in_one_undo_step() {
+        let mut d = discontinuous();
+        let fragments = d.annotations().fragments();
+        assert_eq!(fragments.group(4), Some(&[1, 3, 4][..]));
+        assert_eq!(fragments.position(3), Some((1, 3)));
+        assert!(fragments.is_later(4) && !fragments.is_later(1));
+        assert_eq!(fragments.group(2), None, "the speaker is no fragment");
+        let before = d.annotations().clone();
+
+        d.apply(Command::Remove { id: 1 }).unwrap();
+        let links: Vec<(SpanId, SpanId, &str)> = d
+            .annotations()
+            .relations()
+            .iter()
+            .map(|r| (r.from, r.to, r.kind.as_str()))
+            .collect();
+        assert_eq!(
+            links,
+            [(3, 4, FRAGMENT_KIND), (3, 2, "said_by")],
+            "the next fragment is the first, and the speaker's link moved to it"
+        );
+        assert_eq!(d.annotations().fragments().group(4), Some(&[3, 4][..]));
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(
+            (d.annotations().spans(), d.annotations().relations()),
+            (before.spans(), before.relations()),
+            "one step restores ids and links"
+        );
+
+        // A later fragment goes alone; the rest stay one span.
+        d.apply(Command::Remove { id: 3 }).unwrap();
+        assert_eq!(d.annotations().fragments().group(1), Some(&[1, 4][..]));
+        // With one fragment left, what remains is a span in one piece.
+        d.apply(Command::Remove { id: 1 }).unwrap();
+        assert_eq!(d.annotations().fragments().group(4), None);
+        assert_eq!(d.annotations().relations()[0].kind, "said_by");
+        d.annotations().check_invariants(d.text()).unwrap();
+    }
 }

@@ -19,8 +19,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{Anchor, Attrs, Origin, Proposal, Source, Span, Text};
 
-/// One offered span and what became of it.
+/// One offered span and what became of it. The serde form is the sidecar's suggestion
+/// record; a field it does not know is an error (with its line and column), not dropped.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Suggestion {
     pub label: String,
     /// Char offsets into the article, `[start, end)`.

@@ -402,11 +402,13 @@ pub fn attach_after_change(
         }
         sound
     });
+    let article_changed =
+        !sidecar.article.sha256.is_empty() && sidecar.article.sha256 != meta.sha256;
     let mut suggestions = sidecar.suggestions;
-    let suggestions_moved = place_suggestions(&mut suggestions, &text, previous, &mut flaws);
+    let suggestions_moved =
+        place_suggestions(&mut suggestions, &text, previous, article_changed, &mut flaws);
     let mut report = LoadReport {
-        article_changed: !sidecar.article.sha256.is_empty()
-            && sidecar.article.sha256 != meta.sha256,
+        article_changed,
         anchoring: anchor::reanchor(&mut spans, &text, previous),
         flaws,
         suggestions_moved,
@@ -433,49 +435,97 @@ pub fn attach_after_change(
     Ok((document, report))
 }
 
-/// Checks each suggestion not already orphaned against the article. One whose text is
-/// not at its range is re-anchored when the text it was made on (`previous`) is known and
-/// held it there: its context then comes from that text, and [`anchor::reanchor`] finds it
-/// as it finds a span. Otherwise (a suggestion stores no context to tell apart the places
-/// its words occur) it is marked orphaned: kept as written, never offered, never moved
-/// onto other text. Each orphaned one is a flaw; returns the numbers of those moved.
+/// Checks each suggestion not already orphaned against the article, and places the
+/// ones the article's change moved. A suggestion stores no context of its own, so:
+///
+/// - the article unchanged: one whose text is not at its range is a flaw in the sidecar;
+/// - changed, and the text the suggestions were made on (`previous`) known: each that held
+///   there is re-anchored as a span is ([`anchor::reanchor`], its context taken from that
+///   text): held, moved, or not found;
+/// - changed, the previous text unknown: a pending one is placed where its words occur
+///   once in the article, and not found where they occur never or more than once (it
+///   cannot tell those places apart); a decided one (a record, never offered) stays where
+///   its text still is.
+///
+/// One not found is marked orphaned: kept as written, never offered, never moved onto
+/// other text, and reported as a flaw. Returns the numbers (from 1) of those moved.
 fn place_suggestions(
     suggestions: &mut [Suggestion],
     text: &Text,
     previous: Option<&Text>,
+    article_changed: bool,
     flaws: &mut Vec<Flaw>,
 ) -> Vec<usize> {
-    let mut lost: Vec<(usize, SuggestionProblem)> = suggestions
+    // What keeps each from being offered; `None` once placed.
+    let mut problems: Vec<Option<SuggestionProblem>> = suggestions
         .iter()
-        .enumerate()
-        .filter(|(_, s)| !s.is_orphaned())
-        .filter_map(|(i, s)| Some((i, s.problem_in(text)?)))
+        .map(|s| (!s.is_orphaned()).then(|| s.problem_in(text)).flatten())
         .collect();
     let mut moved = Vec::new();
-    if let Some(previous) = previous {
-        // The ones that held in the text they were made on, as spans with its context.
-        let mut placed: Vec<Span> = lost
-            .iter()
-            .map(|&(i, _)| (i, &suggestions[i]))
-            .filter(|(_, s)| s.problem_in(previous).is_none())
-            .map(|(i, s)| Span::new(i as SpanId, &s.label, s.char_range(), previous))
-            .collect();
-        let outcome = anchor::reanchor(&mut placed, text, Some(previous));
-        for span in placed.iter().filter(|s| outcome.moved.contains(&s.id)) {
-            let i = span.id as usize;
-            let suggestion = &mut suggestions[i];
-            (suggestion.start, suggestion.end) = (span.start, span.end);
+    let mut place = |suggestion: &mut Suggestion, i: usize, start: usize| {
+        if start != suggestion.start {
+            suggestion.end = start + (suggestion.end - suggestion.start);
+            suggestion.start = start;
             suggestion.anchor = Anchor::Moved;
             moved.push(i + 1);
         }
-        for (i, problem) in &mut lost {
-            if outcome.orphaned.contains(&(*i as SpanId)) {
-                *problem = SuggestionProblem::NotFound;
+    };
+    let names_sound = |s: &Suggestion| {
+        !matches!(
+            s.problem_in(text),
+            Some(SuggestionProblem::BadLabel | SuggestionProblem::BadSource)
+        )
+    };
+    match (article_changed, previous) {
+        (_, Some(previous)) => {
+            let mut placed: Vec<Span> = suggestions
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.is_orphaned() && names_sound(s))
+                .filter(|(_, s)| s.problem_in(previous).is_none())
+                .map(|(i, s)| Span::new(i as SpanId, &s.label, s.char_range(), previous))
+                .collect();
+            let outcome = anchor::reanchor(&mut placed, text, Some(previous));
+            for span in &placed {
+                let i = span.id as usize;
+                problems[i] = outcome
+                    .orphaned
+                    .contains(&span.id)
+                    .then_some(SuggestionProblem::NotFound);
+                if problems[i].is_none() {
+                    place(&mut suggestions[i], i, span.start);
+                }
             }
         }
-        lost.retain(|(i, _)| suggestions[*i].anchor != Anchor::Moved);
+        (true, None) => {
+            // Each distinct text is looked for once, up to its second occurrence.
+            let mut found: std::collections::HashMap<String, Option<usize>> = Default::default();
+            for (i, s) in suggestions.iter_mut().enumerate() {
+                let pending = s.status == super::SuggestionStatus::Pending;
+                if s.is_orphaned() || !pending || !names_sound(s) || s.text.is_empty() {
+                    continue;
+                }
+                let unique = *found.entry(s.text.clone()).or_insert_with(|| {
+                    let mut at = anchor::occurrences_of(text.as_str(), &s.text);
+                    match (at.next(), at.next()) {
+                        (Some(byte), None) => Some(text.char_from_byte(byte)),
+                        _ => None,
+                    }
+                });
+                match unique {
+                    // The range keeps its length in chars: the text is the same.
+                    Some(start) if s.end.checked_sub(s.start) == Some(s.text.chars().count()) => {
+                        problems[i] = None;
+                        place(s, i, start);
+                    }
+                    _ => problems[i] = Some(SuggestionProblem::NotFound),
+                }
+            }
+        }
+        (false, None) => {}
     }
-    for (i, problem) in lost {
+    for (i, problem) in problems.into_iter().enumerate() {
+        let Some(problem) = problem else { continue };
         let s = &mut suggestions[i];
         s.anchor = Anchor::Orphaned;
         flaws.push(Flaw::SuggestionOrphaned {
@@ -1039,8 +1089,8 @@ mod tests {
     #[test]
     fn newer_versions_and_other_formats_are_refused() {
         let doc = fixture::document("x");
-        let newer = encode(&doc).replace("version: 2", "version: 3");
-        assert_eq!(decode(&newer), Err(SidecarError::TooNew(3)));
+        let newer = encode(&doc).replace("version: 2", "version: 4");
+        assert_eq!(decode(&newer), Err(SidecarError::TooNew(4)));
         let other = encode(&doc).replace("\"spantag\"", "\"brat\"");
         assert_eq!(decode(&other), Err(SidecarError::NotSpantag("brat".into())));
     }
@@ -1172,5 +1222,339 @@ mod tests {
             assert_eq!(out, written);
             assert_eq!(ron::from_str::<String>(written).unwrap(), raw);
         }
+    }
+
+    use crate::model::{Suggestion, SuggestionStatus};
+
+    const MARKUP: &str = "[actor|Lavrov] said “Restraint \"\\ 🇪🇬” in Cairo.\tEnd";
+
+    /// The line of each suggestion in sidecar text, in order.
+    fn suggestion_lines(bytes: &str) -> Vec<usize> {
+        let list = bytes.lines().position(|l| l == "    suggestions: [").unwrap();
+        bytes
+            .lines()
+            .enumerate()
+            .skip(list + 1)
+            .take_while(|(_, l)| l.starts_with("        ("))
+            .map(|(i, _)| i + 1)
+            .collect()
+    }
+
+    /// Edits line `line` (1-based) of sidecar text.
+    fn edit_line(bytes: &str, line: usize, from: &str, to: &str) -> String {
+        let mut lines: Vec<String> = bytes.lines().map(str::to_string).collect();
+        assert!(lines[line - 1].contains(from), "{from} in {}", lines[line - 1]);
+        lines[line - 1] = lines[line - 1].replacen(from, to, 1);
+        lines.join("\n") + "\n"
+    }
+
+    /// A document with suggestions of every kind: each status, attributes, an entity, the
+    /// characters a sidecar must escape, an orphan and a moved one.
+    fn with_suggestions() -> Document {
+        let mut doc = fixture::document(MARKUP);
+        let text = doc.text().clone();
+        let make = |label: &str, words: &str, status| {
+            let start = text.char_from_byte(text.as_str().find(words).unwrap());
+            let span = Span::new(0, label, start..start + words.chars().count(), &text);
+            let mut s = Suggestion::from_span(span, "ner \"v2\" \\ é");
+            s.status = status;
+            s
+        };
+        let mut all = vec![
+            make("actor", "Lavrov", SuggestionStatus::Accepted),
+            make("quote", "Restraint \"\\ 🇪🇬", SuggestionStatus::Pending),
+            make("location", "Cairo", SuggestionStatus::Rejected),
+            make("location", "Cairo", SuggestionStatus::Pending),
+        ];
+        all[1].attrs.insert("kind".into(), "direct".into());
+        all[1].attrs.insert("note \"x\"".into(), "a\\b\n\u{7}\u{2028}".into());
+        all[2].entity = Some("cairo".into());
+        all[3].anchor = Anchor::Moved;
+        all.push(Suggestion {
+            label: "claim".into(),
+            start: 3,
+            end: 9,
+            text: "gone".into(),
+            source: "other".into(),
+            status: SuggestionStatus::Pending,
+            attrs: Default::default(),
+            entity: None,
+            anchor: Anchor::Orphaned,
+        });
+        doc.suggestions = all;
+        doc
+    }
+
+    #[test]
+    fn suggestions_round_trip_through_both_readers_as_version_3() {
+        let doc = with_suggestions();
+        let bytes = encode(&doc);
+        assert!(bytes.contains("    version: 3,\n"), "{bytes}");
+        assert!(
+            bytes.contains("    relations: [\n    ],\n    suggestions: [\n        (label: \"actor\", start: 0, end: 6, text: \"Lavrov\", source: \"ner \\\"v2\\\" \\\\ é\", status: Accepted),\n"),
+            "{bytes}"
+        );
+        assert!(bytes.contains(", status: Pending, anchor: Moved),\n"), "{bytes}");
+        let fast = canonical::parse(&bytes).expect("canonical layout");
+        let general: Sidecar = ron::from_str(&bytes).unwrap();
+        assert_eq!(fast, general);
+        assert_eq!(fast.suggestions, doc.suggestions, "decode(encode(x)) == x");
+        let (back, report) = attach(doc.text().clone(), doc.meta.clone(), fast).unwrap();
+        assert!(!report.changed_anything(), "nothing to report: {report:?}");
+        assert_eq!(back.suggestions, doc.suggestions);
+        assert_eq!(encode(&back), bytes);
+        // Without suggestions the sidecar is version 2, byte for byte as before.
+        let mut none = back;
+        none.suggestions.clear();
+        let v2 = encode(&none);
+        assert!(v2.contains("    version: 2,\n") && !v2.contains("suggestions"), "{v2}");
+        assert_eq!(v2, encode(&fixture::document(MARKUP)));
+        // A hand-written version 2 sidecar with suggestions, and an empty list, read too.
+        let hand = bytes.replace("version: 3", "version: 2");
+        assert_eq!(decode(&hand).unwrap().suggestions, doc.suggestions);
+        let empty = v2.replace("    ],\n)\n", "    ],\n    suggestions: [\n    ],\n)\n");
+        assert!(canonical::parse(&empty).is_none());
+        assert_eq!(decode(&empty).unwrap().suggestions, vec![]);
+    }
+
+    /// A suggestion of any shape the sidecar can hold, offsets anywhere.
+    fn any_suggestion() -> impl proptest::strategy::Strategy<Value = Suggestion> {
+        use proptest::prelude::*;
+        let text = "[\\PC\u{0}-\u{1f}\u{7f}-\u{9f}\u{2028}\"\\\\]{0,12}";
+        let status = prop_oneof![
+            Just(SuggestionStatus::Pending),
+            Just(SuggestionStatus::Accepted),
+            Just(SuggestionStatus::Rejected),
+        ];
+        let anchor = prop_oneof![Just(Anchor::Exact), Just(Anchor::Moved), Just(Anchor::Orphaned)];
+        (
+            (text, text, text, any::<usize>(), any::<usize>()),
+            (status, anchor),
+            prop::collection::btree_map(text, text, 0..3),
+            prop::option::of(text),
+        )
+            .prop_map(|((label, source, covered, start, end), (status, anchor), attrs, entity)| {
+                Suggestion {
+                    label,
+                    start,
+                    end,
+                    text: covered,
+                    source,
+                    status,
+                    attrs,
+                    entity,
+                    anchor,
+                }
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(200))]
+
+        /// decode(encode(x)) == x for any list, through the fast reader and through ron,
+        /// and loading never panics (whatever the offsets, a suggestion is kept).
+        #[test]
+        fn any_suggestions_decode_to_what_was_encoded(
+            suggestions in proptest::collection::vec(any_suggestion(), 0..6)
+        ) {
+            let mut doc = fixture::document("[actor|Lavrov] said");
+            doc.suggestions = suggestions.clone();
+            let bytes = encode(&doc);
+            let fast = canonical::parse(&bytes);
+            proptest::prop_assert!(fast.is_some(), "canonical: {}", bytes);
+            let general: Sidecar = ron::from_str(&bytes).unwrap();
+            proptest::prop_assert_eq!(fast.as_ref(), Some(&general));
+            proptest::prop_assert_eq!(&general.suggestions, &suggestions);
+            let (back, _) = attach(doc.text().clone(), doc.meta.clone(), general).unwrap();
+            proptest::prop_assert_eq!(back.suggestions.len(), suggestions.len());
+        }
+    }
+
+    #[test]
+    fn a_suggestion_not_at_its_text_is_a_flaw_and_marked_orphaned_never_moved() {
+        let doc = with_suggestions();
+        let mut bytes = encode(&doc);
+        let lines = suggestion_lines(&bytes);
+        // Hand-edited: a range reversed, the quote's range shifted by one, one past the
+        // end, a label with a control character.
+        for (n, from, to) in [
+            (1, "start: 0, end: 6", "start: 6, end: 0"),
+            (2, "start: 13, end: 28", "start: 14, end: 29"),
+            (3, "end: 38", "end: 18446744073709551615"),
+            (4, "label: \"location\"", "label: \"loca\\ttion\""),
+        ] {
+            bytes = edit_line(&bytes, lines[n - 1], from, to);
+        }
+        let (back, report) =
+            attach(doc.text().clone(), doc.meta.clone(), decode(&bytes).unwrap()).unwrap();
+        let found: Vec<(usize, SuggestionProblem)> = report
+            .flaws
+            .iter()
+            .map(|f| match f {
+                Flaw::SuggestionOrphaned { number, problem, .. } => (*number, problem.clone()),
+                other => panic!("{other}"),
+            })
+            .collect();
+        let chars = doc.text().len_chars();
+        assert_eq!(
+            found,
+            [
+                (1, SuggestionProblem::StartNotBeforeEnd),
+                (2, SuggestionProblem::TextNotThere),
+                (3, SuggestionProblem::OutOfRange { chars }),
+                (4, SuggestionProblem::BadLabel),
+            ]
+        );
+        assert_eq!(
+            report.flaws[1].to_string(),
+            "suggestion 2 (quote \"Restraint \\\"\\\\ 🇪🇬\" at 14..29, from ner \"v2\" \\ é): its \
+             text is not at its range; kept, marked Orphaned, not offered"
+        );
+        for (i, s) in back.suggestions.iter().enumerate().take(4) {
+            assert_eq!(s.anchor, Anchor::Orphaned, "{i}");
+            assert!(!s.is_offered());
+        }
+        // Kept as written (never moved), and offered nowhere.
+        assert_eq!((back.suggestions[1].start, back.suggestions[1].end), (14, 29));
+        assert!(crate::model::offered_suggestions(&back.suggestions).is_empty());
+        // Each flaw says where its suggestion is in the file.
+        for flaw in &report.flaws {
+            let number = flaw.suggestion_number().unwrap();
+            assert_eq!(
+                suggestion_position(&bytes, number),
+                Some((lines[number - 1], 9))
+            );
+        }
+        // Written back marked, the next load is quiet.
+        let (again, report) =
+            attach(back.text().clone(), back.meta.clone(), decode(&encode(&back)).unwrap())
+                .unwrap();
+        assert!(report.flaws.is_empty());
+        assert_eq!(again.suggestions, back.suggestions);
+    }
+
+    #[test]
+    fn suggestions_are_re_anchored_by_the_diff_or_placed_only_where_their_words_are_unique() {
+        let mut doc = fixture::document("Lavrov met Shoukry in Cairo. Cairo was calm, Shoukry said.");
+        doc.meta.sha256 = "before".into();
+        let text = doc.text().clone();
+        let made = |words: &str, nth: usize| {
+            let byte = text.as_str().match_indices(words).nth(nth).unwrap().0;
+            let start = text.char_from_byte(byte);
+            let range = start..start + words.chars().count();
+            Suggestion::from_span(Span::new(0, "location", range, &text), "ner")
+        };
+        doc.suggestions = vec![made("Cairo", 0), made("Cairo", 1), made("Lavrov", 0)];
+        let mut rejected = made("Shoukry", 1);
+        rejected.status = SuggestionStatus::Rejected;
+        doc.suggestions.push(rejected);
+        let changed =
+            Text::new("Sergei Lavrov met Shoukry in Cairo. Cairo was calm, Shoukry said.".into());
+        let mut meta = doc.meta.clone();
+        meta.sha256 = "after".into();
+        let sidecar = || decode(&encode(&doc)).unwrap();
+        let placed = |d: &Document| -> Vec<(usize, Anchor)> {
+            d.suggestions.iter().map(|s| (s.start, s.anchor)).collect()
+        };
+
+        // The text they were made on known: found by the same diff as a span.
+        let (moved, report) =
+            attach_after_change(changed.clone(), meta.clone(), sidecar(), Some(&text)).unwrap();
+        assert_eq!(report.suggestions_moved, vec![1, 2, 3, 4]);
+        assert!(report.flaws.is_empty());
+        assert_eq!(
+            placed(&moved),
+            [(29, Anchor::Moved), (36, Anchor::Moved), (7, Anchor::Moved), (52, Anchor::Moved)]
+        );
+        assert!(moved.suggestions.iter().all(|s| s.problem_in(&changed).is_none()));
+        assert_eq!(
+            report.summary().as_deref(),
+            Some("The article changed since it was annotated: 0 held, 0 moved. 4 suggestions were found at new positions.")
+        );
+
+        // Unknown: "Lavrov" occurs once and is placed; "Cairo" twice, and although the first
+        // Cairo now lies where the second was, neither is guessed. The rejected "Shoukry"
+        // is a record: it stays, though its text is no longer there.
+        let (guessed, report) = attach(changed, meta, sidecar()).unwrap();
+        assert_eq!(report.suggestions_moved, vec![3]);
+        assert_eq!(
+            placed(&guessed),
+            [(22, Anchor::Orphaned), (29, Anchor::Orphaned), (7, Anchor::Moved), (45, Anchor::Orphaned)]
+        );
+        let problems: Vec<(usize, SuggestionProblem)> = report
+            .flaws
+            .iter()
+            .filter_map(|f| match f {
+                Flaw::SuggestionOrphaned { number, problem, .. } => Some((*number, problem.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                (1, SuggestionProblem::NotFound),
+                (2, SuggestionProblem::NotFound),
+                (4, SuggestionProblem::TextNotThere),
+            ]
+        );
+    }
+
+    #[test]
+    fn hostile_suggestions_are_errors_with_line_and_column_never_panics() {
+        let base = encode(&with_suggestions());
+        let line = suggestion_lines(&base)[0];
+        for (from, to) in [
+            ("status: Accepted", "status: Maybe"),
+            ("start: 0,", "start: -1,"),
+            ("start: 0,", "start: 99999999999999999999999,"),
+            ("label: \"actor\"", "label: 7"),
+            ("text: \"Lavrov\"", "text: \"La\\u{d800}vrov\""),
+            ("status: Accepted", "status: Accepted, weight: 3"),
+            ("status: Accepted", "status: Accepted, anchor: Lost"),
+        ] {
+            let hostile = edit_line(&base, line, from, to);
+            match decode(&hostile) {
+                Err(SidecarError::Syntax { line: l, col, message }) => {
+                    assert_eq!(l, line, "{to}: {message}");
+                    assert!(col > 1, "{to}");
+                }
+                other => panic!("{to}: expected a syntax error, got {other:?}"),
+            }
+        }
+        // Raw control characters are text like any other (the fast reader leaves them to
+        // ron); a hundred thousand suggestions load in one pass.
+        let raw = edit_line(&base, line, "text: \"Lavrov\"", "text: \"Lav\u{7}rov\"");
+        assert_eq!(decode(&raw).unwrap().suggestions[0].text, "Lav\u{7}rov");
+        let mut doc = fixture::document("Lavrov said");
+        let one = Suggestion::from_span(Span::new(0, "actor", 0..6, doc.text()), "ner");
+        doc.suggestions = vec![one; 100_000];
+        let started = std::time::Instant::now();
+        let bytes = encode(&doc);
+        let (back, report) =
+            attach(doc.text().clone(), doc.meta.clone(), decode(&bytes).unwrap()).unwrap();
+        assert_eq!((back.suggestions.len(), report.flaws.len()), (100_000, 0));
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn suggestion_positions_are_found_in_any_layout() {
+        let bytes = encode(&with_suggestions());
+        let canonical_line = bytes.lines().position(|l| l.contains("suggestions: [")).unwrap() + 2;
+        assert_eq!(suggestion_position(&bytes, 1), Some((canonical_line, 9)));
+        assert_eq!(suggestion_position(&bytes, 6), None);
+        assert_eq!(suggestion_position(&bytes, 0), None);
+        // Strings holding brackets and keys, comments, raw strings, all on few lines.
+        let hand = r##"(format: "spantag", version: 3, article: (file: "suggestions: [(", sha256: "",
+  chars: 3, encoding: "UTF-8", newline: "LF"), // suggestions: [ (
+  spans: [], /* suggestions: [(] */ relations: [],
+  suggestions /* here */ : [ (label: r#"a"(b"#, start: 0, end: 1, text: "a", source: "m", status: Pending),
+     (label: "]", start: 0, end: 1, text: "(", source: "m", status: Pending) ],
+)"##;
+        assert!(decode(hand).is_ok(), "{:?}", decode(hand));
+        assert_eq!(suggestion_position(hand, 1), Some((4, 30)));
+        assert_eq!(suggestion_position(hand, 2), Some((5, 6)));
+        assert_eq!(suggestion_position(hand, 3), None);
+        assert_eq!(suggestion_position("", 1), None);
+        assert_eq!(suggestion_position("(suggestions: [", 1), None);
     }
 }
