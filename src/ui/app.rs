@@ -591,13 +591,16 @@ impl SpantagApp {
             return;
         }
         // The rules' suggestions, and the article's stored ones (added by the review from
-        // the document).
-        let offered = match &self.rules {
-            Some(rules) => suggested.unwrap_or_else(|| crate::suggest::suggest(rules, document)),
-            None => Vec::new(),
+        // the document, with this heading if there are no rules).
+        let (offered, heading) = match &self.rules {
+            Some(rules) => (
+                suggested.unwrap_or_else(|| crate::suggest::suggest(rules, document)),
+                "Suggestions",
+            ),
+            None => (Vec::new(), ""),
         };
         self.review
-            .offer(&session.article_path, "Suggestions", offered, true);
+            .offer(&session.article_path, heading, offered, true);
     }
 
     /// Prepares the gold folder and opens it, comparing A and B.

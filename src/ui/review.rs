@@ -117,7 +117,11 @@ impl Review {
                 .filter(|p| !matches!(p.origin, Origin::Imported { .. }))
                 .cloned()
                 .collect();
-            all.extend(offered_suggestions(&document.suggestions));
+            let stored = offered_suggestions(&document.suggestions);
+            if self.heading.is_empty() && !stored.is_empty() {
+                self.heading = "Suggestions";
+            }
+            all.extend(stored);
             self.pending = Proposals::new(all);
             self.suggestions_of = Some(now.0);
             self.seen = None;
