@@ -427,7 +427,9 @@ impl Fragments {
         for (g, mut spans) in later.into_values().enumerate() {
             spans.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
             for span in spans {
-                if let std::collections::hash_map::Entry::Vacant(entry) = fragments.of.entry(span.id) {
+                if let std::collections::hash_map::Entry::Vacant(entry) =
+                    fragments.of.entry(span.id)
+                {
                     entry.insert((g, fragments.groups[g].len()));
                     fragments.groups[g].push(span.id);
                 }

@@ -217,7 +217,11 @@ pub struct Document {
     pub annotator: Option<String>,
     pub status: Status,
     annotations: Annotations,
-    /// A model's suggestions for this article and the decisions on them.
+    /// A model's suggestions for this article and the decisions on them. Set when a
+    /// document is made (loading, importing); after that a decision changes them only
+    /// through [`Document::apply`] ([`Command::Accept`], [`Command::RejectSuggestion`]), so
+    /// it is undone with the span it made. An index into it names a suggestion for good:
+    /// new ones are appended.
     pub suggestions: Vec<Suggestion>,
     undo: Vec<Vec<Op>>,
     redo: Vec<Vec<Op>>,
@@ -550,7 +554,8 @@ impl Document {
                     .get(index)
                     .ok_or(CommandError::UnknownSuggestion(index))?;
                 let status = SuggestionStatus::Accepted;
-                let decided = |op: &Op| matches!(op, Op::SetSuggestion { index: i, .. } if *i == index);
+                let decided =
+                    |op: &Op| matches!(op, Op::SetSuggestion { index: i, .. } if *i == index);
                 if suggestion.status != status && !ops.iter().any(decided) {
                     ops.push(Op::SetSuggestion { index, status });
                 }
@@ -1243,7 +1248,11 @@ mod tests {
             .unwrap();
         let span = d.annotations().get(applied.focus.unwrap()).unwrap();
         assert_eq!(
-            (span.text.as_str(), &span.source, span.attrs["confidence"].as_str()),
+            (
+                span.text.as_str(),
+                &span.source,
+                span.attrs["confidence"].as_str()
+            ),
             ("Lavrov", &Source::Imported("ner-v2".into()), "0.93")
         );
         assert_eq!(d.suggestions[0].status, Accepted);
@@ -1253,7 +1262,10 @@ mod tests {
 
         d.apply(Command::Undo).unwrap();
         assert!(d.annotations().is_empty(), "the span is gone again");
-        assert_eq!(d.suggestions[0].status, Pending, "and the suggestion pending");
+        assert_eq!(
+            d.suggestions[0].status, Pending,
+            "and the suggestion pending"
+        );
         d.apply(Command::Redo).unwrap();
         assert_eq!(d.annotations().len(), 1);
         assert_eq!(d.suggestions[0].status, Accepted);
@@ -1261,7 +1273,11 @@ mod tests {
         // Accepting again changes nothing; so does rejecting a decided one.
         let again = d.suggestions[0].proposal(0);
         assert!(!d.apply(Command::Accept(vec![again])).unwrap().changed);
-        assert!(!d.apply(Command::RejectSuggestion { index: 0 }).unwrap().changed);
+        assert!(
+            !d.apply(Command::RejectSuggestion { index: 0 })
+                .unwrap()
+                .changed
+        );
     }
 
     #[test]
@@ -1272,7 +1288,11 @@ mod tests {
         assert!(applied.changed);
         assert_eq!(d.suggestions[0].status, Rejected);
         assert!(d.annotations().is_empty());
-        assert_eq!(d.status, Status::InProgress, "deciding is work on the article");
+        assert_eq!(
+            d.status,
+            Status::InProgress,
+            "deciding is work on the article"
+        );
         d.apply(Command::Undo).unwrap();
         assert_eq!(d.suggestions[0].status, Pending);
         assert_eq!(
@@ -1301,9 +1321,15 @@ mod tests {
         assert!(applied.changed);
         assert_eq!(applied.focus, Some(1));
         assert_eq!(d.annotations().len(), 1);
-        assert_eq!(d.suggestions[0].status, crate::model::SuggestionStatus::Accepted);
+        assert_eq!(
+            d.suggestions[0].status,
+            crate::model::SuggestionStatus::Accepted
+        );
         d.apply(Command::Undo).unwrap();
-        assert_eq!(d.suggestions[0].status, crate::model::SuggestionStatus::Pending);
+        assert_eq!(
+            d.suggestions[0].status,
+            crate::model::SuggestionStatus::Pending
+        );
         assert_eq!(d.annotations().len(), 1, "the span was there before");
     }
 

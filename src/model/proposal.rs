@@ -130,14 +130,6 @@ impl Proposals {
         &self.items
     }
 
-    /// The index of the proposal offering the suggestion at `suggestion` of the document,
-    /// shown or not.
-    pub fn of_suggestion(&self, suggestion: usize) -> Option<usize> {
-        self.items.iter().position(
-            |p| matches!(p.origin, Origin::Imported { index, .. } if index == suggestion),
-        )
-    }
-
     /// A shown proposal.
     pub fn get(&self, index: usize) -> Option<&Proposal> {
         self.items.get(index).filter(|_| !self.hidden[index])

@@ -731,7 +731,10 @@ impl DocView {
         };
         for &id in spans {
             // Fragments are one annotation, not linked spans: see `paint_fragment_joins`.
-            for relation in annotations.relations_of(id).filter(|r| !is_fragment_link(r)) {
+            for relation in annotations
+                .relations_of(id)
+                .filter(|r| !is_fragment_link(r))
+            {
                 let (Some((from, span)), Some((to, _))) =
                     (anchor(relation.from), anchor(relation.to))
                 else {
@@ -776,13 +779,12 @@ impl DocView {
                 continue;
             };
             let (a, b) = (text_band(end, font_height), text_band(start, font_height));
-            let points = [a.right_bottom() + vec2(1.0, 1.0), b.left_bottom() + vec2(-1.0, 1.0)];
-            ui.painter().extend(egui::Shape::dotted_line(
-                &points,
-                color,
-                4.0,
-                1.2,
-            ));
+            let points = [
+                a.right_bottom() + vec2(1.0, 1.0),
+                b.left_bottom() + vec2(-1.0, 1.0),
+            ];
+            ui.painter()
+                .extend(egui::Shape::dotted_line(&points, color, 4.0, 1.2));
         }
     }
 

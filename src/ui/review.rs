@@ -52,8 +52,9 @@ pub struct Review {
     pub heading: &'static str,
     /// Whether the document's stored suggestions are offered too (not in adjudication).
     with_suggestions: bool,
-    /// The document (instance) whose stored suggestions are among `pending`.
-    suggestions_of: Option<u64>,
+    /// The document (instance) whose stored suggestions are among `pending`, and how many
+    /// it had: suggestions added to an open document are offered too.
+    suggestions_of: Option<(u64, usize)>,
 }
 
 impl Review {
@@ -102,13 +103,13 @@ impl Review {
 
     /// Brings what is shown up to date with the document: after an edit, only the
     /// proposals overlapping the spans it touched are decided again. A new document (one
-    /// opened or read again) has its stored suggestions offered afresh: then the indexes
-    /// of the proposals change, and this returns true.
+    /// opened or read again), or one given more suggestions, has its stored suggestions
+    /// offered afresh: then the indexes of the proposals change, and this returns true.
     pub fn refresh(&mut self, document: &Document) -> bool {
         let now = (document.instance(), document.revision());
-        let renewed = self.with_suggestions
-            && self.article.is_some()
-            && self.suggestions_of != Some(now.0);
+        let counted = (now.0, document.suggestions.len());
+        let renewed =
+            self.with_suggestions && self.article.is_some() && self.suggestions_of != Some(counted);
         if renewed {
             let mut all: Vec<Proposal> = self
                 .pending
@@ -123,7 +124,7 @@ impl Review {
             }
             all.extend(stored);
             self.pending = Proposals::new(all);
-            self.suggestions_of = Some(now.0);
+            self.suggestions_of = Some(counted);
             self.seen = None;
         }
         if self.seen == Some(now) {

@@ -850,7 +850,11 @@ fn imported_suggestions_are_accepted_and_rejected_with_the_keys_saved_and_undone
     harness.run();
     assert_eq!(harness.state().review.pending.len(), 2);
     harness.get_by_label("Suggestions to decide: 1 from llm-tagger, 1 from ner-v2");
-    let saved = wait_for_statuses(&mut harness, &article, &[Accepted, Rejected, Pending, Pending]);
+    let saved = wait_for_statuses(
+        &mut harness,
+        &article,
+        &[Accepted, Rejected, Pending, Pending],
+    );
     assert_eq!(saved.version, 3);
     let on_disk = saved
         .spans
@@ -865,12 +869,20 @@ fn imported_suggestions_are_accepted_and_rejected_with_the_keys_saved_and_undone
     );
 
     // With the mouse: a click on the NATO suggestion, then Accept in the panel.
-    let nato = range_of(&harness.state().session.as_ref().unwrap().document, "NATO", 0);
+    let nato = range_of(
+        &harness.state().session.as_ref().unwrap().document,
+        "NATO",
+        0,
+    );
     click_range(&mut harness, nato);
     harness.get_by_label("Accept").click();
     harness.run();
     assert!(spans(&harness).iter().any(|s| s.text == "NATO"));
-    wait_for_statuses(&mut harness, &article, &[Accepted, Rejected, Accepted, Pending]);
+    wait_for_statuses(
+        &mut harness,
+        &article,
+        &[Accepted, Rejected, Accepted, Pending],
+    );
 
     // Undo takes each decision back with its span: suggestions pending, offered again.
     for _ in 0..3 {

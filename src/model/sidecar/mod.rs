@@ -405,8 +405,13 @@ pub fn attach_after_change(
     let article_changed =
         !sidecar.article.sha256.is_empty() && sidecar.article.sha256 != meta.sha256;
     let mut suggestions = sidecar.suggestions;
-    let suggestions_moved =
-        place_suggestions(&mut suggestions, &text, previous, article_changed, &mut flaws);
+    let suggestions_moved = place_suggestions(
+        &mut suggestions,
+        &text,
+        previous,
+        article_changed,
+        &mut flaws,
+    );
     let mut report = LoadReport {
         article_changed,
         anchoring: anchor::reanchor(&mut spans, &text, previous),
@@ -1230,7 +1235,10 @@ mod tests {
 
     /// The line of each suggestion in sidecar text, in order.
     fn suggestion_lines(bytes: &str) -> Vec<usize> {
-        let list = bytes.lines().position(|l| l == "    suggestions: [").unwrap();
+        let list = bytes
+            .lines()
+            .position(|l| l == "    suggestions: [")
+            .unwrap();
         bytes
             .lines()
             .enumerate()
@@ -1243,7 +1251,11 @@ mod tests {
     /// Edits line `line` (1-based) of sidecar text.
     fn edit_line(bytes: &str, line: usize, from: &str, to: &str) -> String {
         let mut lines: Vec<String> = bytes.lines().map(str::to_string).collect();
-        assert!(lines[line - 1].contains(from), "{from} in {}", lines[line - 1]);
+        assert!(
+            lines[line - 1].contains(from),
+            "{from} in {}",
+            lines[line - 1]
+        );
         lines[line - 1] = lines[line - 1].replacen(from, to, 1);
         lines.join("\n") + "\n"
     }
@@ -1267,7 +1279,9 @@ mod tests {
             make("location", "Cairo", SuggestionStatus::Pending),
         ];
         all[1].attrs.insert("kind".into(), "direct".into());
-        all[1].attrs.insert("note \"x\"".into(), "a\\b\n\u{7}\u{2028}".into());
+        all[1]
+            .attrs
+            .insert("note \"x\"".into(), "a\\b\n\u{7}\u{2028}".into());
         all[2].entity = Some("cairo".into());
         all[3].anchor = Anchor::Moved;
         all.push(Suggestion {
@@ -1294,7 +1308,10 @@ mod tests {
             bytes.contains("    relations: [\n    ],\n    suggestions: [\n        (label: \"actor\", start: 0, end: 6, text: \"Lavrov\", source: \"ner \\\"v2\\\" \\\\ é\", status: Accepted),\n"),
             "{bytes}"
         );
-        assert!(bytes.contains(", status: Pending, anchor: Moved),\n"), "{bytes}");
+        assert!(
+            bytes.contains(", status: Pending, anchor: Moved),\n"),
+            "{bytes}"
+        );
         let fast = canonical::parse(&bytes).expect("canonical layout");
         let general: Sidecar = ron::from_str(&bytes).unwrap();
         assert_eq!(fast, general);
@@ -1307,7 +1324,10 @@ mod tests {
         let mut none = back;
         none.suggestions.clear();
         let v2 = encode(&none);
-        assert!(v2.contains("    version: 2,\n") && !v2.contains("suggestions"), "{v2}");
+        assert!(
+            v2.contains("    version: 2,\n") && !v2.contains("suggestions"),
+            "{v2}"
+        );
         assert_eq!(v2, encode(&fixture::document(MARKUP)));
         // A hand-written version 2 sidecar with suggestions, and an empty list, read too.
         let hand = bytes.replace("version: 3", "version: 2");
@@ -1326,26 +1346,32 @@ mod tests {
             Just(SuggestionStatus::Accepted),
             Just(SuggestionStatus::Rejected),
         ];
-        let anchor = prop_oneof![Just(Anchor::Exact), Just(Anchor::Moved), Just(Anchor::Orphaned)];
+        let anchor = prop_oneof![
+            Just(Anchor::Exact),
+            Just(Anchor::Moved),
+            Just(Anchor::Orphaned)
+        ];
         (
             (text, text, text, any::<usize>(), any::<usize>()),
             (status, anchor),
             prop::collection::btree_map(text, text, 0..3),
             prop::option::of(text),
         )
-            .prop_map(|((label, source, covered, start, end), (status, anchor), attrs, entity)| {
-                Suggestion {
-                    label,
-                    start,
-                    end,
-                    text: covered,
-                    source,
-                    status,
-                    attrs,
-                    entity,
-                    anchor,
-                }
-            })
+            .prop_map(
+                |((label, source, covered, start, end), (status, anchor), attrs, entity)| {
+                    Suggestion {
+                        label,
+                        start,
+                        end,
+                        text: covered,
+                        source,
+                        status,
+                        attrs,
+                        entity,
+                        anchor,
+                    }
+                },
+            )
     }
 
     proptest::proptest! {
@@ -1385,13 +1411,19 @@ mod tests {
         ] {
             bytes = edit_line(&bytes, lines[n - 1], from, to);
         }
-        let (back, report) =
-            attach(doc.text().clone(), doc.meta.clone(), decode(&bytes).unwrap()).unwrap();
+        let (back, report) = attach(
+            doc.text().clone(),
+            doc.meta.clone(),
+            decode(&bytes).unwrap(),
+        )
+        .unwrap();
         let found: Vec<(usize, SuggestionProblem)> = report
             .flaws
             .iter()
             .map(|f| match f {
-                Flaw::SuggestionOrphaned { number, problem, .. } => (*number, problem.clone()),
+                Flaw::SuggestionOrphaned {
+                    number, problem, ..
+                } => (*number, problem.clone()),
                 other => panic!("{other}"),
             })
             .collect();
@@ -1415,7 +1447,10 @@ mod tests {
             assert!(!s.is_offered());
         }
         // Kept as written (never moved), and offered nowhere.
-        assert_eq!((back.suggestions[1].start, back.suggestions[1].end), (14, 29));
+        assert_eq!(
+            (back.suggestions[1].start, back.suggestions[1].end),
+            (14, 29)
+        );
         assert!(crate::model::offered_suggestions(&back.suggestions).is_empty());
         // Each flaw says where its suggestion is in the file.
         for flaw in &report.flaws {
@@ -1426,16 +1461,20 @@ mod tests {
             );
         }
         // Written back marked, the next load is quiet.
-        let (again, report) =
-            attach(back.text().clone(), back.meta.clone(), decode(&encode(&back)).unwrap())
-                .unwrap();
+        let (again, report) = attach(
+            back.text().clone(),
+            back.meta.clone(),
+            decode(&encode(&back)).unwrap(),
+        )
+        .unwrap();
         assert!(report.flaws.is_empty());
         assert_eq!(again.suggestions, back.suggestions);
     }
 
     #[test]
     fn suggestions_are_re_anchored_by_the_diff_or_placed_only_where_their_words_are_unique() {
-        let mut doc = fixture::document("Lavrov met Shoukry in Cairo. Cairo was calm, Shoukry said.");
+        let mut doc =
+            fixture::document("Lavrov met Shoukry in Cairo. Cairo was calm, Shoukry said.");
         doc.meta.sha256 = "before".into();
         let text = doc.text().clone();
         let made = |words: &str, nth: usize| {
@@ -1464,9 +1503,17 @@ mod tests {
         assert!(report.flaws.is_empty());
         assert_eq!(
             placed(&moved),
-            [(29, Anchor::Moved), (36, Anchor::Moved), (7, Anchor::Moved), (52, Anchor::Moved)]
+            [
+                (29, Anchor::Moved),
+                (36, Anchor::Moved),
+                (7, Anchor::Moved),
+                (52, Anchor::Moved)
+            ]
         );
-        assert!(moved.suggestions.iter().all(|s| s.problem_in(&changed).is_none()));
+        assert!(moved
+            .suggestions
+            .iter()
+            .all(|s| s.problem_in(&changed).is_none()));
         assert_eq!(
             report.summary().as_deref(),
             Some("The article changed since it was annotated: 0 held, 0 moved. 4 suggestions were found at new positions.")
@@ -1479,13 +1526,20 @@ mod tests {
         assert_eq!(report.suggestions_moved, vec![3]);
         assert_eq!(
             placed(&guessed),
-            [(22, Anchor::Orphaned), (29, Anchor::Orphaned), (7, Anchor::Moved), (45, Anchor::Orphaned)]
+            [
+                (22, Anchor::Orphaned),
+                (29, Anchor::Orphaned),
+                (7, Anchor::Moved),
+                (45, Anchor::Orphaned)
+            ]
         );
         let problems: Vec<(usize, SuggestionProblem)> = report
             .flaws
             .iter()
             .filter_map(|f| match f {
-                Flaw::SuggestionOrphaned { number, problem, .. } => Some((*number, problem.clone())),
+                Flaw::SuggestionOrphaned {
+                    number, problem, ..
+                } => Some((*number, problem.clone())),
                 _ => None,
             })
             .collect();
@@ -1514,7 +1568,11 @@ mod tests {
         ] {
             let hostile = edit_line(&base, line, from, to);
             match decode(&hostile) {
-                Err(SidecarError::Syntax { line: l, col, message }) => {
+                Err(SidecarError::Syntax {
+                    line: l,
+                    col,
+                    message,
+                }) => {
                     assert_eq!(l, line, "{to}: {message}");
                     assert!(col > 1, "{to}");
                 }
@@ -1530,8 +1588,12 @@ mod tests {
         doc.suggestions = vec![one; 100_000];
         let started = std::time::Instant::now();
         let bytes = encode(&doc);
-        let (back, report) =
-            attach(doc.text().clone(), doc.meta.clone(), decode(&bytes).unwrap()).unwrap();
+        let (back, report) = attach(
+            doc.text().clone(),
+            doc.meta.clone(),
+            decode(&bytes).unwrap(),
+        )
+        .unwrap();
         assert_eq!((back.suggestions.len(), report.flaws.len()), (100_000, 0));
         assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     }
@@ -1539,7 +1601,11 @@ mod tests {
     #[test]
     fn suggestion_positions_are_found_in_any_layout() {
         let bytes = encode(&with_suggestions());
-        let canonical_line = bytes.lines().position(|l| l.contains("suggestions: [")).unwrap() + 2;
+        let canonical_line = bytes
+            .lines()
+            .position(|l| l.contains("suggestions: ["))
+            .unwrap()
+            + 2;
         assert_eq!(suggestion_position(&bytes, 1), Some((canonical_line, 9)));
         assert_eq!(suggestion_position(&bytes, 6), None);
         assert_eq!(suggestion_position(&bytes, 0), None);
