@@ -4,9 +4,9 @@
 //! A [`Proposal`] is never saved. It becomes a span only through [`Command::Accept`]
 //! (one undo step), which records where it came from in the span's `source`; rejecting one
 //! just drops it from the article's [`Proposals`]. The exception is a stored suggestion
-//! ([`Origin::Imported`]): the decision on it is the document's, saved and undone with it. Links travel with a proposal by the
-//! label and range of the other end, since that span may not exist yet (or may be accepted
-//! in the same step, like a quote with its speaker).
+//! ([`Origin::Imported`]): the decision on it is the document's, saved and undone with it.
+//! Links travel with a proposal by the label and range of the other end, since that span
+//! may not exist yet (or may be accepted in the same step, like a quote with its speaker).
 //!
 //! [`Command::Accept`]: super::Command::Accept
 

@@ -30,6 +30,7 @@ use super::{
     SpanId, Status, Suggestion, SuggestionProblem, Text, MAX_ID,
 };
 use crate::anchor;
+use crate::model::suggestion::short;
 
 /// The newest sidecar version this build reads and writes (3: with suggestions).
 pub const VERSION: u32 = 3;
@@ -126,7 +127,7 @@ pub struct LoadReport {
     /// whose text is not at its range is one ([`Flaw::SuggestionOrphaned`]).
     pub flaws: Vec<Flaw>,
     /// The suggestions (by number, from 1) found at a new position after the article
-    /// changed while it was open.
+    /// changed.
     pub suggestions_moved: Vec<usize>,
 }
 
@@ -220,9 +221,11 @@ pub enum Flaw {
     },
     /// A suggestion that cannot be offered: kept as written, marked `Orphaned`.
     #[error(
-        "suggestion {number} ({label} {:?} at {start}..{end}, from {model}): {problem}; kept, \
-         marked Orphaned, not offered",
-        crate::model::suggestion::short(.text)
+        "suggestion {number} ({} {:?} at {start}..{end}, from {}): {problem}; kept, marked \
+         Orphaned, not offered",
+        short(.label),
+        short(.text),
+        short(.model)
     )]
     SuggestionOrphaned {
         /// Its place in the sidecar's `suggestions` list, from 1.
