@@ -1,7 +1,9 @@
 //! `w3c`: a JSON-LD array of Web Annotations. Per span a `TextQuoteSelector` (exact, prefix,
 //! suffix) and a `TextPositionSelector` (char offsets); the label as a tagging body, the note
-//! as a commenting body; an accepted suggestion's rule as its `creator`; relations as
-//! `linking` annotations between the span annotations.
+//! as a commenting body; an accepted suggestion's rule as its `creator` (`spantag rule
+//! NAME`), and an imported span's source (the format it was imported from, or the model
+//! whose suggestion was accepted) as its `creator` `imported:NAME`, the csv's `source`
+//! column; relations as `linking` annotations between the span annotations.
 //!
 //! Each attribute is a `TextualBody` with `purpose: "classifying"` and the value
 //! `NAME=VALUE` (the name is everything before the first `=`). An entity link is a
@@ -97,9 +99,17 @@ pub(super) fn article(
                 ],
             },
         });
-        // An accepted suggestion was created by its rule: the model's `creator`.
-        if let Source::Rule(name) = &span.source {
-            item["creator"] = json!({"type": "Software", "name": format!("spantag rule {name}")});
+        // An accepted suggestion was created by its rule or model, an imported span came
+        // from another tool: the model's `creator`. A manual span's is the annotator.
+        match &span.source {
+            Source::Rule(name) => {
+                item["creator"] =
+                    json!({"type": "Software", "name": format!("spantag rule {name}")});
+            }
+            Source::Imported(_) => {
+                item["creator"] = json!({"type": "Software", "name": span.source.tag()});
+            }
+            Source::Manual => {}
         }
         if let Some(head) = fragments.head_of(span.id) {
             item["dcterms:isPartOf"] = json!(span_iri(id, head));
@@ -121,4 +131,47 @@ pub(super) fn article(
         push_array_item(&mut bytes, item, array_started);
     }
     Ok(vec![Output::Append(bytes)])
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::export::{Article, Exporter, Format, Options, Output};
+    use crate::model::{fixture, Command, Entities, Scheme, Span, Suggestion};
+
+    /// An accepted model suggestion keeps its source in jsonl, W3C and csv alike.
+    #[test]
+    fn an_accepted_suggestions_source_is_written_by_jsonl_w3c_and_csv() {
+        let mut doc = fixture::document("Lavrov said it.");
+        let span = Span::new(0, "actor", 0..6, doc.text());
+        doc.suggestions = vec![Suggestion::from_span(span, "ner-v2")];
+        let proposal = doc.suggestions[0].proposal(0);
+        doc.apply(Command::Accept(vec![proposal])).unwrap();
+        let (scheme, entities) = (Scheme::default(), Entities::default());
+        let export = |format| {
+            let mut exporter = Exporter::new(format, &scheme, &entities, Options::default());
+            let mut bytes = Vec::new();
+            let outputs = exporter.begin().into_iter().chain(
+                exporter
+                    .article(Article {
+                        id: "a.txt",
+                        document: &doc,
+                    })
+                    .unwrap(),
+            );
+            for output in outputs.chain(exporter.finish()) {
+                if let Output::Append(b) = output {
+                    bytes.extend(b);
+                }
+            }
+            String::from_utf8(bytes).unwrap()
+        };
+        assert!(
+            export(Format::Jsonl).contains(r#""source":{"Imported":"ner-v2"}"#),
+            "{}",
+            export(Format::Jsonl)
+        );
+        let w3c: serde_json::Value = serde_json::from_str(&export(Format::W3c)).unwrap();
+        assert_eq!(w3c[0]["creator"]["name"], "imported:ner-v2");
+        assert!(export(Format::Csv).contains(",imported:ner-v2"));
+    }
 }

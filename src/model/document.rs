@@ -11,7 +11,10 @@ use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{Annotations, Attrs, Proposal, Relation, Span, SpanId, Suggestion, Text};
+use super::{
+    Annotations, Attrs, Origin, Proposal, Relation, Span, SpanId, Suggestion, SuggestionStatus,
+    Text, FRAGMENT_KIND,
+};
 
 /// Where an article stands in the analyst's work.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -63,6 +66,10 @@ pub enum Command {
         id: SpanId,
         label: String,
     },
+    /// Remove a span and its relations. The first fragment of a discontinuous span hands
+    /// its place to the next one (see [`FRAGMENT_KIND`]): that fragment becomes the first,
+    /// the rest stay joined to it, and the removed one's other relations (a quote's
+    /// speaker) move to it, so what is left is still one annotation.
     Remove {
         id: SpanId,
     },
@@ -113,8 +120,14 @@ pub enum Command {
     /// Adopts proposals (a rule's suggestions, an annotator's spans in adjudication) with
     /// their source, and the links they bring, as one undo step. A proposal whose label
     /// and range a span already has adopts that span; a link whose other end does not
-    /// exist (nor is accepted in the same step) is left out.
+    /// exist (nor is accepted in the same step) is left out. A stored suggestion's
+    /// proposal ([`Origin::Imported`]) also marks the suggestion `Accepted`, in that step.
     Accept(Vec<Proposal>),
+    /// Mark the stored suggestion at this index of [`Document::suggestions`] `Rejected`
+    /// (undo makes it `Pending` again). An already decided one is left as it is.
+    RejectSuggestion {
+        index: usize,
+    },
     Undo,
     Redo,
 }
@@ -136,6 +149,8 @@ pub enum CommandError {
     UnknownRelation(u64),
     #[error("a span cannot be linked to itself")]
     SelfLink,
+    #[error("suggestion {0} does not exist")]
+    UnknownSuggestion(usize),
 }
 
 /// What a successful command did, for the UI to follow.
@@ -188,6 +203,11 @@ enum Op {
     },
     AddRelation(Relation),
     RemoveRelation(u64),
+    /// The decision on the stored suggestion at this index.
+    SetSuggestion {
+        index: usize,
+        status: SuggestionStatus,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -197,7 +217,11 @@ pub struct Document {
     pub annotator: Option<String>,
     pub status: Status,
     annotations: Annotations,
-    /// A model's suggestions for this article and the decisions on them.
+    /// A model's suggestions for this article and the decisions on them. Set when a
+    /// document is made (loading, importing); after that a decision changes them only
+    /// through [`Document::apply`] ([`Command::Accept`], [`Command::RejectSuggestion`]), so
+    /// it is undone with the span it made. An index into it names a suggestion for good:
+    /// new ones are appended.
     pub suggestions: Vec<Suggestion>,
     undo: Vec<Vec<Op>>,
     redo: Vec<Vec<Op>>,
@@ -322,7 +346,9 @@ impl Document {
                 if self.annotations.get(id).is_none() {
                     return Err(CommandError::UnknownSpan(id));
                 }
-                (vec![Op::Delete { id }], None)
+                let mut ops = vec![Op::Delete { id }];
+                ops.extend(self.promote_next_fragment(id));
+                (ops, None)
             }
             Command::Attach { id, char_range } => {
                 let old = self
@@ -481,6 +507,17 @@ impl Document {
                 }
                 (ops, focus)
             }
+            Command::RejectSuggestion { index } => {
+                let suggestion = self
+                    .suggestions
+                    .get(index)
+                    .ok_or(CommandError::UnknownSuggestion(index))?;
+                if suggestion.status != SuggestionStatus::Pending {
+                    return Ok(Applied::unchanged(None));
+                }
+                let status = SuggestionStatus::Rejected;
+                (vec![Op::SetSuggestion { index, status }], None)
+            }
         };
         let edits_spans = !matches!(ops.as_slice(), [Op::SetStatus(_)]);
         let inverse = self.apply_ops(ops);
@@ -510,6 +547,18 @@ impl Document {
             let range = p.char_range.clone();
             if range.start >= range.end || range.end > self.text.len_chars() {
                 return Err(CommandError::OutOfRange(range));
+            }
+            if let Origin::Imported { index, .. } = p.origin {
+                let suggestion = self
+                    .suggestions
+                    .get(index)
+                    .ok_or(CommandError::UnknownSuggestion(index))?;
+                let status = SuggestionStatus::Accepted;
+                let decided =
+                    |op: &Op| matches!(op, Op::SetSuggestion { index: i, .. } if *i == index);
+                if suggestion.status != status && !ops.iter().any(decided) {
+                    ops.push(Op::SetSuggestion { index, status });
+                }
             }
             let existing = self.annotations.find_exact(&p.label, range.clone());
             if let Some(span) = existing {
@@ -601,7 +650,10 @@ impl Document {
             Op::SetLabel { id, .. } => Some(*id),
             Op::SetNote { id, .. } | Op::SetAttr { id, .. } | Op::SetEntity { id, .. } => Some(*id),
             Op::AddRelation(r) => Some(r.from),
-            Op::Delete { .. } | Op::SetStatus(_) | Op::RemoveRelation(_) => None,
+            Op::Delete { .. }
+            | Op::SetStatus(_)
+            | Op::RemoveRelation(_)
+            | Op::SetSuggestion { .. } => None,
         });
         let inverse = self.apply_ops(ops);
         if undo {
@@ -623,6 +675,9 @@ impl Document {
                 Op::Insert { span, .. } => Some(span.char_range()),
                 Op::Delete { id } | Op::SetLabel { id, .. } => {
                     self.annotations.get(*id).map(Span::char_range)
+                }
+                Op::SetSuggestion { index, .. } => {
+                    self.suggestions.get(*index).map(Suggestion::char_range)
                 }
                 _ => None,
             };
@@ -680,7 +735,59 @@ impl Document {
                 Some(Op::RemoveRelation(id))
             }
             Op::RemoveRelation(id) => self.annotations.remove_relation(id).map(Op::AddRelation),
+            Op::SetSuggestion { index, status } => {
+                let suggestion = self.suggestions.get_mut(index)?;
+                let old = std::mem::replace(&mut suggestion.status, status);
+                Some(Op::SetSuggestion { index, status: old })
+            }
         }
+    }
+
+    /// The ops that make the next fragment of a discontinuous span its first, when `id`
+    /// (about to be deleted) is the first: the later fragments are joined to it instead,
+    /// and `id`'s other relations move to it. None when `id` is not a first fragment.
+    fn promote_next_fragment(&mut self, id: SpanId) -> Vec<Op> {
+        let annotations = &self.annotations;
+        let mut later: Vec<&Span> = annotations
+            .relations_of(id)
+            .filter(|r| r.kind == FRAGMENT_KIND && r.from == id && r.to != id)
+            .filter_map(|r| annotations.get(r.to))
+            .collect();
+        later.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        later.dedup_by_key(|s| s.id);
+        let Some((next, rest)) = later.split_first() else {
+            return Vec::new();
+        };
+        let next = next.id;
+        let mut wanted: Vec<(SpanId, SpanId, String)> = rest
+            .iter()
+            .map(|s| (next, s.id, FRAGMENT_KIND.to_string()))
+            .collect();
+        for r in annotations.relations_of(id) {
+            if r.kind == FRAGMENT_KIND && r.from == id {
+                continue;
+            }
+            let moved = |end: SpanId| if end == id { next } else { end };
+            let (from, to) = (moved(r.from), moved(r.to));
+            if from != to {
+                wanted.push((from, to, r.kind.clone()));
+            }
+        }
+        // Not twice, and not what the next fragment already has.
+        let mut seen: std::collections::HashSet<(SpanId, SpanId, String)> = annotations
+            .relations()
+            .iter()
+            .filter(|r| r.from != id && r.to != id)
+            .map(|r| (r.from, r.to, r.kind.clone()))
+            .collect();
+        wanted.retain(|w| seen.insert(w.clone()));
+        wanted
+            .into_iter()
+            .map(|(from, to, kind)| {
+                let id = self.annotations.allocate_relation_id();
+                Op::AddRelation(Relation { id, kind, from, to })
+            })
+            .collect()
     }
 }
 
@@ -1111,5 +1218,183 @@ mod tests {
         assert_eq!(last.len(), 1);
         assert_eq!(last[0], 7..11);
         assert_eq!(d.touched_since(d.revision()), Some(vec![]));
+    }
+
+    fn with_suggestions(markup: &str, offered: &[(&str, Range<usize>)]) -> Document {
+        let mut d = doc(markup);
+        d.suggestions = offered
+            .iter()
+            .map(|(label, range)| {
+                let span = Span::new(0, label, range.clone(), d.text());
+                crate::model::Suggestion::from_span(span, "ner-v2")
+            })
+            .collect();
+        d
+    }
+
+    #[test]
+    fn accepting_a_suggestion_adds_its_span_and_marks_it_in_one_undo_step() {
+        use crate::model::{Source, SuggestionStatus::*};
+        let mut d = with_suggestions(
+            "Lavrov met Shoukry in Cairo.",
+            &[("actor", 0..6), ("location", 22..27)],
+        );
+        d.suggestions[0]
+            .attrs
+            .insert("confidence".into(), "0.93".into());
+        let before = d.revision();
+        let applied = d
+            .apply(Command::Accept(vec![d.suggestions[0].proposal(0)]))
+            .unwrap();
+        let span = d.annotations().get(applied.focus.unwrap()).unwrap();
+        assert_eq!(
+            (
+                span.text.as_str(),
+                &span.source,
+                span.attrs["confidence"].as_str()
+            ),
+            ("Lavrov", &Source::Imported("ner-v2".into()), "0.93")
+        );
+        assert_eq!(d.suggestions[0].status, Accepted);
+        assert_eq!(d.suggestions[1].status, Pending);
+        assert!(d.revision() > before, "the document is dirty");
+        assert_eq!(d.touched_since(before), Some(vec![0..6, 0..6]));
+
+        d.apply(Command::Undo).unwrap();
+        assert!(d.annotations().is_empty(), "the span is gone again");
+        assert_eq!(
+            d.suggestions[0].status, Pending,
+            "and the suggestion pending"
+        );
+        d.apply(Command::Redo).unwrap();
+        assert_eq!(d.annotations().len(), 1);
+        assert_eq!(d.suggestions[0].status, Accepted);
+
+        // Accepting again changes nothing; so does rejecting a decided one.
+        let again = d.suggestions[0].proposal(0);
+        assert!(!d.apply(Command::Accept(vec![again])).unwrap().changed);
+        assert!(
+            !d.apply(Command::RejectSuggestion { index: 0 })
+                .unwrap()
+                .changed
+        );
+    }
+
+    #[test]
+    fn rejecting_a_suggestion_is_undoable_and_never_adds_a_span() {
+        use crate::model::SuggestionStatus::*;
+        let mut d = with_suggestions("Lavrov met Shoukry.", &[("actor", 11..18)]);
+        let applied = d.apply(Command::RejectSuggestion { index: 0 }).unwrap();
+        assert!(applied.changed);
+        assert_eq!(d.suggestions[0].status, Rejected);
+        assert!(d.annotations().is_empty());
+        assert_eq!(
+            d.status,
+            Status::InProgress,
+            "deciding is work on the article"
+        );
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(d.suggestions[0].status, Pending);
+        assert_eq!(
+            d.apply(Command::RejectSuggestion { index: 5 }),
+            Err(CommandError::UnknownSuggestion(5))
+        );
+        let mut stale = d.suggestions[0].proposal(0);
+        stale.origin = crate::model::Origin::Imported {
+            source: "ner-v2".into(),
+            index: 9,
+        };
+        assert_eq!(
+            d.apply(Command::Accept(vec![stale])),
+            Err(CommandError::UnknownSuggestion(9))
+        );
+        assert!(d.annotations().is_empty());
+        assert!(d.can_redo(), "a refused command leaves the history alone");
+    }
+
+    #[test]
+    fn accepting_a_suggestion_a_span_already_has_only_records_the_decision() {
+        let mut d = with_suggestions("[actor|Lavrov] said", &[("actor", 0..6)]);
+        let applied = d
+            .apply(Command::Accept(vec![d.suggestions[0].proposal(0)]))
+            .unwrap();
+        assert!(applied.changed);
+        assert_eq!(applied.focus, Some(1));
+        assert_eq!(d.annotations().len(), 1);
+        assert_eq!(
+            d.suggestions[0].status,
+            crate::model::SuggestionStatus::Accepted
+        );
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(
+            d.suggestions[0].status,
+            crate::model::SuggestionStatus::Pending
+        );
+        assert_eq!(d.annotations().len(), 1, "the span was there before");
+    }
+
+    /// `[quote|Restraint] … [quote|is needed] … [quote|now]`, joined as one quote, and a
+    /// `said_by` from its first fragment to Lavrov.
+    fn discontinuous() -> Document {
+        let d = doc("[quote|Restraint], said [actor|Lavrov], [quote|is needed] [quote|now].");
+        let mut relations: Vec<Relation> = [3, 4]
+            .into_iter()
+            .enumerate()
+            .map(|(i, to)| Relation {
+                id: i as u64 + 1,
+                kind: FRAGMENT_KIND.into(),
+                from: 1,
+                to,
+            })
+            .collect();
+        relations.push(Relation {
+            id: 3,
+            kind: "said_by".into(),
+            from: 1,
+            to: 2,
+        });
+        let annotations =
+            Annotations::from_parts(d.annotations().spans().to_vec(), relations).unwrap();
+        Document::new(d.text().clone(), ArticleMeta::default(), annotations)
+    }
+
+    #[test]
+    fn removing_a_first_fragment_promotes_the_next_in_one_undo_step() {
+        let mut d = discontinuous();
+        let fragments = d.annotations().fragments();
+        assert_eq!(fragments.group(4), Some(&[1, 3, 4][..]));
+        assert_eq!(fragments.position(3), Some((1, 3)));
+        assert!(fragments.is_later(4) && !fragments.is_later(1));
+        assert_eq!(fragments.group(2), None, "the speaker is no fragment");
+        let before = d.annotations().clone();
+
+        d.apply(Command::Remove { id: 1 }).unwrap();
+        let links: Vec<(SpanId, SpanId, &str)> = d
+            .annotations()
+            .relations()
+            .iter()
+            .map(|r| (r.from, r.to, r.kind.as_str()))
+            .collect();
+        assert_eq!(
+            links,
+            [(3, 4, FRAGMENT_KIND), (3, 2, "said_by")],
+            "the next fragment is the first, and the speaker's link moved to it"
+        );
+        assert_eq!(d.annotations().fragments().group(4), Some(&[3, 4][..]));
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(
+            (d.annotations().spans(), d.annotations().relations()),
+            (before.spans(), before.relations()),
+            "one step restores ids and links"
+        );
+
+        // A later fragment goes alone; the rest stay one span.
+        d.apply(Command::Remove { id: 3 }).unwrap();
+        assert_eq!(d.annotations().fragments().group(1), Some(&[1, 4][..]));
+        // With one fragment left, what remains is a span in one piece.
+        d.apply(Command::Remove { id: 1 }).unwrap();
+        assert_eq!(d.annotations().fragments().group(4), None);
+        assert_eq!(d.annotations().relations()[0].kind, "said_by");
+        d.annotations().check_invariants(d.text()).unwrap();
     }
 }

@@ -18,7 +18,7 @@ mod span;
 mod suggestion;
 mod text;
 
-pub use annotations::{Annotations, IdError, IdProblem, MAX_ID};
+pub use annotations::{is_fragment_link, Annotations, Fragments, IdError, IdProblem, MAX_ID};
 pub use document::{Applied, ArticleMeta, Command, CommandError, Document, Status};
 pub use entities::{Entities, Entity, ENTITIES_FILE};
 pub use proposal::{
@@ -28,5 +28,7 @@ pub use scheme::{
     AttrKind, Attribute, Label, RelationKind, Scheme, SchemeError, MAX_SCHEME_BYTES, SCHEME_FILE,
 };
 pub use span::{Anchor, Attrs, Relation, Source, Span, SpanId, CONTEXT_CHARS, FRAGMENT_KIND};
-pub use suggestion::{Suggestion, SuggestionStatus};
+pub use suggestion::{
+    offered_suggestions, pending_by_source, Suggestion, SuggestionProblem, SuggestionStatus,
+};
 pub use text::{NewlineStyle, Paragraph, Text};

@@ -3,9 +3,10 @@
 //!
 //! A [`Proposal`] is never saved. It becomes a span only through [`Command::Accept`]
 //! (one undo step), which records where it came from in the span's `source`; rejecting one
-//! just drops it from the article's [`Proposals`]. Links travel with a proposal by the
-//! label and range of the other end, since that span may not exist yet (or may be accepted
-//! in the same step, like a quote with its speaker).
+//! just drops it from the article's [`Proposals`]. The exception is a stored suggestion
+//! ([`Origin::Imported`]): the decision on it is the document's, saved and undone with it.
+//! Links travel with a proposal by the label and range of the other end, since that span
+//! may not exist yet (or may be accepted in the same step, like a quote with its speaker).
 //!
 //! [`Command::Accept`]: super::Command::Accept
 
@@ -47,6 +48,10 @@ pub enum Origin {
     OnlyB,
     /// The same text as a mention linked to this entity (its name): accepting links it.
     Entity(String),
+    /// A stored suggestion from a model or another tool's predictions: the one at `index`
+    /// of the document's [`suggestions`](super::Document::suggestions). Accepting or
+    /// rejecting it records the decision there, in the same undo step.
+    Imported { source: String, index: usize },
 }
 
 impl Origin {
@@ -54,6 +59,7 @@ impl Origin {
     pub fn tag(&self) -> &str {
         match self {
             Origin::Rule(name) | Origin::Entity(name) => name,
+            Origin::Imported { source, .. } => source,
             Origin::Agreed => "A=B",
             Origin::OnlyA => "A",
             Origin::OnlyB => "B",
@@ -116,6 +122,12 @@ impl Proposals {
 
     pub fn is_empty(&self) -> bool {
         self.shown == 0
+    }
+
+    /// Every proposal, shown or hidden, in order (an index into it names the same proposal
+    /// as everywhere else).
+    pub fn all(&self) -> &[Proposal] {
+        &self.items
     }
 
     /// A shown proposal.

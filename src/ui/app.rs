@@ -577,7 +577,7 @@ impl SpantagApp {
                     let [a, b] = &annotators;
                     let offered = crate::model::adjudication(a.annotations(), b.annotations());
                     self.review
-                        .offer(&session.article_path, "Adjudication", offered);
+                        .offer(&session.article_path, "Adjudication", offered, false);
                 }
                 Err(problem) => {
                     compare.article = None;
@@ -590,14 +590,17 @@ impl SpantagApp {
             }
             return;
         }
-        match &self.rules {
-            Some(rules) => {
-                let offered = suggested.unwrap_or_else(|| crate::suggest::suggest(rules, document));
-                self.review
-                    .offer(&session.article_path, "Suggestions", offered);
-            }
-            None => self.review.clear(),
-        }
+        // The rules' suggestions, and the article's stored ones (added by the review from
+        // the document, with this heading if there are no rules).
+        let (offered, heading) = match &self.rules {
+            Some(rules) => (
+                suggested.unwrap_or_else(|| crate::suggest::suggest(rules, document)),
+                "Suggestions",
+            ),
+            None => (Vec::new(), ""),
+        };
+        self.review
+            .offer(&session.article_path, heading, offered, true);
     }
 
     /// Prepares the gold folder and opens it, comparing A and B.
@@ -660,7 +663,8 @@ impl SpantagApp {
     /// is left), else the span made last.
     fn after_review(&mut self, index: usize, focus: Option<SpanId>) {
         if let Some(session) = &self.session {
-            self.review.refresh(&session.document);
+            // The same document: the indexes stay.
+            let _ = self.review.refresh(&session.document);
         }
         let pending = &self.review.pending;
         match pending
@@ -896,7 +900,14 @@ impl SpantagApp {
                     .review
                     .current(self.selection)
                     .ok_or("Select a proposal first: click its dashed outline, or press N.")?;
-                self.review.reject(index);
+                // A stored suggestion's rejection is an undoable, saved edit; a rule's is
+                // remembered until the app closes.
+                match self.review.suggestion_of(index) {
+                    Some(suggestion) => {
+                        self.edit(Command::RejectSuggestion { index: suggestion })?;
+                    }
+                    None => self.review.reject(index),
+                }
                 self.after_review(index, None);
                 return Ok(());
             }
@@ -1208,7 +1219,7 @@ impl SpantagApp {
         }
         let (count, name) = (offered.len(), found.name.clone());
         self.review.add(&session.article_path, offered);
-        self.review.refresh(&session.document);
+        let _ = self.review.refresh(&session.document);
         self.notice = Some(Notice {
             text: format!(
                 "{count} more mention(s) of {name} proposed: N goes through them, Enter links \
@@ -1711,7 +1722,13 @@ impl eframe::App for SpantagApp {
             compare.poll();
         }
         if let Some(session) = &self.session {
-            self.review.refresh(&session.document);
+            // Suggestions offered afresh (the document was read again) renumber the
+            // proposals: a selected one would now name another.
+            if self.review.refresh(&session.document)
+                && matches!(self.selection, Selection::Proposal(_))
+            {
+                self.selection = Selection::None;
+            }
         }
         if let Some(dashboard) = &mut self.dashboard {
             dashboard.poll();

@@ -10,13 +10,23 @@
 //! spans stay readable as stacked underlines. A span's chip also carries a short mark of
 //! its attribute values and linked entity (`claim ✖`, `actor •`), spelled out in the
 //! tooltip and the accessible name, so a refuted claim is seen without selecting it.
+//!
+//! A discontinuous span (fragments joined by [`FRAGMENT_KIND`] relations) is drawn as one
+//! annotation: its first fragment carries the chip, with `…` after the label; each later
+//! fragment only a small `…` mark. Hovering or selecting any fragment outlines all of them
+//! and joins them with a dotted line, and the joining relations are never drawn as links.
+//!
+//! [`FRAGMENT_KIND`]: crate::model::FRAGMENT_KIND
 
 use egui::text::{LayoutJob, TextWrapping};
 use egui::{pos2, vec2, Color32, FontId, Galley, Id, Rect, Sense, Stroke, TextFormat, Ui};
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::model::{select, Document, Entities, Origin, Proposal, Proposals, Scheme, Span, SpanId};
+use crate::model::{
+    is_fragment_link, select, Document, Entities, Fragments, Origin, Proposal, Proposals, Scheme,
+    Span, SpanId,
+};
 
 /// The widest the text column grows, for comfortable reading.
 pub const READING_WIDTH: f32 = 720.0;
@@ -94,6 +104,8 @@ pub struct DocView {
     last_viewport: Option<Rect>,
     /// Paragraphs laid out last frame, for hit tests and keyboard moves between frames.
     placed: Vec<Placed>,
+    /// The document's discontinuous spans, for the (instance, revision) they were found in.
+    fragments: Option<((u64, u64), Fragments)>,
 }
 
 /// What the view draws.
@@ -244,17 +256,17 @@ impl DocView {
 
             let visible = self.visible_chars();
             let spans = stack_levels(document.annotations().overlapping(visible.clone()), scheme);
+            let hovered_char = response.hover_pos().and_then(|pos| self.char_hit(pos));
+            let hovered_span = hovered_char
+                .and_then(|c| document.annotations().innermost_at(c))
+                .map(|s| s.id);
+            self.refresh_fragments(document);
             self.paint_highlights(ui, highlights, current_highlight, visible.clone());
-            self.paint(ui, &spans, &input, selection);
+            self.paint(ui, &spans, &input, selection, hovered_span);
             self.paint_proposals(ui, document, proposals, scheme, selection, visible.clone());
 
-            let hovered_char = response.hover_pos().and_then(|pos| self.char_hit(pos));
             // Links are drawn from the selected span and the one under the pointer.
-            let mut linked: Vec<SpanId> = hovered_char
-                .and_then(|c| document.annotations().innermost_at(c))
-                .map(|s| s.id)
-                .into_iter()
-                .collect();
+            let mut linked: Vec<SpanId> = hovered_span.into_iter().collect();
             if let Selection::Span(id) = selection {
                 linked.push(id);
             }
@@ -266,15 +278,29 @@ impl DocView {
                     .filter(|s| s.start <= char_pos && char_pos < s.end)
                     .collect();
                 if !under.is_empty() {
+                    let fragments = self.fragments();
                     response.on_hover_ui_at_pointer(|ui| {
                         for span in under {
-                            ui.label(span_tooltip(document, span, entities));
+                            ui.label(span_tooltip(document, span, entities, fragments));
                         }
                     });
                 }
             }
         });
         output
+    }
+
+    /// Finds the discontinuous spans again if the document changed since.
+    fn refresh_fragments(&mut self, document: &Document) {
+        let now = (document.instance(), document.revision());
+        if self.fragments.as_ref().is_none_or(|(seen, _)| *seen != now) {
+            self.fragments = Some((now, document.annotations().fragments()));
+        }
+    }
+
+    /// The discontinuous spans as last found.
+    fn fragments(&self) -> Option<&Fragments> {
+        self.fragments.as_ref().map(|(_, f)| f)
     }
 
     fn recompute_tops(&mut self) {
@@ -402,13 +428,15 @@ impl DocView {
         None
     }
 
-    /// Paints the spans; `selection` is this frame's (the input's, or the pointer's).
+    /// Paints the spans; `selection` is this frame's (the input's, or the pointer's), and
+    /// `hovered` the span under the pointer.
     fn paint(
         &self,
         ui: &Ui,
         spans: &[(&Span, usize)],
         input: &ViewInput<'_>,
         selection: Selection,
+        hovered: Option<SpanId>,
     ) {
         let ViewInput {
             document,
@@ -425,6 +453,21 @@ impl DocView {
         };
         let font_height = self.layout_key.1;
         let chip_font = FontId::proportional(9.0);
+        // A fragment is selected (or hovered) when any fragment of its span is.
+        let fragments = self.fragments();
+        let group_of = |id: Option<SpanId>| -> Vec<SpanId> {
+            match (id, fragments) {
+                (Some(id), Some(f)) => f.group(id).map_or_else(|| vec![id], <[SpanId]>::to_vec),
+                (Some(id), None) => vec![id],
+                (None, _) => Vec::new(),
+            }
+        };
+        let selected_group = group_of(selected_span);
+        // Hovering outlines only a span in pieces, to show which pieces are one.
+        let hovered_group = match (hovered, fragments) {
+            (Some(id), Some(f)) => f.group(id).map(<[SpanId]>::to_vec).unwrap_or_default(),
+            _ => Vec::new(),
+        };
 
         // Tints first, under everything.
         for (span, _) in spans {
@@ -459,15 +502,26 @@ impl DocView {
                 let band = text_band(*rect, font_height);
                 let y = band.bottom() + 2.0 + 3.0 * (*level).min(UNDERLINE_LEVELS - 1) as f32;
                 painter.hline(band.x_range(), y, Stroke::new(2.0, color));
-                if selected_span == Some(span.id) {
+                if selected_group.contains(&span.id) {
                     painter.rect_stroke(
                         band.expand(1.5),
                         3.0,
                         Stroke::new(2.0, ui.visuals().strong_text_color()),
                         egui::StrokeKind::Outside,
                     );
+                } else if hovered_group.contains(&span.id) {
+                    painter.rect_stroke(
+                        band.expand(1.5),
+                        3.0,
+                        Stroke::new(1.5, color),
+                        egui::StrokeKind::Outside,
+                    );
                 }
             }
+        }
+        // The fragments of the selected or hovered discontinuous span, joined in order.
+        for group in [&selected_group, &hovered_group] {
+            self.paint_fragment_joins(ui, document, scheme, group);
         }
         // The text.
         for placed in &self.placed {
@@ -484,10 +538,21 @@ impl DocView {
             let color = label_color(scheme, &span.label);
             let band = text_band(first_row, font_height);
             let mark = chip_mark(span);
-            let chip_label = if mark.is_empty() {
-                span.label.clone()
-            } else {
-                format!("{} {mark}", span.label)
+            let position = fragments.and_then(|f| f.position(span.id));
+            // A later fragment has a small continuation mark, not a chip of its own; the
+            // first says that it goes on.
+            let chip_label = match position {
+                Some((at, _)) if at > 0 => "…".to_string(),
+                _ => {
+                    let mut chip = span.label.clone();
+                    if !mark.is_empty() {
+                        chip = format!("{chip} {mark}");
+                    }
+                    if position.is_some() {
+                        chip.push_str(" …");
+                    }
+                    chip
+                }
             };
             let chip_text = painter.layout_no_wrap(chip_label, chip_font.clone(), Color32::WHITE);
             let mut x = band.left();
@@ -506,13 +571,18 @@ impl DocView {
             }
             let hover = ui.interact(band, Self::id().with(("span", span.id)), Sense::hover());
             hover.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Mark, true, accessible_name(span, entities))
+                let mut name = accessible_name(span, entities);
+                if let Some((at, count)) = position {
+                    name.push_str(&format!(", fragment {} of {count}", at + 1));
+                }
+                egui::WidgetInfo::labeled(egui::Role::Mark, true, name)
             });
         }
     }
 
     /// Proposals as dashed outlines in their label's colour, with a tag saying where each
-    /// comes from (the rule, or A, B, A=B); the selected one solid.
+    /// comes from (the rule, the model a stored suggestion came from, or A, B, A=B); the
+    /// selected one solid.
     fn paint_proposals(
         &self,
         ui: &Ui,
@@ -540,6 +610,7 @@ impl DocView {
                 Origin::Agreed => (7.0, 3.0),
                 Origin::OnlyA | Origin::OnlyB => (4.0, 3.0),
                 Origin::Rule(_) | Origin::Entity(_) => (2.0, 2.0),
+                Origin::Imported { .. } => (5.0, 2.0),
             };
             for rect in &rects {
                 let band = text_band(*rect, font_height).expand(1.0 + 2.5 * level);
@@ -659,7 +730,11 @@ impl DocView {
             Some((rect.center_top() + vec2(0.0, rect.height() * 0.2), span))
         };
         for &id in spans {
-            for relation in annotations.relations_of(id) {
+            // Fragments are one annotation, not linked spans: see `paint_fragment_joins`.
+            for relation in annotations
+                .relations_of(id)
+                .filter(|r| !is_fragment_link(r))
+            {
                 let (Some((from, span)), Some((to, _))) =
                     (anchor(relation.from), anchor(relation.to))
                 else {
@@ -676,6 +751,40 @@ impl DocView {
                 ui.painter().add(curve);
                 ui.painter().circle_filled(to, 3.5, color);
             }
+        }
+    }
+
+    /// A dotted line from the end of each fragment of a discontinuous span to the start of
+    /// the next (in text order), in its label's colour.
+    fn paint_fragment_joins(
+        &self,
+        ui: &Ui,
+        document: &Document,
+        scheme: &Scheme,
+        group: &[SpanId],
+    ) {
+        let annotations = document.annotations();
+        let mut spans: Vec<&Span> = group.iter().filter_map(|&id| annotations.get(id)).collect();
+        if spans.len() < 2 {
+            return;
+        }
+        let color = label_color(scheme, &spans[0].label);
+        spans.sort_by_key(|s| (s.start, s.end));
+        let font_height = self.layout_key.1;
+        for pair in spans.windows(2) {
+            let (Some(end), Some(start)) = (
+                self.row_rects(pair[0].char_range()).last().copied(),
+                self.row_rects(pair[1].char_range()).first().copied(),
+            ) else {
+                continue;
+            };
+            let (a, b) = (text_band(end, font_height), text_band(start, font_height));
+            let points = [
+                a.right_bottom() + vec2(1.0, 1.0),
+                b.left_bottom() + vec2(-1.0, 1.0),
+            ];
+            ui.painter()
+                .extend(egui::Shape::dotted_line(&points, color, 4.0, 1.2));
         }
     }
 
@@ -813,12 +922,24 @@ pub fn proposal_name(document: &Document, proposal: &Proposal, disputed: bool) -
         Origin::OnlyA => format!("{} only in A", proposal.label),
         Origin::OnlyB => format!("{} only in B", proposal.label),
         Origin::Entity(name) => format!("{} that may be {name}", proposal.label),
+        Origin::Imported { source, .. } => {
+            format!("suggested {} (from {source})", proposal.label)
+        }
     };
     format!("{what}: {}", shorten(text, 80))
 }
 
-fn span_tooltip(document: &Document, span: &Span, entities: Option<&Entities>) -> String {
+fn span_tooltip(
+    document: &Document,
+    span: &Span,
+    entities: Option<&Entities>,
+    fragments: Option<&Fragments>,
+) -> String {
     let mut tip = format!("{}: {}", span.label, shorten(&span.text, 80));
+    if let Some(line) = fragments.and_then(|f| fragment_line(document, f, span.id)) {
+        tip.push('\n');
+        tip.push_str(&line);
+    }
     for (attribute, value) in &span.attrs {
         tip.push_str(&format!("\n{attribute}: {}", shorten(value, 60)));
     }
@@ -829,7 +950,11 @@ fn span_tooltip(document: &Document, span: &Span, entities: Option<&Entities>) -
         }
     }
     let annotations = document.annotations();
-    for relation in annotations.relations().iter().filter(|r| r.from == span.id) {
+    for relation in annotations
+        .relations()
+        .iter()
+        .filter(|r| r.from == span.id && !is_fragment_link(r))
+    {
         if let Some(to) = annotations.get(relation.to) {
             tip.push_str(&format!("\n{}: {}", relation.kind, shorten(&to.text, 40)));
         }
@@ -839,6 +964,18 @@ fn span_tooltip(document: &Document, span: &Span, entities: Option<&Entities>) -
         tip.push_str(&span.note);
     }
     tip
+}
+
+/// `fragment 2 of 3 of quote span 4` for a fragment of a discontinuous span (the first
+/// fragment's label and id name the span), or `None` for a span in one piece.
+pub fn fragment_line(document: &Document, fragments: &Fragments, id: SpanId) -> Option<String> {
+    let (at, count) = fragments.position(id)?;
+    let first = *fragments.group(id)?.first()?;
+    let label = &document.annotations().get(first)?.label;
+    Some(format!(
+        "fragment {} of {count} of {label} span {first}",
+        at + 1
+    ))
 }
 
 /// At most `max` chars of a string on one line, with an ellipsis when cut.

@@ -6,7 +6,7 @@ use egui::{Color32, RichText, Ui};
 use super::app::{AppCommand, EntityEdit, Notice, SpantagApp};
 use super::doc_view::{label_color, shorten, Selection};
 use super::find::SpanFilter;
-use crate::model::{AttrKind, Span};
+use crate::model::{is_fragment_link, pending_by_source, AttrKind, Span};
 use crate::store::SaveState;
 
 pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
@@ -153,6 +153,17 @@ pub fn status_bar(ui: &mut Ui, app: &mut SpantagApp) {
                 );
             }
             ui.separator();
+            // Stored suggestions still to decide, per model.
+            let pending = pending_by_source(&document.suggestions);
+            if !pending.is_empty() {
+                let parts: Vec<String> = pending
+                    .iter()
+                    .map(|(source, count)| format!("{count} from {source}"))
+                    .collect();
+                ui.label(format!("Suggestions to decide: {}", parts.join(", ")))
+                    .on_hover_text("N selects the next, Enter accepts it, X rejects it");
+                ui.separator();
+            }
             let (text, color) = match session.save_state() {
                 SaveState::Saved => ("Saved".to_string(), ui.visuals().weak_text_color()),
                 SaveState::Pending | SaveState::Saving => {
@@ -301,6 +312,7 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
         ui.weak(format!("chars {}–{}", span.start, span.end));
     });
     ui.add(egui::Label::new(shorten(&span.text, 200)).wrap());
+    fragment_details(ui, app, id);
     attributes(ui, app, &span);
     entity_details(ui, app, &span);
 
@@ -338,6 +350,7 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
         let annotations = s.document.annotations();
         annotations
             .relations_of(id)
+            .filter(|r| !is_fragment_link(r))
             .filter_map(|r| {
                 let (arrow, other) = if r.from == id {
                     ("->", r.to)
@@ -389,6 +402,40 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
         .clicked()
     {
         app.send(AppCommand::Remove(span.id));
+    }
+}
+
+/// For a fragment of a discontinuous span: which one it is (`fragment 2 of 3 of quote
+/// span 4`), and a button per fragment that selects it.
+fn fragment_details(ui: &mut Ui, app: &mut SpantagApp, id: crate::model::SpanId) {
+    let Some(session) = &app.session else { return };
+    let document = &session.document;
+    let fragments = document.annotations().fragments();
+    let Some(line) = super::doc_view::fragment_line(document, &fragments, id) else {
+        return;
+    };
+    ui.label(line);
+    let mut reveal = None;
+    ui.horizontal_wrapped(|ui| {
+        for (n, &fragment) in fragments.group(id).unwrap_or_default().iter().enumerate() {
+            let Some(span) = document.annotations().get(fragment) else {
+                continue;
+            };
+            let button = egui::Button::selectable(
+                fragment == id,
+                format!("{}: {}", n + 1, shorten(&span.text, 24)),
+            );
+            if ui
+                .add(button)
+                .on_hover_text(format!("Select fragment {}", n + 1))
+                .clicked()
+            {
+                reveal = Some(fragment);
+            }
+        }
+    });
+    if let Some(fragment) = reveal {
+        app.send(AppCommand::Reveal(fragment));
     }
 }
 

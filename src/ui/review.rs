@@ -1,5 +1,13 @@
-//! Proposals under review: a rule's suggestions (the corpus's `suggest.ron`), or two
+//! Proposals under review: a rule's suggestions (the corpus's `suggest.ron`), a model's
+//! suggestions stored with the article (`spantag import … --as suggestions`), or two
 //! annotators' spans being adjudicated into a gold folder (File → Compare…).
+//!
+//! A stored suggestion is offered as a proposal of [`Origin::Imported`] while it is
+//! pending. Unlike a rule's, the decision on it is the document's: Enter accepts it
+//! (the span, with `Imported(source)` as its source, and the suggestion's `Accepted`
+//! status in one undo step), X rejects it (`Rejected`, undoable), and both are saved in
+//! the sidecar. Whenever the document is replaced (opened, read again after a change on
+//! disk) its suggestions are offered afresh.
 //!
 //! Everything offered for the open article stays in one [`Proposals`] set; a proposal is
 //! hidden once decided (the article has it as a span, or the analyst rejected it with X)
@@ -23,7 +31,9 @@ use egui::{RichText, Ui};
 
 use super::app::{AppCommand, Pick, SpantagApp};
 use super::doc_view::{label_color, proposal_name, Selection};
-use crate::model::{differences, Document, Origin, Proposal, Proposals};
+use crate::model::{
+    differences, offered_suggestions, pending_by_source, Document, Origin, Proposal, Proposals,
+};
 
 /// The proposals of the open article.
 #[derive(Default)]
@@ -40,25 +50,40 @@ pub struct Review {
     seen: Option<(u64, u64)>,
     /// What the proposals are, for the panel's heading ("Suggestions", "Adjudication").
     pub heading: &'static str,
+    /// Whether the document's stored suggestions are offered too (not in adjudication).
+    with_suggestions: bool,
+    /// The document (instance) whose stored suggestions are among `pending`, and how many
+    /// it had: suggestions added to an open document are offered too.
+    suggestions_of: Option<(u64, usize)>,
 }
 
 impl Review {
-    /// Offers proposals for an article (none: nothing to review).
-    pub fn offer(&mut self, article: &Path, heading: &'static str, offered: Vec<Proposal>) {
+    /// Offers proposals for an article (none: nothing to review), and with them the
+    /// article's stored suggestions when `with_suggestions` (they are added on the next
+    /// [`Review::refresh`], from the document).
+    pub fn offer(
+        &mut self,
+        article: &Path,
+        heading: &'static str,
+        offered: Vec<Proposal>,
+        with_suggestions: bool,
+    ) {
         self.clear();
         self.pending = Proposals::new(offered);
         self.article = Some(article.to_path_buf());
         self.heading = heading;
+        self.with_suggestions = with_suggestions;
     }
 
     /// Adds proposals to what is offered for `article` (a new entity's other mentions),
     /// keeping the undecided ones already there.
     pub fn add(&mut self, article: &Path, offered: Vec<Proposal>) {
         if self.article.as_deref() != Some(article) {
-            self.offer(article, "Proposals", offered);
+            self.offer(article, "Proposals", offered, true);
             return;
         }
-        let mut all: Vec<Proposal> = self.pending.shown().map(|(_, p)| p.clone()).collect();
+        // Hidden ones too: an accepted one comes back if that is undone.
+        let mut all: Vec<Proposal> = self.pending.all().to_vec();
         all.extend(offered);
         self.pending = Proposals::new(all);
         self.seen = None;
@@ -77,11 +102,33 @@ impl Review {
     }
 
     /// Brings what is shown up to date with the document: after an edit, only the
-    /// proposals overlapping the spans it touched are decided again.
-    pub fn refresh(&mut self, document: &Document) {
+    /// proposals overlapping the spans it touched are decided again. A new document (one
+    /// opened or read again), or one given more suggestions, has its stored suggestions
+    /// offered afresh: then the indexes of the proposals change, and this returns true.
+    pub fn refresh(&mut self, document: &Document) -> bool {
         let now = (document.instance(), document.revision());
+        let counted = (now.0, document.suggestions.len());
+        let renewed =
+            self.with_suggestions && self.article.is_some() && self.suggestions_of != Some(counted);
+        if renewed {
+            let mut all: Vec<Proposal> = self
+                .pending
+                .all()
+                .iter()
+                .filter(|p| !matches!(p.origin, Origin::Imported { .. }))
+                .cloned()
+                .collect();
+            let stored = offered_suggestions(&document.suggestions);
+            if self.heading.is_empty() && !stored.is_empty() {
+                self.heading = "Suggestions";
+            }
+            all.extend(stored);
+            self.pending = Proposals::new(all);
+            self.suggestions_of = Some(counted);
+            self.seen = None;
+        }
         if self.seen == Some(now) {
-            return;
+            return renewed;
         }
         let touched = match self.seen {
             Some((instance, revision)) if instance == now.0 => document.touched_since(revision),
@@ -100,6 +147,13 @@ impl Review {
         let adjudicated =
             |p: &Proposal| matches!(p.origin, Origin::Agreed | Origin::OnlyA | Origin::OnlyB);
         let decided = |p: &Proposal| {
+            // A stored suggestion is decided by its status alone.
+            if let Origin::Imported { index, .. } = p.origin {
+                return document
+                    .suggestions
+                    .get(index)
+                    .is_none_or(|s| !s.is_offered());
+            }
             let taken = annotations
                 .find_exact(&p.label, p.char_range.clone())
                 .is_some_and(|span| {
@@ -120,9 +174,20 @@ impl Review {
             }
             None => self.pending.recheck(None, decided),
         }
+        renewed
     }
 
-    /// Drops a proposal until the app closes (it is never saved).
+    /// The stored suggestion (its index in the document) that the proposal at `index`
+    /// offers, if it offers one: rejecting it is a command on the document.
+    pub fn suggestion_of(&self, index: usize) -> Option<usize> {
+        match self.pending.get(index)?.origin {
+            Origin::Imported { index, .. } => Some(index),
+            _ => None,
+        }
+    }
+
+    /// Drops a proposal until the app closes (it is never saved). Not for a stored
+    /// suggestion ([`Review::suggestion_of`]), whose rejection is the document's.
     pub fn reject(&mut self, index: usize) {
         let (Some(article), Some(p)) = (&self.article, self.pending.get(index)) else {
             return;
@@ -237,6 +302,18 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
     // A version of a disagreement to select before the command runs.
     let mut select = None;
     let mut entity_button = None;
+    // Stored suggestions still to decide, per model.
+    let suggestions = match app.compare {
+        None => pending_by_source(&session.document.suggestions),
+        Some(_) => Default::default(),
+    };
+    for (source, count) in suggestions {
+        ui.label(format!("{count} from {source}"))
+            .on_hover_text(format!(
+                "Suggestions imported from {source}, kept with the article: Enter accepts \
+                 one, X rejects it; the decisions are saved in its sidecar."
+            ));
+    }
     if let Some(compare) = &app.compare {
         if ui
             .small_button("Stop comparing")

@@ -709,3 +709,194 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
     let actor = spans(&harness).into_iter().find(|s| s.label == "actor");
     assert_eq!(actor.map(|s| s.entity), Some(None));
 }
+
+/// The char range of the `nth` occurrence of `words` in a document's text.
+fn range_of(doc: &spantag::model::Document, words: &str, nth: usize) -> std::ops::Range<usize> {
+    let byte = doc
+        .text()
+        .as_str()
+        .match_indices(words)
+        .nth(nth)
+        .expect("text in the article")
+        .0;
+    let start = doc.text().char_from_byte(byte);
+    start..start + words.chars().count()
+}
+
+/// The claim "Moscow is in contact with all Libyan political factions … is sending each
+/// of them the same signals", in two fragments.
+const CLAIM: [&str; 2] = [
+    "Moscow is in contact with all Libyan political factions",
+    "is sending each of them the same signals",
+];
+
+/// The Lavrov article with a model's stored suggestions (three from `ner-v2`, one from
+/// `llm-tagger`) and a claim in two fragments, written as `spantag import` would.
+fn article_with_suggestions(dir: &Path) -> std::path::PathBuf {
+    use spantag::model::{Span, Suggestion, FRAGMENT_KIND};
+    let article = dir.join("lavrov-libya.txt");
+    std::fs::copy(crate::util::sample("lavrov-libya.txt"), &article).unwrap();
+    let (mut doc, _) = corpus::load(&article).unwrap();
+    let offered = [
+        ("actor", "Sergei Lavrov", "ner-v2"),
+        ("location", "Moscow", "ner-v2"),
+        ("actor", "NATO", "ner-v2"),
+        ("location", "Egyptian", "llm-tagger"),
+    ];
+    doc.suggestions = offered
+        .iter()
+        .map(|(label, words, source)| {
+            let span = Span::new(0, label, range_of(&doc, words, 0), doc.text());
+            Suggestion::from_span(span, source)
+        })
+        .collect();
+    let ids: Vec<u64> = CLAIM
+        .iter()
+        .map(|words| {
+            doc.apply(Command::Tag {
+                char_range: range_of(&doc, words, 0),
+                label: "claim".into(),
+                attrs: Default::default(),
+            })
+            .unwrap()
+            .focus
+            .unwrap()
+        })
+        .collect();
+    doc.apply(Command::Link {
+        from: ids[0],
+        to: ids[1],
+        kind: FRAGMENT_KIND.into(),
+    })
+    .unwrap();
+    corpus::write_article(&article, &mut doc).unwrap();
+    article
+}
+
+/// Steps the app until the sidecar on disk holds suggestions with these statuses.
+fn wait_for_statuses(
+    harness: &mut egui_kittest::Harness<'_, spantag::ui::SpantagApp>,
+    article: &Path,
+    expected: &[spantag::model::SuggestionStatus],
+) -> spantag::model::sidecar::Sidecar {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        harness.step();
+        let text = std::fs::read_to_string(sidecar_of(article)).unwrap();
+        let parsed = spantag::model::sidecar::decode(&text).unwrap();
+        let statuses: Vec<_> = parsed.suggestions.iter().map(|s| s.status).collect();
+        if statuses == expected {
+            return parsed;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sidecar never held {expected:?}: {statuses:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn imported_suggestions_are_accepted_and_rejected_with_the_keys_saved_and_undone() {
+    use spantag::model::{Source, SuggestionStatus::*};
+    let dir = tempfile::tempdir().unwrap();
+    let article = article_with_suggestions(dir.path());
+    let mut harness = harness(Some(&article));
+    assert_eq!(harness.state().review.heading, "Suggestions");
+    assert_eq!(harness.state().review.pending.len(), 4);
+    // Drawn with the model as their tag; the status bar and panel count them per model.
+    harness.get_by_label("suggested actor (from ner-v2): Sergei Lavrov");
+    harness.get_by_label("suggested location (from llm-tagger): Egyptian");
+    harness.get_by_label("Suggestions to decide: 1 from llm-tagger, 3 from ner-v2");
+    harness.get_by_label("3 from ner-v2");
+
+    // The claim's second fragment: selecting it selects the claim, drawn as one.
+    harness
+        .get_by_label(&format!("claim: {}, fragment 2 of 2", CLAIM[1]))
+        .click();
+    harness.run();
+    let claim_id = spans(&harness)
+        .iter()
+        .find(|s| s.text == CLAIM[0])
+        .unwrap()
+        .id;
+    harness.get_by_label(&format!("fragment 2 of 2 of claim span {claim_id}"));
+    harness.get_by_label(&format!("claim: {}, fragment 1 of 2", CLAIM[0]));
+    harness.snapshot("imported_suggestions");
+
+    // N selects the first suggestion, Enter accepts it: a span with the model as source.
+    harness.key_press(Key::Escape);
+    harness.key_press(Key::N);
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    let lavrov = spans(&harness)
+        .into_iter()
+        .find(|s| s.text == "Sergei Lavrov")
+        .expect("the accepted suggestion's span");
+    assert_eq!(
+        (lavrov.label.as_str(), &lavrov.source),
+        ("actor", &Source::Imported("ner-v2".into()))
+    );
+    // The next one (Moscow) is selected: X rejects it.
+    let Selection::Proposal(next) = harness.state().selection else {
+        panic!("the next suggestion is selected")
+    };
+    assert_eq!(
+        harness.state().review.pending.get(next).unwrap().label,
+        "location"
+    );
+    harness.key_press(Key::X);
+    harness.run();
+    assert_eq!(harness.state().review.pending.len(), 2);
+    harness.get_by_label("Suggestions to decide: 1 from llm-tagger, 1 from ner-v2");
+    let saved = wait_for_statuses(
+        &mut harness,
+        &article,
+        &[Accepted, Rejected, Pending, Pending],
+    );
+    assert_eq!(saved.version, 3);
+    let on_disk = saved
+        .spans
+        .iter()
+        .find(|s| s.text == "Sergei Lavrov")
+        .expect("the span on disk");
+    assert_eq!(on_disk.source, Source::Imported("ner-v2".into()));
+    let text = std::fs::read_to_string(sidecar_of(&article)).unwrap();
+    assert!(
+        text.contains("source: Imported(\"ner-v2\")"),
+        "the span's source: {text}"
+    );
+
+    // With the mouse: a click on the NATO suggestion, then Accept in the panel.
+    let nato = range_of(
+        &harness.state().session.as_ref().unwrap().document,
+        "NATO",
+        0,
+    );
+    click_range(&mut harness, nato);
+    harness.get_by_label("Accept").click();
+    harness.run();
+    assert!(spans(&harness).iter().any(|s| s.text == "NATO"));
+    wait_for_statuses(
+        &mut harness,
+        &article,
+        &[Accepted, Rejected, Accepted, Pending],
+    );
+
+    // Undo takes each decision back with its span: suggestions pending, offered again.
+    for _ in 0..3 {
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        harness.run();
+    }
+    let doc = &harness.state().session.as_ref().unwrap().document;
+    assert!(doc.suggestions.iter().all(|s| s.status == Pending));
+    assert_eq!(
+        spans(&harness).len(),
+        2,
+        "only the claim's fragments are left"
+    );
+    assert_eq!(harness.state().review.pending.len(), 4);
+    let saved = wait_for_statuses(&mut harness, &article, &[Pending; 4]);
+    assert_eq!(saved.spans.len(), 2);
+}

@@ -86,3 +86,72 @@ fn sidecar_bytes_match_the_golden_file() {
         std::fs::read_to_string(&golden).expect("the golden file (UPDATE_GOLDEN=1 writes it)");
     assert_eq!(written, expected);
 }
+
+/// A sidecar with a model's suggestions after one was accepted and one rejected: version
+/// 3, the `suggestions` list after `relations`, in the order they were imported.
+#[test]
+fn a_sidecar_with_suggestions_matches_its_golden_file() {
+    use spantag::model::{Span, Suggestion};
+    let (_dir, article) = sample_copy("social-emoji.txt");
+    let mut session = Session::open(&article).unwrap();
+    let doc = &session.document;
+    let range = |words: &str| {
+        let start = doc
+            .text()
+            .char_from_byte(doc.text().as_str().find(words).unwrap());
+        start..start + words.chars().count()
+    };
+    let offered = [
+        ("location", "Tahrir Square", "ner-v2", None),
+        (
+            "actor",
+            "عبد الفتاح السيسي",
+            "ner-v2",
+            Some("abdel-fattah-el-sisi"),
+        ),
+        (
+            "claim",
+            "\"no gathering took place\"",
+            "llm \"claims\" v1",
+            None,
+        ),
+        ("location", "🇪🇬", "ner-v2", None),
+    ];
+    let mut suggestions: Vec<Suggestion> = offered
+        .iter()
+        .map(|(label, words, source, entity)| {
+            let mut span = Span::new(0, label, range(words), doc.text());
+            span.entity = entity.map(str::to_string);
+            Suggestion::from_span(span, source)
+        })
+        .collect();
+    suggestions[2]
+        .attrs
+        .insert("confidence".into(), "0.71".into());
+    session.document.suggestions = suggestions;
+    let accept = session.document.suggestions[1].proposal(1);
+    session
+        .document
+        .apply(Command::Accept(vec![accept]))
+        .unwrap();
+    session
+        .document
+        .apply(Command::RejectSuggestion { index: 3 })
+        .unwrap();
+    let saver = Saver::new(|| {});
+    session.save_now(&saver);
+
+    let written = std::fs::read_to_string(spantag::store::sidecar_path(&article)).unwrap();
+    assert_eq!(written, sidecar::encode(&session.document));
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/social-emoji-suggestions.txt.ann.ron");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &written).unwrap();
+    }
+    let expected =
+        std::fs::read_to_string(&golden).expect("the golden file (UPDATE_GOLDEN=1 writes it)");
+    assert_eq!(written, expected);
+    // Read back as written: decode(encode(x)) == x.
+    let back = sidecar::decode(&expected).unwrap();
+    assert_eq!(back.suggestions, session.document.suggestions);
+}

@@ -7,7 +7,7 @@
 //! makes every error message. A property test checks that both readers agree.
 
 use super::{ArticleRecord, NextIds, Sidecar};
-use crate::model::{Anchor, Attrs, Relation, Source, Span, Status};
+use crate::model::{Anchor, Attrs, Relation, Source, Span, Status, Suggestion, SuggestionStatus};
 
 struct Cursor<'a> {
     s: &'a str,
@@ -26,6 +26,38 @@ impl<'a> Cursor<'a> {
             self.at += lit.len();
         }
         found
+    }
+
+    /// `, attrs: {…}` and `, entity: Some(…)`, each if present.
+    fn attrs_and_entity(&mut self) -> Option<(Attrs, Option<String>)> {
+        let mut attrs = Attrs::new();
+        if self.eat(", attrs: {") {
+            loop {
+                let name = self.string()?;
+                self.lit(": ")?;
+                let value = self.string()?;
+                // Names in order and each once, as written; anything else is ron's to read.
+                if attrs
+                    .last_key_value()
+                    .is_some_and(|(last, _)| *last >= name)
+                {
+                    return None;
+                }
+                attrs.insert(name, value);
+                if !self.eat(", ") {
+                    break;
+                }
+            }
+            self.lit("}")?;
+        }
+        let entity = if self.eat(", entity: Some(") {
+            let entity = self.string()?;
+            self.lit(")")?;
+            Some(entity)
+        } else {
+            None
+        };
+        Some((attrs, entity))
     }
 
     fn lit(&mut self, lit: &str) -> Option<()> {
@@ -111,7 +143,7 @@ pub(super) fn parse(source: &str) -> Option<Sidecar> {
     }
     c.lit("(\n    format: \"spantag\",\n    version: ")?;
     let version = match c.number()? {
-        v @ (1 | 2) => v,
+        v @ (1..=3) => v,
         _ => return None,
     };
     c.lit(",\n    article: (\n        file: ")?;
@@ -190,33 +222,7 @@ pub(super) fn parse(source: &str) -> Option<Sidecar> {
             "Orphaned" => Anchor::Orphaned,
             _ => return None,
         };
-        let mut attrs = Attrs::new();
-        if c.eat(", attrs: {") {
-            loop {
-                let name = c.string()?;
-                c.lit(": ")?;
-                let value = c.string()?;
-                // Names in order and each once, as written; anything else is ron's to read.
-                if attrs
-                    .last_key_value()
-                    .is_some_and(|(last, _)| *last >= name)
-                {
-                    return None;
-                }
-                attrs.insert(name, value);
-                if !c.eat(", ") {
-                    break;
-                }
-            }
-            c.lit("}")?;
-        }
-        let entity = if c.eat(", entity: Some(") {
-            let entity = c.string()?;
-            c.lit(")")?;
-            Some(entity)
-        } else {
-            None
-        };
+        let (attrs, entity) = c.attrs_and_entity()?;
         c.lit("),\n")?;
         spans.push(Span {
             id,
@@ -246,7 +252,56 @@ pub(super) fn parse(source: &str) -> Option<Sidecar> {
         c.lit("),\n")?;
         relations.push(Relation { id, kind, from, to });
     }
-    c.lit("    ],\n)\n")?;
+    c.lit("    ],\n")?;
+    let mut suggestions = Vec::new();
+    if version >= 3 && c.eat("    suggestions: [\n") {
+        while c.eat("        (label: ") {
+            let label = c.string()?;
+            c.lit(", start: ")?;
+            let start = c.number()?;
+            c.lit(", end: ")?;
+            let end = c.number()?;
+            c.lit(", text: ")?;
+            let text = c.string()?;
+            c.lit(", source: ")?;
+            let source = c.string()?;
+            c.lit(", status: ")?;
+            let status = match c.ident()? {
+                "Pending" => SuggestionStatus::Pending,
+                "Accepted" => SuggestionStatus::Accepted,
+                "Rejected" => SuggestionStatus::Rejected,
+                _ => return None,
+            };
+            let (attrs, entity) = c.attrs_and_entity()?;
+            let anchor = if c.eat(", anchor: ") {
+                match c.ident()? {
+                    "Moved" => Anchor::Moved,
+                    "Orphaned" => Anchor::Orphaned,
+                    _ => return None,
+                }
+            } else {
+                Anchor::Exact
+            };
+            c.lit("),\n")?;
+            suggestions.push(Suggestion {
+                label,
+                start,
+                end,
+                text,
+                source,
+                status,
+                attrs,
+                entity,
+                anchor,
+            });
+        }
+        // An empty list is never written: ron reads one.
+        if suggestions.is_empty() {
+            return None;
+        }
+        c.lit("    ],\n")?;
+    }
+    c.lit(")\n")?;
     (c.at == source.len()).then_some(Sidecar {
         format: "spantag".into(),
         version,
@@ -262,5 +317,6 @@ pub(super) fn parse(source: &str) -> Option<Sidecar> {
         next_id,
         spans,
         relations,
+        suggestions,
     })
 }

@@ -5,6 +5,14 @@
 //! written only when set. Version 1 reads as before and is written as version 2 on the
 //! next save; an older spantag opens a version 2 sidecar read-only.
 //!
+//! Version 3 adds `suggestions`, a model's offered spans and the analyst's decision on
+//! each ([`Suggestion`]), after `relations`. It is written only when an article has
+//! suggestions, and only then is the sidecar version 3: every other sidecar stays version
+//! 2, byte for byte. The bump is what keeps the suggestions safe: serde skips a field it
+//! does not know, so a version 2 spantag would read such a sidecar, drop the suggestions
+//! and the decisions on them, and write it back without them on its next save; it opens a
+//! version 3 sidecar read-only instead.
+//!
 //! Writing is done by hand rather than by a RON pretty-printer so that the layout is
 //! exactly the documented one, one span per line, and the same annotations always produce
 //! the same bytes (small git diffs and merges). Reading goes through `ron` and serde, and
@@ -19,12 +27,16 @@ mod canonical;
 
 use super::{
     Anchor, Annotations, ArticleMeta, Document, IdProblem, NewlineStyle, Relation, Source, Span,
-    SpanId, Status, Text, MAX_ID,
+    SpanId, Status, Suggestion, SuggestionProblem, Text, MAX_ID,
 };
 use crate::anchor;
+use crate::model::suggestion::short;
 
-/// The sidecar version this build writes and the newest it reads.
-pub const VERSION: u32 = 2;
+/// The newest sidecar version this build reads and writes (3: with suggestions).
+pub const VERSION: u32 = 3;
+
+/// The version written for a sidecar without suggestions.
+pub const VERSION_WITHOUT_SUGGESTIONS: u32 = 2;
 
 /// The suffix appended to an article's file name to name its sidecar.
 pub const SUFFIX: &str = ".ann.ron";
@@ -64,6 +76,10 @@ pub struct Sidecar {
     pub spans: Vec<Span>,
     #[serde(default)]
     pub relations: Vec<Relation>,
+    /// A model's suggestions and the decisions on them (version 3; written only when
+    /// there are any), in the order they were added: an index names one for good.
+    #[serde(default)]
+    pub suggestions: Vec<Suggestion>,
 }
 
 /// The sidecar's `next_id` record: above every span and relation id ever used in it.
@@ -107,14 +123,20 @@ pub struct LoadReport {
     pub article_changed: bool,
     /// Where each span was found (see [`crate::anchor`]).
     pub anchoring: anchor::Outcome,
-    /// Flaws in the sidecar, each repaired in memory as its message says.
+    /// Flaws in the sidecar, each repaired in memory as its message says. A suggestion
+    /// whose text is not at its range is one ([`Flaw::SuggestionOrphaned`]).
     pub flaws: Vec<Flaw>,
+    /// The suggestions (by number, from 1) found at a new position after the article
+    /// changed.
+    pub suggestions_moved: Vec<usize>,
 }
 
 impl LoadReport {
     /// Whether loading changed anything that the sidecar on disk does not say.
     pub fn changed_anything(&self) -> bool {
-        self.anchoring.changed_anything() || !self.flaws.is_empty()
+        self.anchoring.changed_anything()
+            || !self.flaws.is_empty()
+            || !self.suggestions_moved.is_empty()
     }
 
     /// One or two sentences for the analyst, or `None` when there is nothing to say.
@@ -135,6 +157,11 @@ impl LoadReport {
                 );
             }
             parts.push(format!("{opening}: {counts}."));
+        }
+        match self.suggestions_moved.len() {
+            0 => {}
+            1 => parts.push("1 suggestion was found at a new position.".into()),
+            n => parts.push(format!("{n} suggestions were found at new positions.")),
         }
         match self.flaws.as_slice() {
             [] => {}
@@ -192,6 +219,25 @@ pub enum Flaw {
         from: SpanId,
         to: SpanId,
     },
+    /// A suggestion that cannot be offered: kept as written, marked `Orphaned`.
+    #[error(
+        "suggestion {number} ({} {:?} at {start}..{end}, from {}): {problem}; kept, marked \
+         Orphaned, not offered",
+        short(.label),
+        short(.text),
+        short(.model)
+    )]
+    SuggestionOrphaned {
+        /// Its place in the sidecar's `suggestions` list, from 1.
+        number: usize,
+        label: String,
+        text: String,
+        start: usize,
+        end: usize,
+        /// The suggestion's source (the model).
+        model: String,
+        problem: SuggestionProblem,
+    },
 }
 
 /// Gives every id that is too large, or that an earlier item already uses, a fresh one
@@ -221,6 +267,15 @@ fn renumber(mut ids: Vec<&mut u64>) -> Vec<(u64, u64, IdProblem)> {
 }
 
 impl Flaw {
+    /// The suggestion the flaw is about, by its number in the `suggestions` list (from 1):
+    /// [`suggestion_position`] finds its line and column in the sidecar.
+    pub fn suggestion_number(&self) -> Option<usize> {
+        match self {
+            Flaw::SuggestionOrphaned { number, .. } => Some(*number),
+            _ => None,
+        }
+    }
+
     /// The span the flaw is about, if one.
     pub fn span_id(&self) -> Option<SpanId> {
         match self {
@@ -350,11 +405,21 @@ pub fn attach_after_change(
         }
         sound
     });
+    let article_changed =
+        !sidecar.article.sha256.is_empty() && sidecar.article.sha256 != meta.sha256;
+    let mut suggestions = sidecar.suggestions;
+    let suggestions_moved = place_suggestions(
+        &mut suggestions,
+        &text,
+        previous,
+        article_changed,
+        &mut flaws,
+    );
     let mut report = LoadReport {
-        article_changed: !sidecar.article.sha256.is_empty()
-            && sidecar.article.sha256 != meta.sha256,
+        article_changed,
         anchoring: anchor::reanchor(&mut spans, &text, previous),
         flaws,
+        suggestions_moved,
     };
     let mut annotations = Annotations::from_parts(spans, relations)?;
     let next = sidecar.next_id;
@@ -374,7 +439,114 @@ pub fn attach_after_change(
     let mut document = Document::new(text, meta, annotations);
     document.annotator = sidecar.annotator;
     document.status = sidecar.status;
+    document.suggestions = suggestions;
     Ok((document, report))
+}
+
+/// Checks each suggestion not already orphaned against the article, and places the
+/// ones the article's change moved. A suggestion stores no context of its own, so:
+///
+/// - the article unchanged: one whose text is not at its range is a flaw in the sidecar;
+/// - changed, and the text the suggestions were made on (`previous`) known: each that held
+///   there is re-anchored as a span is ([`anchor::reanchor`], its context taken from that
+///   text): held, moved, or not found;
+/// - changed, the previous text unknown: a pending one is placed where its words occur
+///   once in the article, and not found where they occur never or more than once (it
+///   cannot tell those places apart); a decided one (a record, never offered) stays where
+///   its text still is.
+///
+/// One not found is marked orphaned: kept as written, never offered, never moved onto
+/// other text, and reported as a flaw. Returns the numbers (from 1) of those moved.
+fn place_suggestions(
+    suggestions: &mut [Suggestion],
+    text: &Text,
+    previous: Option<&Text>,
+    article_changed: bool,
+    flaws: &mut Vec<Flaw>,
+) -> Vec<usize> {
+    // What keeps each from being offered; `None` once placed.
+    let mut problems: Vec<Option<SuggestionProblem>> = suggestions
+        .iter()
+        .map(|s| (!s.is_orphaned()).then(|| s.problem_in(text)).flatten())
+        .collect();
+    let mut moved = Vec::new();
+    let mut place = |suggestion: &mut Suggestion, i: usize, start: usize| {
+        if start != suggestion.start {
+            suggestion.end = start + (suggestion.end - suggestion.start);
+            suggestion.start = start;
+            suggestion.anchor = Anchor::Moved;
+            moved.push(i + 1);
+        }
+    };
+    let names_sound = |s: &Suggestion| {
+        !matches!(
+            s.problem_in(text),
+            Some(SuggestionProblem::BadLabel | SuggestionProblem::BadSource)
+        )
+    };
+    match (article_changed, previous) {
+        (_, Some(previous)) => {
+            let mut placed: Vec<Span> = suggestions
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.is_orphaned() && names_sound(s))
+                .filter(|(_, s)| s.problem_in(previous).is_none())
+                .map(|(i, s)| Span::new(i as SpanId, &s.label, s.char_range(), previous))
+                .collect();
+            let outcome = anchor::reanchor(&mut placed, text, Some(previous));
+            for span in &placed {
+                let i = span.id as usize;
+                problems[i] = outcome
+                    .orphaned
+                    .contains(&span.id)
+                    .then_some(SuggestionProblem::NotFound);
+                if problems[i].is_none() {
+                    place(&mut suggestions[i], i, span.start);
+                }
+            }
+        }
+        (true, None) => {
+            // Each distinct text is looked for once, up to its second occurrence.
+            let mut found: std::collections::HashMap<String, Option<usize>> = Default::default();
+            for (i, s) in suggestions.iter_mut().enumerate() {
+                let pending = s.status == super::SuggestionStatus::Pending;
+                if s.is_orphaned() || !pending || !names_sound(s) || s.text.is_empty() {
+                    continue;
+                }
+                let unique = *found.entry(s.text.clone()).or_insert_with(|| {
+                    let mut at = anchor::occurrences_of(text.as_str(), &s.text);
+                    match (at.next(), at.next()) {
+                        (Some(byte), None) => Some(text.char_from_byte(byte)),
+                        _ => None,
+                    }
+                });
+                match unique {
+                    // The range keeps its length in chars: the text is the same.
+                    Some(start) if s.end.checked_sub(s.start) == Some(s.text.chars().count()) => {
+                        problems[i] = None;
+                        place(s, i, start);
+                    }
+                    _ => problems[i] = Some(SuggestionProblem::NotFound),
+                }
+            }
+        }
+        (false, None) => {}
+    }
+    for (i, problem) in problems.into_iter().enumerate() {
+        let Some(problem) = problem else { continue };
+        let s = &mut suggestions[i];
+        s.anchor = Anchor::Orphaned;
+        flaws.push(Flaw::SuggestionOrphaned {
+            number: i + 1,
+            label: s.label.clone(),
+            text: s.text.clone(),
+            start: s.start,
+            end: s.end,
+            model: s.source.clone(),
+            problem,
+        });
+    }
+    moved
 }
 
 /// The sidecar text for a document, in the canonical layout.
@@ -395,6 +567,9 @@ pub struct Snapshot {
     next_ids: (SpanId, u64),
     spans: Arc<Vec<Span>>,
     relations: Arc<Vec<Relation>>,
+    /// Copied, not shared: suggestions change only by a decision, and an article has as
+    /// many as a model offered, not a book's worth.
+    suggestions: Arc<Vec<Suggestion>>,
 }
 
 impl Snapshot {
@@ -409,6 +584,7 @@ impl Snapshot {
             next_ids: document.annotations().next_ids_to_record(),
             spans,
             relations,
+            suggestions: Arc::new(document.suggestions.clone()),
         }
     }
 
@@ -429,7 +605,12 @@ impl Snapshot {
             one_line(&meta.file_name)
         );
         out.push_str("(\n    format: \"spantag\",\n");
-        let _ = writeln!(out, "    version: {VERSION},");
+        let version = if self.suggestions.is_empty() {
+            VERSION_WITHOUT_SUGGESTIONS
+        } else {
+            VERSION
+        };
+        let _ = writeln!(out, "    version: {version},");
         out.push_str("    article: (\n");
         for (field, value) in [("file", meta.file_name.as_str()), ("sha256", &meta.sha256)] {
             field_line(&mut out, field, value);
@@ -459,7 +640,16 @@ impl Snapshot {
             push_quoted(&mut out, &r.kind);
             let _ = writeln!(out, ", from: {}, to: {}),", r.from, r.to);
         }
-        out.push_str("    ],\n)\n");
+        out.push_str("    ],\n");
+        // Only when there are any, so a sidecar without them is version 2 as before.
+        if !self.suggestions.is_empty() {
+            out.push_str("    suggestions: [\n");
+            for suggestion in self.suggestions.iter() {
+                push_suggestion(&mut out, suggestion);
+            }
+            out.push_str("    ],\n");
+        }
+        out.push_str(")\n");
         out
     }
 }
@@ -506,9 +696,15 @@ fn push_span(out: &mut String, span: &Span) {
         Anchor::Orphaned => ", anchor: Orphaned",
     });
     // Written only when set, so a span without them reads as in version 1.
-    if !span.attrs.is_empty() {
+    push_attrs_and_entity(out, &span.attrs, &span.entity);
+    out.push_str("),\n");
+}
+
+/// `, attrs: {"name": "value", …}` and `, entity: Some("id")`, each only when set.
+fn push_attrs_and_entity(out: &mut String, attrs: &super::Attrs, entity: &Option<String>) {
+    if !attrs.is_empty() {
         out.push_str(", attrs: {");
-        for (i, (name, value)) in span.attrs.iter().enumerate() {
+        for (i, (name, value)) in attrs.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
@@ -518,12 +714,160 @@ fn push_span(out: &mut String, span: &Span) {
         }
         out.push('}');
     }
-    if let Some(entity) = &span.entity {
+    if let Some(entity) = entity {
         out.push_str(", entity: Some(");
         push_quoted(out, entity);
         out.push(')');
     }
+}
+
+/// One suggestion's line: `(label: …, start: …, end: …, text: …, source: …, status: …)`,
+/// then `attrs`, `entity` and `anchor` only when set (an exact anchor is not written).
+fn push_suggestion(out: &mut String, s: &Suggestion) {
+    out.push_str("        (label: ");
+    push_quoted(out, &s.label);
+    let _ = write!(out, ", start: {}, end: {}, text: ", s.start, s.end);
+    push_quoted(out, &s.text);
+    out.push_str(", source: ");
+    push_quoted(out, &s.source);
+    out.push_str(", status: ");
+    out.push_str(s.status.as_str());
+    push_attrs_and_entity(out, &s.attrs, &s.entity);
+    out.push_str(match s.anchor {
+        Anchor::Exact => "",
+        Anchor::Moved => ", anchor: Moved",
+        Anchor::Orphaned => ", anchor: Orphaned",
+    });
     out.push_str("),\n");
+}
+
+/// Where the suggestion numbered `number` (from 1, as [`Flaw::suggestion_number`] gives
+/// it) starts in sidecar text: the 1-based line and column (in chars) of its opening
+/// parenthesis. Reads any layout RON allows (comments, strings holding brackets, raw
+/// strings) without parsing the values; `None` when there is no such suggestion.
+pub fn suggestion_position(source: &str, number: usize) -> Option<(usize, usize)> {
+    let mut scan = Scan {
+        chars: source.chars().peekable(),
+        line: 1,
+        col: 0,
+    };
+    let mut depth = 0usize;
+    // The last identifier, while only white space and comments followed it.
+    let mut ident = String::new();
+    let mut key_is_suggestions = false;
+    // The depth inside the `suggestions` list, and how many records it has opened.
+    let mut list_depth = None;
+    let mut opened = 0usize;
+    while let Some(c) = scan.next() {
+        if c.is_alphanumeric() || c == '_' {
+            let mut word = String::from(c);
+            while let Some(c) = scan.chars.next_if(|c| c.is_alphanumeric() || *c == '_') {
+                scan.col += 1;
+                word.push(c);
+            }
+            if word == "r" && matches!(scan.chars.peek(), Some('#' | '"')) {
+                scan.raw_string()?;
+                ident.clear();
+            } else {
+                ident = word;
+            }
+            continue;
+        }
+        match c {
+            c if c.is_whitespace() => continue,
+            '/' if scan.chars.peek() == Some(&'/') => {
+                scan.skip_until(|c, _| c == '\n');
+                continue;
+            }
+            '/' if scan.chars.peek() == Some(&'*') => {
+                scan.next();
+                scan.skip_until(|c, last| last == '*' && c == '/');
+                continue;
+            }
+            '"' => {
+                let mut escaped = false;
+                scan.skip_until(|c, _| {
+                    let end = c == '"' && !escaped;
+                    escaped = c == '\\' && !escaped;
+                    end
+                });
+            }
+            ':' if depth == 1 => key_is_suggestions = ident == "suggestions",
+            ',' if depth == 1 => key_is_suggestions = false,
+            '(' | '[' | '{' => {
+                depth += 1;
+                if c == '[' && depth == 2 && key_is_suggestions && list_depth.is_none() {
+                    list_depth = Some(depth);
+                } else if c == '(' && list_depth.is_some_and(|d| depth == d + 1) {
+                    opened += 1;
+                    if opened == number {
+                        return Some((scan.line, scan.col));
+                    }
+                }
+            }
+            ')' | ']' | '}' => {
+                if list_depth == Some(depth) {
+                    return None;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        ident.clear();
+    }
+    None
+}
+
+/// Chars of sidecar text with the line and column of the last one read.
+struct Scan<'a> {
+    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    line: usize,
+    col: usize,
+}
+
+impl Scan<'_> {
+    fn next(&mut self) -> Option<char> {
+        let c = self.chars.next()?;
+        if c == '\n' {
+            (self.line, self.col) = (self.line + 1, 0);
+        } else {
+            self.col += 1;
+        }
+        Some(c)
+    }
+
+    /// Reads up to and including the char for which `end(char, previous char)` holds.
+    fn skip_until(&mut self, mut end: impl FnMut(char, char) -> bool) {
+        let mut last = '\0';
+        while let Some(c) = self.next() {
+            if end(c, last) {
+                return;
+            }
+            last = c;
+        }
+    }
+
+    /// The rest of a raw string `r##"…"##` after its `r`.
+    fn raw_string(&mut self) -> Option<()> {
+        let mut hashes = 0;
+        while self.chars.next_if_eq(&'#').is_some() {
+            self.col += 1;
+            hashes += 1;
+        }
+        (self.next()? == '"').then_some(())?;
+        let mut run = None::<usize>;
+        while let Some(c) = self.next() {
+            run = match (c, run) {
+                ('"', _) => Some(0),
+                ('#', Some(n)) => Some(n + 1),
+                _ => None,
+            };
+            if run == Some(hashes) {
+                return Some(());
+            }
+        }
+        None
+    }
 }
 
 /// Appends a RON string literal on one line: quotes, backslashes and control characters
@@ -753,8 +1097,8 @@ mod tests {
     #[test]
     fn newer_versions_and_other_formats_are_refused() {
         let doc = fixture::document("x");
-        let newer = encode(&doc).replace("version: 2", "version: 3");
-        assert_eq!(decode(&newer), Err(SidecarError::TooNew(3)));
+        let newer = encode(&doc).replace("version: 2", "version: 4");
+        assert_eq!(decode(&newer), Err(SidecarError::TooNew(4)));
         let other = encode(&doc).replace("\"spantag\"", "\"brat\"");
         assert_eq!(decode(&other), Err(SidecarError::NotSpantag("brat".into())));
     }
@@ -886,5 +1230,400 @@ mod tests {
             assert_eq!(out, written);
             assert_eq!(ron::from_str::<String>(written).unwrap(), raw);
         }
+    }
+
+    use crate::model::{Suggestion, SuggestionStatus};
+
+    const MARKUP: &str = "[actor|Lavrov] said “Restraint \"\\ 🇪🇬” in Cairo.\tEnd";
+
+    /// The line of each suggestion in sidecar text, in order.
+    fn suggestion_lines(bytes: &str) -> Vec<usize> {
+        let list = bytes
+            .lines()
+            .position(|l| l == "    suggestions: [")
+            .unwrap();
+        bytes
+            .lines()
+            .enumerate()
+            .skip(list + 1)
+            .take_while(|(_, l)| l.starts_with("        ("))
+            .map(|(i, _)| i + 1)
+            .collect()
+    }
+
+    /// Edits line `line` (1-based) of sidecar text.
+    fn edit_line(bytes: &str, line: usize, from: &str, to: &str) -> String {
+        let mut lines: Vec<String> = bytes.lines().map(str::to_string).collect();
+        assert!(
+            lines[line - 1].contains(from),
+            "{from} in {}",
+            lines[line - 1]
+        );
+        lines[line - 1] = lines[line - 1].replacen(from, to, 1);
+        lines.join("\n") + "\n"
+    }
+
+    /// A document with suggestions of every kind: each status, attributes, an entity, the
+    /// characters a sidecar must escape, an orphan and a moved one.
+    fn with_suggestions() -> Document {
+        let mut doc = fixture::document(MARKUP);
+        let text = doc.text().clone();
+        let make = |label: &str, words: &str, status| {
+            let start = text.char_from_byte(text.as_str().find(words).unwrap());
+            let span = Span::new(0, label, start..start + words.chars().count(), &text);
+            let mut s = Suggestion::from_span(span, "ner \"v2\" \\ é");
+            s.status = status;
+            s
+        };
+        let mut all = vec![
+            make("actor", "Lavrov", SuggestionStatus::Accepted),
+            make("quote", "Restraint \"\\ 🇪🇬", SuggestionStatus::Pending),
+            make("location", "Cairo", SuggestionStatus::Rejected),
+            make("location", "Cairo", SuggestionStatus::Pending),
+        ];
+        all[1].attrs.insert("kind".into(), "direct".into());
+        all[1]
+            .attrs
+            .insert("note \"x\"".into(), "a\\b\n\u{7}\u{2028}".into());
+        all[2].entity = Some("cairo".into());
+        all[3].anchor = Anchor::Moved;
+        all.push(Suggestion {
+            label: "claim".into(),
+            start: 3,
+            end: 9,
+            text: "gone".into(),
+            source: "other".into(),
+            status: SuggestionStatus::Pending,
+            attrs: Default::default(),
+            entity: None,
+            anchor: Anchor::Orphaned,
+        });
+        doc.suggestions = all;
+        doc
+    }
+
+    #[test]
+    fn suggestions_round_trip_through_both_readers_as_version_3() {
+        let doc = with_suggestions();
+        let bytes = encode(&doc);
+        assert!(bytes.contains("    version: 3,\n"), "{bytes}");
+        assert!(
+            bytes.contains("    relations: [\n    ],\n    suggestions: [\n        (label: \"actor\", start: 0, end: 6, text: \"Lavrov\", source: \"ner \\\"v2\\\" \\\\ é\", status: Accepted),\n"),
+            "{bytes}"
+        );
+        assert!(
+            bytes.contains(", status: Pending, anchor: Moved),\n"),
+            "{bytes}"
+        );
+        let fast = canonical::parse(&bytes).expect("canonical layout");
+        let general: Sidecar = ron::from_str(&bytes).unwrap();
+        assert_eq!(fast, general);
+        assert_eq!(fast.suggestions, doc.suggestions, "decode(encode(x)) == x");
+        let (back, report) = attach(doc.text().clone(), doc.meta.clone(), fast).unwrap();
+        assert!(!report.changed_anything(), "nothing to report: {report:?}");
+        assert_eq!(back.suggestions, doc.suggestions);
+        assert_eq!(encode(&back), bytes);
+        // Without suggestions the sidecar is version 2, byte for byte as before.
+        let mut none = back;
+        none.suggestions.clear();
+        let v2 = encode(&none);
+        assert!(
+            v2.contains("    version: 2,\n") && !v2.contains("suggestions"),
+            "{v2}"
+        );
+        assert_eq!(v2, encode(&fixture::document(MARKUP)));
+        // A hand-written version 2 sidecar with suggestions, and an empty list, read too.
+        let hand = bytes.replace("version: 3", "version: 2");
+        assert_eq!(decode(&hand).unwrap().suggestions, doc.suggestions);
+        let empty = v2.replace("    ],\n)\n", "    ],\n    suggestions: [\n    ],\n)\n");
+        assert!(canonical::parse(&empty).is_none());
+        assert_eq!(decode(&empty).unwrap().suggestions, vec![]);
+    }
+
+    /// A suggestion of any shape the sidecar can hold, offsets anywhere.
+    fn any_suggestion() -> impl proptest::strategy::Strategy<Value = Suggestion> {
+        use proptest::prelude::*;
+        let text = "[\\PC\u{0}-\u{1f}\u{7f}-\u{9f}\u{2028}\"\\\\]{0,12}";
+        let status = prop_oneof![
+            Just(SuggestionStatus::Pending),
+            Just(SuggestionStatus::Accepted),
+            Just(SuggestionStatus::Rejected),
+        ];
+        let anchor = prop_oneof![
+            Just(Anchor::Exact),
+            Just(Anchor::Moved),
+            Just(Anchor::Orphaned)
+        ];
+        (
+            (text, text, text, any::<usize>(), any::<usize>()),
+            (status, anchor),
+            prop::collection::btree_map(text, text, 0..3),
+            prop::option::of(text),
+        )
+            .prop_map(
+                |((label, source, covered, start, end), (status, anchor), attrs, entity)| {
+                    Suggestion {
+                        label,
+                        start,
+                        end,
+                        text: covered,
+                        source,
+                        status,
+                        attrs,
+                        entity,
+                        anchor,
+                    }
+                },
+            )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(200))]
+
+        /// decode(encode(x)) == x for any list, through the fast reader and through ron,
+        /// and loading never panics (whatever the offsets, a suggestion is kept).
+        #[test]
+        fn any_suggestions_decode_to_what_was_encoded(
+            suggestions in proptest::collection::vec(any_suggestion(), 0..6)
+        ) {
+            let mut doc = fixture::document("[actor|Lavrov] said");
+            doc.suggestions = suggestions.clone();
+            let bytes = encode(&doc);
+            let fast = canonical::parse(&bytes);
+            proptest::prop_assert!(fast.is_some(), "canonical: {}", bytes);
+            let general: Sidecar = ron::from_str(&bytes).unwrap();
+            proptest::prop_assert_eq!(fast.as_ref(), Some(&general));
+            proptest::prop_assert_eq!(&general.suggestions, &suggestions);
+            let (back, _) = attach(doc.text().clone(), doc.meta.clone(), general).unwrap();
+            proptest::prop_assert_eq!(back.suggestions.len(), suggestions.len());
+        }
+    }
+
+    #[test]
+    fn a_suggestion_not_at_its_text_is_a_flaw_and_marked_orphaned_never_moved() {
+        let doc = with_suggestions();
+        let mut bytes = encode(&doc);
+        let lines = suggestion_lines(&bytes);
+        // Hand-edited: a range reversed, the quote's range shifted by one, one past the
+        // end, a label with a control character.
+        for (n, from, to) in [
+            (1, "start: 0, end: 6", "start: 6, end: 0"),
+            (2, "start: 13, end: 28", "start: 14, end: 29"),
+            (3, "end: 38", "end: 18446744073709551615"),
+            (4, "label: \"location\"", "label: \"loca\\ttion\""),
+        ] {
+            bytes = edit_line(&bytes, lines[n - 1], from, to);
+        }
+        let (back, report) = attach(
+            doc.text().clone(),
+            doc.meta.clone(),
+            decode(&bytes).unwrap(),
+        )
+        .unwrap();
+        let found: Vec<(usize, SuggestionProblem)> = report
+            .flaws
+            .iter()
+            .map(|f| match f {
+                Flaw::SuggestionOrphaned {
+                    number, problem, ..
+                } => (*number, problem.clone()),
+                other => panic!("{other}"),
+            })
+            .collect();
+        let chars = doc.text().len_chars();
+        assert_eq!(
+            found,
+            [
+                (1, SuggestionProblem::StartNotBeforeEnd),
+                (2, SuggestionProblem::TextNotThere),
+                (3, SuggestionProblem::OutOfRange { chars }),
+                (4, SuggestionProblem::BadLabel),
+            ]
+        );
+        assert_eq!(
+            report.flaws[1].to_string(),
+            "suggestion 2 (quote \"Restraint \\\"\\\\ 🇪🇬\" at 14..29, from ner \"v2\" \\ é): its \
+             text is not at its range; kept, marked Orphaned, not offered"
+        );
+        for (i, s) in back.suggestions.iter().enumerate().take(4) {
+            assert_eq!(s.anchor, Anchor::Orphaned, "{i}");
+            assert!(!s.is_offered());
+        }
+        // Kept as written (never moved), and offered nowhere.
+        assert_eq!(
+            (back.suggestions[1].start, back.suggestions[1].end),
+            (14, 29)
+        );
+        assert!(crate::model::offered_suggestions(&back.suggestions).is_empty());
+        // Each flaw says where its suggestion is in the file.
+        for flaw in &report.flaws {
+            let number = flaw.suggestion_number().unwrap();
+            assert_eq!(
+                suggestion_position(&bytes, number),
+                Some((lines[number - 1], 9))
+            );
+        }
+        // Written back marked, the next load is quiet.
+        let (again, report) = attach(
+            back.text().clone(),
+            back.meta.clone(),
+            decode(&encode(&back)).unwrap(),
+        )
+        .unwrap();
+        assert!(report.flaws.is_empty());
+        assert_eq!(again.suggestions, back.suggestions);
+    }
+
+    #[test]
+    fn suggestions_are_re_anchored_by_the_diff_or_placed_only_where_their_words_are_unique() {
+        let mut doc =
+            fixture::document("Lavrov met Shoukry in Cairo. Cairo was calm, Shoukry said.");
+        doc.meta.sha256 = "before".into();
+        let text = doc.text().clone();
+        let made = |words: &str, nth: usize| {
+            let byte = text.as_str().match_indices(words).nth(nth).unwrap().0;
+            let start = text.char_from_byte(byte);
+            let range = start..start + words.chars().count();
+            Suggestion::from_span(Span::new(0, "location", range, &text), "ner")
+        };
+        doc.suggestions = vec![made("Cairo", 0), made("Cairo", 1), made("Lavrov", 0)];
+        let mut rejected = made("Shoukry", 1);
+        rejected.status = SuggestionStatus::Rejected;
+        doc.suggestions.push(rejected);
+        let changed =
+            Text::new("Sergei Lavrov met Shoukry in Cairo. Cairo was calm, Shoukry said.".into());
+        let mut meta = doc.meta.clone();
+        meta.sha256 = "after".into();
+        let sidecar = || decode(&encode(&doc)).unwrap();
+        let placed = |d: &Document| -> Vec<(usize, Anchor)> {
+            d.suggestions.iter().map(|s| (s.start, s.anchor)).collect()
+        };
+
+        // The text they were made on known: found by the same diff as a span.
+        let (moved, report) =
+            attach_after_change(changed.clone(), meta.clone(), sidecar(), Some(&text)).unwrap();
+        assert_eq!(report.suggestions_moved, vec![1, 2, 3, 4]);
+        assert!(report.flaws.is_empty());
+        assert_eq!(
+            placed(&moved),
+            [
+                (29, Anchor::Moved),
+                (36, Anchor::Moved),
+                (7, Anchor::Moved),
+                (52, Anchor::Moved)
+            ]
+        );
+        assert!(moved
+            .suggestions
+            .iter()
+            .all(|s| s.problem_in(&changed).is_none()));
+        assert_eq!(
+            report.summary().as_deref(),
+            Some("The article changed since it was annotated: 0 held, 0 moved. 4 suggestions were found at new positions.")
+        );
+
+        // Unknown: "Lavrov" occurs once and is placed; "Cairo" twice, and although the first
+        // Cairo now lies where the second was, neither is guessed. The rejected "Shoukry"
+        // is a record: it stays, though its text is no longer there.
+        let (guessed, report) = attach(changed, meta, sidecar()).unwrap();
+        assert_eq!(report.suggestions_moved, vec![3]);
+        assert_eq!(
+            placed(&guessed),
+            [
+                (22, Anchor::Orphaned),
+                (29, Anchor::Orphaned),
+                (7, Anchor::Moved),
+                (45, Anchor::Orphaned)
+            ]
+        );
+        let problems: Vec<(usize, SuggestionProblem)> = report
+            .flaws
+            .iter()
+            .filter_map(|f| match f {
+                Flaw::SuggestionOrphaned {
+                    number, problem, ..
+                } => Some((*number, problem.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                (1, SuggestionProblem::NotFound),
+                (2, SuggestionProblem::NotFound),
+                (4, SuggestionProblem::TextNotThere),
+            ]
+        );
+    }
+
+    #[test]
+    fn hostile_suggestions_are_errors_with_line_and_column_never_panics() {
+        let base = encode(&with_suggestions());
+        let line = suggestion_lines(&base)[0];
+        for (from, to) in [
+            ("status: Accepted", "status: Maybe"),
+            ("start: 0,", "start: -1,"),
+            ("start: 0,", "start: 99999999999999999999999,"),
+            ("label: \"actor\"", "label: 7"),
+            ("text: \"Lavrov\"", "text: \"La\\u{d800}vrov\""),
+            ("status: Accepted", "status: Accepted, weight: 3"),
+            ("status: Accepted", "status: Accepted, anchor: Lost"),
+        ] {
+            let hostile = edit_line(&base, line, from, to);
+            match decode(&hostile) {
+                Err(SidecarError::Syntax {
+                    line: l,
+                    col,
+                    message,
+                }) => {
+                    assert_eq!(l, line, "{to}: {message}");
+                    assert!(col > 1, "{to}");
+                }
+                other => panic!("{to}: expected a syntax error, got {other:?}"),
+            }
+        }
+        // Raw control characters are text like any other (the fast reader leaves them to
+        // ron); a hundred thousand suggestions load in one pass.
+        let raw = edit_line(&base, line, "text: \"Lavrov\"", "text: \"Lav\u{7}rov\"");
+        assert_eq!(decode(&raw).unwrap().suggestions[0].text, "Lav\u{7}rov");
+        let mut doc = fixture::document("Lavrov said");
+        let one = Suggestion::from_span(Span::new(0, "actor", 0..6, doc.text()), "ner");
+        doc.suggestions = vec![one; 100_000];
+        let started = std::time::Instant::now();
+        let bytes = encode(&doc);
+        let (back, report) = attach(
+            doc.text().clone(),
+            doc.meta.clone(),
+            decode(&bytes).unwrap(),
+        )
+        .unwrap();
+        assert_eq!((back.suggestions.len(), report.flaws.len()), (100_000, 0));
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn suggestion_positions_are_found_in_any_layout() {
+        let bytes = encode(&with_suggestions());
+        let canonical_line = bytes
+            .lines()
+            .position(|l| l.contains("suggestions: ["))
+            .unwrap()
+            + 2;
+        assert_eq!(suggestion_position(&bytes, 1), Some((canonical_line, 9)));
+        assert_eq!(suggestion_position(&bytes, 6), None);
+        assert_eq!(suggestion_position(&bytes, 0), None);
+        // Strings holding brackets and keys, comments, raw strings, all on few lines.
+        let hand = r##"(format: "spantag", version: 3, article: (file: "suggestions: [(", sha256: "",
+  chars: 3, encoding: "UTF-8", newline: "LF"), // suggestions: [ (
+  spans: [], /* suggestions: [(] */ relations: [],
+  suggestions /* here */ : [ (label: r#"a"(b"#, start: 0, end: 1, text: "a", source: "m", status: Pending),
+     (label: "]", start: 0, end: 1, text: "(", source: "m", status: Pending) ],
+)"##;
+        assert!(decode(hand).is_ok(), "{:?}", decode(hand));
+        assert_eq!(suggestion_position(hand, 1), Some((4, 30)));
+        assert_eq!(suggestion_position(hand, 2), Some((5, 6)));
+        assert_eq!(suggestion_position(hand, 3), None);
+        assert_eq!(suggestion_position("", 1), None);
+        assert_eq!(suggestion_position("(suggestions: [", 1), None);
     }
 }
