@@ -35,6 +35,7 @@
 //! refused, never moved. A region without text is read only when both units agree.
 
 use std::cell::OnceCell;
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
@@ -400,7 +401,8 @@ fn read_task(
             place,
             set: &set.name,
             builder: &builder,
-            utf16: &utf16,
+            // A 4-byte UTF-8 sequence is a char outside the Basic Multilingual Plane.
+            utf16: text.bytes().any(|b| b >= 0xF0).then_some(&utf16),
             object: on_object.as_deref(),
             report,
         };
@@ -792,12 +794,59 @@ struct Region {
     spans: Vec<usize>,
 }
 
+/// The unit a region's offsets count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unit {
+    Chars,
+    Utf16,
+}
+
+/// Where a region's offsets can point, read in each unit: kept only where the region's
+/// text is, or for a region without text (`checked` false), where the range is inside.
+struct Readings {
+    chars: Option<Range<usize>>,
+    utf16: Option<Range<usize>>,
+    checked: bool,
+}
+
+impl Readings {
+    /// The unit this region proves: its text is at one reading only.
+    fn proves(&self) -> Option<Unit> {
+        match (&self.chars, &self.utf16, self.checked) {
+            (Some(_), None, true) => Some(Unit::Chars),
+            (None, Some(_), true) => Some(Unit::Utf16),
+            _ => None,
+        }
+    }
+
+    /// The region's range, given the unit its set's other regions prove. Where both
+    /// readings hold the region's text, the evidence decides, else code points (Label
+    /// Studio's unit); without text, a range is read only where both agree or the
+    /// evidence decides.
+    fn resolve(&self, evidence: Option<Unit>) -> Result<(Range<usize>, Unit), String> {
+        match (&self.chars, &self.utf16) {
+            (Some(chars), Some(utf16)) if chars == utf16 => Ok((chars.clone(), Unit::Chars)),
+            (_, Some(utf16)) if evidence == Some(Unit::Utf16) => Ok((utf16.clone(), Unit::Utf16)),
+            (Some(chars), _) if evidence == Some(Unit::Chars) || self.checked => {
+                Ok((chars.clone(), Unit::Chars))
+            }
+            (None, Some(utf16)) if self.checked => Ok((utf16.clone(), Unit::Utf16)),
+            _ => Err(
+                "it has no text to check its range against, and the range covers \
+                      different text read as code points (Label Studio) and as UTF-16 units \
+                      (older Label Studio)"
+                    .to_string(),
+            ),
+        }
+    }
+}
+
 /// A `labels` result ready to become spans once span ids are given out.
 struct Draft {
     at: usize,
     key: Option<String>,
     written: (u64, u64),
-    range: Range<usize>,
+    readings: Readings,
     labels: Vec<String>,
     expected: Option<String>,
     note: String,
@@ -807,8 +856,9 @@ struct SetReader<'a, 'r> {
     place: &'a Place<'a>,
     set: &'a str,
     builder: &'a Builder,
-    /// UTF-16 offset of each char of the text, made when first needed.
-    utf16: &'a OnceCell<Vec<usize>>,
+    /// UTF-16 offset of each char of the text, made when first needed; `None` when the
+    /// text has no char outside the Basic Multilingual Plane (the units agree).
+    utf16: Option<&'a OnceCell<Vec<usize>>>,
     /// The object (`to_name`) the article's regions are on, when the task has several.
     object: Option<&'a str>,
     report: &'r mut Report,
@@ -874,8 +924,39 @@ impl SetReader<'_, '_> {
             }
         }
 
+        // The unit the set's decisive regions (text at one reading only) were written in
+        // decides the others: one annotation was made in one version of Label Studio.
+        let (mut by_chars, mut by_utf16) = (0, 0);
+        for draft in &drafts {
+            match draft.readings.proves() {
+                Some(Unit::Chars) => by_chars += 1,
+                Some(Unit::Utf16) => by_utf16 += 1,
+                None => {}
+            }
+        }
+        let evidence = match by_chars.cmp(&by_utf16) {
+            Ordering::Greater => Some(Unit::Chars),
+            Ordering::Less => Some(Unit::Utf16),
+            Ordering::Equal => None,
+        };
+        let mut placed = Vec::new();
+        for draft in drafts {
+            match draft.readings.resolve(evidence) {
+                Ok((range, unit)) => {
+                    if unit == Unit::Utf16 {
+                        self.report.count(READ_AS_UTF16, draft.labels.len());
+                    }
+                    placed.push((draft, range));
+                }
+                Err(why) => {
+                    failed.extend(draft.key.clone());
+                    self.error(results, draft.at, why);
+                }
+            }
+        }
+
         let mut read = Read::default();
-        let regions = self.spans(results, drafts, &mut read.spans, &mut failed);
+        let regions = self.spans(results, placed, &mut read.spans, &mut failed);
         for at in controls {
             self.control(results, at, &regions, &failed, &mut read.spans);
         }
@@ -941,10 +1022,7 @@ impl SetReader<'_, '_> {
             None | Some(Value::Null) => None,
             Some(_) => return Err("its `text` is not a string".to_string()),
         };
-        let (range, utf16) = self.locate(written, expected.as_deref())?;
-        if utf16 {
-            self.report.count(READ_AS_UTF16, labels.len());
-        }
+        let readings = self.locate(written, expected.as_deref())?;
         if labels.len() > 1 {
             self.report
                 .count("regions with several labels (one span each)", 1);
@@ -953,20 +1031,16 @@ impl SetReader<'_, '_> {
             at,
             key: result.get("id").and_then(id_text),
             written,
-            range,
+            readings,
             labels,
             expected,
             note: meta_note(result),
         }))
     }
 
-    /// The char range of written offsets: code points where the region's text is, else
-    /// UTF-16 units where it is (`true`).
-    fn locate(
-        &self,
-        (start, end): (u64, u64),
-        expected: Option<&str>,
-    ) -> Result<(Range<usize>, bool), String> {
+    /// Where written offsets can point: as code points and as UTF-16 units, each only
+    /// where the region's text is (without text: inside the text). `Err` when nowhere.
+    fn locate(&self, (start, end): (u64, u64), expected: Option<&str>) -> Result<Readings, String> {
         let text = &self.builder.text;
         let len = text.len_chars();
         let as_chars = usize::try_from(start)
@@ -974,40 +1048,41 @@ impl SetReader<'_, '_> {
             .zip(usize::try_from(end).ok())
             .filter(|&(s, e)| s < e && e <= len)
             .map(|(s, e)| s..e);
-        if let (Some(range), Some(expected)) = (&as_chars, expected) {
-            if text.get(range.clone()) == Some(expected) {
-                return Ok((range.clone(), false));
+        let as_utf16 = match self.utf16 {
+            // No char outside the Basic Multilingual Plane: both units read the same.
+            None => as_chars.clone(),
+            Some(units) => {
+                let units = units.get_or_init(|| utf16_offsets(text.as_str()));
+                let unit = |u: u64| {
+                    usize::try_from(u)
+                        .ok()
+                        .and_then(|u| units.binary_search(&u).ok())
+                };
+                unit(start)
+                    .zip(unit(end))
+                    .filter(|&(s, e)| s < e)
+                    .map(|(s, e)| s..e)
             }
-        }
-        // Only now, and once per task: a UTF-16 offset per char.
-        let units = self.utf16.get_or_init(|| utf16_offsets(text.as_str()));
-        let unit = |u: u64| {
-            usize::try_from(u)
-                .ok()
-                .and_then(|u| units.binary_search(&u).ok())
         };
-        let as_utf16 = unit(start)
-            .zip(unit(end))
-            .filter(|&(s, e)| s < e)
-            .map(|(s, e)| s..e);
         let Some(expected) = expected else {
-            // No text to check: only offsets that mean the same in both units are safe.
-            return match (as_chars, as_utf16) {
-                (Some(chars), Some(utf16)) if chars == utf16 => Ok((chars, false)),
-                (None, None) => Err(format!(
+            if as_chars.is_none() && as_utf16.is_none() {
+                return Err(format!(
                     "its range {start}..{end} is outside the {len}-char text"
-                )),
-                _ => Err(format!(
-                    "it has no text to check its range {start}..{end} against, and the range \
-                     covers different text read as code points (Label Studio) and as UTF-16 \
-                     units (older Label Studio)"
-                )),
-            };
-        };
-        if let Some(range) = &as_utf16 {
-            if text.get(range.clone()) == Some(expected) {
-                return Ok((range.clone(), true));
+                ));
             }
+            return Ok(Readings {
+                chars: as_chars,
+                utf16: as_utf16,
+                checked: false,
+            });
+        };
+        let matches = |range: &Range<usize>| text.get(range.clone()) == Some(expected);
+        if as_chars.as_ref().is_some_and(matches) || as_utf16.as_ref().is_some_and(matches) {
+            return Ok(Readings {
+                chars: as_chars.filter(matches),
+                utf16: as_utf16.filter(matches),
+                checked: true,
+            });
         }
         let at_chars = match &as_chars {
             Some(range) => format!("{:?}", short(text.get(range.clone()).unwrap_or_default())),
@@ -1031,14 +1106,14 @@ impl SetReader<'_, '_> {
     fn spans(
         &mut self,
         results: &[Value],
-        drafts: Vec<Draft>,
+        drafts: Vec<(Draft, Range<usize>)>,
         spans: &mut Vec<Span>,
         failed: &mut HashSet<String>,
     ) -> Vec<Region> {
         let mut used: HashSet<u64> = HashSet::new();
         let wanted: Vec<Option<u64>> = drafts
             .iter()
-            .map(|d| {
+            .map(|(d, _)| {
                 d.key
                     .as_deref()
                     .and_then(preferred_id)
@@ -1047,7 +1122,7 @@ impl SetReader<'_, '_> {
             .collect();
         let mut next = used.iter().max().map_or(1, |&max| max + 1);
         let mut regions = Vec::new();
-        for (draft, wanted) in drafts.into_iter().zip(wanted) {
+        for ((draft, range), wanted) in drafts.into_iter().zip(wanted) {
             let mut region = Region {
                 key: draft.key.clone(),
                 written: draft.written,
@@ -1061,8 +1136,8 @@ impl SetReader<'_, '_> {
                 match self.builder.span(
                     id,
                     label,
-                    draft.range.start,
-                    draft.range.end,
+                    range.start,
+                    range.end,
                     draft.expected.as_deref(),
                 ) {
                     Ok(mut span) => {
@@ -1973,6 +2048,38 @@ mod tests {
             ]
         );
         assert_eq!(parsed.report.imported[READ_AS_UTF16], 2);
+    }
+
+    #[test]
+    fn the_telling_regions_of_an_annotation_decide_the_ambiguous_ones() {
+        // "😀 aab": in UTF-16 units, "a" at 3..4 is also an "a" read as code points.
+        let task = |results: &[String]| {
+            format!(
+                r#"[{{"data": {{"text": "😀 aab"}}, "annotations": [{{"result": [{}]}}]}}]"#,
+                results.join(",")
+            )
+        };
+        let ambiguous = region("\"a\"", 3, 4, "a", &["claim"]);
+        let parsed = read(&task(std::slice::from_ref(&ambiguous)));
+        no_errors(&parsed);
+        assert_eq!(marks(&parsed.articles[0]), [(1, "claim", 3, 4, "a")]);
+
+        // "b" at 5..6 is only UTF-16 units (code point 5 is past the end): the annotation
+        // was written by an older Label Studio, and so was "a", and the region without
+        // text.
+        let telling = region("\"b\"", 5, 6, "b", &["claim"]);
+        let no_text = r#"{"id": "c", "type": "labels", "value": {"start": 3, "end": 5, "labels": ["quote"]}}"#;
+        let parsed = read(&task(&[ambiguous, telling, no_text.to_string()]));
+        no_errors(&parsed);
+        assert_eq!(
+            marks(&parsed.articles[0]),
+            [
+                (1, "claim", 2, 3, "a"),
+                (2, "claim", 4, 5, "b"),
+                (3, "quote", 2, 4, "aa"),
+            ]
+        );
+        assert_eq!(parsed.report.imported[READ_AS_UTF16], 3);
     }
 
     #[test]
