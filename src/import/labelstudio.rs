@@ -29,10 +29,18 @@
 //!
 //! # Offsets
 //! Label Studio counts code points, but before label-studio-frontend PR #308 it counted
-//! UTF-16 units (issue #1347), and files of both ages are about. Every region carries its
-//! `text`: the range is read as code points when that text is there, else as UTF-16 units
-//! when it is there (counted in the report); a region whose text is at neither place is
-//! refused, never moved. A region without text is read only when both units agree.
+//! UTF-16 units (issue #1347), and files of both ages are about. The two readings differ
+//! only after a char outside the Basic Multilingual Plane (an emoji). Every region carries
+//! its `text`, and each reading is checked against it:
+//! - a region whose text is at one reading only is read there, and tells which unit its
+//!   annotation (one sitting in one version of Label Studio) counted;
+//! - where the text is at both readings (a word that repeats), the annotation's telling
+//!   regions decide, else code points, Label Studio's unit;
+//! - a region without `text` is read where both readings agree, or as the telling regions
+//!   say; a region whose text is at neither place is refused, never moved.
+//!
+//! Spans read as UTF-16 are counted in the report ([`READ_AS_UTF16`]): not left out, but
+//! worth knowing.
 
 use std::cell::OnceCell;
 use std::cmp::Ordering;
@@ -51,7 +59,7 @@ use crate::model::{Relation, Span, Suggestion};
 use crate::problem::Problem;
 
 /// The report line for spans whose offsets were UTF-16 units.
-pub(crate) const READ_AS_UTF16: &str = "spans read as UTF-16 offsets (older Label Studio)";
+const READ_AS_UTF16: &str = "spans read as UTF-16 offsets (older Label Studio)";
 
 /// Result types that mark a range of the text.
 const REGION_TYPES: [&str; 2] = ["labels", "hypertextlabels"];
@@ -304,77 +312,43 @@ fn read_task(
         None => (object, false),
     };
 
+    // What the task's annotations and predictions hold, reported only if its text is read.
+    let mut said = Report::default();
     let mut annotations: Vec<&Value> = Vec::new();
     for key in ["annotations", "completions"] {
-        annotations.extend(list(object, key, place, report));
+        annotations.extend(list(object, key, place, &mut said));
     }
-    let predictions = list(object, "predictions", place, report);
-    let chosen = choose_annotation(&annotations, options, place, report);
-    let drafts = list(object, "drafts", place, report);
+    let chosen = choose_annotation(&annotations, options, place, &mut said);
+    let mut sets: Vec<ResultSet> = Vec::new();
+    if let Some(annotation) = chosen {
+        sets.push(ResultSet {
+            name: annotation.name,
+            results: annotation.results,
+            source: None,
+        });
+    }
+    let predictions = list(object, "predictions", place, &mut said);
+    sets.extend(prediction_sets(predictions, options, place, &mut said));
+    let drafts = list(object, "drafts", place, &mut said);
     if !drafts.is_empty() {
-        report.left_out.push(place.problem(format!(
+        said.left_out.push(place.problem(format!(
             "{} draft{} not imported: a draft is work not submitted in Label Studio",
             drafts.len(),
             if drafts.len() == 1 { " is" } else { "s are" }
         )));
     }
 
-    // The text: the field the regions are on, else `text`, else the only text field.
-    let mut sets: Vec<ResultSet> = Vec::new();
-    if let Some(annotation) = chosen {
-        sets.push(ResultSet {
-            name: annotation.name.clone(),
-            results: annotation.results,
-            source: None,
-        });
-    }
-    for (k, prediction) in predictions.iter().enumerate() {
-        let model = prediction.get("model_version").and_then(|v| match v {
-            Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        });
-        let source = options
-            .source
-            .clone()
-            .or(model)
-            .unwrap_or_else(|| "predictions".to_string());
-        let results = match prediction.get("result") {
-            Some(Value::Array(results)) => results.as_slice(),
-            None | Some(Value::Null) => &[],
-            Some(_) => {
-                report.errors.push(place.problem(format!(
-                    "prediction {} ({source}): its `result` is not a list",
-                    k + 1
-                )));
-                continue;
-            }
-        };
-        sets.push(ResultSet {
-            name: format!("prediction {} ({source})", k + 1),
-            results,
-            source: Some(source),
-        });
-    }
-    let mut objects: Vec<&str> = Vec::new();
-    for set in &sets {
-        for result in set.results {
-            let kind = result.get("type").and_then(Value::as_str).unwrap_or("");
-            if let Some(to_name) = result.get("to_name").and_then(Value::as_str) {
-                if REGION_TYPES.contains(&kind) && !objects.contains(&to_name) {
-                    objects.push(to_name);
-                }
-            }
-        }
-    }
+    let objects = region_objects(&sets);
     let skip: &[&str] = if wrapped { &["id"] } else { &TASK_KEYS };
     let (field, text) = match text_field(data, &objects, skip) {
         Ok(found) => found,
         Err(why) => {
             report.errors.push(place.problem(why));
+            report.errors.append(&mut said.errors);
             return None;
         }
     };
+    report.merge(said);
     if field != "text" {
         report.count(&format!("articles with their text in data.{field}"), 1);
     }
@@ -431,7 +405,69 @@ fn read_task(
 
 /// The task's id for its article's name: `data.id`, else the task's own `id`.
 fn article_id(data: &Map<String, Value>, task: &Map<String, Value>) -> Option<String> {
-    data.get("id").or_else(|| task.get("id")).and_then(id_text)
+    data.get("id")
+        .and_then(id_text)
+        .or_else(|| task.get("id").and_then(id_text))
+}
+
+/// A task's predictions, each recorded under [`Options::source`], else its
+/// `model_version`, else `predictions`.
+fn prediction_sets<'a>(
+    predictions: &'a [Value],
+    options: &Options,
+    place: &Place,
+    report: &mut Report,
+) -> Vec<ResultSet<'a>> {
+    let mut sets = Vec::new();
+    for (k, prediction) in predictions.iter().enumerate() {
+        let Some(prediction) = prediction.as_object() else {
+            report
+                .errors
+                .push(place.problem(format!("prediction {} is not an object; not read", k + 1)));
+            continue;
+        };
+        let model = prediction.get("model_version").and_then(|v| match v {
+            Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        });
+        let source = options
+            .source
+            .clone()
+            .or(model)
+            .unwrap_or_else(|| "predictions".to_string());
+        let results = match prediction.get("result") {
+            Some(Value::Array(results)) => results.as_slice(),
+            None | Some(Value::Null) => &[],
+            Some(_) => {
+                report.errors.push(place.problem(format!(
+                    "prediction {} ({source}): its `result` is not a list; not read",
+                    k + 1
+                )));
+                continue;
+            }
+        };
+        sets.push(ResultSet {
+            name: format!("prediction {} ({source})", k + 1),
+            results,
+            source: Some(source),
+        });
+    }
+    sets
+}
+
+/// The objects (`to_name`) the regions of a task's result sets are on.
+fn region_objects<'a>(sets: &[ResultSet<'a>]) -> Vec<&'a str> {
+    let mut objects: Vec<&str> = Vec::new();
+    for result in sets.iter().flat_map(|set| set.results) {
+        let kind = result.get("type").and_then(Value::as_str).unwrap_or("");
+        if let Some(to_name) = result.get("to_name").and_then(Value::as_str) {
+            if REGION_TYPES.contains(&kind) && !objects.contains(&to_name) {
+                objects.push(to_name);
+            }
+        }
+    }
+    objects
 }
 
 fn count_article(article: &ImportedArticle, report: &mut Report) {
@@ -655,7 +691,7 @@ fn choose_annotation<'a>(
         .filter(|(_, a)| wanted.is_none_or(|w| a.by.matches(w)))
         .max_by(|(_, a), (_, b)| a.order.cmp(&b.order))
         .map(|(i, _)| i);
-    let chosen = chosen.map(|i| candidates.swap_remove(i));
+    let chosen = chosen.map(|i| candidates.remove(i));
     for other in &candidates {
         let why = match (wanted, &chosen) {
             (None, Some(latest)) => format!(
@@ -899,17 +935,17 @@ impl SetReader<'_, '_> {
         let mut drafts = Vec::new();
         let mut controls = Vec::new();
         let mut links = Vec::new();
-        // Keys of regions that could not be read, to explain what names them.
-        let mut failed: HashSet<String> = HashSet::new();
+        // Ids of regions refused or left out, so what names them says why it goes too.
+        let mut unplaced: HashSet<String> = HashSet::new();
         for (at, result) in results.iter().enumerate() {
             let kind = result.get("type").and_then(Value::as_str);
             match kind {
                 _ if !result.is_object() => self.error(results, at, "is not an object"),
                 Some(kind) if REGION_TYPES.contains(&kind) => match self.draft(results, at) {
                     Ok(Some(draft)) => drafts.push(draft),
-                    Ok(None) => {}
+                    Ok(None) => unplaced.extend(result.get("id").and_then(id_text)),
                     Err(why) => {
-                        failed.extend(result.get("id").and_then(id_text));
+                        unplaced.extend(result.get("id").and_then(id_text));
                         self.error(results, at, why);
                     }
                 },
@@ -949,20 +985,20 @@ impl SetReader<'_, '_> {
                     placed.push((draft, range));
                 }
                 Err(why) => {
-                    failed.extend(draft.key.clone());
+                    unplaced.extend(draft.key.clone());
                     self.error(results, draft.at, why);
                 }
             }
         }
 
         let mut read = Read::default();
-        let regions = self.spans(results, placed, &mut read.spans, &mut failed);
+        let regions = self.spans(results, placed, &mut read.spans, &mut unplaced);
         for at in controls {
-            self.control(results, at, &regions, &failed, &mut read.spans);
+            self.control(results, at, &regions, &unplaced, &mut read.spans);
         }
         if relations {
             for at in links {
-                match self.relation(results, at, &regions, &failed, &read.spans) {
+                match self.relation(results, at, &regions, &unplaced, &read.spans) {
                     Ok(new) => {
                         for (from, to, kind) in new {
                             read.relations.push(Relation {
@@ -1022,11 +1058,15 @@ impl SetReader<'_, '_> {
             None | Some(Value::Null) => None,
             Some(_) => return Err("its `text` is not a string".to_string()),
         };
-        let readings = self.locate(written, expected.as_deref())?;
-        if labels.len() > 1 {
-            self.report
-                .count("regions with several labels (one span each)", 1);
-        }
+        let readings = self
+            .locate(written, expected.as_deref())
+            .map_err(|why| match kind {
+                "hypertextlabels" => format!(
+                    "{why} (HyperText offsets count the page as shown, not the HTML the task \
+                     holds)"
+                ),
+                _ => why,
+            })?;
         Ok(Some(Draft {
             at,
             key: result.get("id").and_then(id_text),
@@ -1108,7 +1148,7 @@ impl SetReader<'_, '_> {
         results: &[Value],
         drafts: Vec<(Draft, Range<usize>)>,
         spans: &mut Vec<Span>,
-        failed: &mut HashSet<String>,
+        unplaced: &mut HashSet<String>,
     ) -> Vec<Region> {
         let mut used: HashSet<u64> = HashSet::new();
         let wanted: Vec<Option<u64>> = drafts
@@ -1151,10 +1191,14 @@ impl SetReader<'_, '_> {
                     Err(why) => self.error(results, draft.at, why),
                 }
             }
-            if region.spans.is_empty() {
-                failed.extend(draft.key);
-            } else {
-                regions.push(region);
+            match region.spans.len() {
+                0 => unplaced.extend(draft.key),
+                1 => regions.push(region),
+                _ => {
+                    self.report
+                        .count("regions with several labels (one span each)", 1);
+                    regions.push(region);
+                }
             }
         }
         regions
@@ -1167,7 +1211,7 @@ impl SetReader<'_, '_> {
         results: &[Value],
         at: usize,
         regions: &[Region],
-        failed: &HashSet<String>,
+        unplaced: &HashSet<String>,
         spans: &mut [Span],
     ) {
         let result = &results[at];
@@ -1181,6 +1225,8 @@ impl SetReader<'_, '_> {
         };
         let entity = kind == "textarea" && name == ENTITY_FROM_NAME;
         let attr = match attribute(kind, value, entity) {
+            // Nothing chosen or typed: nothing to keep.
+            Ok(Attr::Empty) => return,
             Ok(attr) => attr,
             Err(why) => return self.error(results, at, why),
         };
@@ -1198,10 +1244,11 @@ impl SetReader<'_, '_> {
         let shown = match &attr {
             Attr::One(v) | Attr::Joined(v) => format!("{:?}", short(v)),
             Attr::Unfit(_, v) => v.clone(),
+            Attr::Empty => String::new(),
         };
         if mine.is_empty() {
             let why = match &key {
-                Some(key) if failed.contains(key) => {
+                Some(key) if unplaced.contains(key) => {
                     format!("{name} = {shown} is not kept: its region {key} was not imported")
                 }
                 _ if written.is_some() => format!(
@@ -1236,6 +1283,7 @@ impl SetReader<'_, '_> {
             Attr::Unfit(why, _) => {
                 return self.leave_out(results, at, format!("{name} = {shown} is not kept: {why}"))
             }
+            Attr::Empty => return,
         };
         let mut conflicts = Vec::new();
         for &i in mine.iter().flat_map(|r| &r.spans) {
@@ -1280,17 +1328,38 @@ impl SetReader<'_, '_> {
         }
     }
 
-    /// The relations one `relation` result makes: (from, to, kind) of span ids.
+    /// The relations one `relation` result makes: (from, to, kind) of span ids. A relation
+    /// to a region that was not imported is left out with it (`Ok` and nothing).
     fn relation(
         &mut self,
         results: &[Value],
         at: usize,
         regions: &[Region],
-        failed: &HashSet<String>,
+        unplaced: &HashSet<String>,
         spans: &[Span],
     ) -> Result<Vec<(u64, u64, String)>, String> {
         let result = &results[at];
-        let end = |field: &str| -> Result<u64, String> {
+        let labels = match result.get("labels") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(value) => strings(value).ok_or("its `labels` is not a list of strings")?,
+        };
+        if labels
+            .iter()
+            .any(|l| l.trim().is_empty() || l.chars().any(char::is_control))
+        {
+            return Err(format!(
+                "a label in {labels:?} is empty or has control characters"
+            ));
+        }
+        let direction = result
+            .get("direction")
+            .and_then(Value::as_str)
+            .unwrap_or("right");
+        if !["right", "left", "bi"].contains(&direction) {
+            return Err(format!("direction {direction:?} is not right, left or bi"));
+        }
+        let mut ends = [0; 2];
+        for (slot, field) in ends.iter_mut().zip(["from_id", "to_id"]) {
             let key = result
                 .get(field)
                 .and_then(id_text)
@@ -1299,31 +1368,33 @@ impl SetReader<'_, '_> {
                 .iter()
                 .filter(|r| r.key.as_ref() == Some(&key))
                 .collect();
-            match mine.as_slice() {
-                [] if failed.contains(&key) => Err(format!(
-                    "its {field} {key} names a region that was not imported"
-                )),
-                [] => Err(format!("its {field} {key} names no region")),
+            *slot = match mine.as_slice() {
+                [] if unplaced.contains(&key) => {
+                    self.leave_out(
+                        results,
+                        at,
+                        format!("not kept: its {field} {key} names a region that was not imported"),
+                    );
+                    return Ok(Vec::new());
+                }
+                [] => return Err(format!("its {field} {key} names no region")),
                 [first, rest @ ..] if rest.iter().all(|r| r.written == first.written) => first
                     .spans
                     .first()
                     .and_then(|&i| spans.get(i))
                     .map(|s| s.id)
-                    .ok_or_else(|| format!("its {field} {key} names a region without spans")),
-                several => Err(format!(
-                    "its {field} {key} is the id of {} regions at different places; which one \
-                     it links cannot be told",
-                    several.len()
-                )),
-            }
-        };
-        let (from, to) = (end("from_id")?, end("to_id")?);
-        let direction = result
-            .get("direction")
-            .and_then(Value::as_str)
-            .unwrap_or("right");
+                    .ok_or_else(|| format!("its {field} {key} names a region without spans"))?,
+                several => {
+                    return Err(format!(
+                        "its {field} {key} is the id of {} regions at different places; which \
+                         one it links cannot be told",
+                        several.len()
+                    ))
+                }
+            };
+        }
+        let [from, to] = ends;
         let pairs = match direction {
-            "right" => vec![(from, to)],
             "left" => {
                 self.report
                     .count("relations read right to left (direction left)", 1);
@@ -1336,11 +1407,7 @@ impl SetReader<'_, '_> {
                 );
                 vec![(from, to), (to, from)]
             }
-            other => return Err(format!("direction {other:?} is not right, left or bi")),
-        };
-        let labels = match result.get("labels") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(value) => strings(value).ok_or("its `labels` is not a list of strings")?,
+            _ => vec![(from, to)],
         };
         let labels = if labels.is_empty() {
             self.report
@@ -1349,14 +1416,6 @@ impl SetReader<'_, '_> {
         } else {
             labels
         };
-        if labels
-            .iter()
-            .any(|l| l.trim().is_empty() || l.chars().any(char::is_control))
-        {
-            return Err(format!(
-                "a label in {labels:?} is empty or has control characters"
-            ));
-        }
         if labels.len() > 1 {
             self.report
                 .count("relations with several labels (one each)", 1);
@@ -1475,6 +1534,8 @@ enum Attr {
     Joined(String),
     /// A value spantag cannot hold as one attribute: why, and the value as shown.
     Unfit(&'static str, String),
+    /// Nothing chosen or typed.
+    Empty,
 }
 
 /// The attribute value of a per-region result of type `kind`; `Err` when its value is not
@@ -1487,7 +1548,7 @@ fn attribute(kind: &str, value: &Map<String, Value>, entity: bool) -> Result<Att
             .ok_or_else(|| format!("has no `{name}` in its value"))
     };
     let several = |values: Vec<String>, joiner: &str| match values.len() {
-        0 => Attr::Unfit("nothing is selected or typed", "nothing".to_string()),
+        0 => Attr::Empty,
         1 => Attr::One(values.into_iter().next().unwrap_or_default()),
         _ => Attr::Joined(values.join(joiner)),
     };
@@ -1520,7 +1581,7 @@ fn attribute(kind: &str, value: &Map<String, Value>, entity: bool) -> Result<Att
             let shown: Vec<String> = paths.iter().map(|p| p.join(" / ")).collect();
             match shown.as_slice() {
                 [one] => Attr::One(one.clone()),
-                [] => Attr::Unfit("nothing is selected", "nothing".to_string()),
+                [] => Attr::Empty,
                 _ => Attr::Unfit(
                     "several taxonomy paths; a spantag attribute holds one",
                     format!("{shown:?}"),
@@ -2127,12 +2188,17 @@ mod tests {
             "in.json:3: task 2 (id 2): annotation 5 by an unnamed annotator: result far (labels label): it says \"wait\" but 20..99 read as code points is outside the 29-char text",
             "in.json:3: task 2 (id 2): annotation 5 by an unnamed annotator: result moved (labels label): it says \"Lavrov\" but 1..7 read as code points is \"avrov \"",
             "result ctl (labels label): span",
-            "result #6 (relation): its to_id moved names a region that was not imported",
             "result #7 (relation): its to_id nowhere names no region",
         ] {
             assert!(errors.contains(expected), "{expected}\n{errors}");
         }
-        assert_eq!(parsed.report.errors.len(), 5);
+        assert_eq!(parsed.report.errors.len(), 4);
+        // The relation to a refused region goes with it.
+        assert_eq!(
+            messages(&parsed.report.left_out),
+            "in.json:3: task 2 (id 2): annotation 5 by an unnamed annotator: result #6 \
+             (relation): not kept: its to_id moved names a region that was not imported\n"
+        );
     }
 
     #[test]
