@@ -44,7 +44,7 @@
 
 use std::cell::OnceCell;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use serde_json::{Map, Value};
@@ -821,9 +821,12 @@ struct Read {
     relations: Vec<Relation>,
 }
 
+/// The regions read, by id: the results of one region share it, and some tools give
+/// several regions one id.
+type Regions = HashMap<String, Vec<Region>>;
+
 /// A region read from a `labels` result: its range and the spans it became.
 struct Region {
-    key: Option<String>,
     /// The offsets as written, to match a per-region result that repeats them.
     written: (u64, u64),
     /// Indices into the spans read.
@@ -1149,7 +1152,7 @@ impl SetReader<'_, '_> {
         drafts: Vec<(Draft, Range<usize>)>,
         spans: &mut Vec<Span>,
         unplaced: &mut HashSet<String>,
-    ) -> Vec<Region> {
+    ) -> Regions {
         let mut used: HashSet<u64> = HashSet::new();
         let wanted: Vec<Option<u64>> = drafts
             .iter()
@@ -1161,10 +1164,9 @@ impl SetReader<'_, '_> {
             })
             .collect();
         let mut next = used.iter().max().map_or(1, |&max| max + 1);
-        let mut regions = Vec::new();
+        let mut regions = Regions::new();
         for ((draft, range), wanted) in drafts.into_iter().zip(wanted) {
             let mut region = Region {
-                key: draft.key.clone(),
                 written: draft.written,
                 spans: Vec::new(),
             };
@@ -1191,14 +1193,17 @@ impl SetReader<'_, '_> {
                     Err(why) => self.error(results, draft.at, why),
                 }
             }
-            match region.spans.len() {
-                0 => unplaced.extend(draft.key),
-                1 => regions.push(region),
-                _ => {
-                    self.report
-                        .count("regions with several labels (one span each)", 1);
-                    regions.push(region);
+            if region.spans.len() > 1 {
+                self.report
+                    .count("regions with several labels (one span each)", 1);
+            }
+            match draft.key {
+                Some(key) if region.spans.is_empty() => {
+                    unplaced.insert(key);
                 }
+                Some(key) => regions.entry(key).or_default().push(region),
+                // Its spans are read; nothing can name it.
+                None => {}
             }
         }
         regions
@@ -1210,7 +1215,7 @@ impl SetReader<'_, '_> {
         &mut self,
         results: &[Value],
         at: usize,
-        regions: &[Region],
+        regions: &Regions,
         unplaced: &HashSet<String>,
         spans: &mut [Span],
     ) {
@@ -1232,10 +1237,11 @@ impl SetReader<'_, '_> {
         };
         let key = result.get("id").and_then(id_text);
         let written = written_offsets(value).ok();
-        let mut mine: Vec<&Region> = regions
-            .iter()
-            .filter(|r| key.is_some() && r.key == key)
-            .collect();
+        let mut mine: Vec<&Region> = key
+            .as_ref()
+            .and_then(|key| regions.get(key))
+            .map(|r| r.iter().collect())
+            .unwrap_or_default();
         if let Some(written) = written {
             if mine.iter().any(|r| r.written == written) {
                 mine.retain(|r| r.written == written);
@@ -1334,7 +1340,7 @@ impl SetReader<'_, '_> {
         &mut self,
         results: &[Value],
         at: usize,
-        regions: &[Region],
+        regions: &Regions,
         unplaced: &HashSet<String>,
         spans: &[Span],
     ) -> Result<Vec<(u64, u64, String)>, String> {
@@ -1364,11 +1370,7 @@ impl SetReader<'_, '_> {
                 .get(field)
                 .and_then(id_text)
                 .ok_or_else(|| format!("has no `{field}`"))?;
-            let mine: Vec<&Region> = regions
-                .iter()
-                .filter(|r| r.key.as_ref() == Some(&key))
-                .collect();
-            *slot = match mine.as_slice() {
+            *slot = match regions.get(&key).map_or(&[][..], Vec::as_slice) {
                 [] if unplaced.contains(&key) => {
                     self.leave_out(
                         results,
