@@ -285,9 +285,12 @@ const PIECES: &[&str] = &[
 /// its id and its label.
 type GenRegion = (usize, usize, bool, usize, usize);
 
+/// A relation as generated: from and to region ids, and its direction.
+type GenRelation = (usize, usize, u8);
+
 /// A text, whether its annotation was written by an older Label Studio (UTF-16 offsets),
 /// its regions and its relations.
-fn task() -> impl Strategy<Value = (String, bool, Vec<GenRegion>, Vec<(usize, usize, u8)>)> {
+fn task() -> impl Strategy<Value = (String, bool, Vec<GenRegion>, Vec<GenRelation>)> {
     let text = prop::collection::vec(prop::sample::select(PIECES), 1..30).prop_map(|p| p.concat());
     let regions = prop::collection::vec(
         (
