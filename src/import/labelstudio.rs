@@ -981,12 +981,7 @@ impl SetReader<'_, '_> {
         let mut placed = Vec::new();
         for draft in drafts {
             match draft.readings.resolve(evidence) {
-                Ok((range, unit)) => {
-                    if unit == Unit::Utf16 {
-                        self.report.count(READ_AS_UTF16, draft.labels.len());
-                    }
-                    placed.push((draft, range));
-                }
+                Ok((range, unit)) => placed.push((draft, range, unit)),
                 Err(why) => {
                     unplaced.extend(draft.key.clone());
                     self.error(results, draft.at, why);
@@ -1149,14 +1144,14 @@ impl SetReader<'_, '_> {
     fn spans(
         &mut self,
         results: &[Value],
-        drafts: Vec<(Draft, Range<usize>)>,
+        drafts: Vec<(Draft, Range<usize>, Unit)>,
         spans: &mut Vec<Span>,
         unplaced: &mut HashSet<String>,
     ) -> Regions {
         let mut used: HashSet<u64> = HashSet::new();
         let wanted: Vec<Option<u64>> = drafts
             .iter()
-            .map(|(d, _)| {
+            .map(|(d, _, _)| {
                 d.key
                     .as_deref()
                     .and_then(preferred_id)
@@ -1165,7 +1160,7 @@ impl SetReader<'_, '_> {
             .collect();
         let mut next = used.iter().max().map_or(1, |&max| max + 1);
         let mut regions = Regions::new();
-        for ((draft, range), wanted) in drafts.into_iter().zip(wanted) {
+        for ((draft, range, unit), wanted) in drafts.into_iter().zip(wanted) {
             let mut region = Region {
                 written: draft.written,
                 spans: Vec::new(),
@@ -1185,6 +1180,9 @@ impl SetReader<'_, '_> {
                     Ok(mut span) => {
                         if id == next {
                             next += 1;
+                        }
+                        if unit == Unit::Utf16 {
+                            self.report.count(READ_AS_UTF16, 1);
                         }
                         span.note.clone_from(&draft.note);
                         region.spans.push(spans.len());
