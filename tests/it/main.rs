@@ -16,6 +16,7 @@ mod gui_attrs;
 mod gui_safety;
 mod hostile;
 mod import_doccano_prodigy_conll;
+mod labelstudio;
 mod model_props;
 mod peer_data;
 mod review;
