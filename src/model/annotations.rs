@@ -392,59 +392,124 @@ impl Annotations {
     }
 }
 
-/// The discontinuous spans of an article: spans joined by [`FRAGMENT_KIND`] relations,
-/// the first fragment to each later one. Built in one pass over the relations, for a view
-/// that draws each group as one annotation.
+/// The discontinuous spans of an article: the fragments of each annotation brat writes as
+/// `T1 Label 0 9;16 19`, kept as one span per fragment joined by [`FRAGMENT_KIND`]
+/// relations (see there). The one place that decides which spans are one annotation: the
+/// document view, the details panel, [`Command::Remove`](super::Command::Remove) and the
+/// exports all ask it.
 ///
-/// A span is in at most one group: a hand-edited sidecar that joins a span to two firsts
-/// puts it in the group of the lower first id, and a first that is also a later fragment
-/// of another group stays the first of its own.
+/// The rules, for whatever relations a hand-edited sidecar holds:
+/// - A fragment relation joins two different spans of the set, whichever way it points.
+///   One from a span to itself, or to a span the set does not hold, joins nothing (the
+///   view lists it as an ordinary link, so it can be removed: see [`Fragments::joins`]).
+/// - A group is all the spans connected by fragment relations: a chain `a -> b -> c`, a
+///   cycle, or a span that two firsts point to is one group. (An import links the first
+///   fragment to each later one; other shapes come only from hand edits.)
+/// - Its first fragment, which carries the annotation (in brat its id, label, attributes,
+///   note and entity), is the member no fragment relation points to: the earliest in
+///   sidecar order if several are, or if none is (a cycle). The later fragments follow in
+///   sidecar order, which is text order.
+/// - Fragments that overlap are still one group (brat cannot hold them as one annotation:
+///   its export writes them apart and says so). Orphaned spans are members like any other.
+/// - [`Fragments::restricted_to`] keeps some of the spans (an export's, which leaves
+///   orphans out): each group keeps its members that are kept, even where the relations
+///   between them ran through one left out; when the first is left out the next fragment
+///   is the first, as when the first is deleted; a group left with one span is no group.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Fragments {
-    /// Each group: the first fragment, then the later ones in text order.
+    /// Each group: the first fragment, then the later ones in sidecar order. Groups are in
+    /// the sidecar order of their earliest member; an ungrouped one is left empty.
     groups: Vec<Vec<SpanId>>,
     /// Span id → (group, position in it).
     of: HashMap<SpanId, (usize, usize)>,
 }
 
 impl Fragments {
+    /// The groups of all the spans of a set, orphans included.
     pub fn of(annotations: &Annotations) -> Fragments {
-        let mut later: BTreeMap<SpanId, Vec<&Span>> = BTreeMap::new();
+        // Union-find over the spans fragment relations join, by their index in `ids`.
+        let mut node: HashMap<SpanId, usize> = HashMap::new();
+        let mut ids: Vec<SpanId> = Vec::new();
+        let mut parent: Vec<usize> = Vec::new();
+        let mut pointed_to: Vec<bool> = Vec::new();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        let holds = |id: SpanId| annotations.ranges.contains_key(&id);
         for r in annotations.relations.iter() {
-            if r.kind != FRAGMENT_KIND || r.from == r.to || annotations.get(r.from).is_none() {
+            if r.kind != FRAGMENT_KIND || r.from == r.to || !holds(r.from) || !holds(r.to) {
                 continue;
             }
-            if let Some(to) = annotations.get(r.to) {
-                later.entry(r.from).or_default().push(to);
-            }
+            let [from, to] = [r.from, r.to].map(|id| {
+                *node.entry(id).or_insert_with(|| {
+                    ids.push(id);
+                    parent.push(ids.len() - 1);
+                    pointed_to.push(false);
+                    ids.len() - 1
+                })
+            });
+            pointed_to[to] = true;
+            let (a, b) = (root(&mut parent, from), root(&mut parent, to));
+            parent[a] = b;
+        }
+        // The members in sidecar order, each group opened by its earliest member.
+        let mut members: Vec<(usize, usize)> = (0..ids.len())
+            .map(|i| (annotations.index_of(ids[i]).unwrap_or(usize::MAX), i))
+            .collect();
+        members.sort_unstable();
+        let mut group_of_root: HashMap<usize, usize> = HashMap::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for (_, i) in members {
+            let r = root(&mut parent, i);
+            let g = *group_of_root.entry(r).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[g].push(i);
         }
         let mut fragments = Fragments::default();
-        // Firsts claim themselves before anything claims them as a later fragment.
-        for (g, &first) in later.keys().enumerate() {
-            fragments.groups.push(vec![first]);
-            fragments.of.insert(first, (g, 0));
-        }
-        for (g, mut spans) in later.into_values().enumerate() {
-            spans.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-            for span in spans {
-                if let std::collections::hash_map::Entry::Vacant(entry) =
-                    fragments.of.entry(span.id)
-                {
-                    entry.insert((g, fragments.groups[g].len()));
-                    fragments.groups[g].push(span.id);
-                }
-            }
-        }
-        // A first whose later fragments all belong to other groups is no group.
-        for g in 0..fragments.groups.len() {
-            if fragments.groups[g].len() == 1 {
-                fragments.of.remove(&fragments.groups[g][0]);
-            }
+        for mut group in groups {
+            let first = group.iter().position(|&i| !pointed_to[i]).unwrap_or(0);
+            let first = group.remove(first);
+            group.insert(0, first);
+            fragments.push(group.into_iter().map(|i| ids[i]).collect());
         }
         fragments
     }
 
-    /// The group `id` belongs to: its first fragment, then the later ones in text order.
+    /// The groups with only the spans `keep` holds (the last rule of [`Fragments`]).
+    pub fn restricted_to(&self, keep: impl Fn(SpanId) -> bool) -> Fragments {
+        let mut kept = Fragments::default();
+        for group in self.groups() {
+            let members: Vec<SpanId> = group.iter().copied().filter(|&id| keep(id)).collect();
+            if members.len() > 1 {
+                kept.push(members);
+            }
+        }
+        kept
+    }
+
+    fn push(&mut self, group: Vec<SpanId>) {
+        let g = self.groups.len();
+        for (at, &id) in group.iter().enumerate() {
+            self.of.insert(id, (g, at));
+        }
+        self.groups.push(group);
+    }
+
+    /// Every group: its first fragment, then the later ones in sidecar order.
+    pub fn groups(&self) -> impl Iterator<Item = &[SpanId]> {
+        self.groups
+            .iter()
+            .filter(|g| !g.is_empty())
+            .map(Vec::as_slice)
+    }
+
+    /// The group `id` belongs to: its first fragment, then the later ones in sidecar order.
     pub fn group(&self, id: SpanId) -> Option<&[SpanId]> {
         let &(g, _) = self.of.get(&id)?;
         Some(&self.groups[g])
@@ -456,20 +521,56 @@ impl Fragments {
         Some((at, self.groups[g].len()))
     }
 
+    /// The first fragment of the group `id` is in (itself for a first); `None` for a span
+    /// in one piece.
+    pub fn first_of(&self, id: SpanId) -> Option<SpanId> {
+        self.group(id).and_then(|g| g.first().copied())
+    }
+
+    /// The first fragment of the group a later fragment is part of; `None` for a first or a
+    /// span in one piece (jsonl's `fragment_of`, W3C's `isPartOf`).
+    pub fn part_of(&self, id: SpanId) -> Option<SpanId> {
+        self.first_of(id).filter(|&first| first != id)
+    }
+
+    /// A first fragment's later fragments; empty for any other span.
+    pub fn later(&self, id: SpanId) -> &[SpanId] {
+        match self.of.get(&id) {
+            Some(&(g, 0)) => &self.groups[g][1..],
+            _ => &[],
+        }
+    }
+
     /// Whether `id` is a fragment after the first (drawn without a chip of its own).
     pub fn is_later(&self, id: SpanId) -> bool {
         self.position(id).is_some_and(|(at, _)| at > 0)
     }
 
+    /// Whether a relation joins two fragments of one group: it is the grouping, not a link
+    /// the analyst drew (the view does not draw it, brat does not write it as one).
+    pub fn joins(&self, relation: &Relation) -> bool {
+        relation.kind == FRAGMENT_KIND
+            && relation.from != relation.to
+            && match (self.of.get(&relation.from), self.of.get(&relation.to)) {
+                (Some(from), Some(to)) => from.0 == to.0,
+                _ => false,
+            }
+    }
+
+    /// Makes the group `id` is in spans in one piece again, for a format that cannot hold
+    /// it as one annotation (brat, when its fragments overlap).
+    pub fn ungroup(&mut self, id: SpanId) {
+        let Some(&(g, _)) = self.of.get(&id) else {
+            return;
+        };
+        for member in std::mem::take(&mut self.groups[g]) {
+            self.of.remove(&member);
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.of.is_empty()
     }
-}
-
-/// Whether a relation joins the fragments of one discontinuous span (not a link the
-/// analyst drew).
-pub fn is_fragment_link(relation: &Relation) -> bool {
-    relation.kind == FRAGMENT_KIND
 }
 
 fn check_unique(kind: &'static str, ids: impl Iterator<Item = u64>) -> Result<(), IdError> {
@@ -485,4 +586,161 @@ fn check_unique(kind: &'static str, ids: impl Iterator<Item = u64>) -> Result<()
         return Err(IdError { kind, id, problem });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Text;
+
+    /// `one two three four`: spans 1, 3, 4, 2 in text (sidecar) order, and these
+    /// relations `(kind, from, to)`.
+    fn set(relations: &[(&str, SpanId, SpanId)]) -> Annotations {
+        let text = Text::new("one two three four".into());
+        let spans = [(1, 0..3), (3, 4..7), (4, 8..13), (2, 14..18)]
+            .into_iter()
+            .map(|(id, range)| Span::new(id, "quote", range, &text))
+            .collect();
+        let relations = relations
+            .iter()
+            .enumerate()
+            .map(|(i, &(kind, from, to))| Relation {
+                id: i as u64 + 1,
+                kind: kind.into(),
+                from,
+                to,
+            })
+            .collect();
+        Annotations::from_parts(spans, relations).unwrap()
+    }
+
+    fn groups(annotations: &Annotations) -> Vec<Vec<SpanId>> {
+        annotations
+            .fragments()
+            .groups()
+            .map(<[SpanId]>::to_vec)
+            .collect()
+    }
+
+    const F: &str = FRAGMENT_KIND;
+
+    #[test]
+    fn an_imported_group_is_its_first_then_the_later_fragments_in_text_order() {
+        let a = set(&[(F, 1, 2), (F, 1, 3), ("said_by", 1, 4)]);
+        let fragments = a.fragments();
+        assert_eq!(groups(&a), [vec![1, 3, 2]]);
+        assert_eq!(fragments.position(2), Some((2, 3)));
+        assert_eq!(fragments.first_of(3), Some(1));
+        assert_eq!(fragments.first_of(1), Some(1));
+        assert_eq!(fragments.first_of(4), None, "the speaker is no fragment");
+        assert_eq!(
+            (fragments.part_of(3), fragments.part_of(1)),
+            (Some(1), None)
+        );
+        assert_eq!(fragments.later(1), [3, 2]);
+        assert!(fragments.later(3).is_empty());
+        assert!(fragments.is_later(2) && !fragments.is_later(1) && !fragments.is_later(4));
+        assert!(fragments.joins(&a.relations()[0]));
+        assert!(!fragments.joins(&a.relations()[2]), "a said_by is a link");
+    }
+
+    #[test]
+    fn a_chain_a_cycle_and_a_span_two_firsts_claim_are_each_one_group() {
+        assert_eq!(groups(&set(&[(F, 1, 3), (F, 3, 4)])), [vec![1, 3, 4]]);
+        // Nothing is pointed to by nothing: the earliest in sidecar order is the first.
+        assert_eq!(groups(&set(&[(F, 4, 3), (F, 3, 4)])), [vec![3, 4]]);
+        assert_eq!(
+            groups(&set(&[(F, 1, 3), (F, 3, 4), (F, 4, 1)])),
+            [vec![1, 3, 4]]
+        );
+        // Two firsts (1 and 4) claim 3: one group, the earlier of them first.
+        assert_eq!(groups(&set(&[(F, 4, 3), (F, 1, 3)])), [vec![1, 3, 4]]);
+        // Two groups, in the order of their earliest member.
+        assert_eq!(
+            groups(&set(&[(F, 3, 2), (F, 1, 4)])),
+            [vec![1, 4], vec![3, 2]]
+        );
+    }
+
+    #[test]
+    fn the_first_is_the_span_no_fragment_relation_points_to_even_when_later_in_the_text() {
+        let a = set(&[(F, 2, 1), (F, 2, 4)]);
+        assert_eq!(groups(&a), [vec![2, 1, 4]]);
+        assert!(a.fragments().is_later(1));
+    }
+
+    #[test]
+    fn a_relation_to_itself_or_to_a_missing_span_joins_nothing() {
+        let a = set(&[(F, 1, 1), (F, 1, 99), (F, 99, 3)]);
+        let fragments = a.fragments();
+        assert!(fragments.is_empty());
+        assert!(a.relations().iter().all(|r| !fragments.joins(r)));
+        // Beside a real group, the loop is still no join.
+        let a = set(&[(F, 1, 1), (F, 1, 3)]);
+        assert_eq!(groups(&a), [vec![1, 3]]);
+        assert!(!a.fragments().joins(&a.relations()[0]));
+    }
+
+    #[test]
+    fn overlapping_and_orphaned_fragments_are_members_like_any_other() {
+        let text = Text::new("one two three".into());
+        let mut orphan = Span::new(9, "quote", 8..13, &text);
+        orphan.anchor = super::super::Anchor::Orphaned;
+        let spans = vec![
+            Span::new(1, "quote", 0..7, &text),
+            Span::new(2, "quote", 4..13, &text),
+            orphan,
+        ];
+        let relations = [2, 9].map(|to| Relation {
+            id: to,
+            kind: FRAGMENT_KIND.into(),
+            from: 1,
+            to,
+        });
+        let a = Annotations::from_parts(spans, relations.to_vec()).unwrap();
+        assert_eq!(groups(&a), [vec![1, 2, 9]]);
+    }
+
+    #[test]
+    fn restricted_a_group_keeps_its_kept_members_and_the_next_takes_a_left_out_first() {
+        let star = set(&[(F, 1, 3), (F, 1, 4), (F, 1, 2)]).fragments();
+        let without = |fragments: &Fragments, out: &[SpanId]| -> Vec<Vec<SpanId>> {
+            fragments
+                .restricted_to(|id| !out.contains(&id))
+                .groups()
+                .map(<[SpanId]>::to_vec)
+                .collect()
+        };
+        assert_eq!(without(&star, &[]), [vec![1, 3, 4, 2]]);
+        assert_eq!(without(&star, &[1]), [vec![3, 4, 2]], "3 is the first now");
+        assert_eq!(without(&star, &[4]), [vec![1, 3, 2]]);
+        assert!(
+            without(&star, &[1, 3, 4]).is_empty(),
+            "one span is no group"
+        );
+        // Kept members stay one group though what joined them is left out.
+        let chain = set(&[(F, 1, 3), (F, 3, 4)]).fragments();
+        assert_eq!(without(&chain, &[3]), [vec![1, 4]]);
+        let restricted = chain.restricted_to(|id| id != 3);
+        assert_eq!(restricted.first_of(3), None);
+        assert_eq!(restricted.position(4), Some((1, 2)));
+    }
+
+    #[test]
+    fn an_ungrouped_group_is_spans_in_one_piece() {
+        let a = set(&[(F, 1, 3), (F, 4, 2)]);
+        let mut fragments = a.fragments();
+        fragments.ungroup(3);
+        assert_eq!(
+            fragments
+                .groups()
+                .map(<[SpanId]>::to_vec)
+                .collect::<Vec<_>>(),
+            [vec![4, 2]]
+        );
+        assert_eq!(fragments.group(1), None);
+        assert!(!fragments.joins(&a.relations()[0]));
+        assert!(fragments.joins(&a.relations()[1]));
+        assert_eq!(fragments.first_of(2), Some(4));
+    }
 }

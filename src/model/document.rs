@@ -66,10 +66,11 @@ pub enum Command {
         id: SpanId,
         label: String,
     },
-    /// Remove a span and its relations. The first fragment of a discontinuous span hands
-    /// its place to the next one (see [`FRAGMENT_KIND`]): that fragment becomes the first,
-    /// the rest stay joined to it, and the removed one's other relations (a quote's
-    /// speaker) move to it, so what is left is still one annotation.
+    /// Remove a span and its relations. What is left of a discontinuous span (see
+    /// [`super::Fragments`]) is still one annotation: the first fragment hands its place to
+    /// the next one, which is joined to the rest and takes the removed one's other
+    /// relations (a quote's speaker); a later fragment that a hand-made chain ran through
+    /// leaves the fragments after it joined to the first.
     Remove {
         id: SpanId,
     },
@@ -743,37 +744,39 @@ impl Document {
         }
     }
 
-    /// The ops that make the next fragment of a discontinuous span its first, when `id`
-    /// (about to be deleted) is the first: the later fragments are joined to it instead,
-    /// and `id`'s other relations move to it. None when `id` is not a first fragment.
+    /// The ops that keep the rest of a discontinuous span one annotation when `id` (about
+    /// to be deleted) is one of its fragments (see [`super::Fragments`] for the groups).
+    /// The group's first fragment, or the next one when `id` is the first, is joined to
+    /// every other fragment left that it is not joined to already, so a fragment that only
+    /// `id` joined (in a hand-made chain) does not fall out; when `id` is the first, its
+    /// other relations move to the next one. None when `id` is in one piece.
     fn promote_next_fragment(&mut self, id: SpanId) -> Vec<Op> {
         let annotations = &self.annotations;
-        let mut later: Vec<&Span> = annotations
-            .relations_of(id)
-            .filter(|r| r.kind == FRAGMENT_KIND && r.from == id && r.to != id)
-            .filter_map(|r| annotations.get(r.to))
-            .collect();
-        later.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        later.dedup_by_key(|s| s.id);
-        let Some((next, rest)) = later.split_first() else {
+        let fragments = annotations.fragments();
+        let Some(group) = fragments.group(id) else {
             return Vec::new();
         };
-        let next = next.id;
-        let mut wanted: Vec<(SpanId, SpanId, String)> = rest
+        let rest: Vec<SpanId> = group.iter().copied().filter(|&s| s != id).collect();
+        let Some((&first, later)) = rest.split_first() else {
+            return Vec::new();
+        };
+        let mut wanted: Vec<(SpanId, SpanId, String)> = later
             .iter()
-            .map(|s| (next, s.id, FRAGMENT_KIND.to_string()))
+            .map(|&s| (first, s, FRAGMENT_KIND.to_string()))
             .collect();
-        for r in annotations.relations_of(id) {
-            if r.kind == FRAGMENT_KIND && r.from == id {
-                continue;
-            }
-            let moved = |end: SpanId| if end == id { next } else { end };
-            let (from, to) = (moved(r.from), moved(r.to));
-            if from != to {
-                wanted.push((from, to, r.kind.clone()));
+        if group[0] == id {
+            for r in annotations.relations_of(id) {
+                if r.kind == FRAGMENT_KIND {
+                    continue;
+                }
+                let moved = |end: SpanId| if end == id { first } else { end };
+                let (from, to) = (moved(r.from), moved(r.to));
+                if from != to {
+                    wanted.push((from, to, r.kind.clone()));
+                }
             }
         }
-        // Not twice, and not what the next fragment already has.
+        // Not twice, and not what is there already.
         let mut seen: std::collections::HashSet<(SpanId, SpanId, String)> = annotations
             .relations()
             .iter()
@@ -1396,5 +1399,52 @@ mod tests {
         assert_eq!(d.annotations().fragments().group(4), None);
         assert_eq!(d.annotations().relations()[0].kind, "said_by");
         d.annotations().check_invariants(d.text()).unwrap();
+    }
+
+    /// A hand-made chain `1 -> 3 -> 4`: one annotation of three fragments.
+    fn chain() -> Document {
+        let d = discontinuous();
+        let relations = [(1, 3), (3, 4)]
+            .into_iter()
+            .enumerate()
+            .map(|(i, (from, to))| Relation {
+                id: i as u64 + 1,
+                kind: FRAGMENT_KIND.into(),
+                from,
+                to,
+            })
+            .collect();
+        let annotations =
+            Annotations::from_parts(d.annotations().spans().to_vec(), relations).unwrap();
+        Document::new(d.text().clone(), ArticleMeta::default(), annotations)
+    }
+
+    #[test]
+    fn removing_the_fragment_a_chain_runs_through_keeps_the_rest_one_span() {
+        let mut d = chain();
+        assert_eq!(d.annotations().fragments().group(4), Some(&[1, 3, 4][..]));
+        d.apply(Command::Remove { id: 3 }).unwrap();
+        assert_eq!(d.annotations().fragments().group(4), Some(&[1, 4][..]));
+        let links: Vec<(SpanId, SpanId)> = d
+            .annotations()
+            .relations()
+            .iter()
+            .map(|r| (r.from, r.to))
+            .collect();
+        assert_eq!(links, [(1, 4)], "the first is joined to what 3 joined");
+        d.apply(Command::Undo).unwrap();
+        let before = chain();
+        assert_eq!(
+            (d.annotations().spans(), d.annotations().relations()),
+            (
+                before.annotations().spans(),
+                before.annotations().relations()
+            )
+        );
+
+        // The first of a chain hands its place to the next; 3 -> 4 is there already.
+        d.apply(Command::Remove { id: 1 }).unwrap();
+        assert_eq!(d.annotations().fragments().group(4), Some(&[3, 4][..]));
+        assert_eq!(d.annotations().relations().len(), 1);
     }
 }

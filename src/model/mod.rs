@@ -18,7 +18,7 @@ mod span;
 mod suggestion;
 mod text;
 
-pub use annotations::{is_fragment_link, Annotations, Fragments, IdError, IdProblem, MAX_ID};
+pub use annotations::{Annotations, Fragments, IdError, IdProblem, MAX_ID};
 pub use document::{Applied, ArticleMeta, Command, CommandError, Document, Status};
 pub use entities::{Entities, Entity, ENTITIES_FILE};
 pub use proposal::{

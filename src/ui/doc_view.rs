@@ -24,8 +24,8 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::model::{
-    is_fragment_link, select, Document, Entities, Fragments, Origin, Proposal, Proposals, Scheme,
-    Span, SpanId,
+    select, Document, Entities, Fragments, Origin, Proposal, Proposals, Relation, Scheme, Span,
+    SpanId,
 };
 
 /// The widest the text column grows, for comfortable reading.
@@ -729,12 +729,10 @@ impl DocView {
             let rect = *self.row_rects(span.char_range()).first()?;
             Some((rect.center_top() + vec2(0.0, rect.height() * 0.2), span))
         };
+        let joins = |r: &Relation| self.fragments().is_some_and(|f| f.joins(r));
         for &id in spans {
             // Fragments are one annotation, not linked spans: see `paint_fragment_joins`.
-            for relation in annotations
-                .relations_of(id)
-                .filter(|r| !is_fragment_link(r))
-            {
+            for relation in annotations.relations_of(id).filter(|r| !joins(r)) {
                 let (Some((from, span)), Some((to, _))) =
                     (anchor(relation.from), anchor(relation.to))
                 else {
@@ -953,7 +951,7 @@ fn span_tooltip(
     for relation in annotations
         .relations()
         .iter()
-        .filter(|r| r.from == span.id && !is_fragment_link(r))
+        .filter(|r| r.from == span.id && !fragments.is_some_and(|f| f.joins(r)))
     {
         if let Some(to) = annotations.get(relation.to) {
             tip.push_str(&format!("\n{}: {}", relation.kind, shorten(&to.text, 40)));
@@ -994,6 +992,33 @@ pub fn shorten(s: &str, max: usize) -> String {
 mod tests {
     use super::*;
     use crate::model::fixture;
+
+    /// The tooltip names a span's fragments, and lists as links only the relations that
+    /// join no fragments: a fragment relation from a span to itself is shown, to be seen.
+    #[test]
+    fn a_tooltip_lists_no_joining_relation_but_a_fragment_relation_to_itself() {
+        let d = fixture::document("[quote|Restraint] is [quote|needed]");
+        let relations = [(1, 1, 2), (2, 1, 1)]
+            .into_iter()
+            .map(|(id, from, to)| crate::model::Relation {
+                id,
+                kind: crate::model::FRAGMENT_KIND.into(),
+                from,
+                to,
+            })
+            .collect();
+        let annotations =
+            crate::model::Annotations::from_parts(d.annotations().spans().to_vec(), relations)
+                .unwrap();
+        let d = Document::new(d.text().clone(), Default::default(), annotations);
+        let fragments = d.annotations().fragments();
+        let span = &d.annotations().spans()[0];
+        let tip = span_tooltip(&d, span, None, Some(&fragments));
+        assert_eq!(
+            tip,
+            "quote: Restraint\nfragment 1 of 2 of quote span 1\nfragment: Restraint"
+        );
+    }
 
     #[test]
     fn nested_spans_get_distinct_levels_outer_first() {

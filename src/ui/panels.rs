@@ -6,7 +6,7 @@ use egui::{Color32, RichText, Ui};
 use super::app::{AppCommand, EntityEdit, Notice, SpantagApp};
 use super::doc_view::{label_color, shorten, Selection};
 use super::find::SpanFilter;
-use crate::model::{is_fragment_link, pending_by_source, AttrKind, Span};
+use crate::model::{pending_by_source, AttrKind, Span};
 use crate::store::SaveState;
 
 pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
@@ -348,9 +348,11 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
     // Links: this span's speaker (or whatever the scheme links it to), and who links to it.
     let links: Vec<(u64, String)> = app.session.as_ref().map_or_else(Vec::new, |s| {
         let annotations = s.document.annotations();
+        // The relations that join fragments are the span's pieces, shown above, not links.
+        let fragments = annotations.fragments();
         annotations
             .relations_of(id)
-            .filter(|r| !is_fragment_link(r))
+            .filter(|r| !fragments.joins(r))
             .filter_map(|r| {
                 let (arrow, other) = if r.from == id {
                     ("->", r.to)
