@@ -4,12 +4,14 @@
 //! A `T` line may hold several fragments, `START END;START END`, its text the fragment
 //! texts joined by one space. They come from two places: a span that crosses a line break
 //! (brat's text field cannot hold one) is split at its line breaks, and the spans of a
-//! discontinuous annotation (joined by [`FRAGMENT_KIND`](crate::model::FRAGMENT_KIND)
-//! relations, as the importer reads brat's own) are one `T` line again, under the first
-//! fragment's id with its label, attributes, note and entity; their fragment relations are
-//! not written, and a relation to a later fragment is written to the first. Fragments that
-//! overlap cannot be one brat annotation: they stay separate `T` lines and their fragment
-//! relations are written as `R` lines (reported). Each span is re-sliced and checked.
+//! discontinuous annotation (a group of [`Fragments`](crate::model::Fragments) among the
+//! exported spans, as the importer reads brat's own) are one `T` line again, under the
+//! first fragment's id with its label, attributes, note and entity; their fragment
+//! relations are not written (nor counted as relations), and a relation to a later
+//! fragment is written to the first. When the first fragment is an orphan, left out, the
+//! next one is the first (reported). Fragments that overlap cannot be one brat
+//! annotation: they stay separate `T` lines and their fragment relations are written as
+//! `R` lines (reported). Each span is re-sliced and checked.
 //!
 //! Attributes are `A` lines: a yes/no attribute set to `yes` is a binary attribute
 //! (`A1<TAB>checkworthy T3`; `no` has no brat form and is reported), every other value a
@@ -166,21 +168,17 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
     let pieces = |id: SpanId| pieces_of.get(&id).map_or(&[][..], Vec::as_slice);
     // A group whose fragments overlap is no brat annotation: its spans stay separate,
     // joined by fragment relations written as R lines.
-    let ids: Vec<SpanId> = ctx.spans.iter().map(|s| s.id).collect();
-    for &head in &ids {
-        let later = groups.later(head);
-        if later.is_empty() {
-            continue;
-        }
-        let mut all: Vec<(usize, usize)> = pieces(head).to_vec();
-        for &id in later {
+    let firsts: Vec<SpanId> = groups.groups().map(|group| group[0]).collect();
+    for first in firsts {
+        let mut all: Vec<(usize, usize)> = pieces(first).to_vec();
+        for &id in groups.later(first) {
             all.extend_from_slice(pieces(id));
         }
         all.sort_unstable();
         if all.windows(2).any(|w| w[0].1 > w[1].0) {
-            groups.ungroup(head);
+            groups.ungroup(first);
             ctx.lose(
-                Some(head),
+                Some(first),
                 false,
                 "its fragments overlap, which brat cannot hold in one annotation: written as \
                  separate annotations joined by fragment relations",
@@ -189,10 +187,10 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
     }
     let spans_by_id: HashMap<SpanId, &Span> = ctx.spans.iter().map(|&s| (s.id, s)).collect();
     let mut ann = String::new();
-    // The spans written as T lines: each on its own, or the head of a group.
+    // The spans written as T lines: each on its own, or the first of a group.
     let mut written: Vec<&Span> = Vec::new();
     for &span in ctx.spans {
-        if groups.head_of(span.id).is_some() {
+        if groups.is_later(span.id) {
             continue;
         }
         let later = groups.later(span.id);
@@ -264,12 +262,13 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
         }
     }
     let mut moved = Vec::new();
+    let mut written_relations = 0;
     for r in ctx.relations() {
         if groups.joins(r) {
             continue;
         }
-        let from = groups.head_of(r.from).unwrap_or(r.from);
-        let to = groups.head_of(r.to).unwrap_or(r.to);
+        let from = groups.first_of(r.from).unwrap_or(r.from);
+        let to = groups.first_of(r.to).unwrap_or(r.to);
         if (from, to) != (r.from, r.to) {
             moved.push(format!(
                 "relation {} ({}) from span {} to span {} is written between the annotations \
@@ -278,7 +277,9 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
             ));
         }
         let _ = writeln!(ann, "R{}\t{} Arg1:T{from} Arg2:T{to}", r.id, r.kind);
+        written_relations += 1;
     }
+    ctx.relations_written = written_relations;
     for why in moved {
         ctx.lose(None, false, why);
     }

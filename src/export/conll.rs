@@ -6,8 +6,8 @@
 //!
 //! A span whose edges fall inside a token is widened to the tokens it touches, and said so
 //! in the report; one that overlaps another span of its label cannot be held by IOB2 and is
-//! left out, and reported. Attributes and entity links have no column: the report counts
-//! them per article.
+//! left out, and reported. Attributes, entity links and relations have no column: the
+//! report counts them per article.
 
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
@@ -58,6 +58,7 @@ fn tokenize(text: &str) -> Vec<Token> {
 
 pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError> {
     ctx.lose_attributes_and_entities("CoNLL");
+    ctx.lose_relations(|_| false, "CoNLL has no place for relations");
     let text = ctx.text().as_str();
     let tokens = tokenize(text);
     let columns = ctx.scheme.labels.len();

@@ -4,7 +4,9 @@
 //! come one column per attribute of the scheme (every attribute name once, in scheme
 //! order, empty when the span has no value), then `entity_id` and `entity_name` (the id
 //! itself when the corpus's `entities.ron` does not know it). An attribute the scheme does
-//! not declare has no column: the report names it.
+//! not declare has no column: the report names it. No relation is written as one (the
+//! report's relation count is 0); the report counts per article those the `speaker` column
+//! does not show either.
 
 use super::{Ctx, ExportError, Output};
 use crate::model::Scheme;
@@ -36,6 +38,13 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
     let status = format!("{:?}", ctx.article.document.status);
     let attribute_names = ctx.scheme.attribute_names();
     let mut unknown = Vec::new();
+    // A span's first said_by is its speaker column; every other relation has no place.
+    let annotations = ctx.article.document.annotations();
+    let speakers = ctx.speaker_links();
+    ctx.lose_relations(
+        |r| speakers.get(&r.from).is_some_and(|s| s.id == r.id),
+        "csv has one row per span, and a column only for its first said_by's speaker",
+    );
     for span in ctx.spans {
         ctx.check_chars(span)?;
         let mut fields = vec![
@@ -45,7 +54,11 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
             span.start.to_string(),
             span.end.to_string(),
             span.text.clone(),
-            ctx.speaker_of(span.id).unwrap_or("").to_string(),
+            speakers
+                .get(&span.id)
+                .and_then(|r| annotations.get(r.to))
+                .map_or("", |s| s.text.as_str())
+                .to_string(),
             span.note.clone(),
             status.clone(),
             span.source.tag(),

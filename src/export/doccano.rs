@@ -63,6 +63,7 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
         }
     }
     let line = if ctx.options.doccano_relations {
+        ctx.relations_written = ctx.relations().count();
         DoccanoLine {
             id: Some(ctx.article.id.to_string()),
             text: text.to_string(),

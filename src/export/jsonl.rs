@@ -5,16 +5,17 @@
 //!
 //! A discontinuous annotation (brat's `S E;S E`) is one span per fragment joined by
 //! `fragment` relations, which are written with the others; each later fragment also says
-//! `fragment_of: HEAD_ID`, the span that carries the annotation, so a reader needs no
-//! graph walk to group them.
+//! `fragment_of: FIRST_ID`, the span that carries the annotation (its group's first, see
+//! [`Fragments`]), so a reader needs no graph walk to group them. When the first is an
+//! orphan left out of the export, the next fragment is the first (reported): the relations
+//! from the orphan are not written, `fragment_of` still groups the rest.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::fragments::Fragments;
 use super::{json_line, Ctx, ExportError, Output};
-use crate::model::{Anchor, Attrs, Relation, Source, Span, Status};
+use crate::model::{Anchor, Attrs, Fragments, Relation, Source, Span, Status};
 
 /// The jsonl record as read back by the importer.
 #[derive(Deserialize)]
@@ -96,7 +97,7 @@ impl<'a> SpanOut<'a> {
             entity,
             entity_name: entity.map(|id| ctx.entity_name(id)),
             entity_external: entity.and_then(|id| ctx.entity_external(id)),
-            fragment_of: fragments.head_of(s.id),
+            fragment_of: fragments.part_of(s.id),
         }
     }
 }
@@ -104,8 +105,9 @@ impl<'a> SpanOut<'a> {
 pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError> {
     let mut spans = Vec::new();
     let mut orphans = Vec::new();
-    let ctx = &*ctx;
     let fragments = ctx.fragments();
+    ctx.relations_written = ctx.relations().count();
+    let ctx = &*ctx;
     for &span in ctx.spans {
         if span.is_orphaned() {
             orphans.push(SpanOut::new(span, ctx, &fragments));

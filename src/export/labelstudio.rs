@@ -274,6 +274,7 @@ pub(super) fn article(
             );
         }
     }
+    ctx.relations_written = ctx.relations().count();
     for r in ctx.relations() {
         let item = RelationResult {
             from_id: result_id(r.from),

@@ -19,15 +19,14 @@ pub(crate) mod brat;
 mod conll;
 mod csv;
 pub(crate) mod doccano;
-mod fragments;
 pub(crate) mod jsonl;
 pub(crate) mod labelstudio;
 mod w3c;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
-use crate::model::{Document, Entities, Scheme, Span, SpanId, Text};
+use crate::model::{Document, Entities, Fragments, Relation, Scheme, Span, SpanId, Text};
 
 /// An export format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -158,6 +157,10 @@ impl fmt::Display for Loss {
 pub struct Report {
     pub articles: usize,
     pub spans: usize,
+    /// The relations written as relations of the format: brat's `R` lines (not the
+    /// fragment relations it writes as one `T` line), jsonl's and doccano's relation
+    /// records, Label Studio's relation results, W3C's `linking` annotations. CoNLL and
+    /// csv write none, nor doccano's shape without relations: the losses say so.
     pub relations: usize,
     pub losses: Vec<Loss>,
 }
@@ -253,8 +256,8 @@ impl<'s> Exporter<'s> {
             entities: self.entities,
             options: self.options,
             losses: Vec::new(),
+            relations_written: 0,
         };
-        let relations = ctx.relations().count();
         let out = match self.format {
             Format::Jsonl => jsonl::article(&mut ctx)?,
             Format::Doccano => doccano::article(&mut ctx)?,
@@ -271,7 +274,7 @@ impl<'s> Exporter<'s> {
             .filter_map(|l| l.span)
             .collect();
         self.report.spans += spans.len() - lost.len();
-        self.report.relations += relations;
+        self.report.relations += ctx.relations_written;
         self.report.losses.append(&mut ctx.losses);
         Ok(out)
     }
@@ -294,9 +297,10 @@ impl<'s> Exporter<'s> {
     fn exportable_spans<'a>(&mut self, article: Article<'a>) -> Vec<&'a Span> {
         let mut spans = Vec::new();
         for span in article.document.annotations().spans() {
-            if !span.is_orphaned() {
+            if !span.is_orphaned() || (self.options.include_orphans && self.format == Format::Jsonl)
+            {
                 spans.push(span);
-            } else if !(self.options.include_orphans && self.format == Format::Jsonl) {
+            } else {
                 self.report.losses.push(Loss {
                     article: article.id.to_string(),
                     span: Some(span.id),
@@ -324,6 +328,8 @@ struct Ctx<'a, 's> {
     entities: &'s Entities,
     options: Options,
     losses: Vec<Loss>,
+    /// How many relations the format wrote as relations (see [`Report::relations`]).
+    relations_written: usize,
 }
 
 impl<'a> Ctx<'a, '_> {
@@ -364,15 +370,15 @@ impl<'a> Ctx<'a, '_> {
         });
     }
 
-    /// The text of the span linked from `id` by `said_by`, if any.
-    fn speaker_of(&self, id: SpanId) -> Option<&str> {
-        let annotations = self.article.document.annotations();
-        annotations
-            .relations()
-            .iter()
-            .find(|r| r.from == id && r.kind == "said_by")
-            .and_then(|r| annotations.get(r.to))
-            .map(|s| s.text.as_str())
+    /// Each span's speaker link: the first `said_by` relation from it.
+    fn speaker_links(&self) -> HashMap<SpanId, &'a Relation> {
+        let mut links = HashMap::new();
+        for r in self.article.document.annotations().relations() {
+            if r.kind == "said_by" {
+                links.entry(r.from).or_insert(r);
+            }
+        }
+        links
     }
 
     /// The name of the entity `id`: the corpus's name for it, or the id itself when the
@@ -425,8 +431,49 @@ impl<'a> Ctx<'a, '_> {
         }
     }
 
+    /// The discontinuous spans among the exported ones ([`Fragments::restricted_to`]), for
+    /// the formats that group them (brat, jsonl, W3C). A group whose first fragment is not
+    /// exported (an orphan) keeps its exported fragments together, the next one written as
+    /// the first: reported on that span.
+    fn fragments(&mut self) -> Fragments {
+        let all = self.article.document.annotations().fragments();
+        let exported = all.restricted_to(|id| self.exported.contains(&id));
+        let moved: Vec<(SpanId, SpanId)> = all
+            .groups()
+            .filter(|group| !self.exported.contains(&group[0]))
+            .filter_map(|group| {
+                let first = group.iter().find_map(|&id| exported.first_of(id))?;
+                Some((group[0], first))
+            })
+            .collect();
+        for (left_out, first) in moved {
+            self.lose(
+                Some(first),
+                false,
+                format!(
+                    "the first fragment of its annotation, span {left_out}, is not exported: \
+                     written as the first fragment in its place"
+                ),
+            );
+        }
+        exported
+    }
+
+    /// For formats that write no relations: one line per article saying how many of them
+    /// (those `shown` some other way aside) it left out and why.
+    fn lose_relations(&mut self, shown: impl Fn(&Relation) -> bool, why: &str) {
+        let relations = self.relations().filter(|r| !shown(r)).count();
+        if relations > 0 {
+            self.lose(
+                None,
+                false,
+                format!("{relations} relation(s) not written: {why}"),
+            );
+        }
+    }
+
     /// Relations whose both ends are exported.
-    fn relations(&self) -> impl Iterator<Item = &crate::model::Relation> {
+    fn relations(&self) -> impl Iterator<Item = &Relation> {
         self.article
             .document
             .annotations()

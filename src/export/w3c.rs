@@ -15,9 +15,11 @@
 //! A discontinuous annotation (brat's `S E;S E`) is one span per fragment: each is an
 //! annotation of its own with its own selectors (so every consumer reads each as before),
 //! and each later fragment's annotation says `"dcterms:isPartOf"` with the IRI of the first
-//! fragment's, which carries the annotation's body; the `fragment` relations are written
-//! as `linking` annotations like every relation. (A `TextPositionSelector` list would not
-//! do: several selectors of one target are alternatives for the same text in the model.)
+//! fragment's (its group's first, see [`Fragments`](crate::model::Fragments); the next one
+//! when the first is an orphan left out, reported), which carries the annotation's body;
+//! the `fragment` relations are written as `linking` annotations like every relation. (A
+//! `TextPositionSelector` list would not do: several selectors of one target are
+//! alternatives for the same text in the model.)
 
 use serde_json::json;
 
@@ -111,11 +113,12 @@ pub(super) fn article(
             }
             Source::Manual => {}
         }
-        if let Some(head) = fragments.head_of(span.id) {
-            item["dcterms:isPartOf"] = json!(span_iri(id, head));
+        if let Some(first) = fragments.part_of(span.id) {
+            item["dcterms:isPartOf"] = json!(span_iri(id, first));
         }
         items.push(item);
     }
+    ctx.relations_written = ctx.relations().count();
     for r in ctx.relations() {
         items.push(json!({
             "@context": "http://www.w3.org/ns/anno.jsonld",

@@ -888,9 +888,17 @@ fn export_one(
     format: Format,
     document: &Document,
 ) -> (String, Vec<(String, String)>, spantag::export::Report) {
+    export_with(format, document, Options::default())
+}
+
+fn export_with(
+    format: Format,
+    document: &Document,
+    options: Options,
+) -> (String, Vec<(String, String)>, spantag::export::Report) {
     let scheme = Scheme::default();
     let entities = Entities::default();
-    let mut exporter = Exporter::new(format, &scheme, &entities, Options::default());
+    let mut exporter = Exporter::new(format, &scheme, &entities, options);
     let mut outputs = exporter.begin();
     outputs.extend(
         exporter
@@ -1091,4 +1099,189 @@ fn jsonl_and_w3c_say_which_span_a_later_fragment_belongs_to() {
         item("urn:spantag:doc.txt#span-5")["target"]["selector"][0]["exact"],
         "mat"
     );
+}
+
+/// The document with these spans orphaned (their text not found in the article).
+fn orphaned(doc: &Document, ids: &[u64]) -> Document {
+    let spans = doc
+        .annotations()
+        .spans()
+        .iter()
+        .cloned()
+        .map(|mut s| {
+            if ids.contains(&s.id) {
+                s.anchor = spantag::model::Anchor::Orphaned;
+            }
+            s
+        })
+        .collect();
+    let relations = doc.annotations().relations().to_vec();
+    Document::new(
+        doc.text().clone(),
+        ArticleMeta::default(),
+        Annotations::from_parts(spans, relations).unwrap(),
+    )
+}
+
+fn jsonl_fragment_of(jsonl: &str) -> Vec<(u64, Option<u64>)> {
+    let record: serde_json::Value = serde_json::from_str(jsonl.trim()).unwrap();
+    let mut spans: Vec<(u64, Option<u64>)> = ["spans", "orphans"]
+        .iter()
+        .flat_map(|list| record[list].as_array().cloned().unwrap_or_default())
+        .map(|s| (s["id"].as_u64().unwrap(), s["fragment_of"].as_u64()))
+        .collect();
+    spans.sort();
+    spans
+}
+
+#[test]
+fn an_orphaned_first_fragment_leaves_the_exported_ones_one_annotation_under_the_next() {
+    // cat … on … mat, one Animal in three fragments; its first, "cat", is orphaned.
+    let doc = orphaned(
+        &document(
+            CAT,
+            &[
+                (1, "Animal", 4, 7),
+                (3, "Animal", 12, 14),
+                (5, "Animal", 19, 22),
+                (7, "Verb", 8, 11),
+            ],
+            &[
+                (1, FRAGMENT_KIND, 1, 3),
+                (2, FRAGMENT_KIND, 1, 5),
+                (3, "near", 7, 5),
+            ],
+        ),
+        &[1],
+    );
+    let (_, files, report) = export_one(Format::Brat, &doc);
+    assert_eq!(
+        ann_of(&files),
+        "T7\tVerb 8 11\tsat\nT3\tAnimal 12 14;19 22\ton mat\nR3\tnear Arg1:T7 Arg2:T3\n"
+    );
+    let losses: Vec<String> = report.losses.iter().map(ToString::to_string).collect();
+    assert!(
+        losses
+            .iter()
+            .any(|l| l.starts_with("doc.txt: span 1 left out: orphaned")),
+        "{losses:?}"
+    );
+    assert!(
+        losses.contains(
+            &"doc.txt: span 3 changed: the first fragment of its annotation, span 1, is not \
+              exported: written as the first fragment in its place"
+                .to_string()
+        ),
+        "{losses:?}"
+    );
+    assert_eq!((report.spans, report.relations), (3, 1));
+
+    // jsonl and W3C group them the same way; with the orphan kept, it is the first again.
+    let (jsonl, _, report) = export_one(Format::Jsonl, &doc);
+    assert_eq!(
+        jsonl_fragment_of(&jsonl),
+        [(3, None), (5, Some(3)), (7, None)]
+    );
+    assert!(report.losses.iter().any(|l| l.span == Some(3)));
+    let with_orphans = Options {
+        include_orphans: true,
+        ..Options::default()
+    };
+    let (jsonl, _, report) = export_with(Format::Jsonl, &doc, with_orphans);
+    assert_eq!(
+        jsonl_fragment_of(&jsonl),
+        [(1, None), (3, Some(1)), (5, Some(1)), (7, None)]
+    );
+    assert!(report.losses.is_empty(), "{:?}", report.losses);
+    let record: serde_json::Value = serde_json::from_str(jsonl.trim()).unwrap();
+    assert_eq!(
+        record["orphans"][0]["id"], 1,
+        "--include-orphans keeps it in jsonl"
+    );
+    assert_eq!((report.spans, report.relations), (4, 3));
+    let (w3c, _, _) = export_one(Format::W3c, &doc);
+    let items: Vec<serde_json::Value> = serde_json::from_str(&w3c).unwrap();
+    let part_of = |id: u64| {
+        items
+            .iter()
+            .find(|i| i["id"] == format!("urn:spantag:doc.txt#span-{id}"))
+            .unwrap()
+            .get("dcterms:isPartOf")
+            .cloned()
+    };
+    assert_eq!(
+        part_of(5),
+        Some(serde_json::json!("urn:spantag:doc.txt#span-3"))
+    );
+    assert_eq!(part_of(3), None);
+
+    // A hand-made chain cat -> on -> mat whose middle is orphaned: still one annotation.
+    let chain = orphaned(
+        &document(
+            CAT,
+            &[
+                (1, "Animal", 4, 7),
+                (3, "Animal", 12, 14),
+                (5, "Animal", 19, 22),
+            ],
+            &[(1, FRAGMENT_KIND, 1, 3), (2, FRAGMENT_KIND, 3, 5)],
+        ),
+        &[3],
+    );
+    let (_, files, report) = export_one(Format::Brat, &chain);
+    assert_eq!(ann_of(&files), "T1\tAnimal 4 7;19 22\tcat mat\n");
+    assert_eq!(report.relations, 0);
+}
+
+#[test]
+fn the_report_counts_the_relations_each_format_writes() {
+    let doc = document(
+        CAT,
+        &[
+            (1, "Animal", 4, 7),
+            (5, "Animal", 19, 22),
+            (7, "Verb", 8, 11),
+        ],
+        &[(1, FRAGMENT_KIND, 1, 5), (2, "near", 7, 5)],
+    );
+    // brat writes the fragment relation as one T line, not an R line.
+    for (format, written) in [
+        (Format::Brat, 1),
+        (Format::Jsonl, 2),
+        (Format::W3c, 2),
+        (Format::LabelStudio, 2),
+        (Format::Doccano, 0),
+        (Format::Conll, 0),
+        (Format::Csv, 0),
+    ] {
+        let (_, _, report) = export_one(format, &doc);
+        assert_eq!(report.relations, written, "{format}");
+        // A format that writes fewer says how many it left out.
+        if written < 2 && format != Format::Brat {
+            assert!(
+                report
+                    .losses
+                    .iter()
+                    .any(|l| l.span.is_none() && l.reason.starts_with("2 relation(s)")),
+                "{format}: {:?}",
+                report.losses
+            );
+        }
+    }
+    let (_, _, report) = export_with(
+        Format::Doccano,
+        &doc,
+        Options {
+            doccano_relations: true,
+            ..Options::default()
+        },
+    );
+    assert_eq!(report.relations, 2);
+    // The overlapping fragments brat writes apart: their fragment relation is an R line.
+    let overlapping = document(
+        CAT,
+        &[(1, "Animal", 4, 11), (2, "Animal", 8, 14)],
+        &[(1, FRAGMENT_KIND, 1, 2)],
+    );
+    assert_eq!(export_one(Format::Brat, &overlapping).2.relations, 1);
 }

@@ -882,10 +882,22 @@ fn doccano_and_conll_report_the_attributes_and_links_they_lose_per_article() {
             assert!(report.lines().any(|l| l == line), "{format}: {line}\n{report}");
         }
         assert!(
-            !report.contains("harbour-strike.txt: changed: "),
+            !report
+                .lines()
+                .any(|l| l.starts_with("harbour-strike.txt: changed: ") && l.contains("lost their")),
             "nothing to lose there"
         );
     }
+    // CoNLL writes no relation: the count says 0 and each article's line says how many.
+    let conll = std::fs::read_to_string(out.path().join("report.conll.txt")).unwrap();
+    assert!(
+        conll.starts_with("4 articles, 20 spans, 0 relations\n"),
+        "{conll}"
+    );
+    assert!(conll.lines().any(|l| {
+        l
+        == "lavrov-libya.txt: changed: 1 relation(s) not written: CoNLL has no place for relations"
+    }));
     // The formats that hold them report no such loss.
     for format in ["jsonl", "csv", "w3c", "labelstudio", "brat"] {
         let report =
