@@ -293,7 +293,10 @@ fn check(file: &Path, records: Vec<Expected>, parsed: Parsed) {
             want.sort();
             // Nothing imported that the file does not mean (nothing widened or shifted).
             for mark in got {
-                assert!(want.contains(mark), "{place}: {what}: {mark:?} is not in the file");
+                assert!(
+                    want.contains(mark),
+                    "{place}: {what}: {mark:?} is not in the file"
+                );
             }
             // Every mark the file means is imported, or the record's report says why not.
             let mut missing = want.clone();
@@ -314,7 +317,10 @@ fn check(file: &Path, records: Vec<Expected>, parsed: Parsed) {
             );
         }
         if !expected.refused.is_empty() {
-            assert!(!reported(&expected).is_empty(), "{place}: rejections unreported");
+            assert!(
+                !reported(&expected).is_empty(),
+                "{place}: rejections unreported"
+            );
         }
     }
 }
@@ -333,7 +339,11 @@ fn parse_file(format: Format, path: &Path) -> Parsed {
 fn every_doccano_file_imports_every_span_on_its_utf16_chars() {
     for path in files("doccano", "jsonl") {
         let parsed = parse_file(Format::Doccano, &path);
-        assert!(parsed.report.errors.is_empty(), "{:?}", parsed.report.errors);
+        assert!(
+            parsed.report.errors.is_empty(),
+            "{:?}",
+            parsed.report.errors
+        );
         check(&path, doccano(&path), parsed);
     }
 }
@@ -342,7 +352,11 @@ fn every_doccano_file_imports_every_span_on_its_utf16_chars() {
 fn every_prodigy_file_imports_accepts_as_spans_ignores_as_suggestions_and_reports_rejects() {
     for path in files("prodigy", "jsonl") {
         let parsed = parse_file(Format::Prodigy, &path);
-        assert!(parsed.report.errors.is_empty(), "{:?}", parsed.report.errors);
+        assert!(
+            parsed.report.errors.is_empty(),
+            "{:?}",
+            parsed.report.errors
+        );
         check(&path, prodigy(&path), parsed);
     }
 }
@@ -351,7 +365,11 @@ fn every_prodigy_file_imports_accepts_as_spans_ignores_as_suggestions_and_report
 fn every_labelstudio_file_imports_annotations_as_spans_and_predictions_as_suggestions() {
     for path in files("labelstudio", "json") {
         let parsed = parse_file(Format::LabelStudio, &path);
-        assert!(parsed.report.errors.is_empty(), "{:?}", parsed.report.errors);
+        assert!(
+            parsed.report.errors.is_empty(),
+            "{:?}",
+            parsed.report.errors
+        );
         check(&path, labelstudio(&path), parsed);
     }
 }
@@ -369,7 +387,11 @@ fn every_brat_document_imports_every_fragment_on_its_code_points() {
             &ann,
             &Options::default(),
         );
-        assert!(parsed.report.errors.is_empty(), "{:?}", parsed.report.errors);
+        assert!(
+            parsed.report.errors.is_empty(),
+            "{:?}",
+            parsed.report.errors
+        );
         for (what, n) in &parsed.report.imported {
             *counts.entry(what.clone()).or_default() += n;
         }
