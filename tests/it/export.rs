@@ -959,8 +959,15 @@ fn the_formats_document_examples_parse() {
         .collect();
     assert_eq!(blocks.len(), 4, "sidecar, scheme, entities, suggest.ron");
     let sidecar = sidecar::decode(blocks[0]).unwrap();
-    assert_eq!(sidecar.version, 2);
+    // The example has a model's suggestions, so it is a version 3 sidecar.
+    assert_eq!(sidecar.version, 3);
     assert_eq!(sidecar.spans.len(), 5);
+    let statuses: Vec<&str> = sidecar
+        .suggestions
+        .iter()
+        .map(|s| s.status.as_str())
+        .collect();
+    assert_eq!(statuses, ["Accepted", "Rejected", "Pending"]);
     let scheme = spantag::model::Scheme::parse(blocks[1]).unwrap();
     assert_eq!(
         scheme.attribute_names(),
@@ -1052,8 +1059,17 @@ fn the_formats_document_export_examples_are_what_spantag_writes() {
     std::fs::write(&article, "Lavrov said \"Libya is a black hole\" in Cairo.").unwrap();
     std::fs::write(sidecar_path(&article), &ron[0]).unwrap();
     std::fs::write(corpus_dir.join("entities.ron"), &ron[2]).unwrap();
-    let (_, report) = corpus::load(&article).unwrap();
+    let (document, report) = corpus::load(&article).unwrap();
     assert!(report.anchoring.orphaned.is_empty());
+    assert!(
+        !report.changed_anything(),
+        "the example sidecar is sound: {report:?}"
+    );
+    assert_eq!(
+        sidecar::encode(&document),
+        ron[0],
+        "the document shows the sidecar as spantag writes it"
+    );
     let scheme = spantag::model::Scheme::default();
     let export = |format: Format| {
         let out = dir.path().join(format!("out.{}", format.name()));
