@@ -28,6 +28,9 @@ pub(crate) struct JsonlArticle {
     pub spans: Vec<JsonlSpan>,
     #[serde(default)]
     pub relations: Vec<Relation>,
+    /// Spans that needed review when exported (`--include-orphans`).
+    #[serde(default)]
+    pub orphans: Vec<JsonlSpan>,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +46,9 @@ pub(crate) struct JsonlSpan {
     pub attrs: Attrs,
     #[serde(default)]
     pub entity: Option<String>,
+    /// Where the span came from (absent in files other programs wrote).
+    #[serde(default)]
+    pub source: Option<Source>,
 }
 
 /// The same record as written: borrowed from the document, so nothing is copied.

@@ -102,7 +102,7 @@ pub(super) fn article(
             },
         });
         // An accepted suggestion was created by its rule or model, an imported span came
-        // from another tool: the model's `creator`. A manual span's is the annotator.
+        // from another tool: the model's `creator`. A manual span has no `creator`.
         match &span.source {
             Source::Rule(name) => {
                 item["creator"] =

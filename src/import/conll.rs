@@ -1,4 +1,4 @@
-//! CoNLL token files read back (docs/FORMATS.md section 6): one token per line, its tag in
+//! CoNLL token files read back (docs/FORMATS.md section 7.6): one token per line, its tag in
 //! the last column; a blank line ends a sentence, `-DOCSTART-` starts a document (each
 //! document is an article).
 //!

@@ -1,4 +1,4 @@
-//! doccano JSONL read back (docs/FORMATS.md section 6), in every shape doccano writes or
+//! doccano JSONL read back (docs/FORMATS.md section 7.2), in every shape doccano writes or
 //! reads, one record per line:
 //! - sequence labeling: `"label": [[start, end, "L"], …]` (doccano 1.x wrote `"labels"`);
 //!   an item may carry the span's text as a fourth element, which is then checked;

@@ -1,15 +1,31 @@
 //! `jsonl`, spantag's own export read back: one article per line, char offsets, every field
-//! (docs/FORMATS.md section 4.1). A line that cannot be read is skipped and reported.
+//! (docs/FORMATS.md section 7.1). A line that cannot be read is skipped and reported.
+//!
+//! A span keeps the `source` it was exported with (a rule, an accepted model suggestion);
+//! one without comes in as `Imported("jsonl")`. The `orphans` an export holds with
+//! `--include-orphans` were not found in their article when exported: their offsets name
+//! no text, so each is reported as left out, never placed.
 
 use super::{article_name, lines, set_attr, set_entity, Builder, ImportedArticle, Options, Parsed};
-use crate::export::jsonl::JsonlArticle;
+use crate::export::jsonl::{JsonlArticle, JsonlSpan};
 use crate::problem::Problem;
 
 pub fn parse(file: &str, input: &str, _options: &Options) -> Parsed {
     let mut parsed = Parsed::default();
     for (index, (line, json)) in lines(input).enumerate() {
         match record(index, json) {
-            Ok(article) => {
+            Ok((article, orphans)) => {
+                for orphan in orphans {
+                    parsed.report.left_out.push(Problem::at_line(
+                        file,
+                        line,
+                        format!(
+                            "orphaned span {} ({}) {:?} is not imported: it was not found in \
+                             its article when exported, so its offsets name no text",
+                            orphan.id, orphan.label, orphan.text
+                        ),
+                    ));
+                }
                 parsed.report.count("articles", 1);
                 parsed.report.count("spans", article.spans.len());
                 parsed.report.count("relations", article.relations.len());
@@ -27,13 +43,17 @@ pub fn parse(file: &str, input: &str, _options: &Options) -> Parsed {
     parsed
 }
 
-fn record(index: usize, json: &str) -> Result<ImportedArticle, String> {
+/// One line's article, and the orphaned spans it lists.
+fn record(index: usize, json: &str) -> Result<(ImportedArticle, Vec<JsonlSpan>), String> {
     let record: JsonlArticle = serde_json::from_str(json).map_err(|e| e.to_string())?;
     let b = Builder::new("jsonl", &record.text);
     let mut spans = Vec::new();
     for s in &record.spans {
         let mut span = b.span(s.id, &s.label, s.start, s.end, Some(&s.text))?;
         span.note = s.note.clone();
+        if let Some(source) = &s.source {
+            span.source = source.clone();
+        }
         for (name, value) in &s.attrs {
             set_attr(&mut span, name, value.clone())?;
         }
@@ -42,19 +62,21 @@ fn record(index: usize, json: &str) -> Result<ImportedArticle, String> {
         }
         spans.push(span);
     }
-    Ok(ImportedArticle {
+    let article = ImportedArticle {
         name: article_name(Some(&record.id), index),
         text: record.text,
         status: record.status,
         spans,
         relations: record.relations,
         ..ImportedArticle::default()
-    })
+    };
+    Ok((article, record.orphans))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Source;
 
     fn one_error(parsed: Parsed) -> Problem {
         assert!(parsed.articles.is_empty(), "{:?}", parsed.articles);
@@ -90,6 +112,22 @@ mod tests {
             assert_eq!(error.line, Some(2), "{extra}: {error}");
             assert!(error.message.contains(message), "{extra}: {error}");
         }
+    }
+
+    #[test]
+    fn sources_are_kept_and_orphans_reported_never_placed() {
+        let line = r#"{"id":"a.txt","text":"Lavrov said","spans":[{"id":1,"start":0,"end":6,"label":"actor","text":"Lavrov","source":{"Imported":"ner-v2"}},{"id":2,"start":7,"end":11,"label":"quote","text":"said"}],"orphans":[{"id":3,"start":0,"end":4,"label":"actor","text":"Shoukry"}]}"#;
+        let parsed = parse("in.jsonl", line, &Options::default());
+        let spans = &parsed.articles[0].spans;
+        assert_eq!(spans[0].source, Source::Imported("ner-v2".into()));
+        assert_eq!(spans[1].source, Source::Imported("jsonl".into()));
+        assert_eq!(spans.len(), 2, "the orphan is not placed");
+        assert_eq!(parsed.report.left_out.len(), 1);
+        let left_out = parsed.report.left_out[0].to_string();
+        assert!(
+            left_out.starts_with("in.jsonl:1: orphaned span 3 (actor) \"Shoukry\""),
+            "{left_out}"
+        );
     }
 
     #[test]

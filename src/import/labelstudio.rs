@@ -1,4 +1,4 @@
-//! Label Studio tasks read back (docs/FORMATS.md section 5): what Label Studio exports as
+//! Label Studio tasks read back (docs/FORMATS.md section 7.4): what Label Studio exports as
 //! JSON, what it imports (pre-annotated tasks, a model's predictions), and what spantag's
 //! own `labelstudio` export writes.
 //!

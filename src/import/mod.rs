@@ -6,7 +6,7 @@
 //! tool, or the [`Report`] says precisely what could not be held and why. Nothing is lost
 //! silently and nothing is widened:
 //! - Offsets are converted from the format's own unit (UTF-16 code units for doccano, code
-//!   points for brat, Label Studio and Prodigy; docs/FORMATS.md section 5) to chars, and a
+//!   points for brat, Label Studio and Prodigy; docs/FORMATS.md sections 1 and 7) to chars, and a
 //!   span that carries its text is checked against the article.
 //! - A discontinuous span (brat's `S E;S E`) becomes one span per fragment, each holding only
 //!   its fragment's characters, the first linked to each later one by a

@@ -1,5 +1,5 @@
 //! Prodigy's JSONL (what `prodigy db-out` writes; spaCy's convention) read back, one task
-//! per line (docs/FORMATS.md section 6):
+//! per line (docs/FORMATS.md section 7.5):
 //! `{"text", "spans": [{"start", "end", "label", "token_start", "token_end", "text"?}],
 //! "tokens": [{"text", "start", "end", "id", "ws"?}], "relations": [...], "answer",
 //! "meta", "_input_hash", "_task_hash", "_view_id", "_session_id"}`. displaCy's manual
