@@ -433,20 +433,20 @@ fn print_import(request: &crate::store::import::Request, outcome: &crate::store:
             .iter()
             .map(|k| format!("{} ({} -> {})", k.name, k.from.join("/"), k.to.join("/")))
             .collect();
-        let verb = if scheme.created {
-            "written with the default labels and"
-        } else {
-            "extended with"
-        };
         let mut parts = Vec::new();
         if !labels.is_empty() {
-            parts.push(format!("labels {}", labels.join(", ")));
+            parts.push(format!("added labels {}", labels.join(", ")));
         }
         if !kinds.is_empty() {
-            parts.push(format!("relation kinds {}", kinds.join(", ")));
+            parts.push(format!("added relation kinds {}", kinds.join(", ")));
         }
+        let created = if scheme.created {
+            "written with the default labels; "
+        } else {
+            ""
+        };
         if outcome.written {
-            println!("{file}: {verb} {}", parts.join("; "));
+            println!("{file}: {created}{}", parts.join("; "));
         }
     }
     if scheme.comments_lost && outcome.written {
@@ -467,8 +467,10 @@ fn print_import(request: &crate::store::import::Request, outcome: &crate::store:
             entities.extended
         );
     }
-    for note in &outcome.notes {
-        eprintln!("{note}");
+    if outcome.written {
+        for note in &outcome.notes {
+            eprintln!("{note}");
+        }
     }
     for left_out in &outcome.report.left_out {
         let mut line = left_out.clone();

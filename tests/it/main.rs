@@ -14,6 +14,7 @@ mod gui;
 mod gui_attrs;
 mod gui_safety;
 mod hostile;
+mod import_cli;
 mod model_props;
 mod review;
 mod roundtrip;

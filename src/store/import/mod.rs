@@ -116,7 +116,21 @@ pub const CANCELLED: &str = "import cancelled; nothing was written";
 /// or a file cannot be written. Records that cannot be read are not errors of the import:
 /// they are in the outcome's report.
 pub fn run(request: &Request, progress: &Progress) -> Result<Outcome, Problem> {
-    let (mut articles, mut report) = read(request, progress)?;
+    let parsed = read(request, progress)?;
+    run_parsed(request, parsed, progress)
+}
+
+/// [`run`] on articles already parsed (`request.input` then only names the input in
+/// messages): the check and write phases.
+pub fn run_parsed(
+    request: &Request,
+    parsed: import::Parsed,
+    progress: &Progress,
+) -> Result<Outcome, Problem> {
+    let import::Parsed {
+        mut articles,
+        mut report,
+    } = parsed;
     let mut outcome = Outcome {
         into: request.into.clone(),
         ..Outcome::default()
@@ -245,10 +259,7 @@ pub fn run(request: &Request, progress: &Progress) -> Result<Outcome, Problem> {
 }
 
 /// Reads and parses the whole input: its articles, and the report on them.
-fn read(
-    request: &Request,
-    progress: &Progress,
-) -> Result<(Vec<ImportedArticle>, Report), Problem> {
+fn read(request: &Request, progress: &Progress) -> Result<import::Parsed, Problem> {
     let options = &request.options;
     let mut articles = Vec::new();
     let mut report = Report::default();
@@ -262,7 +273,7 @@ fn read(
             options,
         );
         progress.step();
-        return Ok((parsed.articles, parsed.report));
+        return Ok(parsed);
     }
     if !request.input.is_dir() {
         return Err(Problem::file(
@@ -322,7 +333,7 @@ fn read(
         articles.extend(parsed.articles);
         report.merge(parsed.report);
     }
-    Ok((articles, report))
+    Ok(import::Parsed { articles, report })
 }
 
 /// A whole input file as UTF-8 text.

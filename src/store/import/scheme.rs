@@ -161,15 +161,17 @@ impl Keys {
         Keys { taken }
     }
 
-    /// The label's initial if free, else the first free digit, else the first free letter.
+    /// The label's initial if free, else the first free digit (1 to 9, then 0), else the
+    /// first free letter.
     fn take_for(&mut self, name: &str) -> Option<String> {
         let initial = name
             .chars()
             .find(char::is_ascii_alphanumeric)
             .map(|c| c.to_ascii_lowercase());
+        // Digits in the order of the keyboard's top row.
         let key = initial
             .into_iter()
-            .chain('0'..='9')
+            .chain("1234567890".chars())
             .chain('a'..='z')
             .find(|c| !self.taken.contains(c))?;
         self.taken.push(key);
