@@ -280,8 +280,7 @@ fn dispatch(command: Commands) -> Result<Outcome, Failure> {
         } => {
             if source.is_some() && as_ != ImportAs::Suggestions {
                 return Err(Failure::Usage(
-                    "--source names the source of suggestions: use it with --as suggestions"
-                        .into(),
+                    "--source names the source of suggestions: use it with --as suggestions".into(),
                 ));
             }
             let request = crate::store::import::Request {
@@ -347,7 +346,12 @@ fn format_parser(formats: &[Format]) -> impl TypedValueParser<Value = Format> {
 
 /// `spantag export`: the counts on stdout, what the format could not hold and the
 /// articles that could not be read on stderr.
-fn export(path: &Path, format: Format, out: &Path, include_orphans: bool) -> Result<Outcome, Failure> {
+fn export(
+    path: &Path,
+    format: Format,
+    out: &Path,
+    include_orphans: bool,
+) -> Result<Outcome, Failure> {
     let options = Options {
         include_orphans,
         ..Options::default()

@@ -45,7 +45,10 @@ pub fn prepare(folders: &Folders) -> Result<Prepared, Problem> {
     let Folders { a, b, gold } = folders;
     for (name, folder) in [("A", a), ("B", b)] {
         if !folder.is_dir() {
-            return Err(Problem::file(folder, format!("folder {name} is not a folder")));
+            return Err(Problem::file(
+                folder,
+                format!("folder {name} is not a folder"),
+            ));
         }
     }
     let (ca, cb, cg) = (resolved(a), resolved(b), resolved(gold));
@@ -61,7 +64,8 @@ pub fn prepare(folders: &Folders) -> Result<Prepared, Problem> {
             ));
         }
     }
-    let cannot = |path: &Path, what: &str, e: io::Error| Problem::file(path, format!("cannot {what}: {e}"));
+    let cannot =
+        |path: &Path, what: &str, e: io::Error| Problem::file(path, format!("cannot {what}: {e}"));
     let gold_entities = if entities::path(gold).exists() {
         None
     } else {

@@ -113,4 +113,3 @@ pub fn agree(folders: &[PathBuf]) -> Result<AgreeReport, Problem> {
         problems,
     })
 }
-

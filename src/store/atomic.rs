@@ -123,12 +123,25 @@ pub struct Batch {
 
 impl Batch {
     pub fn commit(&mut self, staged: Staged) -> io::Result<()> {
-        let folder = staged.target.parent().map(Path::to_path_buf).unwrap_or_default();
+        let folder = staged
+            .target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         staged.commit_without_folder()?;
         if self.folders.last() != Some(&folder) && !self.folders.contains(&folder) {
             self.folders.push(folder);
         }
         Ok(())
+    }
+
+    /// Takes over another batch's folders, to flush each once.
+    pub fn join(&mut self, other: Batch) {
+        for folder in other.folders {
+            if !self.folders.contains(&folder) {
+                self.folders.push(folder);
+            }
+        }
     }
 
     /// Flushes every folder a file was committed into.

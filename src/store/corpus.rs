@@ -89,18 +89,21 @@ pub(crate) fn article_problem(error: &ArticleError, path: &Path) -> Problem {
 /// Writes a document as a new article file (UTF-8) with its sidecar, creating folders as
 /// needed; the document's file name and hash are set from what is written.
 pub fn write_article(path: &Path, document: &mut Document) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
     let [article, sidecar] = stage_article(path, document)?;
     article.commit()?;
     sidecar.commit()
 }
 
-/// Stages an article and its sidecar for [`atomic::commit_all`], as [`write_article`]
-/// writes them.
-pub(crate) fn stage_article(path: &Path, document: &mut Document) -> io::Result<[atomic::Staged; 2]> {
+/// Stages an article and its sidecar, as [`write_article`] writes them, in a folder that
+/// exists.
+pub(crate) fn stage_article(
+    path: &Path,
+    document: &mut Document,
+) -> io::Result<[atomic::Staged; 2]> {
     use std::io::Write;
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)?;
-    }
     document.meta.file_name = path
         .file_name()
         .unwrap_or_default()

@@ -266,9 +266,8 @@ pub fn merge(
     let mut after = entities.clone();
     let merged = after.merge(gone, kept)?;
     let rewritten = rewrite_references(corpus, gone, Some(kept), skip, progress)?;
-    super::entities::save(corpus, &after).map_err(|e| {
-        Problem::file(super::entities::path(corpus), format!("cannot save: {e}"))
-    })?;
+    super::entities::save(corpus, &after)
+        .map_err(|e| Problem::file(super::entities::path(corpus), format!("cannot save: {e}")))?;
     *entities = after;
     Ok(MergeReport { merged, rewritten })
 }

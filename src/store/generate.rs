@@ -51,4 +51,3 @@ pub fn generate_linked(
     }
     Ok(written)
 }
-

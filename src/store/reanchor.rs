@@ -55,4 +55,3 @@ pub fn reanchor(corpus: &Path) -> Result<(Vec<Reanchored>, Vec<Problem>), Proble
     }
     Ok((done, problems))
 }
-

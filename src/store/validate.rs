@@ -40,8 +40,7 @@ pub fn validate(corpus: &Path) -> Result<(usize, Vec<Problem>), Problem> {
     }
     if corpus.is_dir() {
         walk::files(corpus, |path| {
-            let Some(article) = path.to_str().and_then(|p| p.strip_suffix(sidecar::SUFFIX))
-            else {
+            let Some(article) = path.to_str().and_then(|p| p.strip_suffix(sidecar::SUFFIX)) else {
                 return;
             };
             if !Path::new(article).exists() {

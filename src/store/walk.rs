@@ -84,7 +84,13 @@ mod tests {
     fn articles_are_every_txt_below_sorted_by_a_slash_separated_id() {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir_all(dir.path().join("b/c")).unwrap();
-        for name in ["z.txt", "b/c/y.txt", "b/a.txt", "b/a.txt.ann.ron", "notes.md"] {
+        for name in [
+            "z.txt",
+            "b/c/y.txt",
+            "b/a.txt",
+            "b/a.txt.ann.ron",
+            "notes.md",
+        ] {
             fs::write(dir.path().join(name), "x").unwrap();
         }
         let ids: Vec<String> = articles(dir.path())
@@ -96,6 +102,9 @@ mod tests {
         let one = articles(&dir.path().join("z.txt")).unwrap();
         assert_eq!(one[0].0, "z.txt");
         let missing = articles(&dir.path().join("gone")).unwrap_err();
-        assert!(missing.to_string().contains("gone: cannot read"), "{missing}");
+        assert!(
+            missing.to_string().contains("gone: cannot read"),
+            "{missing}"
+        );
     }
 }

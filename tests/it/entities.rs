@@ -69,7 +69,15 @@ fn index_and_cli_agree_with_a_count_from_the_sidecars() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path();
     // "ghost" is referenced by spans but missing from entities.ron: listed, not hidden.
-    spantag::store::generate::generate_linked(folder, 40, 1_500, 24, 3, &["lavrov", "alvarez", "ghost"]).unwrap();
+    spantag::store::generate::generate_linked(
+        folder,
+        40,
+        1_500,
+        24,
+        3,
+        &["lavrov", "alvarez", "ghost"],
+    )
+    .unwrap();
     let (_, ids) = save_entities(folder, &["Lavrov", "Alvarez"]);
     assert_eq!(ids, ["lavrov", "alvarez"]);
     let broken = sidecar_path(&folder.join("article-00010.txt"));
@@ -95,11 +103,7 @@ fn index_and_cli_agree_with_a_count_from_the_sidecars() {
     assert_eq!(unknown, ["ghost"]);
     assert_eq!(built.problems.len(), 1);
     assert_eq!(built.problems[0].path, broken);
-    assert!(
-        built.problems[0].line.is_some(),
-        "{}",
-        built.problems[0]
-    );
+    assert!(built.problems[0].line.is_some(), "{}", built.problems[0]);
     // Statements carry the quote's text and attributes as the sidecar has them.
     let lavrov = built.index.row("lavrov").unwrap();
     let first = &lavrov.statements[0];
@@ -242,7 +246,9 @@ fn linking_by_proposals_across_a_folder_of_200_articles() {
 fn merging_rewrites_every_reference_but_the_open_and_the_unreadable() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path();
-    let paths = spantag::store::generate::generate_linked(folder, 30, 1_500, 24, 5, &["lavrov", "sergei"]).unwrap();
+    let paths =
+        spantag::store::generate::generate_linked(folder, 30, 1_500, 24, 5, &["lavrov", "sergei"])
+            .unwrap();
     let (mut set, ids) = save_entities(folder, &["Lavrov", "Sergei"]);
     assert_eq!(ids, ["lavrov", "sergei"]);
     let (before, _) = count_directly(folder);

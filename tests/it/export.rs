@@ -743,7 +743,11 @@ fn a_cancelled_export_leaves_nothing_behind() {
         },
     );
     let problem = result.unwrap_err();
-    assert_eq!(problem.message, spantag::store::export::CANCELLED, "{problem}");
+    assert_eq!(
+        problem.message,
+        spantag::store::export::CANCELLED,
+        "{problem}"
+    );
     assert_eq!(
         std::fs::read_dir(out.path()).unwrap().count(),
         0,
@@ -763,7 +767,11 @@ fn a_brat_folder_imports_back_into_articles_with_sidecars() {
         force: false,
     };
     let summary = spantag::store::import::run(&request, &Default::default()).unwrap();
-    assert!(summary.report.errors.is_empty(), "{:?}", summary.report.errors);
+    assert!(
+        summary.report.errors.is_empty(),
+        "{:?}",
+        summary.report.errors
+    );
     assert_eq!(
         (summary.articles, summary.spans, summary.relations),
         (4, 20, 3)

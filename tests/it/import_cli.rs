@@ -40,7 +40,12 @@ fn validate(folder: &Path) -> Output {
 
 /// A JSON Lines record of spantag's own export: `spans` as (id, label, start, end),
 /// `relations` as (id, kind, from, to).
-fn record(id: &str, text: &str, spans: &[(u64, &str, usize, usize)], relations: &[(u64, &str, u64, u64)]) -> String {
+fn record(
+    id: &str,
+    text: &str,
+    spans: &[(u64, &str, usize, usize)],
+    relations: &[(u64, &str, u64, u64)],
+) -> String {
     let chars: Vec<char> = text.chars().collect();
     let spans: Vec<serde_json::Value> = spans
         .iter()
@@ -75,7 +80,13 @@ fn an_import_writes_the_scheme_it_needs_and_the_folder_validates() {
         &[record(
             "cairo",
             CAIRO,
-            &[(1, "person", 0, 6), (2, "person", 11, 18), (3, "place", 22, 27), (4, "event", 7, 10), (5, "event", 31, 37)],
+            &[
+                (1, "person", 0, 6),
+                (2, "person", 11, 18),
+                (3, "place", 22, 27),
+                (4, "event", 7, 10),
+                (5, "event", 31, 37),
+            ],
             &[(1, "located_in", 4, 3), (2, "fragment", 4, 5)],
         )],
     );
@@ -84,11 +95,15 @@ fn an_import_writes_the_scheme_it_needs_and_the_folder_validates() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.starts_with(&format!("imported 1 articles, 5 spans, 2 relations into {}\n", into.display())),
+        stdout.starts_with(&format!(
+            "imported 1 articles, 5 spans, 2 relations into {}\n",
+            into.display()
+        )),
         "{stdout}"
     );
     assert!(stdout.contains("read from"), "{stdout}");
-    let scheme = Scheme::parse(&std::fs::read_to_string(into.join("spantag.ron")).unwrap()).unwrap();
+    let scheme =
+        Scheme::parse(&std::fs::read_to_string(into.join("spantag.ron")).unwrap()).unwrap();
     // The defaults stay; the found labels are added with free keys and unused colours.
     assert_eq!(scheme.labels[..4], Scheme::default().labels[..]);
     let added: Vec<&str> = scheme.labels[4..].iter().map(|l| l.name.as_str()).collect();
@@ -101,10 +116,24 @@ fn an_import_writes_the_scheme_it_needs_and_the_folder_validates() {
     colours.sort();
     colours.dedup();
     assert_eq!((keys.len(), colours.len()), (count, count), "{scheme:?}");
-    let fragment = scheme.relations.iter().find(|k| k.name == "fragment").unwrap();
-    assert_eq!((fragment.from.clone(), fragment.to.clone()), (vec!["event".to_string()], vec!["event".to_string()]));
-    let located = scheme.relations.iter().find(|k| k.name == "located_in").unwrap();
-    assert_eq!((located.from.clone(), located.to.clone()), (vec!["event".to_string()], vec!["place".to_string()]));
+    let fragment = scheme
+        .relations
+        .iter()
+        .find(|k| k.name == "fragment")
+        .unwrap();
+    assert_eq!(
+        (fragment.from.clone(), fragment.to.clone()),
+        (vec!["event".to_string()], vec!["event".to_string()])
+    );
+    let located = scheme
+        .relations
+        .iter()
+        .find(|k| k.name == "located_in")
+        .unwrap();
+    assert_eq!(
+        (located.from.clone(), located.to.clone()),
+        (vec!["event".to_string()], vec!["place".to_string()])
+    );
 
     let valid = validate(&into);
     assert_eq!(valid.status.code(), Some(0), "{}", text(&valid.stderr));
@@ -154,19 +183,32 @@ fn an_existing_scheme_with_comments_is_extended_and_keeps_everything_it_had() {
         &[record(
             "cairo",
             CAIRO,
-            &[(1, "person", 0, 6), (2, "person", 11, 18), (3, "place", 22, 27), (4, "date", 31, 37)],
+            &[
+                (1, "person", 0, 6),
+                (2, "person", 11, 18),
+                (3, "place", 22, 27),
+                (4, "date", 31, 37),
+            ],
             &[(1, "met", 1, 2), (2, "on", 1, 4)],
         )],
     );
     let out = import_cli(&input, "jsonl", &into, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("added labels date (key D, "), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("added labels date (key D, "),
+        "{}",
+        text(&out.stdout)
+    );
     let after_text = std::fs::read_to_string(into.join("spantag.ron")).unwrap();
     for line in own.lines() {
         assert!(after_text.contains(line), "{line:?} is gone:\n{after_text}");
     }
     let after = Scheme::parse(&after_text).unwrap();
-    assert_eq!(after.labels[..2], before.labels[..], "labels, keys and colours as they were");
+    assert_eq!(
+        after.labels[..2],
+        before.labels[..],
+        "labels, keys and colours as they were"
+    );
     assert_eq!(after.relations[0], before.relations[0]);
     let date = after.label("date").unwrap();
     assert!(!["#0072B2", "#D55E00"].contains(&date.color.as_str()));
@@ -177,7 +219,11 @@ fn an_existing_scheme_with_comments_is_extended_and_keeps_everything_it_had() {
     // A broken scheme stops the import before anything is written.
     let broken = dir.path().join("broken");
     std::fs::create_dir(&broken).unwrap();
-    std::fs::write(broken.join("spantag.ron"), "(\n    labels: [\n        (name: 3),\n    ],\n)\n").unwrap();
+    std::fs::write(
+        broken.join("spantag.ron"),
+        "(\n    labels: [\n        (name: 3),\n    ],\n)\n",
+    )
+    .unwrap();
     let out = import_cli(&input, "jsonl", &broken, &[]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
@@ -193,7 +239,12 @@ fn two_records_with_one_id_become_two_files_and_the_report_says_so() {
         dir.path(),
         &[
             record("news/cairo", CAIRO, &[(1, "actor", 0, 6)], &[]),
-            record("news/cairo", "Shoukry answered.", &[(1, "actor", 0, 7)], &[]),
+            record(
+                "news/cairo",
+                "Shoukry answered.",
+                &[(1, "actor", 0, 7)],
+                &[],
+            ),
         ],
     );
     let into = dir.path().join("out");
@@ -234,7 +285,10 @@ fn a_bad_record_among_good_ones_is_reported_by_line_and_the_good_ones_are_writte
     assert!(text(&out.stdout).starts_with("imported 2 articles, 2 spans, 0 relations"));
     let stderr = text(&out.stderr);
     let shown = input.display().to_string();
-    assert!(stderr.contains(&format!("{shown}:2: span 1 (actor) says \"Lavrof\"")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{shown}:2: span 1 (actor) says \"Lavrof\"")),
+        "{stderr}"
+    );
     assert!(stderr.contains(&format!("{shown}:3: ")), "{stderr}");
     assert!(into.join("one.txt").exists() && into.join("two.txt").exists());
     assert!(!into.join("bad.txt").exists());
@@ -243,12 +297,19 @@ fn a_bad_record_among_good_ones_is_reported_by_line_and_the_good_ones_are_writte
     let strict_into = dir.path().join("strict");
     let out = import_cli(&input, "jsonl", &strict_into, &["--strict"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stdout).starts_with("imported nothing"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).starts_with("imported nothing"),
+        "{}",
+        text(&out.stdout)
+    );
     assert!(text(&out.stderr).contains(&format!("{shown}:2: ")));
     assert!(!strict_into.exists(), "not even the folder");
 
     // A sound input with --strict imports as usual.
-    let sound = write_jsonl(dir.path(), &[record("one", CAIRO, &[(1, "actor", 0, 6)], &[])]);
+    let sound = write_jsonl(
+        dir.path(),
+        &[record("one", CAIRO, &[(1, "actor", 0, 6)], &[])],
+    );
     let out = import_cli(&sound, "jsonl", &strict_into, &["--strict"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
@@ -266,7 +327,12 @@ fn as_suggestions_brings_spans_in_as_suggestions_of_their_source() {
         )],
     );
     let into = dir.path().join("out");
-    let out = import_cli(&input, "jsonl", &into, &["--as", "suggestions", "--source", "ner-v1", "--json"]);
+    let out = import_cli(
+        &input,
+        "jsonl",
+        &into,
+        &["--as", "suggestions", "--source", "ner-v1", "--json"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["spans"], 0);
@@ -275,7 +341,10 @@ fn as_suggestions_brings_spans_in_as_suggestions_of_their_source() {
     // A relation between suggestions cannot wait for both decisions: left out, said so.
     let left_out = report["report"]["left_out"].as_array().unwrap();
     assert_eq!(left_out.len(), 1);
-    assert!(left_out[0]["message"].as_str().unwrap().contains("relation 1 (in)"));
+    assert!(left_out[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("relation 1 (in)"));
     // The labels of suggestions are in the scheme, so accepting one makes a known span.
     let labels: Vec<&str> = report["scheme"]["labels"]
         .as_array()
@@ -288,11 +357,29 @@ fn as_suggestions_brings_spans_in_as_suggestions_of_their_source() {
     assert!(document.annotations().is_empty(), "no span was made");
 
     // The text report says it too, and a left-out line reads file:line: left out: reason.
-    let out = import_cli(&input, "jsonl", &dir.path().join("again"), &["--as", "suggestions"]);
-    assert!(text(&out.stdout).contains("0 spans, 0 relations, 2 suggestions"), "{}", text(&out.stdout));
-    assert!(text(&out.stderr).contains(": left out: relation 1 (in)"), "{}", text(&out.stderr));
+    let out = import_cli(
+        &input,
+        "jsonl",
+        &dir.path().join("again"),
+        &["--as", "suggestions"],
+    );
+    assert!(
+        text(&out.stdout).contains("0 spans, 0 relations, 2 suggestions"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains(": left out: relation 1 (in)"),
+        "{}",
+        text(&out.stderr)
+    );
     // --source without --as suggestions is bad usage.
-    let out = import_cli(&input, "jsonl", &dir.path().join("usage"), &["--source", "x"]);
+    let out = import_cli(
+        &input,
+        "jsonl",
+        &dir.path().join("usage"),
+        &["--source", "x"],
+    );
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -305,12 +392,22 @@ fn stats_count_suggestions_per_source() {
     let input = write_jsonl(
         dir.path(),
         &[
-            record("a", CAIRO, &[(1, "person", 0, 6), (2, "place", 22, 27)], &[]),
+            record(
+                "a",
+                CAIRO,
+                &[(1, "person", 0, 6), (2, "place", 22, 27)],
+                &[],
+            ),
             record("b", "Shoukry answered.", &[(1, "person", 0, 7)], &[]),
         ],
     );
     let into = dir.path().join("out");
-    let out = import_cli(&input, "jsonl", &into, &["--as", "suggestions", "--source", "ner-v1"]);
+    let out = import_cli(
+        &input,
+        "jsonl",
+        &into,
+        &["--as", "suggestions", "--source", "ner-v1"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let (document, _) = corpus::load(&into.join("a.txt")).unwrap();
     assert_eq!(document.suggestions.len(), 2);
@@ -326,13 +423,22 @@ fn stats_count_suggestions_per_source() {
 #[test]
 fn stats_json_has_a_suggestions_map() {
     let dir = tempfile::tempdir().unwrap();
-    let input = write_jsonl(dir.path(), &[record("a", CAIRO, &[(1, "actor", 0, 6)], &[])]);
+    let input = write_jsonl(
+        dir.path(),
+        &[record("a", CAIRO, &[(1, "actor", 0, 6)], &[])],
+    );
     let into = dir.path().join("out");
-    assert_eq!(import_cli(&input, "jsonl", &into, &[]).status.code(), Some(0));
+    assert_eq!(
+        import_cli(&input, "jsonl", &into, &[]).status.code(),
+        Some(0)
+    );
     let out = spantag(&["stats".as_ref(), into.as_os_str(), "--json".as_ref()]);
     assert_eq!(out.status.code(), Some(0));
     let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(stats["suggestions"].as_object().unwrap().is_empty(), "{stats}");
+    assert!(
+        stats["suggestions"].as_object().unwrap().is_empty(),
+        "{stats}"
+    );
     assert_eq!(stats["labels"]["actor"], 1);
 }
 
@@ -342,7 +448,10 @@ fn entity(id: &str, name: &str, external: &[(&str, &str)]) -> Entity {
         name: name.into(),
         label: "actor".into(),
         aliases: Vec::new(),
-        external: external.iter().map(|(b, i)| (b.to_string(), i.to_string())).collect(),
+        external: external
+            .iter()
+            .map(|(b, i)| (b.to_string(), i.to_string()))
+            .collect(),
     }
 }
 
@@ -362,7 +471,11 @@ fn imported_entities_are_merged_and_never_replace_one_that_is_there() {
     let dir = tempfile::tempdir().unwrap();
     let into = dir.path();
     let mut own = Entities::default();
-    own.insert(entity("sergei-lavrov", "Sergei Lavrov", &[("wikidata", "Q40398")]));
+    own.insert(entity(
+        "sergei-lavrov",
+        "Sergei Lavrov",
+        &[("wikidata", "Q40398")],
+    ));
     spantag::store::entities::save(into, &own).unwrap();
     let parsed = Parsed {
         articles: vec![ImportedArticle {
@@ -370,7 +483,11 @@ fn imported_entities_are_merged_and_never_replace_one_that_is_there() {
             from: "in.ann:1".into(),
             text: CAIRO.into(),
             entities: vec![
-                entity("sergei-lavrov", "S. Lavrov", &[("wikidata", "Q1"), ("geonames", "9")]),
+                entity(
+                    "sergei-lavrov",
+                    "S. Lavrov",
+                    &[("wikidata", "Q1"), ("geonames", "9")],
+                ),
                 entity("sameh-shoukry", "Sameh Shoukry", &[("wikidata", "Q313427")]),
             ],
             ..ImportedArticle::default()
@@ -383,13 +500,20 @@ fn imported_entities_are_merged_and_never_replace_one_that_is_there() {
     let lavrov = merged.get("sergei-lavrov").unwrap();
     assert_eq!(lavrov.name, "Sergei Lavrov", "kept as it was");
     assert_eq!(lavrov.external["wikidata"], "Q40398");
-    assert_eq!(lavrov.external["geonames"], "9", "a missing external id is added");
+    assert_eq!(
+        lavrov.external["geonames"], "9",
+        "a missing external id is added"
+    );
     assert_eq!(merged.get("sameh-shoukry").unwrap().name, "Sameh Shoukry");
 
     // A broken entities.ron stops the import: nothing written.
     let broken = dir.path().join("broken");
     std::fs::create_dir(&broken).unwrap();
-    std::fs::write(broken.join("entities.ron"), "(\n    entities: [\n        (id: 3),\n    ],\n)").unwrap();
+    std::fs::write(
+        broken.join("entities.ron"),
+        "(\n    entities: [\n        (id: 3),\n    ],\n)",
+    )
+    .unwrap();
     let parsed = Parsed {
         articles: vec![ImportedArticle {
             name: "a.txt".into(),
@@ -406,7 +530,10 @@ fn imported_entities_are_merged_and_never_replace_one_that_is_there() {
 #[test]
 fn a_cancelled_import_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let input = write_jsonl(dir.path(), &[record("a", CAIRO, &[(1, "person", 0, 6)], &[])]);
+    let input = write_jsonl(
+        dir.path(),
+        &[record("a", CAIRO, &[(1, "person", 0, 6)], &[])],
+    );
     let into = dir.path().join("out");
     let progress = Progress::default();
     progress.cancel();

@@ -153,11 +153,7 @@ impl Keys {
             .filter_map(|k| k.chars().next())
             .map(|c| c.to_ascii_lowercase())
             .collect();
-        taken.extend(
-            ('0'..='9')
-                .chain('a'..='z')
-                .filter(|&c| is_reserved(c)),
-        );
+        taken.extend(('0'..='9').chain('a'..='z').filter(|&c| is_reserved(c)));
         Keys { taken }
     }
 
@@ -484,10 +480,7 @@ fn insert_entries(
             out.push_str(&format!("{indent}],\n"));
             out
         }
-        None => entries
-            .iter()
-            .map(|e| format!("{indent}{e},\n"))
-            .collect(),
+        None => entries.iter().map(|e| format!("{indent}{e},\n")).collect(),
     };
     if own_line {
         // Before the line of the closing bracket, one level deeper than it.
@@ -527,9 +520,14 @@ fn insert(source: &str, labels: &[String], kinds: &[String]) -> Option<String> {
         let (root_open, root_close) = layout.root.filter(|(o, c)| c > o)?;
         text = match layout.list("relations") {
             Some((open, close)) => insert_entries(&text, &layout, close, open, kinds, None),
-            None => {
-                insert_entries(&text, &layout, root_close, root_open, kinds, Some("relations"))
-            }
+            None => insert_entries(
+                &text,
+                &layout,
+                root_close,
+                root_open,
+                kinds,
+                Some("relations"),
+            ),
         };
     }
     if !labels.is_empty() {
@@ -575,7 +573,10 @@ mod tests {
         let base = Scheme::parse(COMMENTED).unwrap();
         let found = found(
             &[("person", false), ("place", true), ("event", false)],
-            &[("located_in", "event", "place"), ("fragment", "place", "place")],
+            &[
+                ("located_in", "event", "place"),
+                ("fragment", "place", "place"),
+            ],
         );
         let extension = extend(&base, Some(COMMENTED), &found, "in.jsonl (jsonl)");
         let text = extension.text.unwrap();
@@ -593,8 +594,15 @@ mod tests {
         }
         assert!(!["#0072B2", "#D55E00"].contains(&place.color.as_str()));
         assert_ne!(place.color, scheme.label("event").unwrap().color);
-        let located = scheme.relations.iter().find(|k| k.name == "located_in").unwrap();
-        assert_eq!((&located.from[..], &located.to[..]), (&["event".to_string()][..], &["place".to_string()][..]));
+        let located = scheme
+            .relations
+            .iter()
+            .find(|k| k.name == "located_in")
+            .unwrap();
+        assert_eq!(
+            (&located.from[..], &located.to[..]),
+            (&["event".to_string()][..], &["place".to_string()][..])
+        );
         assert!(scheme.relations.iter().any(|k| k.name == "fragment"));
         assert!(text.contains("// the main one\n"), "{text}");
     }
@@ -613,7 +621,10 @@ mod tests {
     #[test]
     fn a_folder_without_a_scheme_gets_the_defaults_and_what_was_found() {
         let base = Scheme::default();
-        let found = found(&[("actor", true), ("PER", false)], &[("said_by", "quote", "actor")]);
+        let found = found(
+            &[("actor", true), ("PER", false)],
+            &[("said_by", "quote", "actor")],
+        );
         let extension = extend(&base, None, &found, "x");
         let scheme = Scheme::parse(extension.text.as_deref().unwrap()).unwrap();
         assert_eq!(scheme.labels[..4], base.labels[..]);
@@ -633,7 +644,11 @@ mod tests {
         let labels: Vec<(&str, bool)> = names.iter().map(|n| (n.as_str(), false)).collect();
         let extension = extend(&base, None, &found(&labels, &[]), "x");
         let scheme = Scheme::parse(extension.text.as_deref().unwrap()).unwrap();
-        let keys: Vec<&str> = extension.added_labels.iter().map(|l| l.key.as_str()).collect();
+        let keys: Vec<&str> = extension
+            .added_labels
+            .iter()
+            .map(|l| l.key.as_str())
+            .collect();
         for key in ["1", "2", "3", "4", "V", "K", "E", "R", "W", "N", "X"] {
             assert!(!keys.contains(&key), "{key} in {keys:?}");
         }
@@ -655,10 +670,18 @@ mod tests {
     relations: [],
 )"##;
         let base = Scheme::parse(source).unwrap();
-        let extension = extend(&base, Some(source), &found(&[("b", false)], &[("r", "b", "a]")]), "x");
+        let extension = extend(
+            &base,
+            Some(source),
+            &found(&[("b", false)], &[("r", "b", "a]")]),
+            "x",
+        );
         assert!(!extension.comments_lost);
         let text = extension.text.unwrap();
-        assert!(text.contains("/* ] */") && text.contains("// a ] in a comment"), "{text}");
+        assert!(
+            text.contains("/* ] */") && text.contains("// a ] in a comment"),
+            "{text}"
+        );
         let scheme = Scheme::parse(&text).unwrap();
         assert_eq!(scheme.labels.len(), 2);
         assert_eq!(scheme.relations.len(), 1);
