@@ -129,16 +129,18 @@ pub fn run_parsed(
     progress: &Progress,
 ) -> Result<Outcome, Problem> {
     let import::Parsed {
-        mut articles,
+        articles,
         mut report,
     } = parsed;
     let mut outcome = Outcome {
         into: request.into.clone(),
         ..Outcome::default()
     };
+    outcome.scheme.path = request.into.join(SCHEME_FILE);
+    outcome.entities.path = super::entities::path(&request.into);
 
     // Check.
-    let names = distinct_names(&mut articles, &mut outcome.notes);
+    let names = distinct_names(&articles, &mut outcome.notes);
     let mut planned = Vec::with_capacity(articles.len());
     for (article, name) in articles.into_iter().zip(names) {
         match plan(request, article, name, &mut report) {
@@ -147,66 +149,26 @@ pub fn run_parsed(
         }
     }
     if !request.force {
-        for plan in &planned {
-            let article = (!plan.sidecar_only).then_some(plan.path.clone());
-            for target in article.into_iter().chain([sidecar_path(&plan.path)]) {
-                if target.exists() {
-                    return Err(Problem::file(
-                        target,
-                        "already exists; nothing was imported (use --force to overwrite)",
-                    ));
-                }
-            }
-        }
+        targets_are_free(&planned)?;
     }
-    let existing_scheme = read_scheme(&request.into).map_err(|mut problem| {
+    let unusable = |mut problem: Problem| {
         problem
             .message
             .push_str(" (fix it to import; nothing was written)");
         problem
-    })?;
-    let mut entities = super::entities::load(&request.into).map_err(|mut problem| {
-        problem
-            .message
-            .push_str(" (fix it to import; nothing was written)");
-        problem
-    })?;
+    };
+    let existing_scheme = read_scheme(&request.into).map_err(unusable)?;
+    let mut entities = super::entities::load(&request.into).map_err(unusable)?;
     outcome.report = report;
     if request.strict && outcome.has_errors() {
         return Ok(outcome);
     }
-    let origin = format!(
-        "{} ({})",
-        request
-            .input
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        request.format
-    );
-    let mut found = scheme::Found::default();
-    let mut imported_entities = Vec::new();
-    for plan in &mut planned {
-        add_found(&plan.document, &mut found);
-        imported_entities.append(&mut plan.entities);
-    }
-    let (base, source) = match &existing_scheme {
-        Some((scheme, source)) => (scheme.clone(), Some(source.as_str())),
-        None => (Scheme::default(), None),
-    };
-    let extension = scheme::extend(&base, source, &found, &origin);
-    outcome.scheme = SchemeChange {
-        path: request.into.join(SCHEME_FILE),
-        labels: extension.added_labels.clone(),
-        relations: extension.added_kinds.clone(),
-        created: extension.text.is_some() && existing_scheme.is_none(),
-        without_key: extension.without_key.clone(),
-        comments_lost: extension.comments_lost,
-    };
+    let scheme_text = extend_scheme(request, existing_scheme, &planned, &mut outcome.scheme);
     let entities_before = entities.clone();
-    (outcome.entities.added, outcome.entities.extended) =
-        merge_entities(&mut entities, imported_entities);
-    outcome.entities.path = super::entities::path(&request.into);
+    let imported = planned
+        .iter_mut()
+        .flat_map(|p| std::mem::take(&mut p.entities));
+    (outcome.entities.added, outcome.entities.extended) = merge_entities(&mut entities, imported);
     // A merged set that would not read back is not written.
     if let Err(e) = Entities::parse(&entities.encode()) {
         return Err(Problem::file(
@@ -222,7 +184,7 @@ pub fn run_parsed(
     progress.start(planned.len());
     let cannot = |path: &Path, e: std::io::Error| Problem::file(path, format!("cannot write: {e}"));
     fs::create_dir_all(&request.into).map_err(|e| cannot(&request.into, e))?;
-    if let Some(text) = &extension.text {
+    if let Some(text) = &scheme_text {
         atomic::write(&outcome.scheme.path, text.as_bytes())
             .map_err(|e| cannot(&outcome.scheme.path, e))?;
     }
@@ -248,6 +210,56 @@ pub fn run_parsed(
     }
     outcome.written = true;
     Ok(outcome)
+}
+
+/// Refuses the import if any file it would write exists (the first one found is named).
+fn targets_are_free(planned: &[Plan]) -> Result<(), Problem> {
+    for plan in planned {
+        let article = (!plan.sidecar_only).then(|| plan.path.clone());
+        for target in article.into_iter().chain([sidecar_path(&plan.path)]) {
+            if target.exists() {
+                return Err(Problem::file(
+                    target,
+                    "already exists; nothing was imported (use --force to overwrite)",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The folder's scheme (`existing`: its file and text; `None`: the defaults) with the
+/// labels and relation kinds the planned articles use; notes the change in `change`.
+/// Returns the new file's text, `None` when nothing is missing.
+fn extend_scheme(
+    request: &Request,
+    existing: Option<(Scheme, String)>,
+    planned: &[Plan],
+    change: &mut SchemeChange,
+) -> Option<String> {
+    let origin = format!(
+        "{} ({})",
+        request
+            .input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        request.format
+    );
+    let mut found = scheme::Found::default();
+    for plan in planned {
+        add_found(&plan.document, &mut found);
+    }
+    let created = existing.is_none();
+    let (base, source) = existing.unwrap_or_else(|| (Scheme::default(), String::new()));
+    let source = (!created).then_some(source.as_str());
+    let extension = scheme::extend(&base, source, &found, &origin);
+    change.created = created && extension.text.is_some();
+    change.labels = extension.added_labels;
+    change.relations = extension.added_kinds;
+    change.without_key = extension.without_key;
+    change.comments_lost = extension.comments_lost;
+    extension.text
 }
 
 /// Writes every planned article and its sidecar (only the sidecar for one already in the
@@ -432,7 +444,7 @@ fn at(from: &str, message: impl Into<String>) -> Problem {
 /// record asked for it too, the first free `NAME-2.txt`, `NAME-3.txt`, … in the same
 /// folder (a note says so). Names are compared without case, since two names that differ
 /// only in case are one file on Windows and macOS.
-fn distinct_names(articles: &mut [ImportedArticle], notes: &mut Vec<Problem>) -> Vec<String> {
+fn distinct_names(articles: &[ImportedArticle], notes: &mut Vec<Problem>) -> Vec<String> {
     let asked: HashSet<String> = articles.iter().map(|a| a.name.to_lowercase()).collect();
     let mut given: HashSet<String> = HashSet::with_capacity(articles.len());
     let mut names = Vec::with_capacity(articles.len());
@@ -580,7 +592,10 @@ fn add_found(document: &Document, found: &mut scheme::Found) {
 /// Adds the imported entities to the corpus's: an id already there keeps its entry and
 /// gains only the external ids it lacks; a new id is added as imported. Returns (added,
 /// extended).
-fn merge_entities(entities: &mut Entities, imported: Vec<crate::model::Entity>) -> (usize, usize) {
+fn merge_entities(
+    entities: &mut Entities,
+    imported: impl IntoIterator<Item = crate::model::Entity>,
+) -> (usize, usize) {
     let (mut added, mut extended) = (0, 0);
     let mut extended_ids: HashSet<String> = HashSet::new();
     for entity in imported {
@@ -621,7 +636,7 @@ mod tests {
 
     #[test]
     fn records_asking_for_one_name_get_distinct_names_and_a_note() {
-        let mut articles = vec![
+        let articles = vec![
             article("a.txt", "in.jsonl:1"),
             article("sub/a.txt", "in.jsonl:2"),
             article("a.txt", "in.jsonl:3"),
@@ -630,7 +645,7 @@ mod tests {
             article("sub/a.txt", "in.jsonl:6"),
         ];
         let mut notes = Vec::new();
-        let names = distinct_names(&mut articles, &mut notes);
+        let names = distinct_names(&articles, &mut notes);
         assert_eq!(
             names,
             [
