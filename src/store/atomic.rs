@@ -6,7 +6,7 @@
 //! temporary file is removed and the target is untouched.
 //!
 //! Every write that must not be seen half-done goes through here: sidecars, `spantag.ron`,
-//! `entities.ron`, imported articles ([`write`], [`commit_all`]) and export files, which
+//! `entities.ron`, imported articles ([`write()`], [`Batch`]) and export files, which
 //! are streamed into a [`Staged`] file and appear only when the export succeeds.
 
 use std::fs::{self, File, OpenOptions};

@@ -2,7 +2,7 @@
 //! exporter ([`crate::export`]) into one output file (or a folder, for brat).
 //!
 //! Memory is bounded by the largest article, not the corpus. The one output file and its
-//! companions are [`Staged`](super::atomic::Staged): they appear, complete and flushed to
+//! companions are [`Staged`]: they appear, complete and flushed to
 //! disk, only when the export succeeds, so a failed or cancelled export leaves nothing
 //! half-written. (A brat folder is written file by file.)
 
