@@ -59,7 +59,7 @@ fn main() {
         (0..5)
             .map(|_| {
                 let start = Instant::now();
-                corpus::export(
+                spantag::store::export::export(
                     dir,
                     Format::Jsonl,
                     &out,

@@ -18,10 +18,10 @@ fn main() {
     let mut runs: Vec<Duration> = (0..5)
         .map(|_| {
             let start = Instant::now();
-            let list = corpus::articles(dir.path()).expect("list");
+            let list = spantag::store::walk::articles(dir.path()).expect("list");
             let entries: Vec<_> = list
                 .into_iter()
-                .map(|(id, path)| corpus::summarize(id, path))
+                .map(|(id, path)| spantag::store::stats::summarize(id, path))
                 .collect();
             assert_eq!(entries.len(), 10_000);
             start.elapsed()

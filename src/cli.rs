@@ -1,15 +1,20 @@
 //! The command line: the same binary is the GUI and the batch tool.
 //!
-//! Exit codes: 0 success, 1 the command found problems (or could not finish), 2 bad usage
-//! (clap's own). Every error names the file, and for a sidecar the line and column.
+//! Each subcommand is one function that prints its results (stdout) and the problems it
+//! found (stderr) and returns an [`Outcome`]; [`run`] alone turns that into the exit code:
+//! 0 success, 1 the command found problems or could not finish, 2 bad usage (clap's own,
+//! and the few combinations clap cannot check). Every error that points into a file names
+//! it, with the line and column when known ([`Problem`]).
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::export::{Format, Options};
-use crate::store::corpus;
+use crate::problem::Problem;
+use crate::store::corpus::{load_rules, load_scheme};
+use crate::store::walk::scheme_folder;
 
 /// spantag: annotate news articles with claims, quotes, locations and actors.
 #[derive(Debug, Parser)]
@@ -35,17 +40,43 @@ pub enum Commands {
         #[arg(long)]
         include_orphans: bool,
     },
-    /// Import annotations into a folder of articles with sidecars.
+    /// Import another tool's annotations into a folder of articles with sidecars, adding
+    /// the labels and relation kinds they use to the folder's spantag.ron and the entities
+    /// they define to its entities.ron. Sound records are written; each record that cannot
+    /// be read is reported as file:line: reason (exit code 1). The report lists what came
+    /// in per construct and everything left out.
     Import {
         /// The file to import (for brat, a folder of .txt/.ann pairs).
         file: PathBuf,
         #[arg(long, value_parser = import_format_parser())]
         format: crate::import::Format,
+        /// The folder to write into (created if missing).
         #[arg(long)]
         into: PathBuf,
         /// Overwrite articles and sidecars that already exist.
         #[arg(long)]
         force: bool,
+        /// Write nothing if any record cannot be read.
+        #[arg(long)]
+        strict: bool,
+        /// Bring the spans in as annotations, or as suggestions to accept or reject.
+        #[arg(long = "as", value_enum, default_value_t = ImportAs::Annotations)]
+        as_: ImportAs,
+        /// The source suggestions are recorded under (with --as suggestions; by default the
+        /// input's model version, else its file name).
+        #[arg(long)]
+        source: Option<String>,
+        /// The unit of the input's offsets, when not the format's own (doccano projects
+        /// that count grapheme clusters).
+        #[arg(long, value_enum)]
+        offsets: Option<Offsets>,
+        /// Label Studio: import this annotator's annotation of each task (an id or an
+        /// e-mail) instead of the latest.
+        #[arg(long)]
+        annotator: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Inter-annotator agreement between folders of the same articles, one annotator each:
     /// span F1 (exact and overlap), precision, recall and kappa, overall, per label and per
@@ -85,7 +116,8 @@ pub enum Commands {
         #[arg(long)]
         csv: bool,
     },
-    /// Spans per label and articles per status.
+    /// Spans per label, articles per status, and suggestions per source (accepted,
+    /// rejected, pending).
     Stats {
         corpus: PathBuf,
         /// Print JSON instead of a table.
@@ -118,6 +150,24 @@ pub enum Commands {
     },
 }
 
+impl Commands {
+    /// The subcommand's name, as typed.
+    fn name(&self) -> &'static str {
+        match self {
+            Commands::Export { .. } => "export",
+            Commands::Import { .. } => "import",
+            Commands::Agree { .. } => "agree",
+            Commands::Validate { .. } => "validate",
+            Commands::Reanchor { .. } => "reanchor",
+            Commands::Suggest { .. } => "suggest",
+            Commands::Entities { .. } => "entities",
+            Commands::Stats { .. } => "stats",
+            Commands::Desktop { .. } => "desktop",
+            Commands::Generate { .. } => "generate",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum DesktopAction {
     /// Write the desktop entry (starting this executable) and the icon.
@@ -126,16 +176,151 @@ pub enum DesktopAction {
     Uninstall,
 }
 
-/// Lists problems on stderr; exit code 1 if there are any.
-fn report_problems(problems: &[corpus::Problem]) -> ExitCode {
+/// What imported spans become.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportAs {
+    /// Spans of the articles.
+    Annotations,
+    /// Suggestions to accept or reject in the window, kept with their source.
+    Suggestions,
+}
+
+/// The offset units `--offsets` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Offsets {
+    /// Unicode code points.
+    Chars,
+    /// UTF-16 code units (JavaScript string indices).
+    Utf16,
+    /// Extended grapheme clusters.
+    Graphemes,
+}
+
+impl From<Offsets> for crate::import::OffsetUnit {
+    fn from(offsets: Offsets) -> Self {
+        match offsets {
+            Offsets::Chars => crate::import::OffsetUnit::Chars,
+            Offsets::Utf16 => crate::import::OffsetUnit::Utf16,
+            Offsets::Graphemes => crate::import::OffsetUnit::Graphemes,
+        }
+    }
+}
+
+/// How a command ended, when it ran to its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing wrong: exit code 0.
+    Clean,
+    /// The command did its work and found problems, printed on stderr: exit code 1.
+    Problems,
+}
+
+impl Outcome {
+    fn problems_if(found: bool) -> Outcome {
+        if found {
+            Outcome::Problems
+        } else {
+            Outcome::Clean
+        }
+    }
+}
+
+/// Why a command did not run to its end.
+#[derive(Debug)]
+pub enum Failure {
+    /// Arguments clap could not check: exit code 2.
+    Usage(String),
+    /// It could not finish: exit code 1.
+    Stopped(String),
+}
+
+impl From<Problem> for Failure {
+    fn from(problem: Problem) -> Failure {
+        Failure::Stopped(problem.to_string())
+    }
+}
+
+/// Runs a batch command, printing results to stdout and problems to stderr, and decides
+/// the exit code.
+pub fn run(command: Commands) -> ExitCode {
+    let name = command.name();
+    match dispatch(command) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        Err(Failure::Stopped(message)) => {
+            eprintln!("spantag {name}: {message}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}\n\nFor more information, try 'spantag {name} --help'.");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(command: Commands) -> Result<Outcome, Failure> {
+    match command {
+        Commands::Export {
+            corpus,
+            format,
+            out,
+            include_orphans,
+        } => export(&corpus, format, &out, include_orphans),
+        Commands::Import {
+            file,
+            format,
+            into,
+            force,
+            strict,
+            as_,
+            source,
+            offsets,
+            annotator,
+            json,
+        } => {
+            if source.is_some() && as_ != ImportAs::Suggestions {
+                return Err(Failure::Usage(
+                    "--source names the source of suggestions: use it with --as suggestions".into(),
+                ));
+            }
+            let request = crate::store::import::Request {
+                input: file,
+                format,
+                into,
+                options: crate::import::Options {
+                    offsets: offsets.map(Into::into),
+                    annotator,
+                    as_suggestions: as_ == ImportAs::Suggestions,
+                    source,
+                },
+                strict,
+                force,
+            };
+            import(&request, json)
+        }
+        Commands::Agree { folders, json } => agree(&folders, json),
+        Commands::Validate { corpus } => validate(&corpus),
+        Commands::Reanchor { corpus } => reanchor(&corpus),
+        Commands::Suggest { corpus, accept } => suggest(&corpus, accept),
+        Commands::Entities { corpus, json, csv } => entities(&corpus, json, csv),
+        Commands::Stats { corpus, json } => stats(&corpus, json),
+        Commands::Desktop { action } => desktop(action),
+        Commands::Generate {
+            folder,
+            articles,
+            chars,
+            spans,
+            seed,
+        } => generate(&folder, articles, chars, spans, seed),
+    }
+}
+
+/// Lists problems on stderr; [`Outcome::Problems`] if there are any.
+fn report_problems(problems: &[Problem]) -> Outcome {
     for problem in problems {
         eprintln!("{problem}");
     }
-    if problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
+    Outcome::problems_if(!problems.is_empty())
 }
 
 /// Prints a report as JSON for scripts (serializing plain data cannot fail).
@@ -159,265 +344,294 @@ fn format_parser(formats: &[Format]) -> impl TypedValueParser<Value = Format> {
     PossibleValuesParser::new(names).map(|name| Format::from_name(&name).unwrap_or(Format::Jsonl))
 }
 
-/// `spantag desktop install|uninstall`.
-fn desktop(action: DesktopAction) -> ExitCode {
-    use crate::store::desktop;
-    if cfg!(any(target_os = "windows", target_os = "macos")) {
-        eprintln!(
-            "spantag desktop: desktop entries are for Linux and BSD desktops; \
-             on this system run the installed spantag directly"
-        );
-        return ExitCode::from(1);
+/// `spantag export`: the counts on stdout, what the format could not hold and the
+/// articles that could not be read on stderr.
+fn export(
+    path: &Path,
+    format: Format,
+    out: &Path,
+    include_orphans: bool,
+) -> Result<Outcome, Failure> {
+    let options = Options {
+        include_orphans,
+        ..Options::default()
+    };
+    let (scheme, problem) = load_scheme(&scheme_folder(path));
+    if let Some(problem) = problem {
+        eprintln!("spantag export: {problem}");
     }
-    let Some(data_home) = desktop::data_home() else {
-        eprintln!("spantag desktop: neither XDG_DATA_HOME nor HOME is set to an absolute path");
-        return ExitCode::from(1);
-    };
-    let (done, result) = match action {
-        DesktopAction::Install => match std::env::current_exe() {
-            Ok(exe) => ("installed", desktop::install(&data_home, &exe)),
-            Err(e) => {
-                eprintln!("spantag desktop: cannot tell where this executable is: {e}");
-                return ExitCode::from(1);
-            }
-        },
-        DesktopAction::Uninstall => ("removed", desktop::uninstall(&data_home)),
-    };
-    match result {
-        Ok(report) => {
-            for file in &report.files {
-                println!("{done} {}", file.display());
-            }
-            if report.files.is_empty() {
-                println!("nothing to remove below {}", data_home.display());
-            }
-            if report.refreshed_cache {
-                println!("refreshed the desktop's file types (update-desktop-database)");
-            }
-            ExitCode::SUCCESS
+    let summary = crate::store::export::export(path, format, out, &scheme, options, |_, _| true)?;
+    let report = &summary.report;
+    println!(
+        "exported {} articles, {} spans, {} relations to {}",
+        report.articles,
+        report.spans,
+        report.relations,
+        out.display()
+    );
+    for loss in &report.losses {
+        eprintln!("{loss}");
+    }
+    for problem in &summary.skipped {
+        eprintln!("{problem} (article not exported)");
+    }
+    Ok(Outcome::problems_if(!summary.skipped.is_empty()))
+}
+
+/// `spantag import`: the report (or `--json`). Records that could not be read make
+/// exit code 1; what was left out does not (the report lists it).
+fn import(request: &crate::store::import::Request, json: bool) -> Result<Outcome, Failure> {
+    let progress = crate::store::Progress::default();
+    let outcome = crate::store::import::run(request, &progress)?;
+    if json {
+        print_json(&outcome);
+    } else {
+        print_import(request, &outcome);
+    }
+    Ok(Outcome::problems_if(outcome.has_errors()))
+}
+
+/// The import report: what was written (stdout), then what the input held per construct,
+/// what changed in the scheme and the entities, and every renamed article, left-out
+/// construct and unreadable record (stderr, `file:line: …`).
+fn print_import(request: &crate::store::import::Request, outcome: &crate::store::import::Outcome) {
+    let into = outcome.into.display();
+    if outcome.written {
+        let mut counts = format!(
+            "imported {} articles, {} spans, {} relations",
+            outcome.articles, outcome.spans, outcome.relations
+        );
+        if outcome.suggestions > 0 {
+            counts.push_str(&format!(", {} suggestions", outcome.suggestions));
         }
-        Err(e) => {
-            eprintln!("spantag desktop: {e}");
-            ExitCode::from(1)
+        println!("{counts} into {into}");
+        if outcome.sidecars_only > 0 {
+            println!(
+                "  {} of the articles were already there: only their sidecars were written",
+                outcome.sidecars_only
+            );
         }
+    } else {
+        println!(
+            "imported nothing into {into}: {} records could not be read, and --strict writes \
+             nothing then",
+            outcome.report.errors.len()
+        );
+    }
+    if !outcome.report.imported.is_empty() {
+        println!("read from {}:", request.input.display());
+        for (what, n) in &outcome.report.imported {
+            println!("  {what:<12} {n:>7}");
+        }
+    }
+    let scheme = &outcome.scheme;
+    let file = scheme.path.display();
+    if !scheme.labels.is_empty() || !scheme.relations.is_empty() {
+        let labels: Vec<String> = scheme
+            .labels
+            .iter()
+            .map(|l| format!("{} (key {}, {})", l.name, l.key, l.color))
+            .collect();
+        let kinds: Vec<String> = scheme
+            .relations
+            .iter()
+            .map(|k| format!("{} ({} -> {})", k.name, k.from.join("/"), k.to.join("/")))
+            .collect();
+        let mut parts = Vec::new();
+        if !labels.is_empty() {
+            parts.push(format!("added labels {}", labels.join(", ")));
+        }
+        if !kinds.is_empty() {
+            parts.push(format!("added relation kinds {}", kinds.join(", ")));
+        }
+        let created = if scheme.created {
+            "written with the default labels; "
+        } else {
+            ""
+        };
+        if outcome.written {
+            println!("{file}: {created}{}", parts.join("; "));
+        }
+    }
+    if scheme.comments_lost && outcome.written {
+        eprintln!("{file}: its comments could not be kept: the file was written whole again");
+    }
+    for label in &scheme.without_key {
+        eprintln!(
+            "{file}: label {label:?} is not added: every key is taken (its spans are imported; \
+             give it a key another label gives up)"
+        );
+    }
+    let entities = &outcome.entities;
+    if outcome.written && entities.added + entities.extended > 0 {
+        println!(
+            "{}: {} entities added, {} given external ids they lacked",
+            entities.path.display(),
+            entities.added,
+            entities.extended
+        );
+    }
+    if outcome.written {
+        for note in &outcome.notes {
+            eprintln!("{note}");
+        }
+    }
+    for left_out in &outcome.report.left_out {
+        let mut line = left_out.clone();
+        line.message = format!("left out: {}", line.message);
+        eprintln!("{line}");
+    }
+    for error in &outcome.report.errors {
+        eprintln!("{error}");
     }
 }
 
-/// Runs a batch command, printing results to stdout and problems to stderr.
-pub fn run(command: Commands) -> ExitCode {
-    match command {
-        Commands::Export {
-            corpus: path,
-            format,
-            out,
-            include_orphans,
-        } => {
-            let options = Options {
-                include_orphans,
-                ..Options::default()
-            };
-            let (scheme, problem) = corpus::load_scheme(&corpus::scheme_folder(&path));
-            if let Some(problem) = problem {
-                eprintln!("spantag export: {problem}");
-            }
-            match corpus::export(&path, format, &out, &scheme, options, |_, _| true) {
-                Ok(summary) => {
-                    let report = &summary.report;
-                    println!(
-                        "exported {} articles, {} spans, {} relations to {}",
-                        report.articles,
-                        report.spans,
-                        report.relations,
-                        out.display()
-                    );
-                    for loss in &report.losses {
-                        eprintln!("{loss}");
-                    }
-                    for problem in &summary.skipped {
-                        eprintln!("{problem} (article not exported)");
-                    }
-                    if summary.skipped.is_empty() {
-                        ExitCode::SUCCESS
-                    } else {
-                        ExitCode::from(1)
-                    }
-                }
-                Err(e) => {
-                    eprintln!("spantag export: {e}");
-                    ExitCode::from(1)
-                }
+/// `spantag stats`: counts per status and label, suggestions per source when there are
+/// any; unreadable sidecars on stderr.
+fn stats(path: &Path, json: bool) -> Result<Outcome, Failure> {
+    let stats = crate::store::stats::stats(path)?;
+    if json {
+        print_json(&stats);
+    } else {
+        println!("{} articles", stats.articles);
+        for (status, n) in &stats.status {
+            println!("  {status:<12} {n:>7}");
+        }
+        println!("spans per label");
+        for (label, n) in &stats.labels {
+            println!("  {label:<12} {n:>7}");
+        }
+        println!("{} relations", stats.relations);
+        if !stats.suggestions.is_empty() {
+            println!("suggestions per source: accepted, rejected, pending");
+            for (source, d) in &stats.suggestions {
+                println!(
+                    "  {source:<12} {:>7} {:>7} {:>7}",
+                    d.accepted, d.rejected, d.pending
+                );
             }
         }
-        Commands::Import {
-            file,
-            format,
-            into,
-            force,
-        } => match corpus::import(&file, format, &into, force) {
-            Ok(summary) => {
-                println!(
-                    "imported {} articles, {} spans, {} relations into {}",
-                    summary.articles,
-                    summary.spans,
-                    summary.relations,
-                    into.display()
-                );
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("spantag import: {e}");
-                ExitCode::from(1)
-            }
-        },
-        Commands::Entities {
-            corpus: path,
-            json,
-            csv,
-        } => entities(&path, json, csv),
-        Commands::Stats { corpus: path, json } => match corpus::stats(&path) {
-            Ok(stats) => {
-                if json {
-                    print_json(&stats);
-                } else {
-                    println!("{} articles", stats.articles);
-                    for (status, n) in &stats.status {
-                        println!("  {status:<12} {n:>7}");
-                    }
-                    println!("spans per label");
-                    for (label, n) in &stats.labels {
-                        println!("  {label:<12} {n:>7}");
-                    }
-                    println!("{} relations", stats.relations);
-                }
-                for problem in &stats.problems {
-                    eprintln!("{problem}");
-                }
-                if stats.problems.is_empty() {
-                    ExitCode::SUCCESS
-                } else {
-                    ExitCode::from(1)
-                }
-            }
-            Err(e) => {
-                eprintln!("spantag stats: {}: {e}", path.display());
-                ExitCode::from(1)
-            }
-        },
-        Commands::Reanchor { corpus: path } => match corpus::reanchor(&path) {
-            Ok((done, problems)) => {
-                for article in &done {
-                    let o = &article.outcome;
-                    println!(
-                        "{}: {} held, {} moved, {} orphaned{}",
-                        article.article.display(),
-                        o.held,
-                        o.moved.len(),
-                        o.orphaned.len(),
-                        if article.rewritten {
-                            " (sidecar rewritten)"
-                        } else {
-                            ""
-                        }
-                    );
-                }
-                report_problems(&problems)
-            }
-            Err(e) => {
-                eprintln!("spantag reanchor: {}: {e}", path.display());
-                ExitCode::from(1)
-            }
-        },
-        Commands::Generate {
-            folder,
-            articles,
-            chars,
-            spans,
-            seed,
-        } => match corpus::generate(&folder, articles, chars, spans, seed) {
-            Ok(written) => {
-                match written.as_slice() {
-                    [one] => println!("wrote {} and its sidecar", one.display()),
-                    _ => println!(
-                        "wrote {} articles with sidecars into {}",
-                        written.len(),
-                        folder.display()
-                    ),
-                }
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("spantag generate: {e}");
-                ExitCode::from(1)
-            }
-        },
-        Commands::Agree { folders, json } => match corpus::agree(&folders) {
-            Ok(report) => {
-                if json {
-                    print_json(&report);
-                } else {
-                    print_agreement(&report);
-                }
-                for skipped in &report.skipped {
-                    eprintln!("spantag agree: skipped {}: {}", skipped.id, skipped.reason);
-                }
-                let compared = report.agreement.articles.len();
-                if compared == 0 {
-                    eprintln!("spantag agree: no article could be compared");
-                }
-                if compared == 0 || !report.problems.is_empty() {
-                    ExitCode::from(1)
-                } else {
-                    ExitCode::SUCCESS
-                }
-            }
-            Err(e) => {
-                eprintln!("spantag agree: {e}");
-                ExitCode::from(1)
-            }
-        },
-        Commands::Suggest {
-            corpus: path,
-            accept,
-        } => suggest(&path, accept),
-        Commands::Desktop { action } => desktop(action),
-        Commands::Validate { corpus: path } => match corpus::validate(&path) {
-            Ok((articles, problems)) => {
-                println!("{articles} articles checked, {} problems", problems.len());
-                report_problems(&problems)
-            }
-            Err(e) => {
-                eprintln!("spantag validate: {}: {e}", path.display());
-                ExitCode::from(1)
-            }
-        },
     }
+    Ok(report_problems(&stats.problems))
+}
+
+/// `spantag reanchor`: one line per article with a sidecar.
+fn reanchor(path: &Path) -> Result<Outcome, Failure> {
+    let (done, problems) = crate::store::reanchor::reanchor(path)?;
+    for article in &done {
+        let o = &article.outcome;
+        println!(
+            "{}: {} held, {} moved, {} orphaned{}",
+            article.article.display(),
+            o.held,
+            o.moved.len(),
+            o.orphaned.len(),
+            if article.rewritten {
+                " (sidecar rewritten)"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(report_problems(&problems))
+}
+
+/// `spantag generate`.
+fn generate(
+    folder: &Path,
+    articles: u64,
+    chars: usize,
+    spans: usize,
+    seed: u64,
+) -> Result<Outcome, Failure> {
+    let written = crate::store::generate::generate(folder, articles, chars, spans, seed)
+        .map_err(|e| Failure::Stopped(e.to_string()))?;
+    match written.as_slice() {
+        [one] => println!("wrote {} and its sidecar", one.display()),
+        _ => println!(
+            "wrote {} articles with sidecars into {}",
+            written.len(),
+            folder.display()
+        ),
+    }
+    Ok(Outcome::Clean)
+}
+
+/// `spantag agree`: tables or JSON; skipped articles and unreadable files on stderr.
+fn agree(folders: &[PathBuf], json: bool) -> Result<Outcome, Failure> {
+    let report = crate::store::agree::agree(folders)?;
+    if json {
+        print_json(&report);
+    } else {
+        print_agreement(&report);
+    }
+    for skipped in &report.skipped {
+        eprintln!("spantag agree: skipped {}: {}", skipped.id, skipped.reason);
+    }
+    let compared = report.agreement.articles.len();
+    if compared == 0 {
+        eprintln!("spantag agree: no article could be compared");
+    }
+    Ok(Outcome::problems_if(
+        compared == 0 || !report.problems.is_empty(),
+    ))
+}
+
+/// `spantag validate`: the count on stdout, each problem on stderr.
+fn validate(path: &Path) -> Result<Outcome, Failure> {
+    let (articles, problems) = crate::store::validate::validate(path)?;
+    println!("{articles} articles checked, {} problems", problems.len());
+    Ok(report_problems(&problems))
+}
+
+/// `spantag desktop install|uninstall`.
+fn desktop(action: DesktopAction) -> Result<Outcome, Failure> {
+    use crate::store::desktop;
+    if cfg!(any(target_os = "windows", target_os = "macos")) {
+        return Err(Failure::Stopped(
+            "desktop entries are for Linux and BSD desktops; on this system run the installed \
+             spantag directly"
+                .into(),
+        ));
+    }
+    let Some(data_home) = desktop::data_home() else {
+        return Err(Failure::Stopped(
+            "neither XDG_DATA_HOME nor HOME is set to an absolute path".into(),
+        ));
+    };
+    let (done, result) = match action {
+        DesktopAction::Install => {
+            let exe = std::env::current_exe().map_err(|e| {
+                Failure::Stopped(format!("cannot tell where this executable is: {e}"))
+            })?;
+            ("installed", desktop::install(&data_home, &exe))
+        }
+        DesktopAction::Uninstall => ("removed", desktop::uninstall(&data_home)),
+    };
+    let report = result.map_err(|e| Failure::Stopped(e.to_string()))?;
+    for file in &report.files {
+        println!("{done} {}", file.display());
+    }
+    if report.files.is_empty() {
+        println!("nothing to remove below {}", data_home.display());
+    }
+    if report.refreshed_cache {
+        println!("refreshed the desktop's file types (update-desktop-database)");
+    }
+    Ok(Outcome::Clean)
 }
 
 /// `spantag suggest`: one line per proposal, a count per rule, and what was accepted.
-fn suggest(path: &std::path::Path, accept: bool) -> ExitCode {
-    let folder = corpus::scheme_folder(path);
-    let rules = match corpus::load_rules(&folder) {
-        Ok(Some(rules)) => rules,
-        Ok(None) => {
-            eprintln!(
-                "spantag suggest: no rules: {} does not exist. A minimal one:\n{}",
-                folder.join(crate::suggest::SUGGEST_FILE).display(),
-                crate::suggest::EXAMPLE
-            );
-            return ExitCode::from(1);
-        }
-        Err(problem) => {
-            eprintln!("spantag suggest: {problem}");
-            return ExitCode::from(1);
-        }
+fn suggest(path: &Path, accept: bool) -> Result<Outcome, Failure> {
+    let folder = scheme_folder(path);
+    let Some(rules) = load_rules(&folder)? else {
+        return Err(Failure::Stopped(format!(
+            "no rules: {} does not exist. A minimal one:\n{}",
+            folder.join(crate::suggest::SUGGEST_FILE).display(),
+            crate::suggest::EXAMPLE
+        )));
     };
-    let (found, problems) = match corpus::suggest(path, &rules, accept) {
-        Ok(result) => result,
-        Err(e) => {
-            eprintln!("spantag suggest: {}: {e}", path.display());
-            return ExitCode::from(1);
-        }
-    };
+    let (found, problems) = crate::store::suggest::suggest(path, &rules, accept)?;
     let names = rules.names();
     let mut counts = vec![0; names.len()];
     for article in &found {
@@ -456,41 +670,33 @@ fn suggest(path: &std::path::Path, accept: bool) -> ExitCode {
         let sidecars = found.iter().filter(|a| a.rewritten).count();
         println!("accepted {spans} spans in {sidecars} sidecars");
     }
-    report_problems(&problems)
+    Ok(report_problems(&problems))
 }
 
 /// `spantag entities`: the entity index as text, JSON or CSV; unreadable sidecars (and a
 /// broken entities.ron) on stderr, exit code 1.
-fn entities(path: &std::path::Path, json: bool, csv: bool) -> ExitCode {
+fn entities(path: &Path, json: bool, csv: bool) -> Result<Outcome, Failure> {
     use crate::store::entity_index;
-    let root = corpus::scheme_folder(path);
+    let root = scheme_folder(path);
     let mut problems = Vec::new();
     let entities = crate::store::entities::load(&root).unwrap_or_else(|problem| {
         problems.push(problem);
         crate::model::Entities::default()
     });
     let progress = entity_index::Progress::default();
-    let built = match entity_index::build(path, &entities, &progress) {
-        Ok(built) => built,
-        Err(e) => {
-            eprintln!("spantag entities: {}: {e}", path.display());
-            return ExitCode::from(1);
-        }
-    };
+    let built = entity_index::build(path, &entities, &progress)
+        .map_err(|e| Failure::Stopped(e.to_string()))?;
     problems.extend(built.problems);
     let index = built.index;
     if json {
         print_json(&index);
     } else if csv {
-        let (scheme, _) = corpus::load_scheme(&root);
-        if let Err(e) = print_entities_csv(&index, &scheme) {
-            eprintln!("spantag entities: {e}");
-            return ExitCode::from(1);
-        }
+        let (scheme, _) = load_scheme(&root);
+        print_entities_csv(&index, &scheme).map_err(|e| Failure::Stopped(e.to_string()))?;
     } else {
         print_entities(&index);
     }
-    report_problems(&problems)
+    Ok(report_problems(&problems))
 }
 
 /// The text table of `spantag entities`.
@@ -653,7 +859,7 @@ fn print_value_agreement(agreement: &crate::agree::Agreement) {
 const SHOWN_CHARS: usize = 60;
 
 /// The tables of `spantag agree`: overall, per label, per article, then the skipped articles.
-fn print_agreement(report: &corpus::AgreeReport) {
+fn print_agreement(report: &crate::store::agree::AgreeReport) {
     let agreement = &report.agreement;
     for (k, folder) in report.annotators.iter().enumerate() {
         println!("annotator {}: {folder}", k + 1);

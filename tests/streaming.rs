@@ -61,7 +61,7 @@ fn exporting_a_corpus_holds_one_article_at_a_time() {
 
     let before = LIVE.with(Cell::get);
     PEAK.with(|p| p.set(before));
-    let summary = corpus::export(
+    let summary = spantag::store::export::export(
         dir.path(),
         Format::Jsonl,
         &out,

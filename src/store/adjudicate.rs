@@ -12,9 +12,11 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::atomic;
-use super::corpus::{self, Problem};
+use super::corpus;
 use super::entities;
+use super::walk::articles;
 use crate::model::{Document, SCHEME_FILE};
+use crate::problem::Problem;
 
 /// The three folders of an adjudication.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,21 +41,21 @@ pub struct Prepared {
 /// If the gold folder has no `entities.ron`, it gets A's entities and those of B whose id
 /// A does not have (an id in both keeps A's entry); an entities file of A or B that cannot
 /// be read refuses the comparison, naming the file and line, before anything is written.
-pub fn prepare(folders: &Folders) -> io::Result<Prepared> {
+pub fn prepare(folders: &Folders) -> Result<Prepared, Problem> {
     let Folders { a, b, gold } = folders;
     for (name, folder) in [("A", a), ("B", b)] {
         if !folder.is_dir() {
-            return Err(io::Error::new(
-                io::ErrorKind::NotFound,
-                format!("folder {name} ({}) is not a folder", folder.display()),
+            return Err(Problem::file(
+                folder,
+                format!("folder {name} is not a folder"),
             ));
         }
     }
     let (ca, cb, cg) = (resolved(a), resolved(b), resolved(gold));
     for (name, folder) in [("A", &ca), ("B", &cb)] {
         if cg.starts_with(folder) || folder.starts_with(&cg) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
+            return Err(Problem::file(
+                gold,
                 format!(
                     "the gold folder must be outside folder {name} ({}), and {name} outside it: \
                      A and B are never written",
@@ -62,13 +64,12 @@ pub fn prepare(folders: &Folders) -> io::Result<Prepared> {
             ));
         }
     }
+    let cannot =
+        |path: &Path, what: &str, e: io::Error| Problem::file(path, format!("cannot {what}: {e}"));
     let gold_entities = if entities::path(gold).exists() {
         None
     } else {
-        let load = |folder: &Path| {
-            entities::load(folder)
-                .map_err(|problem| io::Error::new(io::ErrorKind::InvalidData, problem.to_string()))
-        };
+        let load = entities::load;
         let mut merged = load(a)?;
         for entity in load(b)?.iter() {
             if merged.get(&entity.id).is_none() {
@@ -77,20 +78,18 @@ pub fn prepare(folders: &Folders) -> io::Result<Prepared> {
         }
         Some(merged).filter(|e| !e.is_empty())
     };
-    fs::create_dir_all(gold)
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", gold.display())))?;
-    let in_b: std::collections::BTreeMap<String, PathBuf> =
-        corpus::articles(b)?.into_iter().collect();
+    fs::create_dir_all(gold).map_err(|e| cannot(gold, "create the folder", e))?;
+    let in_b: std::collections::BTreeMap<String, PathBuf> = articles(b)?.into_iter().collect();
     let mut prepared = Prepared::default();
     let mut only_b: std::collections::BTreeSet<&String> = in_b.keys().collect();
-    for (id, a_path) in corpus::articles(a)? {
+    for (id, a_path) in articles(a)? {
         let Some(b_path) = in_b.get(&id) else {
             prepared.skipped.push((id, "only in A".into()));
             continue;
         };
         only_b.remove(&id);
-        let text = fs::read(&a_path)?;
-        if fs::read(b_path)? != text {
+        let text = fs::read(&a_path).map_err(|e| cannot(&a_path, "read", e))?;
+        if fs::read(b_path).map_err(|e| cannot(b_path, "read", e))? != text {
             prepared
                 .skipped
                 .push((id, "the article's text differs between A and B".into()));
@@ -107,17 +106,12 @@ pub fn prepare(folders: &Folders) -> io::Result<Prepared> {
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(parent) = target.parent() {
-                    fs::create_dir_all(parent)?;
+                    fs::create_dir_all(parent)
+                        .map_err(|e| cannot(parent, "create the folder", e))?;
                 }
-                atomic::write(&target, &text)
-                    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", target.display())))?;
+                atomic::write(&target, &text).map_err(|e| cannot(&target, "write", e))?;
             }
-            Err(e) => {
-                return Err(io::Error::new(
-                    e.kind(),
-                    format!("{}: {e}", target.display()),
-                ))
-            }
+            Err(e) => return Err(cannot(&target, "read", e)),
         }
         prepared.articles += 1;
     }
@@ -128,12 +122,11 @@ pub fn prepare(folders: &Folders) -> io::Result<Prepared> {
     );
     let scheme = a.join(SCHEME_FILE);
     if scheme.is_file() && !gold.join(SCHEME_FILE).exists() {
-        fs::copy(&scheme, gold.join(SCHEME_FILE))?;
+        let copy = gold.join(SCHEME_FILE);
+        fs::copy(&scheme, &copy).map_err(|e| cannot(&copy, "write", e))?;
     }
     if let Some(merged) = gold_entities {
-        entities::save(gold, &merged).map_err(|e| {
-            io::Error::new(e.kind(), format!("{}: {e}", entities::path(gold).display()))
-        })?;
+        entities::save(gold, &merged).map_err(|e| cannot(&entities::path(gold), "write", e))?;
     }
     Ok(prepared)
 }
@@ -176,20 +169,17 @@ pub fn annotators(
     gold: &Document,
     gold_article: &Path,
 ) -> Result<[Document; 2], Problem> {
-    let id = article_id(folders, gold_article).ok_or_else(|| Problem {
-        path: gold_article.to_path_buf(),
-        position: None,
-        message: format!("is not in the gold folder {}", folders.gold.display()),
+    let id = article_id(folders, gold_article).ok_or_else(|| {
+        Problem::file(
+            gold_article,
+            format!("is not in the gold folder {}", folders.gold.display()),
+        )
     })?;
     let load = |folder: &Path| -> Result<Document, Problem> {
         let path = folder.join(&id);
         let (document, _) = corpus::load(&path)?;
         if document.meta.sha256 != gold.meta.sha256 {
-            return Err(Problem {
-                path,
-                position: None,
-                message: "has another text than the gold copy".into(),
-            });
+            return Err(Problem::file(path, "has another text than the gold copy"));
         }
         Ok(document)
     };

@@ -7,9 +7,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::atomic;
-use super::corpus::Problem;
 use crate::model::entities::{Entities, MAX_ENTITIES_BYTES};
 use crate::model::ENTITIES_FILE;
+use crate::problem::Problem;
 
 /// Where the entities of the corpus rooted at `folder` live.
 pub fn path(folder: &Path) -> PathBuf {
@@ -20,17 +20,10 @@ pub fn path(folder: &Path) -> PathBuf {
 /// cannot be read or parsed is a problem naming it, with line and column.
 pub fn load(folder: &Path) -> Result<Entities, Problem> {
     let path = path(folder);
-    let problem = |position, message| Problem {
-        path: path.clone(),
-        position,
-        message,
+    let Some(source) = super::corpus::read_config(&path, MAX_ENTITIES_BYTES)? else {
+        return Ok(Entities::default());
     };
-    let source = match super::corpus::read_config(&path, MAX_ENTITIES_BYTES) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Entities::default()),
-        Err(e) => return Err(problem(None, format!("cannot read: {e}"))),
-        Ok(source) => source,
-    };
-    Entities::parse(&source).map_err(|e| problem(Some((e.line, e.col)), e.message))
+    Entities::parse(&source).map_err(|e| Problem::at(&path, e.line, e.col, e.message))
 }
 
 /// Writes the entities of the corpus rooted at `folder`, atomically; a file that already
@@ -76,7 +69,7 @@ mod tests {
         )
         .unwrap();
         let problem = load(dir.path()).unwrap_err();
-        assert_eq!(problem.position.map(|p| p.0), Some(3), "{problem}");
+        assert_eq!(problem.line, Some(3), "{problem}");
         assert!(problem.to_string().contains("entities.ron:3:"), "{problem}");
     }
 }

@@ -14,62 +14,27 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use super::corpus::{self, Problem};
+use super::corpus::{self, read_sidecar};
 use super::sidecar_path;
+use super::walk::articles;
 use crate::model::entities::{EntityEditError, Merged};
 use crate::model::entity_index::{EntityIndex, IndexBuilder};
-use crate::model::sidecar::{self, SidecarError};
 use crate::model::{Command, Entities, Entity};
+use crate::problem::Problem;
 
-/// Articles done of the total, and a cancel flag: shared between a pass on a background
-/// thread and whoever shows it.
-#[derive(Debug, Default)]
-pub struct Progress {
-    pub done: AtomicUsize,
-    pub total: AtomicUsize,
-    pub cancel: AtomicBool,
-}
-
-impl Progress {
-    /// (done, total) as they are now.
-    pub fn get(&self) -> (usize, usize) {
-        (
-            self.done.load(Ordering::Relaxed),
-            self.total.load(Ordering::Relaxed),
-        )
-    }
-
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-
-    fn cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
-    }
-
-    fn start(&self, total: usize) {
-        self.total.store(total, Ordering::Relaxed);
-        self.done.store(0, Ordering::Relaxed);
-    }
-
-    fn step(&self) {
-        self.done.fetch_add(1, Ordering::Relaxed);
-    }
-}
+pub use super::progress::Progress;
 
 /// Why a pass stopped before its end.
 #[derive(Debug, thiserror::Error)]
 pub enum PassError {
+    /// The corpus could not be listed, or `entities.ron` could not be saved.
     #[error("{0}")]
-    Io(#[from] io::Error),
+    Problem(#[from] Problem),
     #[error("cancelled")]
     Cancelled,
     #[error(transparent)]
     Entities(#[from] EntityEditError),
-    #[error("{}: {message}", path.display())]
-    Save { path: PathBuf, message: String },
 }
 
 /// An index and the sidecars it could not read.
@@ -82,7 +47,7 @@ pub struct Built {
 
 /// Builds the entity index of a corpus from its sidecars ([`EntityIndex`]).
 pub fn build(corpus: &Path, entities: &Entities, progress: &Progress) -> Result<Built, PassError> {
-    let list = corpus::articles(corpus)?;
+    let list = articles(corpus)?;
     progress.start(list.len());
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -100,10 +65,11 @@ pub fn build(corpus: &Path, entities: &Entities, progress: &Progress) -> Result<
                 h.join().unwrap_or_else(|_| {
                     let problems = part
                         .iter()
-                        .map(|(_, path)| Problem {
-                            path: sidecar_path(path),
-                            position: None,
-                            message: "not indexed: reading it failed unexpectedly".into(),
+                        .map(|(_, path)| {
+                            Problem::file(
+                                sidecar_path(path),
+                                "not indexed: reading it failed unexpectedly",
+                            )
                         })
                         .collect();
                     (IndexBuilder::default(), problems)
@@ -134,7 +100,7 @@ fn scan(list: &[(String, PathBuf)], progress: &Progress) -> (IndexBuilder, Vec<P
         if progress.cancelled() {
             break;
         }
-        match read(&sidecar_path(path)) {
+        match read_sidecar(&sidecar_path(path)) {
             Ok(Some(parsed)) => builder.add(id, &parsed.spans, &parsed.relations),
             Ok(None) => builder.add_empty(),
             Err(problem) => {
@@ -145,30 +111,6 @@ fn scan(list: &[(String, PathBuf)], progress: &Progress) -> (IndexBuilder, Vec<P
         progress.step();
     }
     (builder, problems)
-}
-
-/// A sidecar parsed, `None` when there is none, or the problem naming it.
-fn read(path: &Path) -> Result<Option<sidecar::Sidecar>, Problem> {
-    let problem = |position, message| Problem {
-        path: path.to_path_buf(),
-        position,
-        message,
-    };
-    let source = match super::read_sidecar_text(path) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
-            return Err(problem(None, e.to_string()))
-        }
-        Err(e) => return Err(problem(None, format!("cannot read: {e}"))),
-        Ok(source) => source,
-    };
-    match sidecar::decode(&source) {
-        Ok(parsed) => Ok(Some(parsed)),
-        Err(SidecarError::Syntax { line, col, message }) => {
-            Err(problem(Some((line, col)), message))
-        }
-        Err(other) => Err(problem(None, other.to_string())),
-    }
 }
 
 /// What a writing pass did.
@@ -248,7 +190,7 @@ impl Pass<'_> {
         wanted: impl Fn(Option<&[u8]>) -> bool,
         change: impl Fn(&crate::model::Document) -> Option<(Command, usize)>,
     ) -> Result<Rewritten, PassError> {
-        let list = corpus::articles(corpus)?;
+        let list = articles(corpus)?;
         progress.start(list.len());
         let mut done = Rewritten::default();
         for (_, path) in &list {
@@ -264,11 +206,8 @@ impl Pass<'_> {
                 Ok(bytes) => Some(bytes),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => None,
                 Err(e) => {
-                    done.problems.push(Problem {
-                        path: sidecar,
-                        position: None,
-                        message: format!("cannot read: {e}"),
-                    });
+                    done.problems
+                        .push(Problem::file(sidecar, format!("cannot read: {e}")));
                     continue;
                 }
             };
@@ -290,11 +229,8 @@ impl Pass<'_> {
                 continue;
             }
             if let Err(e) = document.apply(command) {
-                done.problems.push(Problem {
-                    path: path.clone(),
-                    position: None,
-                    message: format!("cannot {}: {e}", self.verb),
-                });
+                done.problems
+                    .push(Problem::file(path, format!("cannot {}: {e}", self.verb)));
                 continue;
             }
             match corpus::rewrite_sidecar(&sidecar, &document, before.as_deref(), self.reason) {
@@ -330,10 +266,8 @@ pub fn merge(
     let mut after = entities.clone();
     let merged = after.merge(gone, kept)?;
     let rewritten = rewrite_references(corpus, gone, Some(kept), skip, progress)?;
-    super::entities::save(corpus, &after).map_err(|e| PassError::Save {
-        path: super::entities::path(corpus),
-        message: e.to_string(),
-    })?;
+    super::entities::save(corpus, &after)
+        .map_err(|e| Problem::file(super::entities::path(corpus), format!("cannot save: {e}")))?;
     *entities = after;
     Ok(MergeReport { merged, rewritten })
 }

@@ -1,18 +1,37 @@
 //! The only module that touches the disk: decoding articles, reading sidecars, writing
 //! them atomically from a background thread, and watching for changes made by others.
+//!
+//! The open article: [`article`] (decoding), [`session`], [`saver`], [`watch`]. A corpus:
+//! [`walk`] finds its articles (the one folder walk), [`corpus`] reads an article with its
+//! sidecar and the corpus's configuration (the one sidecar reader) and writes articles,
+//! [`atomic`] is the one way a file is replaced. The passes over a corpus, one module each:
+//! [`export`], [`import`], [`validate`], [`stats`], [`agree`], [`suggest`], [`reanchor`],
+//! [`generate`], [`entity_index`], [`adjudicate`]. Every error that points into a file is a
+//! [`Problem`](crate::problem::Problem); long passes share one [`Progress`].
 
 pub mod adjudicate;
+pub mod agree;
 pub mod article;
 pub mod atomic;
 pub mod corpus;
 pub mod desktop;
 pub mod entities;
 pub mod entity_index;
+pub mod export;
+pub mod generate;
+pub mod import;
+pub mod progress;
+pub mod reanchor;
 pub mod saver;
 pub mod session;
+pub mod stats;
+pub mod suggest;
+pub mod validate;
+pub mod walk;
 pub mod watch;
 
 pub use article::{ArticleError, LoadedArticle};
+pub use progress::Progress;
 pub use saver::{SaveError, SaveJob, SaveResult, Saver};
 pub use session::{sidecar_path, Conflict, External, Resolution, SaveState, Session};
 

@@ -394,7 +394,7 @@ impl SpantagApp {
         let (scheme, problem) = crate::store::corpus::load_scheme(folder);
         self.scheme = scheme;
         self.scheme_folder = Some(folder.to_path_buf());
-        self.scheme_problem = problem;
+        self.scheme_problem = problem.map(|p| p.to_string());
         (self.entities, self.entities_problem) = match crate::store::entities::load(folder) {
             Ok(entities) => (Some(entities), None),
             Err(problem) => (
@@ -463,7 +463,7 @@ impl SpantagApp {
             return;
         }
         if self.folder.is_none() {
-            self.use_scheme_of(&crate::store::corpus::scheme_folder(path));
+            self.use_scheme_of(&crate::store::walk::scheme_folder(path));
         }
         let big = std::fs::metadata(path).is_ok_and(|m| m.len() > OPEN_IN_BACKGROUND_BYTES);
         if !big {
@@ -859,7 +859,7 @@ impl SpantagApp {
                 let folder = match (&self.folder, &self.session) {
                     (Some(folder), _) => folder.root.clone(),
                     (None, Some(session)) => {
-                        crate::store::corpus::scheme_folder(&session.article_path)
+                        crate::store::walk::scheme_folder(&session.article_path)
                     }
                     (None, None) => return Err("Open a folder or an article first.".into()),
                 };

@@ -17,7 +17,7 @@ use egui_plot::{Bar, BarChart};
 use crate::agree::{Agreement, Figures, Tally};
 use crate::model::{Document, Scheme};
 use crate::store::adjudicate::Folders;
-use crate::store::corpus::{self, AgreeReport};
+use crate::store::agree::{self, AgreeReport};
 
 /// The form behind File → Compare…: three folders, typed or chosen.
 #[derive(Clone, Debug, Default)]
@@ -109,7 +109,7 @@ impl Compare {
         let (tx, rx) = mpsc::channel();
         let (paths, wake) = (vec![folders.a.clone(), folders.b.clone()], ctx.clone());
         std::thread::spawn(move || {
-            let _ = tx.send(corpus::agree(&paths).map_err(|e| e.to_string()));
+            let _ = tx.send(agree::agree(&paths).map_err(|e| e.to_string()));
             wake.request_repaint();
         });
         Compare {

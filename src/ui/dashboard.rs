@@ -10,7 +10,7 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use super::doc_view::{label_color, shorten};
 use crate::model::Scheme;
-use crate::store::corpus::{self, Stats};
+use crate::store::stats::{self, Stats};
 
 pub struct Dashboard {
     pub folder: PathBuf,
@@ -27,7 +27,7 @@ impl Dashboard {
         let (tx, rx) = mpsc::channel();
         let (path, ctx) = (folder.to_path_buf(), ctx.clone());
         std::thread::spawn(move || {
-            let _ = tx.send(corpus::stats(&path).map_err(|e| format!("{}: {e}", path.display())));
+            let _ = tx.send(stats::stats(&path).map_err(|e| e.to_string()));
             ctx.request_repaint();
         });
         Dashboard {

@@ -11,7 +11,7 @@ use egui::{RichText, Ui};
 
 use crate::export::{Format, Options};
 use crate::model::{Entities, Scheme};
-use crate::store::corpus::{self, ExportSummary};
+use crate::store::export::{self, ExportSummary};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
@@ -120,9 +120,9 @@ impl ExportDialog {
             };
             let result = match &entities {
                 Some(entities) => {
-                    corpus::export_with(&corpus, format, &out, &scheme, entities, options, progress)
+                    export::export_with(&corpus, format, &out, &scheme, entities, options, progress)
                 }
-                None => corpus::export(&corpus, format, &out, &scheme, options, progress),
+                None => export::export(&corpus, format, &out, &scheme, options, progress),
             }
             .map_err(|e| e.to_string());
             let _ = tx.send(result);

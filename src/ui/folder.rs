@@ -10,7 +10,8 @@ use std::sync::Arc;
 use egui::{RichText, Ui};
 
 use crate::model::Status;
-use crate::store::corpus::{self, ArticleSummary};
+use crate::store::stats::{summarize, ArticleSummary};
+use crate::store::walk;
 
 struct Scan {
     done: Arc<AtomicUsize>,
@@ -42,14 +43,14 @@ impl Folder {
         let (tx, rx) = mpsc::channel();
         let (d, t, ctx, folder) = (done.clone(), total.clone(), ctx.clone(), root.to_path_buf());
         std::thread::spawn(move || {
-            let result = corpus::articles(&folder)
-                .map_err(|e| format!("{}: {e}", folder.display()))
+            let result = walk::articles(&folder)
+                .map_err(|e| e.to_string())
                 .map(|list| {
                     t.store(list.len(), Ordering::Relaxed);
                     list.into_iter()
                         .enumerate()
                         .map(|(i, (id, path))| {
-                            let summary = corpus::summarize(id, path);
+                            let summary = summarize(id, path);
                             d.store(i + 1, Ordering::Relaxed);
                             if i % 256 == 0 {
                                 ctx.request_repaint();
@@ -207,7 +208,8 @@ impl Folder {
                         }
                         let hover = entry
                             .problem
-                            .clone()
+                            .as_ref()
+                            .map(ToString::to_string)
                             .unwrap_or_else(|| format!("{hint}, {} spans", entry.spans));
                         let response = ui
                             .add(egui::Button::selectable(self.current == Some(i), text).truncate())

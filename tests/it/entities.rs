@@ -26,7 +26,7 @@ type Counts = BTreeMap<String, (usize, usize, usize)>;
 fn count_directly(folder: &Path) -> (Counts, Vec<PathBuf>) {
     let mut counts = Counts::new();
     let mut unreadable = Vec::new();
-    for (_, path) in corpus::articles(folder).unwrap() {
+    for (_, path) in spantag::store::walk::articles(folder).unwrap() {
         let Ok(source) = std::fs::read_to_string(sidecar_path(&path)) else {
             continue;
         };
@@ -69,7 +69,15 @@ fn index_and_cli_agree_with_a_count_from_the_sidecars() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path();
     // "ghost" is referenced by spans but missing from entities.ron: listed, not hidden.
-    corpus::generate_linked(folder, 40, 1_500, 24, 3, &["lavrov", "alvarez", "ghost"]).unwrap();
+    spantag::store::generate::generate_linked(
+        folder,
+        40,
+        1_500,
+        24,
+        3,
+        &["lavrov", "alvarez", "ghost"],
+    )
+    .unwrap();
     let (_, ids) = save_entities(folder, &["Lavrov", "Alvarez"]);
     assert_eq!(ids, ["lavrov", "alvarez"]);
     let broken = sidecar_path(&folder.join("article-00010.txt"));
@@ -95,11 +103,7 @@ fn index_and_cli_agree_with_a_count_from_the_sidecars() {
     assert_eq!(unknown, ["ghost"]);
     assert_eq!(built.problems.len(), 1);
     assert_eq!(built.problems[0].path, broken);
-    assert!(
-        built.problems[0].position.is_some(),
-        "{}",
-        built.problems[0]
-    );
+    assert!(built.problems[0].line.is_some(), "{}", built.problems[0]);
     // Statements carry the quote's text and attributes as the sidecar has them.
     let lavrov = built.index.row("lavrov").unwrap();
     let first = &lavrov.statements[0];
@@ -184,7 +188,7 @@ fn index_and_cli_agree_with_a_count_from_the_sidecars() {
 fn linking_by_proposals_across_a_folder_of_200_articles() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path();
-    let paths = corpus::generate(folder, 200, 400, 4, 11).unwrap();
+    let paths = spantag::store::generate::generate(folder, 200, 400, 4, 11).unwrap();
     let (set, ids) = save_entities(folder, &["Lavrov"]);
     let lavrov = set.get(&ids[0]).unwrap().clone();
     let open = &paths[0];
@@ -229,7 +233,7 @@ fn linking_by_proposals_across_a_folder_of_200_articles() {
     assert_eq!(counts[&ids[0]].0, words);
     assert_eq!(counts[&ids[0]].1, articles);
     // Every sidecar written still loads with every span at its text.
-    let (_, problems) = corpus::validate(folder).unwrap();
+    let (_, problems) = spantag::store::validate::validate(folder).unwrap();
     assert!(problems.is_empty(), "{problems:?}");
     // A second pass has nothing left to link.
     let again =
@@ -242,7 +246,9 @@ fn linking_by_proposals_across_a_folder_of_200_articles() {
 fn merging_rewrites_every_reference_but_the_open_and_the_unreadable() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path();
-    let paths = corpus::generate_linked(folder, 30, 1_500, 24, 5, &["lavrov", "sergei"]).unwrap();
+    let paths =
+        spantag::store::generate::generate_linked(folder, 30, 1_500, 24, 5, &["lavrov", "sergei"])
+            .unwrap();
     let (mut set, ids) = save_entities(folder, &["Lavrov", "Sergei"]);
     assert_eq!(ids, ["lavrov", "sergei"]);
     let (before, _) = count_directly(folder);
@@ -355,7 +361,7 @@ fn linked_samples() -> (tempfile::TempDir, PathBuf) {
     set.add_alias(&id, "Сергей Лавров").unwrap();
     entities::save(&root, &set).unwrap();
     // The export corpus links entities of its own: start these tests without any link.
-    for (_, path) in corpus::articles(&root).unwrap() {
+    for (_, path) in spantag::store::walk::articles(&root).unwrap() {
         let (mut doc, _) = corpus::load(&path).unwrap();
         let ids = doc.annotations().spans().iter().map(|s| s.id).collect();
         doc.apply(spantag::model::Command::SetEntity { ids, entity: None })
@@ -533,7 +539,7 @@ fn merging_from_the_app_changes_the_open_article_undoably_and_the_rest_on_disk()
 fn a_cancelled_pass_stops_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path();
-    let paths = corpus::generate(folder, 20, 400, 4, 11).unwrap();
+    let paths = spantag::store::generate::generate(folder, 20, 400, 4, 11).unwrap();
     let (set, ids) = save_entities(folder, &["Lavrov"]);
     let before: Vec<Vec<u8>> = paths
         .iter()

@@ -273,7 +273,7 @@ fn export_all(corpus_dir: &Path, out: &Path) {
         } else {
             out.join(format!("corpus.{}.{}", format.name(), format.extension()))
         };
-        let summary = corpus::export(
+        let summary = spantag::store::export::export(
             corpus_dir,
             format,
             &target,
@@ -731,7 +731,7 @@ fn a_cancelled_export_leaves_nothing_behind() {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("all.csv");
     let scheme = spantag::model::Scheme::default();
-    let result = corpus::export(
+    let result = spantag::store::export::export(
         corpus_dir.path(),
         Format::Csv,
         &target,
@@ -742,7 +742,12 @@ fn a_cancelled_export_leaves_nothing_behind() {
             done < 2
         },
     );
-    assert!(matches!(result, Err(corpus::ExportFailure::Cancelled)));
+    let problem = result.unwrap_err();
+    assert_eq!(
+        problem.message,
+        spantag::store::export::CANCELLED,
+        "{problem}"
+    );
     assert_eq!(
         std::fs::read_dir(out.path()).unwrap().count(),
         0,
@@ -753,13 +758,20 @@ fn a_cancelled_export_leaves_nothing_behind() {
 #[test]
 fn a_brat_folder_imports_back_into_articles_with_sidecars() {
     let into = tempfile::tempdir().unwrap();
-    let summary = corpus::import(
-        &golden_dir().join("brat"),
-        spantag::import::Format::Brat,
-        into.path(),
-        false,
-    )
-    .unwrap();
+    let request = spantag::store::import::Request {
+        input: golden_dir().join("brat"),
+        format: spantag::import::Format::Brat,
+        into: into.path().to_path_buf(),
+        options: spantag::import::Options::default(),
+        strict: false,
+        force: false,
+    };
+    let summary = spantag::store::import::run(&request, &Default::default()).unwrap();
+    assert!(
+        summary.report.errors.is_empty(),
+        "{:?}",
+        summary.report.errors
+    );
     // The two spans that crossed a line break come back as two fragments each (a span
     // per fragment, none over the line break), joined by a fragment relation.
     assert_eq!(
@@ -847,7 +859,7 @@ fn a_broken_entities_file_fails_the_export_naming_its_line_and_writes_nothing() 
     .unwrap();
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("all.jsonl");
-    let error = corpus::export(
+    let error = spantag::store::export::export(
         corpus_dir.path(),
         Format::Jsonl,
         &target,
@@ -856,10 +868,7 @@ fn a_broken_entities_file_fails_the_export_naming_its_line_and_writes_nothing() 
         |_, _| true,
     )
     .unwrap_err();
-    assert!(
-        matches!(error, corpus::ExportFailure::Entities(_)),
-        "{error}"
-    );
+    assert!(error.path.ends_with("entities.ron"), "{error}");
     assert!(error.to_string().contains("entities.ron:3:"), "{error}");
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
 }
@@ -1073,7 +1082,7 @@ fn the_formats_document_export_examples_are_what_spantag_writes() {
     let scheme = spantag::model::Scheme::default();
     let export = |format: Format| {
         let out = dir.path().join(format!("out.{}", format.name()));
-        let summary = corpus::export(
+        let summary = spantag::store::export::export(
             &corpus_dir,
             format,
             &out,

@@ -825,7 +825,7 @@ fn a_custom_scheme_key_tags_with_its_label_and_a_broken_scheme_says_where() {
         .scheme_problem
         .clone()
         .expect("the scheme is refused");
-    assert!(problem.contains("spantag.ron: line 4"), "{problem}");
+    assert!(problem.contains("spantag.ron:4:"), "{problem}");
     assert!(problem.contains("share the key"), "{problem}");
     assert_eq!(
         harness.state().scheme.labels[0].name,

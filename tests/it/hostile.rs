@@ -97,7 +97,7 @@ fn broken_sidecars_open_read_only_or_repaired_and_are_never_overwritten() {
         std::fs::write(sidecar_path(&copy), &bytes).unwrap();
 
         let mut session = Session::open(&copy).unwrap();
-        let (_, problems) = corpus::validate(dir.path()).unwrap();
+        let (_, problems) = spantag::store::validate::validate(dir.path()).unwrap();
         let validate: Vec<String> = problems.iter().map(ToString::to_string).collect();
         let expect = expected(&name);
         assert_eq!(
@@ -179,7 +179,7 @@ fn oversized_sidecars_and_schemes_are_refused_before_they_are_read() {
     .unwrap();
     let (scheme, problem) = corpus::load_scheme(dir.path());
     assert_eq!(scheme, Scheme::default());
-    let problem = problem.expect("a message");
+    let problem = problem.expect("a message").to_string();
     assert!(
         problem.contains("spantag.ron") && problem.contains("larger than"),
         "{problem}"
@@ -193,7 +193,7 @@ fn broken_schemes_fall_back_to_the_defaults_with_file_line_and_column() {
         std::fs::copy(&path, dir.path().join("spantag.ron")).unwrap();
         let (scheme, problem) = corpus::load_scheme(dir.path());
         assert_eq!(scheme, Scheme::default(), "{}", path.display());
-        let problem = problem.unwrap_or_default();
+        let problem = problem.map(|p| p.to_string()).unwrap_or_default();
         assert!(problem.contains("spantag.ron:"), "{problem}");
         assert!(problem.contains("using the default labels"), "{problem}");
     }

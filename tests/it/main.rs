@@ -15,6 +15,7 @@ mod gui;
 mod gui_attrs;
 mod gui_safety;
 mod hostile;
+mod import_cli;
 mod import_doccano_prodigy_conll;
 mod labelstudio;
 mod model_props;

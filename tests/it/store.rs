@@ -278,9 +278,9 @@ fn generate_writes_valid_articles_reproducibly_and_never_replaces_a_file() {
     };
     let first = run(dir.path());
     assert_eq!(first.status.code(), Some(0), "{first:?}");
-    let (articles, problems) = spantag::store::corpus::validate(dir.path()).unwrap();
+    let (articles, problems) = spantag::store::validate::validate(dir.path()).unwrap();
     assert_eq!((articles, problems.len()), (3, 0), "{problems:?}");
-    let stats = spantag::store::corpus::stats(dir.path()).unwrap();
+    let stats = spantag::store::stats::stats(dir.path()).unwrap();
     assert_eq!(stats.labels.values().sum::<usize>(), 60);
     let article = dir.path().join("article-00001.txt");
     let text = std::fs::read_to_string(&article).unwrap();
