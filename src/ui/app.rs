@@ -17,6 +17,7 @@ use super::doc_view::{snapped, DocView, Selection, ViewInput};
 use super::export_dialog::ExportDialog;
 use super::find::{FindAction, FindBar};
 use super::folder::{Folder, PanelAction};
+use super::import_dialog::ImportDialog;
 use super::review::Review;
 use super::{guard, panels};
 use crate::model::{select, Command, Entities, Proposal, Scheme, SpanId};
@@ -32,6 +33,8 @@ pub enum AppCommand {
     ShowOpenDialog,
     /// Open the export dialog (File → Export…, Ctrl+E).
     ShowExport,
+    /// Open the import dialog (File → Import…, Ctrl+I).
+    ShowImport,
     /// Show the system folder dialog (off the UI thread).
     ShowOpenFolderDialog,
     /// Ask where to write a copy of the annotations (Ctrl+Shift+S), e.g. when the
@@ -246,6 +249,7 @@ pub struct SpantagApp {
     /// Labels hidden from the span list.
     pub hidden_labels: Vec<String>,
     pub export: ExportDialog,
+    pub import: ImportDialog,
     /// The open folder, in folder mode.
     pub folder: Option<Folder>,
     /// The note being edited in the details panel, for the span it belongs to.
@@ -318,6 +322,7 @@ impl SpantagApp {
             notice: None,
             hidden_labels: Vec::new(),
             export: ExportDialog::default(),
+            import: ImportDialog::default(),
             folder: None,
             note_draft: None,
             linking: None,
@@ -727,6 +732,23 @@ impl SpantagApp {
         self.dialog = Some((kind, rx));
     }
 
+    /// An import wrote articles into `into`: when that is the open folder, list them and
+    /// use the labels the import added to its scheme.
+    fn imported_into(&mut self, ctx: &egui::Context, into: &Path) {
+        let same = |a: &Path, b: &Path| {
+            a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+        };
+        let Some(scheme_folder) = self.scheme_folder.clone().filter(|f| same(f, into)) else {
+            return;
+        };
+        // Read spantag.ron and entities.ron again: the import may have extended them.
+        self.scheme_folder = None;
+        match self.folder.as_ref().map(|f| f.root.clone()) {
+            Some(root) if same(&root, into) => self.open_folder(ctx, &root),
+            _ => self.use_scheme_of(&scheme_folder),
+        }
+    }
+
     fn open_folder(&mut self, ctx: &egui::Context, root: &Path) {
         self.save_now();
         self.use_scheme_of(root);
@@ -835,6 +857,11 @@ impl SpantagApp {
                     .ok_or("Open an article to export it.")?;
                 let article = session.article_path.clone();
                 self.export.open_for(&article);
+                return Ok(());
+            }
+            AppCommand::ShowImport => {
+                let folder = self.folder.as_ref().map(|f| f.root.clone());
+                self.import.open_with(folder.as_deref());
                 return Ok(());
             }
             AppCommand::ToggleWholeWords => {
@@ -1340,6 +1367,12 @@ impl SpantagApp {
         if shortcut(Modifiers::COMMAND, Key::E) {
             self.send(AppCommand::ShowExport);
         }
+        if shortcut(Modifiers::COMMAND, Key::I) {
+            self.send(AppCommand::ShowImport);
+        }
+        if self.import.open && shortcut(Modifiers::NONE, Key::Escape) {
+            self.import.close();
+        }
         if shortcut(Modifiers::COMMAND, Key::F) && self.session.is_some() {
             self.send(AppCommand::ShowFind);
         }
@@ -1718,6 +1751,9 @@ impl eframe::App for SpantagApp {
             self.send(AppCommand::Open(path));
         }
         self.export.poll();
+        if let Some(into) = self.import.poll() {
+            self.imported_into(ctx, &into);
+        }
         if let Some(compare) = &mut self.compare {
             compare.poll();
         }
@@ -1873,6 +1909,10 @@ impl eframe::App for SpantagApp {
             Some(DialogAction::Choose(i)) => self.show_dialog(&ctx, DialogKind::CompareFolder(i)),
             Some(DialogAction::Start(folders)) => self.send(AppCommand::StartCompare(folders)),
             None => {}
+        }
+        if let Some(folder) = self.import.show(&ctx) {
+            self.import.close();
+            self.send(AppCommand::OpenFolder(folder));
         }
         let article = self.session.as_ref().map(|s| s.article_path.clone());
         self.export.show(&ctx, article.as_deref());

@@ -11,6 +11,7 @@ pub mod find;
 pub mod folder;
 pub mod fonts;
 mod guard;
+pub mod import_dialog;
 mod panels;
 pub mod review;
 

@@ -39,6 +39,15 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
                 app.send(AppCommand::ShowExport);
             }
             if ui
+                .add(egui::Button::new("Import…").shortcut_text("Ctrl+I"))
+                .on_hover_text(
+                    "Bring in another tool's files or a model's output: doccano, brat, Label Studio, Prodigy, CoNLL",
+                )
+                .clicked()
+            {
+                app.send(AppCommand::ShowImport);
+            }
+            if ui
                 .button("Compare…")
                 .on_hover_text(
                     "Compare two annotators' folders of the same articles and settle a gold copy",

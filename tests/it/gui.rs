@@ -727,7 +727,7 @@ fn open_name(harness: &Harness<'_, SpantagApp>) -> String {
         .unwrap_or_default()
 }
 
-fn wait_for_folder(harness: &mut Harness<'_, SpantagApp>) {
+pub(crate) fn wait_for_folder(harness: &mut Harness<'_, SpantagApp>) {
     step_until(harness, "the folder finish loading", |h| {
         let app = h.state();
         app.folder.as_ref().is_some_and(|f| !f.is_scanning()) && app.session.is_some()
