@@ -20,8 +20,8 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
                 app.send(AppCommand::ShowOpenDialog);
             }
             if ui
-                .add(egui::Button::new("Open folder…").shortcut_text("Ctrl+Shift+O"))
-                .on_hover_text("Open a folder of articles and work through them")
+                .add(egui::Button::new("Open folder…"))
+                .on_hover_text("Open a folder of articles and work through them (Ctrl+Shift+O)")
                 .clicked()
             {
                 app.send(AppCommand::ShowOpenFolderDialog);
@@ -74,10 +74,9 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
                 app.send(AppCommand::Undo);
             }
             if ui
-                .add_enabled(
-                    can_redo,
-                    egui::Button::new("Redo").shortcut_text("Ctrl+Shift+Z"),
-                )
+                .add_enabled(can_redo, egui::Button::new("Redo"))
+                .on_hover_text("Ctrl+Shift+Z")
+                .on_disabled_hover_text("Ctrl+Shift+Z")
                 .clicked()
             {
                 app.send(AppCommand::Redo);
