@@ -75,8 +75,32 @@ fn sidecar_problems(
         })
         .unwrap_or_default();
     let mut found = Vec::new();
+    // A suggestion's place is its number in the `suggestions` list.
+    let suggestion_at = |number: usize| sidecar::suggestion_position(source, number);
     for flaw in &report.flaws {
-        found.push((flaw.span_id().and_then(line_of), flaw.to_string()));
+        let at = flaw
+            .span_id()
+            .and_then(line_of)
+            .or_else(|| flaw.suggestion_number().and_then(suggestion_at));
+        found.push((at, flaw.to_string()));
+    }
+    // Suggestions an earlier load marked orphaned load quietly: still say so.
+    for (k, suggestion) in document.suggestions.iter().enumerate() {
+        let number = k + 1;
+        let reported = report
+            .flaws
+            .iter()
+            .any(|f| f.suggestion_number() == Some(number));
+        if suggestion.is_orphaned() && !reported {
+            found.push((
+                suggestion_at(number),
+                format!(
+                    "suggestion {number} ({} {:?}, from {}) is orphaned: its text was not \
+                     found in the article, so it is kept but never offered",
+                    suggestion.label, suggestion.text, suggestion.source
+                ),
+            ));
+        }
     }
     let annotations = document.annotations();
     if report.article_changed {

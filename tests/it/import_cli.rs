@@ -593,3 +593,48 @@ fn conll_onto_an_existing_article_writes_only_its_sidecar_on_the_original_chars(
         [("PER", 0, 14, "Sergei  Lavrov"), ("LOC", 32, 37, "Cairo")]
     );
 }
+
+/// `spantag validate` names a suggestion whose text is not at its range with the line and
+/// column of its entry, and one an earlier load marked orphaned (which loads quietly).
+#[test]
+fn validate_names_a_suggestion_that_lost_its_text_by_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_jsonl(
+        dir.path(),
+        &[record("cairo", CAIRO, &[(1, "person", 0, 6)], &[])],
+    );
+    let into = dir.path().join("out");
+    let out = import_cli(&input, "jsonl", &into, &["--as", "suggestions"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(validate(&into).status.code(), Some(0));
+
+    let sidecar = sidecar_path(&into.join("cairo.txt"));
+    let written = std::fs::read_to_string(&sidecar).unwrap();
+    let line = 1 + written
+        .lines()
+        .position(|l| l.contains("source: \"in.jsonl\""))
+        .expect("the suggestion's line");
+    let word: String = CAIRO.chars().take(6).collect();
+    let broken = written.replacen(&format!("text: {word:?}"), "text: \"Nobody\"", 1);
+    assert_ne!(broken, written);
+    std::fs::write(&sidecar, &broken).unwrap();
+    let out = validate(&into);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cairo.txt.ann.ron:{line}:")) && stderr.contains("suggestion 1"),
+        "{stderr}"
+    );
+
+    let orphaned = written.replacen("status: Pending", "status: Pending, anchor: Orphaned", 1);
+    std::fs::write(&sidecar, &orphaned).unwrap();
+    let out = validate(&into);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cairo.txt.ann.ron:{line}:"))
+            && stderr.contains("suggestion 1 (person")
+            && stderr.contains("orphaned"),
+        "{stderr}"
+    );
+}
