@@ -25,7 +25,8 @@ pub use proposal::{
     adjudication, differences, Difference, Origin, Proposal, Proposals, ProposedLink,
 };
 pub use scheme::{
-    AttrKind, Attribute, Label, RelationKind, Scheme, SchemeError, MAX_SCHEME_BYTES, SCHEME_FILE,
+    AttrKind, Attribute, Label, RelationKind, Scheme, SchemeError, MAX_SCHEME_BYTES, RESERVED_KEYS,
+    SCHEME_FILE,
 };
 pub use span::{Anchor, Attrs, Relation, Source, Span, SpanId, CONTEXT_CHARS, FRAGMENT_KIND};
 pub use suggestion::{

@@ -17,7 +17,7 @@
 //! `spantag validate` lists them until a label gives up its key).
 
 use crate::model::sidecar::push_quoted;
-use crate::model::{AttrKind, Attribute, Label, RelationKind, Scheme};
+use crate::model::{AttrKind, Attribute, Label, RelationKind, Scheme, RESERVED_KEYS};
 
 /// Labels and relation kinds found in the imported articles, in the order first met.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -176,13 +176,11 @@ impl Keys {
     }
 }
 
-/// Whether the app keeps `key` for itself. Asked of the scheme parser, which owns the list
-/// (`RESERVED_KEYS` is private to the model): a scheme whose one label has the key is
-/// refused for that reason alone.
+/// Whether the app keeps `key` for itself (R, E, W, N, X, in any case).
 fn is_reserved(key: char) -> bool {
-    let probe =
-        format!("(labels: [(name: \"x\", key: \"{key}\", color: \"#000000\", description: \"\")])");
-    Scheme::parse(&probe).is_err()
+    RESERVED_KEYS
+        .iter()
+        .any(|reserved| reserved.eq_ignore_ascii_case(&key.to_string()))
 }
 
 /// Colours no label has yet.
