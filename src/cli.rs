@@ -420,8 +420,15 @@ fn print_import(request: &crate::store::import::Request, outcome: &crate::store:
     }
     if !outcome.report.imported.is_empty() {
         println!("read from {}:", request.input.display());
+        let width = outcome
+            .report
+            .imported
+            .keys()
+            .map(|what| what.chars().count())
+            .max()
+            .unwrap_or(0);
         for (what, n) in &outcome.report.imported {
-            println!("  {what:<12} {n:>7}");
+            println!("  {what:<width$} {n:>7}");
         }
     }
     let scheme = &outcome.scheme;
