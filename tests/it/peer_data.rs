@@ -412,3 +412,78 @@ fn every_brat_document_imports_every_fragment_on_its_code_points() {
         assert!(counts.get(construct).is_some_and(|&n| n > 0), "{counts:?}");
     }
 }
+
+/// The real files cut short at every line (and in the middle of every tenth line; brat's
+/// larger files at a hundred lines), and
+/// arbitrary text: every importer reads what it can, reports the rest naming the file, and
+/// never panics.
+#[test]
+fn every_importer_survives_every_truncation_of_the_real_files() {
+    let inputs = [
+        (Format::Doccano, files("doccano", "jsonl")),
+        (Format::Prodigy, files("prodigy", "jsonl")),
+        (Format::LabelStudio, files("labelstudio", "json")),
+        // Any of them read as another format: wrong shapes are errors, not panics.
+        (Format::Conll, files("doccano", "jsonl")),
+        (Format::Jsonl, files("prodigy", "jsonl")),
+    ];
+    for (format, paths) in inputs {
+        for path in paths {
+            let input = std::fs::read_to_string(&path).unwrap();
+            let mut cuts: Vec<usize> = input.match_indices('\n').map(|(at, _)| at).collect();
+            let middles: Vec<usize> = cuts
+                .windows(2)
+                .step_by(10)
+                .map(|w| w[0] + (w[1] - w[0]) / 2)
+                .collect();
+            cuts.extend(middles);
+            for cut in cuts {
+                let cut = (0..=cut)
+                    .rev()
+                    .find(|&c| input.is_char_boundary(c))
+                    .unwrap();
+                let parsed = import::parse(format, "cut.txt", &input[..cut], &Options::default());
+                for problem in parsed.report.errors.iter().chain(&parsed.report.left_out) {
+                    assert_eq!(problem.path, Path::new("cut.txt"), "{problem}");
+                }
+            }
+        }
+    }
+    for ann_path in files("brat", "ann") {
+        let txt = std::fs::read_to_string(ann_path.with_extension("txt")).unwrap();
+        let ann = std::fs::read_to_string(&ann_path).unwrap();
+        // About a hundred cuts per file (every line of the small ones).
+        let lines = ann.matches('\n').count();
+        for (cut, _) in ann.match_indices('\n').step_by((lines / 100).max(1)) {
+            import::parse_brat("d.txt", "d.ann", &txt, &ann[..cut], &Options::default());
+        }
+        // The text cut short under the whole .ann: offsets past its end are errors at
+        // their lines.
+        let short = (0..=txt.len() / 2)
+            .rev()
+            .find(|&c| txt.is_char_boundary(c))
+            .unwrap();
+        let parsed = import::parse_brat("d.txt", "d.ann", &txt[..short], &ann, &Options::default());
+        assert!(!parsed.report.errors.is_empty());
+        assert!(
+            parsed.report.errors.iter().all(|p| p.line.is_some()),
+            "{:?}",
+            parsed.report.errors
+        );
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn no_importer_panics_on_arbitrary_text(input in "(?s).{0,300}", brackets in "[\\[\\]{}\",:0-9 \\n\\tTBIO-]{0,200}") {
+        for format in Format::ALL {
+            for text in [&input, &brackets] {
+                import::parse(format, "x", text, &Options::default());
+            }
+        }
+        import::parse_brat("x.txt", "x.ann", &input, &brackets, &Options::default());
+        import::parse_brat("x.txt", "x.ann", &brackets, &input, &Options::default());
+    }
+}
