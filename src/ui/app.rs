@@ -379,6 +379,12 @@ impl SpantagApp {
         &self.view
     }
 
+    /// The open article's fragment groups (cached by the view until the article changes).
+    pub(super) fn fragments(&mut self) -> Option<std::rc::Rc<crate::model::Fragments>> {
+        let session = self.session.as_ref()?;
+        Some(self.view.fragments_of(&session.document))
+    }
+
     pub fn save_state(&self) -> Option<SaveState> {
         self.session.as_ref().map(Session::save_state)
     }

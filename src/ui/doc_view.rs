@@ -105,7 +105,7 @@ pub struct DocView {
     /// Paragraphs laid out last frame, for hit tests and keyboard moves between frames.
     placed: Vec<Placed>,
     /// The document's discontinuous spans, for the (instance, revision) they were found in.
-    fragments: Option<((u64, u64), Fragments)>,
+    fragments: Option<((u64, u64), std::rc::Rc<Fragments>)>,
 }
 
 /// What the view draws.
@@ -260,7 +260,7 @@ impl DocView {
             let hovered_span = hovered_char
                 .and_then(|c| document.annotations().innermost_at(c))
                 .map(|s| s.id);
-            self.refresh_fragments(document);
+            self.fragments_of(document);
             self.paint_highlights(ui, highlights, current_highlight, visible.clone());
             self.paint(ui, &spans, &input, selection, hovered_span);
             self.paint_proposals(ui, document, proposals, scheme, selection, visible.clone());
@@ -290,17 +290,23 @@ impl DocView {
         output
     }
 
-    /// Finds the discontinuous spans again if the document changed since.
-    fn refresh_fragments(&mut self, document: &Document) {
+    /// Finds the discontinuous spans again if the document changed since; the panels
+    /// share these instead of grouping every frame.
+    pub(super) fn fragments_of(&mut self, document: &Document) -> std::rc::Rc<Fragments> {
         let now = (document.instance(), document.revision());
-        if self.fragments.as_ref().is_none_or(|(seen, _)| *seen != now) {
-            self.fragments = Some((now, document.annotations().fragments()));
+        match &self.fragments {
+            Some((seen, fragments)) if *seen == now => fragments.clone(),
+            _ => {
+                let fragments = std::rc::Rc::new(document.annotations().fragments());
+                self.fragments = Some((now, fragments.clone()));
+                fragments
+            }
         }
     }
 
     /// The discontinuous spans as last found.
     fn fragments(&self) -> Option<&Fragments> {
-        self.fragments.as_ref().map(|(_, f)| f)
+        self.fragments.as_ref().map(|(_, f)| &**f)
     }
 
     fn recompute_tops(&mut self) {

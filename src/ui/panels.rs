@@ -6,7 +6,7 @@ use egui::{Color32, RichText, Ui};
 use super::app::{AppCommand, EntityEdit, Notice, SpantagApp};
 use super::doc_view::{label_color, shorten, Selection};
 use super::find::SpanFilter;
-use crate::model::{pending_by_source, AttrKind, Span};
+use crate::model::{AttrKind, Span};
 use crate::store::SaveState;
 
 pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
@@ -162,7 +162,7 @@ pub fn status_bar(ui: &mut Ui, app: &mut SpantagApp) {
             }
             ui.separator();
             // Stored suggestions still to decide, per model.
-            let pending = pending_by_source(&document.suggestions);
+            let pending = &app.review.pending_by_source;
             if !pending.is_empty() {
                 let parts: Vec<String> = pending
                     .iter()
@@ -354,10 +354,10 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
     }
 
     // Links: this span's speaker (or whatever the scheme links it to), and who links to it.
+    // The relations that join fragments are the span's pieces, shown above, not links.
+    let fragments = app.fragments().unwrap_or_default();
     let links: Vec<(u64, String)> = app.session.as_ref().map_or_else(Vec::new, |s| {
         let annotations = s.document.annotations();
-        // The relations that join fragments are the span's pieces, shown above, not links.
-        let fragments = annotations.fragments();
         annotations
             .relations_of(id)
             .filter(|r| !fragments.joins(r))
@@ -418,9 +418,11 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
 /// For a fragment of a discontinuous span: which one it is (`fragment 2 of 3 of quote
 /// span 4`), and a button per fragment that selects it.
 fn fragment_details(ui: &mut Ui, app: &mut SpantagApp, id: crate::model::SpanId) {
+    let Some(fragments) = app.fragments() else {
+        return;
+    };
     let Some(session) = &app.session else { return };
     let document = &session.document;
-    let fragments = document.annotations().fragments();
     let Some(line) = super::doc_view::fragment_line(document, &fragments, id) else {
         return;
     };

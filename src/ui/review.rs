@@ -55,6 +55,9 @@ pub struct Review {
     /// The document (instance) whose stored suggestions are among `pending`, and how many
     /// it had: suggestions added to an open document are offered too.
     suggestions_of: Option<(u64, usize)>,
+    /// The document's stored suggestions still to decide, per source, as of `seen`:
+    /// counted once per change, not every frame.
+    pub pending_by_source: std::collections::BTreeMap<String, usize>,
 }
 
 impl Review {
@@ -135,6 +138,10 @@ impl Review {
             _ => None,
         };
         self.seen = Some(now);
+        self.pending_by_source = pending_by_source(&document.suggestions)
+            .into_iter()
+            .map(|(source, n)| (source.to_string(), n))
+            .collect();
         let rejected = self.article.as_ref().and_then(|a| self.rejected.get(a));
         let versions = self
             .article
@@ -304,7 +311,7 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
     let mut entity_button = None;
     // Stored suggestions still to decide, per model.
     let suggestions = match app.compare {
-        None => pending_by_source(&session.document.suggestions),
+        None => app.review.pending_by_source.clone(),
         Some(_) => Default::default(),
     };
     for (source, count) in suggestions {
