@@ -325,53 +325,40 @@ fn check(file: &Path, records: Vec<Expected>, parsed: Parsed) {
     }
 }
 
-fn parse_file(format: Format, path: &Path) -> Parsed {
-    let input = std::fs::read_to_string(path).unwrap();
-    import::parse(
-        format,
-        &path.display().to_string(),
-        &input,
-        &Options::default(),
-    )
+/// Imports every `.ext` file under `folder` as `format`: no record may fail to read, and
+/// each file's spans are checked against what `expected` says it means.
+fn check_every_file(
+    format: Format,
+    folder: &str,
+    extension: &str,
+    expected: fn(&Path) -> Vec<Expected>,
+) {
+    for path in files(folder, extension) {
+        let input = std::fs::read_to_string(&path).unwrap();
+        let shown = path.display().to_string();
+        let parsed = import::parse(format, &shown, &input, &Options::default());
+        assert!(
+            parsed.report.errors.is_empty(),
+            "{:?}",
+            parsed.report.errors
+        );
+        check(&path, expected(&path), parsed);
+    }
 }
 
 #[test]
 fn every_doccano_file_imports_every_span_on_its_utf16_chars() {
-    for path in files("doccano", "jsonl") {
-        let parsed = parse_file(Format::Doccano, &path);
-        assert!(
-            parsed.report.errors.is_empty(),
-            "{:?}",
-            parsed.report.errors
-        );
-        check(&path, doccano(&path), parsed);
-    }
+    check_every_file(Format::Doccano, "doccano", "jsonl", doccano);
 }
 
 #[test]
 fn every_prodigy_file_imports_accepts_as_spans_ignores_as_suggestions_and_reports_rejects() {
-    for path in files("prodigy", "jsonl") {
-        let parsed = parse_file(Format::Prodigy, &path);
-        assert!(
-            parsed.report.errors.is_empty(),
-            "{:?}",
-            parsed.report.errors
-        );
-        check(&path, prodigy(&path), parsed);
-    }
+    check_every_file(Format::Prodigy, "prodigy", "jsonl", prodigy);
 }
 
 #[test]
 fn every_labelstudio_file_imports_annotations_as_spans_and_predictions_as_suggestions() {
-    for path in files("labelstudio", "json") {
-        let parsed = parse_file(Format::LabelStudio, &path);
-        assert!(
-            parsed.report.errors.is_empty(),
-            "{:?}",
-            parsed.report.errors
-        );
-        check(&path, labelstudio(&path), parsed);
-    }
+    check_every_file(Format::LabelStudio, "labelstudio", "json", labelstudio);
 }
 
 #[test]
