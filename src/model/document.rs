@@ -12,8 +12,8 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{
-    Annotations, Attrs, Origin, Proposal, Relation, Span, SpanId, Suggestion, SuggestionStatus,
-    Text, FRAGMENT_KIND,
+    Annotations, Attrs, Conflict, Origin, Proposal, Relation, Span, SpanId, Suggestion,
+    SuggestionStatus, Text, FRAGMENT_KIND,
 };
 
 /// Where an article stands in the analyst's work.
@@ -224,6 +224,8 @@ pub struct Document {
     /// it is undone with the span it made. An index into it names a suggestion for good:
     /// new ones are appended.
     pub suggestions: Vec<Suggestion>,
+    /// Spans a merge left with two versions ([`Conflict`]), until the analyst chooses.
+    pub conflicts: Vec<Conflict>,
     undo: Vec<Vec<Op>>,
     redo: Vec<Vec<Op>>,
     /// Bumped on every change, so views and the autosaver can tell what is new.
@@ -250,6 +252,7 @@ impl Document {
             status: Status::NotStarted,
             annotations,
             suggestions: Vec::new(),
+            conflicts: Vec::new(),
             undo: Vec::new(),
             redo: Vec::new(),
             revision: 0,

@@ -469,6 +469,7 @@ impl Session {
             spans: annotations.spans().to_vec(),
             relations: annotations.relations().to_vec(),
             suggestions: self.document.suggestions.clone(),
+            conflicts: self.document.conflicts.clone(),
         };
         let (document, report) =
             sidecar::attach_after_change(loaded.text, loaded.meta, current, Some(&previous))

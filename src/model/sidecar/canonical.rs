@@ -318,5 +318,7 @@ pub(super) fn parse(source: &str) -> Option<Sidecar> {
         spans,
         relations,
         suggestions,
+        // A sidecar with conflicts (version 4) is read by `ron`.
+        conflicts: Vec::new(),
     })
 }

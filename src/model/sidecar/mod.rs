@@ -26,16 +26,19 @@ use std::sync::Arc;
 mod canonical;
 
 use super::{
-    Anchor, Annotations, ArticleMeta, Document, IdProblem, NewlineStyle, Relation, Source, Span,
-    SpanId, Status, Suggestion, SuggestionProblem, Text, MAX_ID,
+    Anchor, Annotations, ArticleMeta, Conflict, Document, IdProblem, NewlineStyle, Relation,
+    Source, Span, SpanId, Status, Suggestion, SuggestionProblem, Text, MAX_ID,
 };
 use crate::anchor;
 use crate::model::suggestion::short;
 
-/// The newest sidecar version this build reads and writes (3: with suggestions).
-pub const VERSION: u32 = 3;
+/// The newest sidecar version this build reads and writes (4: with merge conflicts).
+pub const VERSION: u32 = 4;
 
-/// The version written for a sidecar without suggestions.
+/// The version written for a sidecar with suggestions and no conflicts.
+pub const VERSION_WITH_SUGGESTIONS: u32 = 3;
+
+/// The version written for a sidecar without suggestions or conflicts.
 pub const VERSION_WITHOUT_SUGGESTIONS: u32 = 2;
 
 /// The suffix appended to an article's file name to name its sidecar.
@@ -80,6 +83,10 @@ pub struct Sidecar {
     /// there are any), in the order they were added: an index names one for good.
     #[serde(default)]
     pub suggestions: Vec<Suggestion>,
+    /// Spans a merge found changed differently on two branches, each with both versions
+    /// (version 4; written only when there are any).
+    #[serde(default)]
+    pub conflicts: Vec<Conflict>,
 }
 
 /// The sidecar's `next_id` record: above every span and relation id ever used in it.
@@ -440,6 +447,7 @@ pub fn attach_after_change(
     document.annotator = sidecar.annotator;
     document.status = sidecar.status;
     document.suggestions = suggestions;
+    document.conflicts = sidecar.conflicts;
     Ok((document, report))
 }
 
@@ -570,6 +578,7 @@ pub struct Snapshot {
     /// Copied, not shared: suggestions change only by a decision, and an article has as
     /// many as a model offered, not a book's worth.
     suggestions: Arc<Vec<Suggestion>>,
+    conflicts: Arc<Vec<Conflict>>,
 }
 
 impl Snapshot {
@@ -585,6 +594,7 @@ impl Snapshot {
             spans,
             relations,
             suggestions: Arc::new(document.suggestions.clone()),
+            conflicts: Arc::new(document.conflicts.clone()),
         }
     }
 
@@ -605,10 +615,12 @@ impl Snapshot {
             one_line(&meta.file_name)
         );
         out.push_str("(\n    format: \"spantag\",\n");
-        let version = if self.suggestions.is_empty() {
-            VERSION_WITHOUT_SUGGESTIONS
-        } else {
+        let version = if !self.conflicts.is_empty() {
             VERSION
+        } else if !self.suggestions.is_empty() {
+            VERSION_WITH_SUGGESTIONS
+        } else {
+            VERSION_WITHOUT_SUGGESTIONS
         };
         let _ = writeln!(out, "    version: {version},");
         out.push_str("    article: (\n");
@@ -649,6 +661,17 @@ impl Snapshot {
             }
             out.push_str("    ],\n");
         }
+        if !self.conflicts.is_empty() {
+            out.push_str("    conflicts: [\n");
+            for conflict in self.conflicts.iter() {
+                let _ = write!(out, "        (span: {}, ours: ", conflict.span);
+                push_version(&mut out, conflict.ours.as_ref());
+                out.push_str(", theirs: ");
+                push_version(&mut out, conflict.theirs.as_ref());
+                out.push_str("),\n");
+            }
+            out.push_str("    ],\n");
+        }
         out.push_str(")\n");
         out
     }
@@ -666,7 +689,26 @@ fn field_line(out: &mut String, field: &str, value: &str) {
 /// One span's line. Written piece by piece rather than through one format string: a
 /// 50,000-span sidecar is encoded on every save.
 fn push_span(out: &mut String, span: &Span) {
-    let _ = write!(out, "        (id: {}, label: ", span.id);
+    out.push_str("        ");
+    push_span_record(out, span);
+    out.push_str(",\n");
+}
+
+/// One version of a conflicting span: `Some((id: …))`, or `None` where a side deleted it.
+fn push_version(out: &mut String, span: Option<&Span>) {
+    match span {
+        Some(span) => {
+            out.push_str("Some(");
+            push_span_record(out, span);
+            out.push(')');
+        }
+        None => out.push_str("None"),
+    }
+}
+
+/// A span record, `(id: …, label: …, …)`.
+fn push_span_record(out: &mut String, span: &Span) {
+    let _ = write!(out, "(id: {}, label: ", span.id);
     push_quoted(out, &span.label);
     let _ = write!(out, ", start: {}, end: {}, text: ", span.start, span.end);
     push_quoted(out, &span.text);
@@ -697,7 +739,7 @@ fn push_span(out: &mut String, span: &Span) {
     });
     // Written only when set, so a span without them reads as in version 1.
     push_attrs_and_entity(out, &span.attrs, &span.entity);
-    out.push_str("),\n");
+    out.push(')');
 }
 
 /// `, attrs: {"name": "value", …}` and `, entity: Some("id")`, each only when set.
@@ -1095,10 +1137,45 @@ mod tests {
     }
 
     #[test]
+    fn conflicts_make_version_4_and_read_back_with_both_versions() {
+        let mut doc = fixture::document("[location|Cairo] said");
+        let ours = doc.annotations().spans()[0].clone();
+        let mut theirs = ours.clone();
+        theirs.label = "actor".into();
+        theirs.note = "a \"person\"".into();
+        doc.conflicts = vec![
+            Conflict {
+                span: 1,
+                ours: Some(ours),
+                theirs: Some(theirs),
+            },
+            Conflict {
+                span: 1,
+                ours: None,
+                theirs: None,
+            },
+        ];
+        let bytes = encode(&doc);
+        assert!(bytes.contains("version: 4,"), "{bytes}");
+        assert!(
+            bytes.contains(
+                "    conflicts: [\n        (span: 1, ours: Some((id: 1, label: \"location\""
+            ),
+            "{bytes}"
+        );
+        let back = decode(&bytes).unwrap();
+        assert_eq!(back.conflicts, doc.conflicts);
+        let (reopened, _) = attach(doc.text().clone(), doc.meta.clone(), back).unwrap();
+        assert_eq!(encode(&reopened), bytes);
+        doc.conflicts.clear();
+        assert!(encode(&doc).contains("version: 2,"));
+    }
+
+    #[test]
     fn newer_versions_and_other_formats_are_refused() {
         let doc = fixture::document("x");
-        let newer = encode(&doc).replace("version: 2", "version: 4");
-        assert_eq!(decode(&newer), Err(SidecarError::TooNew(4)));
+        let newer = encode(&doc).replace("version: 2", "version: 5");
+        assert_eq!(decode(&newer), Err(SidecarError::TooNew(5)));
         let other = encode(&doc).replace("\"spantag\"", "\"brat\"");
         assert_eq!(decode(&other), Err(SidecarError::NotSpantag("brat".into())));
     }
