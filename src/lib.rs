@@ -23,6 +23,8 @@
 //! - [`agree`]: pure too: inter-annotator agreement (span F1, Cohen's and Fleiss' kappa).
 //! - [`suggest`]: pure too: rule-based suggestions (gazetteers, regexes, a quote finder
 //!   that links speakers) from a corpus's `suggest.ron`, as proposals to accept.
+//! - [`merge`]: pure too: three-way merges of a sidecar by span id and of the entities by
+//!   entity id, for `spantag merge` and the git merge driver.
 //! - [`store`]: the only module that touches the disk: decoding articles, atomic sidecar writes,
 //!   walking corpora for export, import and validation.
 //! - [`ui`]: egui. It draws state and sends commands; it never mutates annotations itself.
@@ -35,6 +37,7 @@ pub mod cli;
 pub mod export;
 pub mod fuzz;
 pub mod import;
+pub mod merge;
 pub mod model;
 pub mod problem;
 pub mod store;

@@ -31,6 +31,7 @@ pub use scheme::{
     SCHEME_FILE,
 };
 pub use span::{Anchor, Attrs, Relation, Source, Span, SpanId, CONTEXT_CHARS, FRAGMENT_KIND};
+pub(crate) use suggestion::short;
 pub use suggestion::{
     offered_suggestions, pending_by_source, Suggestion, SuggestionProblem, SuggestionStatus,
 };

@@ -11,6 +11,7 @@ fn the_pure_core_touches_neither_egui_nor_the_disk() {
         root.join("anchor"),
         root.join("export"),
         root.join("import"),
+        root.join("merge"),
     ];
     let mut files = vec![
         root.join("agree.rs"),

@@ -19,6 +19,7 @@ mod hostile;
 mod import_cli;
 mod import_doccano_prodigy_conll;
 mod labelstudio;
+mod merge;
 mod model_props;
 mod peer_data;
 mod review;

@@ -606,14 +606,86 @@ impl Snapshot {
 
     /// The sidecar text, in the canonical layout.
     pub fn encode(&self) -> String {
-        let meta = &self.meta;
+        Layout {
+            file: &self.meta.file_name,
+            sha256: &self.meta.sha256,
+            chars: self.chars,
+            encoding: &self.meta.encoding,
+            newline: self.newline.as_str(),
+            annotator: self.annotator.as_deref(),
+            status: self.status,
+            next_ids: self.next_ids,
+            spans: &self.spans,
+            relations: &self.relations,
+            suggestions: &self.suggestions,
+            conflicts: &self.conflicts,
+        }
+        .write()
+    }
+}
+
+impl Sidecar {
+    /// The sidecar text of these values in the canonical layout, as [`Snapshot::encode`]
+    /// writes it: spans sorted by `(start, end, label, id)`, relations by id, conflicts by
+    /// span id (each list sorted here when it is not already), suggestions in their order.
+    /// The version is the codec's choice (4 with conflicts, 3 with suggestions, else 2),
+    /// whatever `self.version` says; `decode` of the result gives these values back.
+    pub fn encode(&self) -> String {
+        use std::borrow::Cow;
+        use std::cmp::Ordering;
+        fn sorted<T: Clone>(items: &[T], order: impl Fn(&T, &T) -> Ordering) -> Cow<'_, [T]> {
+            if items.is_sorted_by(|a, b| order(a, b).is_le()) {
+                Cow::Borrowed(items)
+            } else {
+                let mut items = items.to_vec();
+                items.sort_by(order);
+                Cow::Owned(items)
+            }
+        }
+        let spans = sorted(&self.spans, |a, b| a.sort_key().cmp(&b.sort_key()));
+        let relations = sorted(&self.relations, |a, b| a.id.cmp(&b.id));
+        let conflicts = sorted(&self.conflicts, |a, b| a.span.cmp(&b.span));
+        let a = &self.article;
+        Layout {
+            file: &a.file,
+            sha256: &a.sha256,
+            chars: a.chars,
+            encoding: &a.encoding,
+            newline: &a.newline,
+            annotator: self.annotator.as_deref(),
+            status: self.status,
+            next_ids: (self.next_id.span, self.next_id.relation),
+            spans: &spans,
+            relations: &relations,
+            suggestions: &self.suggestions,
+            conflicts: &conflicts,
+        }
+        .write()
+    }
+}
+
+/// Everything a sidecar's text holds, borrowed from a [`Snapshot`] or a [`Sidecar`]: the
+/// one writer of the canonical layout. The lists are written in the order given.
+struct Layout<'a> {
+    file: &'a str,
+    sha256: &'a str,
+    chars: usize,
+    encoding: &'a str,
+    newline: &'a str,
+    annotator: Option<&'a str>,
+    status: Status,
+    next_ids: (SpanId, u64),
+    spans: &'a [Span],
+    relations: &'a [Relation],
+    suggestions: &'a [Suggestion],
+    conflicts: &'a [Conflict],
+}
+
+impl Layout<'_> {
+    fn write(&self) -> String {
         let mut out = String::with_capacity(256 + self.spans.len() * 200);
         // Writing to a String cannot fail; the results are ignored below for that reason.
-        let _ = writeln!(
-            out,
-            "// spantag annotations for {}",
-            one_line(&meta.file_name)
-        );
+        let _ = writeln!(out, "// spantag annotations for {}", one_line(self.file));
         out.push_str("(\n    format: \"spantag\",\n");
         let version = if !self.conflicts.is_empty() {
             VERSION
@@ -624,14 +696,14 @@ impl Snapshot {
         };
         let _ = writeln!(out, "    version: {version},");
         out.push_str("    article: (\n");
-        for (field, value) in [("file", meta.file_name.as_str()), ("sha256", &meta.sha256)] {
+        for (field, value) in [("file", self.file), ("sha256", self.sha256)] {
             field_line(&mut out, field, value);
         }
         let _ = writeln!(out, "        chars: {},", self.chars);
-        field_line(&mut out, "encoding", &meta.encoding);
-        field_line(&mut out, "newline", self.newline.as_str());
+        field_line(&mut out, "encoding", self.encoding);
+        field_line(&mut out, "newline", self.newline);
         out.push_str("    ),\n");
-        match &self.annotator {
+        match self.annotator {
             Some(name) => {
                 out.push_str("    annotator: Some(");
                 push_quoted(&mut out, name);
@@ -643,11 +715,11 @@ impl Snapshot {
         let (span, relation) = self.next_ids;
         let _ = writeln!(out, "    next_id: (span: {span}, relation: {relation}),");
         out.push_str("    spans: [\n");
-        for span in self.spans.iter() {
+        for span in self.spans {
             push_span(&mut out, span);
         }
         out.push_str("    ],\n    relations: [\n");
-        for r in self.relations.iter() {
+        for r in self.relations {
             let _ = write!(out, "        (id: {}, kind: ", r.id);
             push_quoted(&mut out, &r.kind);
             let _ = writeln!(out, ", from: {}, to: {}),", r.from, r.to);
@@ -656,14 +728,14 @@ impl Snapshot {
         // Only when there are any, so a sidecar without them is version 2 as before.
         if !self.suggestions.is_empty() {
             out.push_str("    suggestions: [\n");
-            for suggestion in self.suggestions.iter() {
+            for suggestion in self.suggestions {
                 push_suggestion(&mut out, suggestion);
             }
             out.push_str("    ],\n");
         }
         if !self.conflicts.is_empty() {
             out.push_str("    conflicts: [\n");
-            for conflict in self.conflicts.iter() {
+            for conflict in self.conflicts {
                 let _ = write!(out, "        (span: {}, ours: ", conflict.span);
                 push_version(&mut out, conflict.ours.as_ref());
                 out.push_str(", theirs: ");
