@@ -1237,10 +1237,48 @@ mod tests {
         );
         let back = decode(&bytes).unwrap();
         assert_eq!(back.conflicts, doc.conflicts);
+        // A decoded sidecar writes the same bytes (conflicts of one span in their order).
+        assert_eq!(back.encode(), bytes);
         let (reopened, _) = attach(doc.text().clone(), doc.meta.clone(), back).unwrap();
         assert_eq!(encode(&reopened), bytes);
         doc.conflicts.clear();
         assert!(encode(&doc).contains("version: 2,"));
+    }
+
+    #[test]
+    fn a_decoded_sidecar_encodes_to_the_document_bytes_its_lists_in_any_order() {
+        let mut doc = fixture::document("[actor|Lavrov] met [actor|Shoukry] in [location|Cairo]");
+        for (from, to) in [(2, 1), (3, 1)] {
+            let kind = "met".into();
+            doc.apply(Command::Link { from, to, kind }).unwrap();
+        }
+        let bytes = encode(&doc);
+        let mut shuffled = decode(&bytes).unwrap();
+        shuffled.spans.reverse();
+        shuffled.relations.reverse();
+        // The version written is the codec's choice, not the record's.
+        shuffled.version = 1;
+        assert_eq!(shuffled.encode(), bytes);
+        shuffled.conflicts = vec![
+            Conflict {
+                span: 3,
+                ours: None,
+                theirs: None,
+            },
+            Conflict {
+                span: 1,
+                ours: None,
+                theirs: None,
+            },
+        ];
+        let v4 = shuffled.encode();
+        let back = decode(&v4).unwrap();
+        assert_eq!(back.version, 4);
+        assert_eq!(
+            back.conflicts.iter().map(|c| c.span).collect::<Vec<_>>(),
+            [1, 3]
+        );
+        assert_eq!(back.encode(), v4);
     }
 
     #[test]
