@@ -223,10 +223,11 @@ enum Op {
         index: usize,
         status: SuggestionStatus,
     },
-    /// Puts a conflict record back at its place in [`Document::conflicts`].
+    /// Puts a conflict record back at its place in [`Document::conflicts`] (boxed: it
+    /// holds two spans, and every op is as large as the largest).
     InsertConflict {
         index: usize,
-        conflict: Conflict,
+        conflict: Box<Conflict>,
     },
     /// Drops the conflict record of a span.
     RemoveConflict {
@@ -824,12 +825,12 @@ impl Document {
             Op::InsertConflict { index, conflict } => {
                 let span = conflict.span;
                 self.conflicts
-                    .insert(index.min(self.conflicts.len()), conflict);
+                    .insert(index.min(self.conflicts.len()), *conflict);
                 Some(Op::RemoveConflict { span })
             }
             Op::RemoveConflict { span } => {
                 let index = self.conflicts.iter().position(|c| c.span == span)?;
-                let conflict = self.conflicts.remove(index);
+                let conflict = Box::new(self.conflicts.remove(index));
                 Some(Op::InsertConflict { index, conflict })
             }
         }

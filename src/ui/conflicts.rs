@@ -253,3 +253,72 @@ fn side_version(
         },
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{fixture, Command};
+
+    #[test]
+    fn rows_say_what_differs_and_are_worked_out_again_only_after_a_change() {
+        let mut doc = fixture::document("[claim|Libya is a black hole] said [actor|Lavrov]");
+        let ours = doc.annotations().get(1).unwrap().clone();
+        let mut theirs = ours.clone();
+        theirs.attrs.insert("verdict".into(), "false".into());
+        theirs.note = "check the date".into();
+        theirs.end -= 1;
+        theirs.text.pop();
+        let lavrov = doc.annotations().get(2).unwrap().clone();
+        doc.conflicts = vec![
+            Conflict {
+                span: 1,
+                ours: Some(ours),
+                theirs: Some(theirs),
+            },
+            Conflict {
+                span: 2,
+                ours: None,
+                theirs: Some(lavrov),
+            },
+        ];
+        let mut review = ConflictReview::default();
+        review.refresh(&doc);
+        let rows = review.rows.clone();
+        assert_eq!(rows.len(), 2);
+        let claim = &rows[0];
+        assert_eq!(claim.title, "claim: Libya is a black hole");
+        assert_eq!(claim.differences, "range, note, attribute verdict");
+        let (ours, theirs) = (claim.ours.as_ref().unwrap(), claim.theirs.as_ref().unwrap());
+        assert_eq!(
+            (ours.range.as_str(), theirs.range.as_str()),
+            ("chars 0–21", "chars 0–20")
+        );
+        assert_eq!(
+            theirs.text.as_deref(),
+            Some("\u{201c}Libya is a black hol\u{201d}")
+        );
+        assert_eq!(
+            ours.details,
+            [
+                ("note".to_string(), "none".to_string()),
+                ("verdict".to_string(), "unset".to_string())
+            ]
+        );
+        assert_eq!(theirs.details[1], ("verdict".into(), "false".into()));
+        assert!(rows[1].ours.is_none());
+        assert_eq!(rows[1].differences, "deleted on ours");
+        assert!(review.has(2) && !review.has(3));
+
+        // Unchanged document: the same rows, not built again.
+        review.refresh(&doc);
+        assert!(Rc::ptr_eq(&rows, &review.rows));
+        doc.apply(Command::ResolveConflict {
+            span: 2,
+            side: Side::Ours,
+        })
+        .unwrap();
+        review.refresh(&doc);
+        assert_eq!(review.rows.len(), 1);
+        assert!(!review.has(2));
+    }
+}
