@@ -12,7 +12,7 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{
-    Annotations, Attrs, Conflict, Origin, Proposal, Relation, Span, SpanId, Suggestion,
+    Annotations, Attrs, Conflict, Origin, Proposal, Relation, Side, Span, SpanId, Suggestion,
     SuggestionStatus, Text, FRAGMENT_KIND,
 };
 
@@ -70,7 +70,9 @@ pub enum Command {
     /// [`super::Fragments`]) is still one annotation: the first fragment hands its place to
     /// the next one, which is joined to the rest and takes the removed one's other
     /// relations (a quote's speaker); a later fragment that a hand-made chain ran through
-    /// leaves the fragments after it joined to the first.
+    /// leaves the fragments after it joined to the first. A span with a merge conflict
+    /// takes its [`Conflict`] record with it (removing it decides the conflict: no span),
+    /// in the same undo step.
     Remove {
         id: SpanId,
     },
@@ -129,6 +131,16 @@ pub enum Command {
     RejectSuggestion {
         index: usize,
     },
+    /// Decide a merge conflict ([`Document::conflicts`]): the span becomes `side`'s
+    /// version, keeping its id and links, or is removed with its links (as
+    /// [`Command::Remove`] does) when that side deleted it; the conflict record goes, in
+    /// the same undo step. A version is checked against the text: one whose text is not
+    /// at its range is kept as written and marked [`super::Anchor::Orphaned`] (listed
+    /// under Needs review), never placed on other text.
+    ResolveConflict {
+        span: SpanId,
+        side: Side,
+    },
     Undo,
     Redo,
 }
@@ -152,6 +164,8 @@ pub enum CommandError {
     SelfLink,
     #[error("suggestion {0} does not exist")]
     UnknownSuggestion(usize),
+    #[error("span {0} has no merge conflict")]
+    UnknownConflict(SpanId),
 }
 
 /// What a successful command did, for the UI to follow.
@@ -209,6 +223,16 @@ enum Op {
         index: usize,
         status: SuggestionStatus,
     },
+    /// Puts a conflict record back at its place in [`Document::conflicts`] (boxed: it
+    /// holds two spans, and every op is as large as the largest).
+    InsertConflict {
+        index: usize,
+        conflict: Box<Conflict>,
+    },
+    /// Drops the conflict record of a span.
+    RemoveConflict {
+        span: SpanId,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -225,6 +249,9 @@ pub struct Document {
     /// new ones are appended.
     pub suggestions: Vec<Suggestion>,
     /// Spans a merge left with two versions ([`Conflict`]), until the analyst chooses.
+    /// Set when a document is made (loading checks that each names a span of the list, once);
+    /// after that changed only through [`Document::apply`] ([`Command::ResolveConflict`],
+    /// [`Command::Remove`]), so undo brings a decided conflict back.
     pub conflicts: Vec<Conflict>,
     undo: Vec<Vec<Op>>,
     redo: Vec<Vec<Op>>,
@@ -352,6 +379,9 @@ impl Document {
                 }
                 let mut ops = vec![Op::Delete { id }];
                 ops.extend(self.promote_next_fragment(id));
+                if self.conflicts.iter().any(|c| c.span == id) {
+                    ops.push(Op::RemoveConflict { span: id });
+                }
                 (ops, None)
             }
             Command::Attach { id, char_range } => {
@@ -522,6 +552,7 @@ impl Document {
                 let status = SuggestionStatus::Rejected;
                 (vec![Op::SetSuggestion { index, status }], None)
             }
+            Command::ResolveConflict { span, side } => self.resolve(span, side)?,
         };
         let edits_spans = !matches!(ops.as_slice(), [Op::SetStatus(_)]);
         let inverse = self.apply_ops(ops);
@@ -535,6 +566,51 @@ impl Document {
             focus,
             changed: true,
         })
+    }
+
+    /// The ops that decide the conflict of span `id` for `side`, and the span that is left.
+    fn resolve(
+        &mut self,
+        id: SpanId,
+        side: Side,
+    ) -> Result<(Vec<Op>, Option<SpanId>), CommandError> {
+        let version = self
+            .conflicts
+            .iter()
+            .find(|c| c.span == id)
+            .ok_or(CommandError::UnknownConflict(id))?
+            .version(side)
+            .cloned();
+        let exists = self.annotations.get(id).is_some();
+        let (mut ops, focus) = match version {
+            Some(mut span) => {
+                span.id = id;
+                // Placed only where its own text is; an orphan stays one (as on loading).
+                if !span.is_orphaned() && !span.check_and_refresh(&self.text) {
+                    span.anchor = super::Anchor::Orphaned;
+                }
+                let ops = match self.annotations.get(id) {
+                    Some(current) if *current == span => Vec::new(),
+                    Some(_) => {
+                        let relations = self.annotations.relations_of(id).cloned().collect();
+                        vec![Op::Delete { id }, Op::Insert { span, relations }]
+                    }
+                    None => vec![Op::Insert {
+                        span,
+                        relations: Vec::new(),
+                    }],
+                };
+                (ops, Some(id))
+            }
+            None if exists => {
+                let mut ops = vec![Op::Delete { id }];
+                ops.extend(self.promote_next_fragment(id));
+                (ops, None)
+            }
+            None => (Vec::new(), None),
+        };
+        ops.push(Op::RemoveConflict { span: id });
+        Ok((ops, focus))
     }
 
     /// The ops that adopt `proposals`, and the span of the last one.
@@ -654,10 +730,12 @@ impl Document {
             Op::SetLabel { id, .. } => Some(*id),
             Op::SetNote { id, .. } | Op::SetAttr { id, .. } | Op::SetEntity { id, .. } => Some(*id),
             Op::AddRelation(r) => Some(r.from),
+            Op::InsertConflict { conflict, .. } => Some(conflict.span),
             Op::Delete { .. }
             | Op::SetStatus(_)
             | Op::RemoveRelation(_)
-            | Op::SetSuggestion { .. } => None,
+            | Op::SetSuggestion { .. }
+            | Op::RemoveConflict { .. } => None,
         });
         let inverse = self.apply_ops(ops);
         if undo {
@@ -743,6 +821,17 @@ impl Document {
                 let suggestion = self.suggestions.get_mut(index)?;
                 let old = std::mem::replace(&mut suggestion.status, status);
                 Some(Op::SetSuggestion { index, status: old })
+            }
+            Op::InsertConflict { index, conflict } => {
+                let span = conflict.span;
+                self.conflicts
+                    .insert(index.min(self.conflicts.len()), *conflict);
+                Some(Op::RemoveConflict { span })
+            }
+            Op::RemoveConflict { span } => {
+                let index = self.conflicts.iter().position(|c| c.span == span)?;
+                let conflict = Box::new(self.conflicts.remove(index));
+                Some(Op::InsertConflict { index, conflict })
             }
         }
     }
@@ -1449,5 +1538,246 @@ mod tests {
         d.apply(Command::Remove { id: 1 }).unwrap();
         assert_eq!(d.annotations().fragments().group(4), Some(&[3, 4][..]));
         assert_eq!(d.annotations().relations().len(), 1);
+    }
+
+    /// `[location|Cairo] said [actor|Lavrov] [claim|Libya is a black hole]`, the claim
+    /// linked to Lavrov, and conflicts on Cairo (retagged and noted on theirs), on the
+    /// claim (deleted on theirs) and on Lavrov (deleted on ours, so the list holds
+    /// theirs).
+    fn conflicted() -> Document {
+        let d = doc("[location|Cairo] said [actor|Lavrov] [claim|Libya is a black hole]");
+        let relation = Relation {
+            id: 1,
+            kind: "said_by".into(),
+            from: 3,
+            to: 2,
+        };
+        let annotations =
+            Annotations::from_parts(d.annotations().spans().to_vec(), vec![relation]).unwrap();
+        let mut d = Document::new(d.text().clone(), ArticleMeta::default(), annotations);
+        let span = |id| d.annotations().get(id).unwrap().clone();
+        let mut cairo_theirs = span(1);
+        cairo_theirs.label = "actor".into();
+        cairo_theirs.note = "the government".into();
+        cairo_theirs.attrs.insert("role".into(), "capital".into());
+        let mut claim_ours = span(3);
+        claim_ours.attrs.insert("verdict".into(), "false".into());
+        d.conflicts = vec![
+            Conflict {
+                span: 1,
+                ours: Some(span(1)),
+                theirs: Some(cairo_theirs),
+            },
+            Conflict {
+                span: 3,
+                ours: Some(claim_ours),
+                theirs: None,
+            },
+            Conflict {
+                span: 2,
+                ours: None,
+                theirs: Some(span(2)),
+            },
+        ];
+        d
+    }
+
+    /// The annotations and the conflicts, to compare a document before and after.
+    fn state(d: &Document) -> (Vec<Span>, Vec<Relation>, Vec<Conflict>) {
+        (
+            d.annotations().spans().to_vec(),
+            d.annotations().relations().to_vec(),
+            d.conflicts.clone(),
+        )
+    }
+
+    #[test]
+    fn resolving_a_conflict_takes_that_version_in_one_undo_step() {
+        let mut d = conflicted();
+        let before = state(&d);
+        let applied = d
+            .apply(Command::ResolveConflict {
+                span: 1,
+                side: Side::Theirs,
+            })
+            .unwrap();
+        assert_eq!((applied.focus, applied.changed), (Some(1), true));
+        let cairo = d.annotations().get(1).unwrap();
+        assert_eq!(
+            (
+                cairo.label.as_str(),
+                cairo.note.as_str(),
+                cairo.attrs["role"].as_str()
+            ),
+            ("actor", "the government", "capital")
+        );
+        assert_eq!(
+            (cairo.text.as_str(), cairo.anchor),
+            ("Cairo", Anchor::Exact)
+        );
+        assert_eq!(
+            d.conflicts.iter().map(|c| c.span).collect::<Vec<_>>(),
+            [3, 2],
+            "only its record goes"
+        );
+        assert_eq!(d.annotations().relations().len(), 1);
+        d.annotations().check_invariants(d.text()).unwrap();
+
+        // The claim (middle record) by ours: the attribute ours set arrives.
+        d.apply(Command::ResolveConflict {
+            span: 3,
+            side: Side::Ours,
+        })
+        .unwrap();
+        assert_eq!(d.annotations().get(3).unwrap().attrs["verdict"], "false");
+        assert_eq!(d.annotations().relations().len(), 1, "the link stays");
+        let resolved = state(&d);
+
+        d.apply(Command::Undo).unwrap();
+        let undone = state(&d);
+        assert_eq!(
+            undone.2.iter().map(|c| c.span).collect::<Vec<_>>(),
+            [3, 2],
+            "the record is back at its place"
+        );
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(state(&d), before, "undo restores spans, links and records");
+        assert_eq!(d.apply(Command::Undo), Err(CommandError::NothingToUndo));
+        d.apply(Command::Redo).unwrap();
+        assert_eq!(state(&d), undone);
+        d.apply(Command::Redo).unwrap();
+        assert_eq!(state(&d), resolved);
+    }
+
+    #[test]
+    fn a_side_that_deleted_the_span_removes_it_with_its_links_and_undo_restores_all() {
+        let mut d = conflicted();
+        let before = state(&d);
+        // Theirs deleted the claim: taking theirs removes it and its said_by link.
+        let applied = d
+            .apply(Command::ResolveConflict {
+                span: 3,
+                side: Side::Theirs,
+            })
+            .unwrap();
+        assert_eq!(applied.focus, None);
+        assert!(d.annotations().get(3).is_none());
+        assert!(d.annotations().relations().is_empty());
+        assert_eq!(d.conflicts.len(), 2);
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(state(&d), before);
+
+        // Ours deleted Lavrov (the list holds theirs): keeping ours removes it, and the
+        // claim's link to it.
+        d.apply(Command::ResolveConflict {
+            span: 2,
+            side: Side::Ours,
+        })
+        .unwrap();
+        assert!(d.annotations().get(2).is_none());
+        assert!(d.annotations().relations().is_empty());
+        // Taking theirs of the other one keeps it as the list has it: only the record goes.
+        let revision = d.revision();
+        d.apply(Command::Undo).unwrap();
+        d.apply(Command::ResolveConflict {
+            span: 2,
+            side: Side::Theirs,
+        })
+        .unwrap();
+        assert!(d.revision() > revision);
+        assert_eq!(d.annotations().spans(), &before.0[..], "no span changed");
+        assert_eq!(d.conflicts.len(), 2);
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(state(&d), before, "one step: the record comes back");
+    }
+
+    #[test]
+    fn a_version_whose_text_is_not_at_its_range_is_kept_orphaned_never_moved() {
+        let mut d = conflicted();
+        // Theirs of Cairo says "Lavrov" at Cairo's range: nothing holds it there, and the
+        // "Lavrov" elsewhere in the text is not where it was put.
+        let mut misplaced = d.conflicts[0].theirs.clone().unwrap();
+        misplaced.text = "Lavrov".into();
+        d.conflicts[0].theirs = Some(misplaced.clone());
+        // Ours of the claim ends past the text.
+        let mut outside = d.conflicts[1].ours.clone().unwrap();
+        outside.end = 500;
+        d.conflicts[1].ours = Some(outside.clone());
+        for (span, side) in [(1, Side::Theirs), (3, Side::Ours)] {
+            d.apply(Command::ResolveConflict { span, side }).unwrap();
+        }
+        let cairo = d.annotations().get(1).unwrap();
+        assert_eq!(
+            (cairo.anchor, cairo.start, cairo.end, cairo.text.as_str()),
+            (Anchor::Orphaned, misplaced.start, misplaced.end, "Lavrov")
+        );
+        let claim = d.annotations().get(3).unwrap();
+        assert_eq!((claim.anchor, claim.end), (Anchor::Orphaned, 500));
+        assert_eq!(d.annotations().orphan_count(), 2);
+        d.annotations().check_invariants(d.text()).unwrap();
+        // An orphaned version stays one even where its text happens to be.
+        d.apply(Command::Undo).unwrap();
+        d.apply(Command::Undo).unwrap();
+        let mut orphan = d.conflicts[0].ours.clone().unwrap();
+        orphan.anchor = Anchor::Orphaned;
+        d.conflicts[0].ours = Some(orphan);
+        d.apply(Command::ResolveConflict {
+            span: 1,
+            side: Side::Ours,
+        })
+        .unwrap();
+        assert!(d.annotations().get(1).unwrap().is_orphaned());
+    }
+
+    #[test]
+    fn resolving_without_a_conflict_is_an_error_and_removing_a_span_drops_its_record() {
+        let mut d = conflicted();
+        d.apply(Command::ResolveConflict {
+            span: 1,
+            side: Side::Ours,
+        })
+        .unwrap();
+        d.apply(Command::Undo).unwrap();
+        assert!(d.can_redo());
+        for span in [1, 99] {
+            d.conflicts.retain(|c| c.span != 1);
+            assert_eq!(
+                d.apply(Command::ResolveConflict {
+                    span,
+                    side: Side::Theirs
+                }),
+                Err(CommandError::UnknownConflict(span))
+            );
+        }
+        assert!(d.can_redo(), "a refused command leaves the history alone");
+
+        let mut d = conflicted();
+        let before = state(&d);
+        d.apply(Command::Remove { id: 3 }).unwrap();
+        assert_eq!(
+            d.conflicts.iter().map(|c| c.span).collect::<Vec<_>>(),
+            [1, 2]
+        );
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(state(&d), before);
+        // A record whose span is gone (set by hand) is still decided: a version comes
+        // back as a span, a deletion only drops the record.
+        d.apply(Command::Remove { id: 2 }).unwrap();
+        d.conflicts = conflicted().conflicts;
+        d.apply(Command::ResolveConflict {
+            span: 2,
+            side: Side::Theirs,
+        })
+        .unwrap();
+        assert_eq!(d.annotations().get(2).unwrap().text, "Lavrov");
+        d.apply(Command::Remove { id: 3 }).unwrap();
+        d.conflicts = conflicted().conflicts;
+        d.apply(Command::ResolveConflict {
+            span: 3,
+            side: Side::Theirs,
+        })
+        .unwrap();
+        assert!(d.annotations().get(3).is_none());
+        assert_eq!(d.conflicts.len(), 2);
     }
 }

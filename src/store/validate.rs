@@ -77,11 +77,13 @@ fn sidecar_problems(
     let mut found = Vec::new();
     // A suggestion's place is its number in the `suggestions` list.
     let suggestion_at = |number: usize| sidecar::suggestion_position(source, number);
+    let conflict_at = |number: usize| sidecar::conflict_position(source, number);
     for flaw in &report.flaws {
         let at = flaw
             .span_id()
             .and_then(line_of)
-            .or_else(|| flaw.suggestion_number().and_then(suggestion_at));
+            .or_else(|| flaw.suggestion_number().and_then(suggestion_at))
+            .or_else(|| flaw.conflict_number().and_then(conflict_at));
         found.push((at, flaw.to_string()));
     }
     // Suggestions an earlier load marked orphaned load quietly: still say so.

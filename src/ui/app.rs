@@ -11,6 +11,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
 
 use super::compare::{Compare, CompareDialog, DialogAction};
+use super::conflicts::ConflictReview;
 use super::corpus_view::{CorpusAction, CorpusView};
 use super::dashboard::Dashboard;
 use super::doc_view::{snapped, DocView, Selection, ViewInput};
@@ -20,7 +21,7 @@ use super::folder::{Folder, PanelAction};
 use super::import_dialog::ImportDialog;
 use super::review::Review;
 use super::{guard, panels};
-use crate::model::{select, Command, Entities, Proposal, Scheme, SpanId};
+use crate::model::{select, Command, Entities, Proposal, Scheme, Side, SpanId};
 use crate::store::adjudicate::{self, Folders};
 use crate::store::article::Progress;
 use crate::store::watch::FolderWatcher;
@@ -63,6 +64,12 @@ pub enum AppCommand {
     Remove(SpanId),
     /// Put a span (an orphan from the review list) over the selected text.
     Attach(SpanId),
+    /// Decide a merge conflict: the span becomes that side's version, or goes when that
+    /// side deleted it (O, T, or the buttons under Needs review).
+    KeepVersion {
+        span: SpanId,
+        side: Side,
+    },
     Undo,
     Redo,
     Select(Selection),
@@ -273,6 +280,8 @@ pub struct SpantagApp {
     merging: Option<std::rc::Rc<super::corpus_view::Job<super::corpus_view::MergeDone>>>,
     /// Proposals for the open article: suggestions, or A's and B's spans.
     pub review: Review,
+    /// The open article's merge conflicts, as the panel shows them.
+    pub conflicts: ConflictReview,
     /// Adjudication in progress (File → Compare…).
     pub compare: Option<Compare>,
     pub compare_dialog: CompareDialog,
@@ -334,6 +343,7 @@ impl SpantagApp {
             corpus_view: None,
             merging: None,
             review: Review::default(),
+            conflicts: ConflictReview::default(),
             compare: None,
             compare_dialog: CompareDialog::default(),
             prefs: Prefs::default(),
@@ -1063,6 +1073,7 @@ impl SpantagApp {
                 _ => return Err("Select a span to remove it.".into()),
             },
             AppCommand::Remove(id) => Command::Remove { id },
+            AppCommand::KeepVersion { span, side } => Command::ResolveConflict { span, side },
             AppCommand::Attach(id) => {
                 let session = self.session.as_ref().ok_or("Open an article first.")?;
                 let range = self
@@ -1456,6 +1467,17 @@ impl SpantagApp {
         if shortcut(Modifiers::NONE, Key::W) {
             self.send(AppCommand::ToggleWholeWords);
         }
+        // O / T decide the selected span's merge conflict: before the label and attribute
+        // keys, which they win over only while the selected span has one.
+        if let Selection::Span(span) = self.selection {
+            if self.conflicts.has(span) {
+                for (key, side) in [(Key::O, Side::Ours), (Key::T, Side::Theirs)] {
+                    if shortcut(Modifiers::NONE, key) {
+                        self.send(AppCommand::KeepVersion { span, side });
+                    }
+                }
+            }
+        }
         for label in &self.scheme.labels {
             if let Some(key) = Key::from_name(&label.key) {
                 if shortcut(Modifiers::NONE, key) {
@@ -1771,6 +1793,7 @@ impl eframe::App for SpantagApp {
             {
                 self.selection = Selection::None;
             }
+            self.conflicts.refresh(&session.document);
         }
         if let Some(dashboard) = &mut self.dashboard {
             dashboard.poll();
@@ -1862,6 +1885,7 @@ impl eframe::App for SpantagApp {
                             current_highlight: current,
                             proposals: &self.review.pending,
                             entities: self.entities.as_ref(),
+                            conflicted: &self.conflicts.spans,
                         },
                     );
                     if let Some(selection) = output.selection {

@@ -123,6 +123,8 @@ pub struct ViewInput<'a> {
     pub proposals: &'a Proposals,
     /// The corpus's entities, for the names of linked spans (`None`: the file is broken).
     pub entities: Option<&'a Entities>,
+    /// Spans with a merge conflict to decide: outlined and marked `⚠`.
+    pub conflicted: &'a std::collections::HashSet<SpanId>,
 }
 
 /// What the view reports back to the app.
@@ -152,6 +154,7 @@ impl DocView {
             current_highlight,
             proposals,
             entities,
+            conflicted: _,
         } = input;
         let text = document.text();
         let paragraphs = text.paragraphs();
@@ -449,6 +452,7 @@ impl DocView {
             scheme,
             whole_words,
             entities,
+            conflicted,
             ..
         } = *input;
         let painter = ui.painter();
@@ -522,6 +526,13 @@ impl DocView {
                         Stroke::new(1.5, color),
                         egui::StrokeKind::Outside,
                     );
+                } else if conflicted.contains(&span.id) {
+                    painter.rect_stroke(
+                        band.expand(1.5),
+                        3.0,
+                        Stroke::new(1.5, ui.visuals().warn_fg_color),
+                        egui::StrokeKind::Outside,
+                    );
                 }
             }
         }
@@ -551,6 +562,9 @@ impl DocView {
                 Some((at, _)) if at > 0 => "…".to_string(),
                 _ => {
                     let mut chip = span.label.clone();
+                    if conflicted.contains(&span.id) {
+                        chip = format!("⚠ {chip}");
+                    }
                     if !mark.is_empty() {
                         chip = format!("{chip} {mark}");
                     }
@@ -580,6 +594,9 @@ impl DocView {
                 let mut name = accessible_name(span, entities);
                 if let Some((at, count)) = position {
                     name.push_str(&format!(", fragment {} of {count}", at + 1));
+                }
+                if conflicted.contains(&span.id) {
+                    name.push_str(", merge conflict");
                 }
                 egui::WidgetInfo::labeled(egui::Role::Mark, true, name)
             });

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod compare;
+pub mod conflicts;
 pub mod corpus_view;
 pub mod dashboard;
 pub mod doc_view;

@@ -172,6 +172,20 @@ pub fn status_bar(ui: &mut Ui, app: &mut SpantagApp) {
                     .on_hover_text("N selects the next, Enter accepts it, X rejects it");
                 ui.separator();
             }
+            let conflicts = app.conflicts.rows.len();
+            if conflicts > 0 {
+                let noun = if conflicts == 1 {
+                    "conflict"
+                } else {
+                    "conflicts"
+                };
+                ui.label(
+                    RichText::new(format!("{conflicts} merge {noun} to decide"))
+                        .color(ui.visuals().warn_fg_color),
+                )
+                .on_hover_text("Listed under Needs review: O keeps ours, T takes theirs");
+                ui.separator();
+            }
             let (text, color) = match session.save_state() {
                 SaveState::Saved => ("Saved".to_string(), ui.visuals().weak_text_color()),
                 SaveState::Pending | SaveState::Saving => {
@@ -885,6 +899,75 @@ pub fn link_picker(ctx: &egui::Context, app: &mut SpantagApp) {
 fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
     let Some(session) = &app.session else { return };
     let annotations = session.document.annotations();
+    let mut commands = Vec::new();
+    // Nothing here walks all the spans unless it must: a book has 50,000.
+    let conflicts = app.conflicts.rows.len();
+    if annotations.orphan_count() > 0 || conflicts > 0 {
+        // A conflicted orphan is listed once, with its conflict.
+        let orphans: Vec<&Span> = match annotations.orphan_count() {
+            0 => Vec::new(),
+            _ => annotations
+                .spans()
+                .iter()
+                .filter(|s| s.is_orphaned() && !app.conflicts.has(s.id))
+                .collect(),
+        };
+        let mut about = Vec::new();
+        if conflicts > 0 {
+            about.push(
+                "Merge conflicts: spans two branches changed differently, with both \
+                 versions. Keep ours (O) or take theirs (T) of each; Ctrl+Z undoes the choice.",
+            );
+        }
+        if !orphans.is_empty() {
+            about.push(
+                "Orphans: spans whose text was not found in the article with confidence. \
+                 They are kept as they were and left out of exports. Select where one \
+                 belongs and press Attach, or remove the ones that no longer apply.",
+            );
+        }
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!("Needs review ({})", conflicts + orphans.len()),
+        )
+        .on_hover_text(about.join("\n\n"));
+        let has_selection = matches!(app.selection, Selection::Text { .. });
+        // Its own scroll area, so many conflicts leave room for a row or two of the span list.
+        let room = ui.available_height();
+        egui::ScrollArea::vertical()
+            .id_salt("needs-review")
+            .max_height((room - 96.0).max(room * 0.4))
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                super::conflicts::section(ui, app, &mut commands);
+                for span in orphans {
+                    ui.horizontal(|ui| {
+                        if ui
+                            .add_enabled(has_selection, egui::Button::new("Attach").small())
+                            .on_hover_text("Put this span over the selected text")
+                            .on_disabled_hover_text("Select the text this span belongs to first")
+                            .clicked()
+                        {
+                            commands.push(AppCommand::Attach(span.id));
+                        }
+                        if ui.small_button("Remove").clicked() {
+                            commands.push(AppCommand::Remove(span.id));
+                        }
+                        ui.add(
+                            egui::Label::new(format!(
+                                "{}: {}",
+                                span.label,
+                                shorten(&span.text, 40)
+                            ))
+                            .truncate(),
+                        )
+                        .on_hover_text(format!("…{}[{}]{}…", span.prefix, span.text, span.suffix));
+                    });
+                }
+            });
+        ui.separator();
+    }
+
     ui.strong("Spans");
     let counts = annotations.count_by_label(app.scheme.labels.iter().map(|l| l.name.as_str()));
     let mut toggled = None;
@@ -935,47 +1018,6 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
             SpanFilter::default()
         }
     };
-
-    let mut commands = Vec::new();
-    // Nothing here walks all the spans unless it must: a book has 50,000.
-    if annotations.orphan_count() > 0 {
-        let orphans: Vec<&Span> = annotations
-            .spans()
-            .iter()
-            .filter(|s| s.is_orphaned())
-            .collect();
-        ui.colored_label(
-            ui.visuals().warn_fg_color,
-            format!("Needs review ({})", orphans.len()),
-        )
-        .on_hover_text(
-            "These spans' text was not found in the article with confidence. They are kept \
-             as they were and left out of exports. Select where one belongs and press \
-             Attach, or remove the ones that no longer apply.",
-        );
-        let has_selection = matches!(app.selection, Selection::Text { .. });
-        for span in orphans {
-            ui.horizontal(|ui| {
-                if ui
-                    .add_enabled(has_selection, egui::Button::new("Attach").small())
-                    .on_hover_text("Put this span over the selected text")
-                    .on_disabled_hover_text("Select the text this span belongs to first")
-                    .clicked()
-                {
-                    commands.push(AppCommand::Attach(span.id));
-                }
-                if ui.small_button("Remove").clicked() {
-                    commands.push(AppCommand::Remove(span.id));
-                }
-                ui.add(
-                    egui::Label::new(format!("{}: {}", span.label, shorten(&span.text, 40)))
-                        .truncate(),
-                )
-                .on_hover_text(format!("…{}[{}]{}…", span.prefix, span.text, span.suffix));
-            });
-        }
-        ui.separator();
-    }
 
     let all = annotations.spans();
     let entities = app.entities.as_ref();

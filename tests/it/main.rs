@@ -13,6 +13,7 @@ mod fonts;
 mod fuzz_corpus;
 mod gui;
 mod gui_attrs;
+mod gui_conflicts;
 mod gui_import;
 mod gui_safety;
 mod hostile;

@@ -26,7 +26,7 @@ use std::sync::Arc;
 mod canonical;
 
 use super::{
-    Anchor, Annotations, ArticleMeta, Conflict, Document, IdProblem, NewlineStyle, Relation,
+    Anchor, Annotations, ArticleMeta, Conflict, Document, IdProblem, NewlineStyle, Relation, Side,
     Source, Span, SpanId, Status, Suggestion, SuggestionProblem, Text, MAX_ID,
 };
 use crate::anchor;
@@ -245,6 +245,41 @@ pub enum Flaw {
         model: String,
         problem: SuggestionProblem,
     },
+    /// A conflict record whose span is not in the span list: its ours version (else
+    /// theirs) is put back as that span, so neither version is lost; with an id too large
+    /// to keep, the record is left out.
+    #[error("conflict {number}: span {span} is not in the span list; {}", put_back(.restored))]
+    ConflictSpanMissing {
+        /// Its place in the sidecar's `conflicts` list, from 1.
+        number: usize,
+        span: SpanId,
+        /// The version put back in the span list.
+        restored: Option<Side>,
+    },
+    /// A version whose id is not its record's span: read as that span's.
+    #[error(
+        "conflict {number} (span {span}): its {side} version has id {id}; read as span {span}'s"
+    )]
+    ConflictVersionId {
+        number: usize,
+        span: SpanId,
+        side: Side,
+        id: SpanId,
+    },
+    #[error("conflict {number} is a second record for span {span}; left out (the first is kept)")]
+    ConflictRepeated { number: usize, span: SpanId },
+    #[error(
+        "conflict {number} (span {span}) has neither version; left out, the span kept as listed"
+    )]
+    ConflictWithoutVersion { number: usize, span: SpanId },
+}
+
+/// The end of [`Flaw::ConflictSpanMissing`]'s message.
+fn put_back(restored: &Option<Side>) -> String {
+    match restored {
+        Some(side) => format!("its {side} version is put back as that span"),
+        None => "left out (its id is too large to keep)".into(),
+    }
 }
 
 /// Gives every id that is too large, or that an earlier item already uses, a fresh one
@@ -279,6 +314,18 @@ impl Flaw {
     pub fn suggestion_number(&self) -> Option<usize> {
         match self {
             Flaw::SuggestionOrphaned { number, .. } => Some(*number),
+            _ => None,
+        }
+    }
+
+    /// The conflict record the flaw is about, by its number in the `conflicts` list (from
+    /// 1): [`conflict_position`] finds its line and column in the sidecar.
+    pub fn conflict_number(&self) -> Option<usize> {
+        match self {
+            Flaw::ConflictSpanMissing { number, .. }
+            | Flaw::ConflictVersionId { number, .. }
+            | Flaw::ConflictRepeated { number, .. }
+            | Flaw::ConflictWithoutVersion { number, .. } => Some(*number),
             _ => None,
         }
     }
@@ -353,6 +400,7 @@ pub fn attach_after_change(
     let mut flaws = Vec::new();
     let mut spans = sidecar.spans;
     let mut relations = sidecar.relations;
+    let mut conflicts = sidecar.conflicts;
     for span in &spans {
         let (id, start, end) = (span.id, span.start, span.end);
         if start >= end {
@@ -384,6 +432,14 @@ pub fn attach_after_change(
                     }
                 }
             }
+            for c in conflicts.iter_mut().filter(|c| c.span == id) {
+                c.span = new_id;
+                for version in [&mut c.ours, &mut c.theirs].into_iter().flatten() {
+                    if version.id == id {
+                        version.id = new_id;
+                    }
+                }
+            }
         }
         flaws.push(Flaw::SpanRenumbered {
             id,
@@ -412,6 +468,7 @@ pub fn attach_after_change(
         }
         sound
     });
+    check_conflicts(&mut conflicts, &mut spans, &mut flaws);
     let article_changed =
         !sidecar.article.sha256.is_empty() && sidecar.article.sha256 != meta.sha256;
     let mut suggestions = sidecar.suggestions;
@@ -428,6 +485,21 @@ pub fn attach_after_change(
         flaws,
         suggestions_moved,
     };
+    if article_changed {
+        // Both versions of a conflict are found again as the spans are, so the one the
+        // analyst takes is where its text now is.
+        for side in [Side::Ours, Side::Theirs] {
+            let mut versions: Vec<Span> = conflicts
+                .iter()
+                .filter_map(|c| c.version(side).cloned())
+                .collect();
+            anchor::reanchor(&mut versions, &text, previous);
+            let slots = conflicts.iter_mut().filter_map(|c| c.version_mut(side));
+            for (slot, placed) in slots.zip(versions) {
+                *slot = placed;
+            }
+        }
+    }
     let mut annotations = Annotations::from_parts(spans, relations)?;
     let next = sidecar.next_id;
     let too_low = |next: u64, max: Option<u64>| max.is_some_and(|max| next <= max);
@@ -447,8 +519,65 @@ pub fn attach_after_change(
     document.annotator = sidecar.annotator;
     document.status = sidecar.status;
     document.suggestions = suggestions;
-    document.conflicts = sidecar.conflicts;
+    document.conflicts = conflicts;
     Ok((document, report))
+}
+
+/// Checks the conflict records against the span list, repairing what it can without
+/// losing a version: each record names a span of the list (else one of its versions is
+/// put back as that span), once (a second record is left out), with versions of that id
+/// (a version with another id is read as the span's), and keeps at least one version
+/// (one with neither says nothing the span list does not, and is left out).
+fn check_conflicts(conflicts: &mut Vec<Conflict>, spans: &mut Vec<Span>, flaws: &mut Vec<Flaw>) {
+    if conflicts.is_empty() {
+        return;
+    }
+    let mut listed: HashSet<SpanId> = spans.iter().map(|s| s.id).collect();
+    let mut seen = HashSet::new();
+    let mut number = 0;
+    conflicts.retain_mut(|c| {
+        number += 1;
+        let span = c.span;
+        if !seen.insert(span) {
+            flaws.push(Flaw::ConflictRepeated { number, span });
+            return false;
+        }
+        for (side, version) in [(Side::Ours, &mut c.ours), (Side::Theirs, &mut c.theirs)] {
+            if let Some(version) = version.as_mut().filter(|v| v.id != span) {
+                flaws.push(Flaw::ConflictVersionId {
+                    number,
+                    span,
+                    side,
+                    id: version.id,
+                });
+                version.id = span;
+            }
+        }
+        if c.ours.is_none() && c.theirs.is_none() {
+            flaws.push(Flaw::ConflictWithoutVersion { number, span });
+            return false;
+        }
+        if listed.contains(&span) {
+            return true;
+        }
+        let restored = [Side::Ours, Side::Theirs]
+            .into_iter()
+            .find_map(|side| Some((side, c.version(side)?.clone())))
+            .filter(|_| span <= MAX_ID);
+        flaws.push(Flaw::ConflictSpanMissing {
+            number,
+            span,
+            restored: restored.as_ref().map(|(side, _)| *side),
+        });
+        match restored {
+            Some((_, version)) => {
+                listed.insert(span);
+                spans.push(version);
+                true
+            }
+            None => false,
+        }
+    });
 }
 
 /// Checks each suggestion not already orphaned against the article, and places the
@@ -860,6 +989,18 @@ fn push_suggestion(out: &mut String, s: &Suggestion) {
 /// parenthesis. Reads any layout RON allows (comments, strings holding brackets, raw
 /// strings) without parsing the values; `None` when there is no such suggestion.
 pub fn suggestion_position(source: &str, number: usize) -> Option<(usize, usize)> {
+    record_position(source, "suggestions", number)
+}
+
+/// Where the conflict record numbered `number` (from 1, as [`Flaw::conflict_number`]
+/// gives it) starts in sidecar text, as [`suggestion_position`] does for suggestions.
+pub fn conflict_position(source: &str, number: usize) -> Option<(usize, usize)> {
+    record_position(source, "conflicts", number)
+}
+
+/// The line and column of the opening parenthesis of record `number` (from 1) of the
+/// top-level list `key`.
+fn record_position(source: &str, key: &str, number: usize) -> Option<(usize, usize)> {
     let mut scan = Scan {
         chars: source.chars().peekable(),
         line: 1,
@@ -868,8 +1009,8 @@ pub fn suggestion_position(source: &str, number: usize) -> Option<(usize, usize)
     let mut depth = 0usize;
     // The last identifier, while only white space and comments followed it.
     let mut ident = String::new();
-    let mut key_is_suggestions = false;
-    // The depth inside the `suggestions` list, and how many records it has opened.
+    let mut key_matches = false;
+    // The depth inside the `key` list, and how many records it has opened.
     let mut list_depth = None;
     let mut opened = 0usize;
     while let Some(c) = scan.next() {
@@ -906,11 +1047,11 @@ pub fn suggestion_position(source: &str, number: usize) -> Option<(usize, usize)
                     end
                 });
             }
-            ':' if depth == 1 => key_is_suggestions = ident == "suggestions",
-            ',' if depth == 1 => key_is_suggestions = false,
+            ':' if depth == 1 => key_matches = ident == key,
+            ',' if depth == 1 => key_matches = false,
             '(' | '[' | '{' => {
                 depth += 1;
-                if c == '[' && depth == 2 && key_is_suggestions && list_depth.is_none() {
+                if c == '[' && depth == 2 && key_matches && list_depth.is_none() {
                     list_depth = Some(depth);
                 } else if c == '(' && list_depth.is_some_and(|d| depth == d + 1) {
                     opened += 1;
@@ -1210,21 +1351,23 @@ mod tests {
 
     #[test]
     fn conflicts_make_version_4_and_read_back_with_both_versions() {
-        let mut doc = fixture::document("[location|Cairo] said");
+        let mut doc = fixture::document("[location|Cairo] said [actor|Lavrov]");
         let ours = doc.annotations().spans()[0].clone();
         let mut theirs = ours.clone();
         theirs.label = "actor".into();
         theirs.note = "a \"person\"".into();
+        let lavrov = doc.annotations().spans()[1].clone();
         doc.conflicts = vec![
             Conflict {
                 span: 1,
                 ours: Some(ours),
                 theirs: Some(theirs),
             },
+            // Deleted on ours: the list holds theirs.
             Conflict {
-                span: 1,
+                span: 2,
                 ours: None,
-                theirs: None,
+                theirs: Some(lavrov),
             },
         ];
         let bytes = encode(&doc);
@@ -1243,6 +1386,170 @@ mod tests {
         assert_eq!(encode(&reopened), bytes);
         doc.conflicts.clear();
         assert!(encode(&doc).contains("version: 2,"));
+    }
+
+    /// A sidecar holding `conflicts` for `[location|Cairo] said [actor|Lavrov]`, loaded.
+    fn with_conflicts(conflicts: Vec<Conflict>) -> (String, Document, LoadReport) {
+        let mut doc = fixture::document("[location|Cairo] said [actor|Lavrov]");
+        doc.conflicts = conflicts;
+        let bytes = encode(&doc);
+        let (loaded, report) = attach(
+            doc.text().clone(),
+            doc.meta.clone(),
+            decode(&bytes).unwrap(),
+        )
+        .unwrap();
+        (bytes, loaded, report)
+    }
+
+    #[test]
+    fn conflict_records_are_checked_on_loading_and_repaired_without_losing_a_version() {
+        let doc = fixture::document("[location|Cairo] said [actor|Lavrov]");
+        let span = |id: SpanId| doc.annotations().get(id).unwrap().clone();
+        let mut retagged = span(1);
+        retagged.label = "actor".into();
+        let mut wrong_id = span(2);
+        wrong_id.id = 7;
+        // "said", a span only the record has.
+        let mut said = Span::new(9, "claim", 6..10, doc.text());
+        said.note = "only here".into();
+        let too_large = MAX_ID + 5;
+        let mut big = said.clone();
+        big.id = too_large;
+        let record = |span, ours, theirs| Conflict { span, ours, theirs };
+        let (bytes, loaded, report) = with_conflicts(vec![
+            record(1, Some(span(1)), Some(retagged.clone())),
+            record(2, None, Some(wrong_id)),
+            record(1, None, Some(span(1))),
+            record(9, None, Some(said.clone())),
+            record(3, None, None),
+            record(too_large, Some(big), None),
+        ]);
+        assert_eq!(
+            report.flaws,
+            [
+                Flaw::ConflictVersionId {
+                    number: 2,
+                    span: 2,
+                    side: Side::Theirs,
+                    id: 7
+                },
+                Flaw::ConflictRepeated { number: 3, span: 1 },
+                Flaw::ConflictSpanMissing {
+                    number: 4,
+                    span: 9,
+                    restored: Some(Side::Theirs)
+                },
+                Flaw::ConflictWithoutVersion { number: 5, span: 3 },
+                Flaw::ConflictSpanMissing {
+                    number: 6,
+                    span: too_large,
+                    restored: None
+                },
+            ]
+        );
+        assert_eq!(
+            report.flaws[2].to_string(),
+            "conflict 4: span 9 is not in the span list; its theirs version is put back as \
+             that span"
+        );
+        let kept: Vec<SpanId> = loaded.conflicts.iter().map(|c| c.span).collect();
+        assert_eq!(kept, [1, 2, 9]);
+        assert_eq!(loaded.conflicts[1].theirs.as_ref().unwrap().id, 2);
+        assert_eq!(loaded.conflicts[0].theirs, Some(retagged));
+        let restored = loaded.annotations().get(9).expect("theirs is the span now");
+        assert_eq!(
+            (restored.text.as_str(), restored.note.as_str()),
+            ("said", "only here")
+        );
+        loaded
+            .annotations()
+            .check_invariants(loaded.text())
+            .unwrap();
+        // Each flaw names its record's line in the file.
+        for flaw in &report.flaws {
+            let number = flaw.conflict_number().unwrap();
+            let (line, col) = conflict_position(&bytes, number).unwrap();
+            let text = bytes.lines().nth(line - 1).unwrap();
+            assert!(
+                text[col - 1..].starts_with("(span: "),
+                "record {number} at {line}:{col}: {text}"
+            );
+        }
+        assert_eq!(conflict_position(&bytes, 7), None);
+        assert_eq!(suggestion_position(&bytes, 1), None);
+    }
+
+    #[test]
+    fn a_span_renumbered_on_loading_keeps_its_conflict() {
+        // Span ids too large to keep are renumbered; the record follows its span.
+        let doc = fixture::document("[location|Cairo] said");
+        let mut big = doc.annotations().spans()[0].clone();
+        big.id = MAX_ID + 1;
+        let mut theirs = big.clone();
+        theirs.label = "actor".into();
+        let mut bytes = encode(&doc).replace("(id: 1,", &format!("(id: {},", MAX_ID + 1));
+        let record = format!(
+            "    conflicts: [\n        (span: {}, ours: None, theirs: Some((id: {}, label: \
+             \"actor\", start: 0, end: 5, text: \"Cairo\"))),\n    ],\n)\n",
+            MAX_ID + 1,
+            MAX_ID + 1
+        );
+        bytes = bytes.replace("version: 2", "version: 4");
+        bytes.truncate(bytes.rfind(")\n").unwrap());
+        bytes.push_str(&record);
+        let (loaded, report) = attach(
+            doc.text().clone(),
+            doc.meta.clone(),
+            decode(&bytes).unwrap(),
+        )
+        .unwrap();
+        let new_id = loaded.annotations().spans()[0].id;
+        assert!(new_id <= MAX_ID);
+        assert_eq!(loaded.conflicts.len(), 1, "{:?}", report.flaws);
+        assert_eq!(loaded.conflicts[0].span, new_id);
+        assert_eq!(loaded.conflicts[0].theirs.as_ref().unwrap().id, new_id);
+        assert!(report.flaws.iter().all(|f| f.conflict_number().is_none()));
+    }
+
+    #[test]
+    fn an_article_changed_since_the_merge_finds_both_versions_again() {
+        let mut doc = fixture::document("[location|Cairo] said [actor|Lavrov]");
+        doc.meta.sha256 = "before".into();
+        let ours = doc.annotations().spans()[0].clone();
+        let mut theirs = ours.clone();
+        theirs.label = "actor".into();
+        doc.conflicts = vec![Conflict {
+            span: 1,
+            ours: Some(ours),
+            theirs: Some(theirs),
+        }];
+        let bytes = encode(&doc);
+        let changed = Text::new("In short: Cairo said Lavrov".to_string());
+        let meta = ArticleMeta {
+            sha256: "after".into(),
+            ..doc.meta.clone()
+        };
+        let (mut loaded, report) = attach(changed, meta, decode(&bytes).unwrap()).unwrap();
+        assert!(report.article_changed);
+        for side in [Side::Ours, Side::Theirs] {
+            let version = loaded.conflicts[0].version(side).unwrap();
+            assert_eq!(
+                (version.start, version.text.as_str(), version.anchor),
+                (10, "Cairo", Anchor::Moved),
+                "{side}"
+            );
+        }
+        loaded
+            .apply(Command::ResolveConflict {
+                span: 1,
+                side: Side::Theirs,
+            })
+            .unwrap();
+        let span = loaded.annotations().get(1).unwrap();
+        assert_eq!((span.label.as_str(), span.start), ("actor", 10));
+        assert!(loaded.conflicts.is_empty());
+        assert!(encode(&loaded).contains("version: 2,"));
     }
 
     #[test]
