@@ -94,6 +94,33 @@ pub enum Commands {
     Validate { corpus: PathBuf },
     /// Find every span again in articles that changed, and rewrite the sidecars that move.
     Reanchor { corpus: PathBuf },
+    /// Merge three versions of a sidecar (or of entities.ron) span by span, as git's merge
+    /// driver does (see git-setup): what one side changed is applied, additions on both
+    /// sides are kept, and a span changed differently on both sides is kept with both
+    /// versions for review in the window. Exit code 0: merged cleanly; 1: conflicts were
+    /// recorded in the result (or a version could not be read: nothing is written then).
+    Merge {
+        /// Our version (git's %A); the result replaces it unless --output is given.
+        ours: PathBuf,
+        /// The common ancestor (git's %O; an empty file when both sides added the file).
+        base: PathBuf,
+        /// Their version (git's %B).
+        theirs: PathBuf,
+        /// Write the result here instead of over OURS.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// The file in the repository the versions are of (git's %P): it names the file
+        /// in messages, and entities.ron is told from a sidecar by it.
+        #[arg(long)]
+        path: Option<PathBuf>,
+    },
+    /// Make git merge this repository's sidecars and entities.ron span by span: adds the
+    /// lines to .gitattributes (commit it) and defines the merge driver in the repository's
+    /// git config (each clone runs this once).
+    GitSetup {
+        /// A folder inside the repository (default: the current folder).
+        repo: Option<PathBuf>,
+    },
     /// Suggest spans from the corpus's `suggest.ron` (gazetteers, regular expressions and
     /// a quote finder that links speakers) and list them; nothing is written unless
     /// --accept.
@@ -159,6 +186,8 @@ impl Commands {
             Commands::Agree { .. } => "agree",
             Commands::Validate { .. } => "validate",
             Commands::Reanchor { .. } => "reanchor",
+            Commands::Merge { .. } => "merge",
+            Commands::GitSetup { .. } => "git-setup",
             Commands::Suggest { .. } => "suggest",
             Commands::Entities { .. } => "entities",
             Commands::Stats { .. } => "stats",
@@ -301,6 +330,23 @@ fn dispatch(command: Commands) -> Result<Outcome, Failure> {
         Commands::Agree { folders, json } => agree(&folders, json),
         Commands::Validate { corpus } => validate(&corpus),
         Commands::Reanchor { corpus } => reanchor(&corpus),
+        Commands::Merge {
+            ours,
+            base,
+            theirs,
+            output,
+            path,
+        } => {
+            let out = output.unwrap_or_else(|| ours.clone());
+            let versions = crate::store::git::Versions {
+                ours,
+                base,
+                theirs,
+                shown_as: path,
+            };
+            merge(&versions, &out)
+        }
+        Commands::GitSetup { repo } => git_setup(repo.as_deref().unwrap_or(Path::new("."))),
         Commands::Suggest { corpus, accept } => suggest(&corpus, accept),
         Commands::Entities { corpus, json, csv } => entities(&corpus, json, csv),
         Commands::Stats { corpus, json } => stats(&corpus, json),
@@ -625,6 +671,71 @@ fn desktop(action: DesktopAction) -> Result<Outcome, Failure> {
     if report.refreshed_cache {
         println!("refreshed the desktop's file types (update-desktop-database)");
     }
+    Ok(Outcome::Clean)
+}
+
+/// `spantag merge`: what came from where (stdout); conflicts left for review (stderr,
+/// exit code 1, which is how git learns of them).
+fn merge(versions: &crate::store::git::Versions, out: &Path) -> Result<Outcome, Failure> {
+    let merged = crate::store::git::merge_files(versions, out)?;
+    let shown = versions.shown_as.as_deref().unwrap_or(out);
+    let summary = merged.summary.to_string();
+    if merged.conflicts == 0 {
+        println!("spantag merged {} span by span: {summary}", shown.display());
+        return Ok(Outcome::Clean);
+    }
+    let (what, how) = match versions.kind() {
+        crate::store::git::Kind::Sidecar => (
+            "changed differently on both sides",
+            "both versions are kept in it: open the article in spantag and choose under \
+             Needs review (O keeps ours, T takes theirs), then `git add` it",
+        ),
+        crate::store::git::Kind::Entities => (
+            "changed differently on both sides",
+            "ours is kept in it and theirs is in git's index (`git show :3:PATH`): edit it, \
+             then `git add` it",
+        ),
+    };
+    eprintln!(
+        "{}: {} {what}; {how}. {summary}",
+        shown.display(),
+        conflicts(merged.conflicts)
+    );
+    Ok(Outcome::Problems)
+}
+
+fn conflicts(n: usize) -> String {
+    if n == 1 {
+        "1 conflict".into()
+    } else {
+        format!("{n} conflicts")
+    }
+}
+
+/// `spantag git-setup`: what was added where.
+fn git_setup(folder: &Path) -> Result<Outcome, Failure> {
+    let exe = std::env::current_exe()
+        .map_err(|e| Failure::Stopped(format!("cannot tell where this executable is: {e}")))?;
+    let setup = crate::store::git::setup(folder, &exe)?;
+    let attributes = setup.root.join(".gitattributes");
+    if setup.attributes_added.is_empty() {
+        println!(
+            "{} already hands spantag's files to it",
+            attributes.display()
+        );
+    } else {
+        println!(
+            "added to {}: {} (commit it, so the whole team merges this way)",
+            attributes.display(),
+            setup.attributes_added.join(", ")
+        );
+    }
+    println!(
+        "git config merge.{}.driver = {} (in {}; each clone runs spantag git-setup once)",
+        crate::store::git::DRIVER,
+        setup.driver,
+        setup.root.display()
+    );
     Ok(Outcome::Clean)
 }
 

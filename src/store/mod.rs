@@ -6,7 +6,7 @@
 //! sidecar and the corpus's configuration (the one sidecar reader) and writes articles,
 //! [`atomic`] is the one way a file is replaced. The passes over a corpus, one module each:
 //! [`export`], [`import`], [`validate`], [`stats`], [`agree`], [`suggest`], [`reanchor`],
-//! [`generate`], [`entity_index`], [`adjudicate`]. Every error that points into a file is a
+//! [`generate`], [`entity_index`], [`adjudicate`], and [`git`] (the merge driver). Every error that points into a file is a
 //! [`Problem`](crate::problem::Problem); long passes share one [`Progress`].
 
 pub mod adjudicate;
@@ -19,6 +19,7 @@ pub mod entities;
 pub mod entity_index;
 pub mod export;
 pub mod generate;
+pub mod git;
 pub mod import;
 pub mod progress;
 pub mod reanchor;

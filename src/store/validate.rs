@@ -13,8 +13,8 @@ use crate::problem::Problem;
 
 /// Every problem in a corpus: articles that cannot be read, sidecars that do not parse,
 /// flaws inside sidecars (ids used twice, relations to missing spans, impossible ranges),
-/// spans not at their stored position, orphans, labels and relation kinds the scheme does
-/// not name, a scheme that cannot be used, and sidecars whose article is missing. Returns
+/// spans not at their stored position, orphans, merge conflicts not yet resolved, labels
+/// and relation kinds the scheme does not name, a scheme that cannot be used, and sidecars whose article is missing. Returns
 /// how many articles were checked, and the problems.
 pub fn validate(corpus: &Path) -> Result<(usize, Vec<Problem>), Problem> {
     let list = walk::articles(corpus)?;
@@ -144,6 +144,27 @@ fn sidecar_problems(
             )
         };
         found.push((line_of(span.id), message));
+    }
+    for conflict in &document.conflicts {
+        let needle = format!("(span: {},", conflict.span);
+        let at = source
+            .lines()
+            .position(|l| l.trim_start().starts_with(&needle))
+            .map(|l| (l + 1, 9));
+        let side = |span: Option<&crate::model::Span>| match span {
+            Some(span) => format!("{} {:?}", span.label, span.text),
+            None => "deleted".into(),
+        };
+        found.push((
+            at,
+            format!(
+                "span {} was changed differently on two merged branches (ours: {}; theirs: \
+                 {}): choose one under Needs review in the window",
+                conflict.span,
+                side(conflict.ours.as_ref()),
+                side(conflict.theirs.as_ref())
+            ),
+        ));
     }
     for span in annotations.spans() {
         if scheme.label(&span.label).is_none() {

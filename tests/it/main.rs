@@ -11,6 +11,7 @@ mod entities;
 mod export;
 mod fonts;
 mod fuzz_corpus;
+mod git_merge;
 mod gui;
 mod gui_attrs;
 mod gui_conflicts;
