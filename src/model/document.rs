@@ -379,9 +379,10 @@ impl Document {
                 }
                 let mut ops = vec![Op::Delete { id }];
                 ops.extend(self.promote_next_fragment(id));
-                if self.conflicts.iter().any(|c| c.span == id) {
-                    ops.push(Op::RemoveConflict { span: id });
-                }
+                // Deleting decides every conflict of the span (a later merge may have
+                // added a second record for it).
+                let records = self.conflicts.iter().filter(|c| c.span == id).count();
+                ops.extend((0..records).map(|_| Op::RemoveConflict { span: id }));
                 (ops, None)
             }
             Command::Attach { id, char_range } => {
@@ -1589,6 +1590,36 @@ mod tests {
             d.annotations().relations().to_vec(),
             d.conflicts.clone(),
         )
+    }
+
+    #[test]
+    fn two_records_for_one_span_are_decided_in_turn_and_a_removal_decides_both() {
+        let mut d = conflicted();
+        let mut older = d.conflicts[0].clone();
+        older.theirs.as_mut().unwrap().note = "an earlier merge's".into();
+        d.conflicts.push(older);
+        d.apply(Command::ResolveConflict {
+            span: 1,
+            side: Side::Theirs,
+        })
+        .unwrap();
+        assert_eq!(d.annotations().get(1).unwrap().note, "the government");
+        assert_eq!(d.conflicts.iter().filter(|c| c.span == 1).count(), 1);
+        d.apply(Command::ResolveConflict {
+            span: 1,
+            side: Side::Theirs,
+        })
+        .unwrap();
+        assert_eq!(d.annotations().get(1).unwrap().note, "an earlier merge's");
+        assert!(d.conflicts.iter().all(|c| c.span != 1));
+
+        let mut d = conflicted();
+        d.conflicts.push(d.conflicts[0].clone());
+        let before = state(&d);
+        d.apply(Command::Remove { id: 1 }).unwrap();
+        assert!(d.conflicts.iter().all(|c| c.span != 1));
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(state(&d), before, "undo brings both records back, in place");
     }
 
     #[test]

@@ -266,8 +266,6 @@ pub enum Flaw {
         side: Side,
         id: SpanId,
     },
-    #[error("conflict {number} is a second record for span {span}; left out (the first is kept)")]
-    ConflictRepeated { number: usize, span: SpanId },
     #[error(
         "conflict {number} (span {span}) has neither version; left out, the span kept as listed"
     )]
@@ -324,7 +322,6 @@ impl Flaw {
         match self {
             Flaw::ConflictSpanMissing { number, .. }
             | Flaw::ConflictVersionId { number, .. }
-            | Flaw::ConflictRepeated { number, .. }
             | Flaw::ConflictWithoutVersion { number, .. } => Some(*number),
             _ => None,
         }
@@ -525,23 +522,19 @@ pub fn attach_after_change(
 
 /// Checks the conflict records against the span list, repairing what it can without
 /// losing a version: each record names a span of the list (else one of its versions is
-/// put back as that span), once (a second record is left out), with versions of that id
-/// (a version with another id is read as the span's), and keeps at least one version
-/// (one with neither says nothing the span list does not, and is left out).
+/// put back as that span), with versions of that id (a version with another id is read
+/// as the span's), and keeps at least one version (one with neither says nothing the span
+/// list does not, and is left out). A span may have two records (an unresolved conflict
+/// carried through a merge that found a new one): both are kept and decided in turn.
 fn check_conflicts(conflicts: &mut Vec<Conflict>, spans: &mut Vec<Span>, flaws: &mut Vec<Flaw>) {
     if conflicts.is_empty() {
         return;
     }
     let mut listed: HashSet<SpanId> = spans.iter().map(|s| s.id).collect();
-    let mut seen = HashSet::new();
     let mut number = 0;
     conflicts.retain_mut(|c| {
         number += 1;
         let span = c.span;
-        if !seen.insert(span) {
-            flaws.push(Flaw::ConflictRepeated { number, span });
-            return false;
-        }
         for (side, version) in [(Side::Ours, &mut c.ours), (Side::Theirs, &mut c.theirs)] {
             if let Some(version) = version.as_mut().filter(|v| v.id != span) {
                 flaws.push(Flaw::ConflictVersionId {
@@ -1434,7 +1427,6 @@ mod tests {
                     side: Side::Theirs,
                     id: 7
                 },
-                Flaw::ConflictRepeated { number: 3, span: 1 },
                 Flaw::ConflictSpanMissing {
                     number: 4,
                     span: 9,
@@ -1449,12 +1441,13 @@ mod tests {
             ]
         );
         assert_eq!(
-            report.flaws[2].to_string(),
+            report.flaws[1].to_string(),
             "conflict 4: span 9 is not in the span list; its theirs version is put back as \
              that span"
         );
+        // A second record for span 1 is kept, to be decided after the first.
         let kept: Vec<SpanId> = loaded.conflicts.iter().map(|c| c.span).collect();
-        assert_eq!(kept, [1, 2, 9]);
+        assert_eq!(kept, [1, 2, 1, 9]);
         assert_eq!(loaded.conflicts[1].theirs.as_ref().unwrap().id, 2);
         assert_eq!(loaded.conflicts[0].theirs, Some(retagged));
         let restored = loaded.annotations().get(9).expect("theirs is the span now");
