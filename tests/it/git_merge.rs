@@ -306,12 +306,11 @@ fn two_branches_of_changes_to_the_same_articles_merge_with_every_change_kept() {
     }
 }
 
-/// A retag to two labels, a note written twice, a removal against an edit: git stops with
-/// the sidecar conflicted, the sidecar is valid and holds both versions of each, and
-/// choosing a side per span resolves it.
-#[test]
-fn conflicting_changes_stop_the_merge_with_both_versions_kept() {
-    let Some(repo) = corpus() else { return };
+/// Anna and Ben each retag Cairo (to actor / claim), note Lavrov ("minister" / "foreign
+/// minister"), and Anna removes Alexandria while Ben notes it; Ben also tags the other
+/// article. Anna merges Ben's branch: git stops with only cairo's sidecar conflicted.
+fn conflicting_merge() -> Option<Repo> {
+    let repo = corpus()?;
     repo.git(&["checkout", "-q", "-b", "anna"]);
     repo.edit("cairo.txt", |d| {
         let cairo = id_of(d, "Cairo");
@@ -372,7 +371,38 @@ fn conflicting_changes_stop_the_merge_with_both_versions_kept() {
         "only the conflicting sidecar"
     );
     assert_eq!(span_of(&repo.load("tripoli.txt"), "envoys").label, "actor");
+    Some(repo)
+}
 
+/// After resolving: Cairo is Ben's claim, Lavrov keeps Anna's note, Alexandria is gone,
+/// the sidecar is version 2 again, and git takes it.
+fn check_resolved_and_commit(repo: &Repo) {
+    let d = repo.load("cairo.txt");
+    assert!(d.conflicts.is_empty());
+    assert_eq!(span_of(&d, "Cairo").label, "claim");
+    assert_eq!(span_of(&d, "Sergei Lavrov").note, "minister");
+    assert!(d
+        .annotations()
+        .spans()
+        .iter()
+        .all(|s| s.text != "Alexandria"));
+    let text = std::fs::read_to_string(repo.root.join("cairo.txt.ann.ron")).unwrap();
+    assert!(
+        text.contains("version: 2,") && !text.contains("conflicts"),
+        "{text}"
+    );
+    repo.commit_all("merged, conflicts resolved");
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+}
+
+/// A retag to two labels, a note written twice, a removal against an edit: the sidecar
+/// git leaves is valid and holds both versions of each, validate lists them, and choosing
+/// a side per span resolves it.
+#[test]
+fn conflicting_changes_stop_the_merge_with_both_versions_kept() {
+    let Some(repo) = conflicting_merge() else {
+        return;
+    };
     let validate = repo.command(env!("CARGO_BIN_EXE_spantag"), &["validate", "."]);
     assert_eq!(validate.status.code(), Some(1), "{}", said(&validate));
     let listed = said(&validate);
@@ -386,27 +416,25 @@ fn conflicting_changes_stop_the_merge_with_both_versions_kept() {
     assert!(listed.contains("cairo.txt.ann.ron:"), "{listed}");
 
     let mut d = repo.load("cairo.txt");
-    let by_id = |d: &Document, text: &str| id_of(d, text);
-    let cairo = by_id(&d, "Cairo");
-    let lavrov = by_id(&d, "Sergei Lavrov");
-    let alexandria = by_id(&d, "Alexandria");
+    let cairo = id_of(&d, "Cairo");
+    let lavrov = id_of(&d, "Sergei Lavrov");
+    let alexandria = id_of(&d, "Alexandria");
     let mut conflicted: Vec<u64> = d.conflicts.iter().map(|c| c.span).collect();
     conflicted.sort_unstable();
     let mut expected = vec![cairo, lavrov, alexandria];
     expected.sort_unstable();
     assert_eq!(conflicted, expected);
-    let conflict =
-        |d: &Document, id: u64| d.conflicts.iter().find(|c| c.span == id).cloned().unwrap();
-    let c = conflict(&d, cairo);
+    let conflict = |id: u64| d.conflicts.iter().find(|c| c.span == id).cloned().unwrap();
+    let c = conflict(cairo);
     assert_eq!(c.ours.as_ref().map(|s| s.label.as_str()), Some("actor"));
     assert_eq!(c.theirs.as_ref().map(|s| s.label.as_str()), Some("claim"));
-    let c = conflict(&d, lavrov);
+    let c = conflict(lavrov);
     assert_eq!(c.ours.as_ref().map(|s| s.note.as_str()), Some("minister"));
     assert_eq!(
         c.theirs.as_ref().map(|s| s.note.as_str()),
         Some("foreign minister")
     );
-    let c = conflict(&d, alexandria);
+    let c = conflict(alexandria);
     assert!(c.ours.is_none(), "ours removed it");
     assert_eq!(
         c.theirs.as_ref().map(|s| s.note.as_str()),
@@ -422,23 +450,47 @@ fn conflicting_changes_stop_the_merge_with_both_versions_kept() {
     ] {
         d.apply(Command::ResolveConflict { span, side }).unwrap();
     }
-    assert!(d.conflicts.is_empty());
     corpus::write_article(&repo.article("cairo.txt"), &mut d).unwrap();
-    let d = repo.load("cairo.txt");
-    assert_eq!(span_of(&d, "Cairo").label, "claim");
-    assert_eq!(span_of(&d, "Sergei Lavrov").note, "minister");
-    assert!(d
-        .annotations()
-        .spans()
-        .iter()
-        .all(|s| s.text != "Alexandria"));
-    let text = std::fs::read_to_string(repo.root.join("cairo.txt.ann.ron")).unwrap();
-    assert!(
-        text.contains("version: 2,") && !text.contains("conflicts"),
-        "{text}"
-    );
-    repo.commit_all("merged, conflicts resolved");
-    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+    check_resolved_and_commit(&repo);
+}
+
+/// The same conflicted merge opened in the window: Needs review lists the three with both
+/// versions; one key each decides them, the app saves, and git takes the result.
+#[test]
+fn a_conflicted_merge_shows_up_in_the_app_and_resolves_with_its_keys() {
+    use crate::gui::{harness, step_until};
+    use egui::Key;
+    use egui_kittest::kittest::Queryable;
+    use spantag::store::SaveState;
+    let Some(repo) = conflicting_merge() else {
+        return;
+    };
+    let mut app = harness(Some(&repo.article("cairo.txt")));
+    app.get_by_label("Needs review (3)");
+    assert_eq!(app.query_all_by_label("Keep ours (O)").count(), 3);
+    assert_eq!(app.query_all_by_label("Take theirs (T)").count(), 3);
+    app.get_by_label("Differs: label");
+    app.get_by_label("Differs: note");
+    app.get_by_label("Differs: deleted on ours");
+    for (entry, key) in [
+        ("actor: Cairo", Key::T),
+        ("actor: Sergei Lavrov", Key::O),
+        ("location: Alexandria", Key::O),
+    ] {
+        let entry = format!("⚠ {entry}");
+        app.get_by_label(&entry).scroll_to_me();
+        app.run();
+        app.get_by_label(&entry).click();
+        app.run();
+        app.key_press(key);
+        app.run();
+    }
+    assert!(app.query_by_label_contains("Needs review").is_none());
+    step_until(&mut app, "the decisions saved", |h| {
+        h.state().save_state() == Some(SaveState::Saved)
+    });
+    drop(app);
+    check_resolved_and_commit(&repo);
 }
 
 #[test]
