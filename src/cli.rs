@@ -679,28 +679,32 @@ fn desktop(action: DesktopAction) -> Result<Outcome, Failure> {
 fn merge(versions: &crate::store::git::Versions, out: &Path) -> Result<Outcome, Failure> {
     let merged = crate::store::git::merge_files(versions, out)?;
     let shown = versions.shown_as.as_deref().unwrap_or(out);
-    let summary = merged.summary.to_string();
+    let lines = merged.summary.lines();
     if merged.conflicts == 0 {
-        println!("spantag merged {} span by span: {summary}", shown.display());
+        println!("spantag merged {} span by span:", shown.display());
+        for line in &lines {
+            println!("  {line}");
+        }
         return Ok(Outcome::Clean);
     }
-    let (what, how) = match versions.kind() {
-        crate::store::git::Kind::Sidecar => (
-            "changed differently on both sides",
-            "both versions are kept in it: open the article in spantag and choose under \
-             Needs review (O keeps ours, T takes theirs), then `git add` it",
-        ),
-        crate::store::git::Kind::Entities => (
-            "changed differently on both sides",
+    let how = match versions.kind() {
+        crate::store::git::Kind::Sidecar => {
+            "both versions are kept in it: open the article in spantag and choose under Needs \
+             review (O keeps ours, T takes theirs), then `git add` it"
+        }
+        crate::store::git::Kind::Entities => {
             "ours is kept in it and theirs is in git's index (`git show :3:PATH`): edit it, \
-             then `git add` it",
-        ),
+             then `git add` it"
+        }
     };
     eprintln!(
-        "{}: {} {what}; {how}. {summary}",
+        "{}: {} (changed differently on both sides); {how}.",
         shown.display(),
         conflicts(merged.conflicts)
     );
+    for line in &lines {
+        eprintln!("  {line}");
+    }
     Ok(Outcome::Problems)
 }
 

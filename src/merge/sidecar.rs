@@ -111,8 +111,12 @@ fn merge(base: Option<&Sidecar>, ours: &Sidecar, theirs: &Sidecar) -> (Sidecar, 
     let o_spans = by_id(&ours.spans, |s| s.id);
     let t_spans = by_id(&theirs.spans, |s| s.id);
 
+    // Ids ours handed out since the fork (its spans of them may be deleted by now): once
+    // written, an id never comes to mean another span, so theirs's may not take them.
+    let ours_handed_out = b.next_id.span..ours.next_id.span;
+    let ours_relations_handed_out = b.next_id.relation..ours.next_id.relation;
     // Theirs's ids in the result: a span added on both sides takes ours's id; one added
-    // with an id ours uses for another span gets a new one.
+    // with an id ours uses for another span, or handed out since the fork, gets a new one.
     let ours_conflict_ids: HashSet<SpanId> = ours.conflicts.iter().map(|c| c.span).collect();
     let mut ours_added_at: HashMap<(&str, usize, usize), Vec<SpanId>> = HashMap::new();
     for o in o_spans.values().filter(|o| !b_spans.contains_key(&o.id)) {
@@ -132,7 +136,10 @@ fn merge(base: Option<&Sidecar>, ours: &Sidecar, theirs: &Sidecar) -> (Sidecar, 
         if let Some(o) = twin {
             twin_of_ours.insert(o, t.id);
             span_map.insert(t.id, o);
-        } else if o_spans.contains_key(&t.id) || ours_conflict_ids.contains(&t.id) {
+        } else if o_spans.contains_key(&t.id)
+            || ours_conflict_ids.contains(&t.id)
+            || ours_handed_out.contains(&t.id)
+        {
             span_map.insert(t.id, next_span);
             next_span = next_span.saturating_add(1);
             summary.renumbered += 1;
@@ -300,6 +307,7 @@ fn merge(base: Option<&Sidecar>, ours: &Sidecar, theirs: &Sidecar) -> (Sidecar, 
         &o_relations,
         &t_relations,
         &span_ids,
+        ours_relations_handed_out,
         &mut next_relation,
         &mut summary,
     );
@@ -512,12 +520,14 @@ fn merge_relations(
     ours: &BTreeMap<u64, &Relation>,
     theirs: &BTreeMap<u64, &Relation>,
     span_ids: &HashSet<SpanId>,
+    ours_handed_out: std::ops::Range<u64>,
     next_relation: &mut u64,
     summary: &mut Summary,
 ) -> Vec<Relation> {
     let mut kept: Vec<Relation> = Vec::new();
     // Theirs's additions, and theirs's version of one changed differently on both sides:
-    // added after ours's, renumbered if ours has the id, left out if ours has the link.
+    // added after ours's, renumbered if ours has or handed out the id, left out if ours
+    // has the link.
     let mut theirs_extra: Vec<Relation> = Vec::new();
     let ids: BTreeSet<u64> = base
         .keys()
@@ -567,7 +577,7 @@ fn merge_relations(
         .filter(|r| !links.contains(&(r.kind.as_str(), r.from, r.to)))
         .collect();
     for mut r in theirs_extra {
-        if used.contains(&r.id) {
+        if used.contains(&r.id) || ours_handed_out.contains(&r.id) {
             r.id = *next_relation;
             *next_relation = next_relation.saturating_add(1);
             summary.relations_renumbered += 1;

@@ -355,6 +355,32 @@ fn different_spans_added_with_the_same_id_and_linked_are_renumbered_with_their_l
     assert_eq!(get(&m, 6).unwrap().text, "Cairo");
 }
 
+/// Ours tagged span 4 and a relation 2, then deleted both before committing: the ids
+/// were written, so theirs's new span 4 and relation 2 must not take them.
+#[test]
+fn ids_ours_handed_out_and_deleted_since_the_fork_are_not_reused_by_theirs() {
+    let b = base();
+    let (mut o, mut t) = (b.clone(), b.clone());
+    let gone = add(&mut o, "location", "Cairo", 1);
+    link(&mut o, "in", gone, 1);
+    delete(&mut o, gone);
+    let theirs_new = add(&mut t, "actor", "Shoukry", 1);
+    link(&mut t, "about", theirs_new, 1);
+    assert_eq!((gone, theirs_new), (4, 4));
+    let (merged, m) = merge(&b, &o, &t);
+    assert_eq!(merged.conflicts, 0, "{}", merged.summary);
+    assert!(get(&m, 4).is_none(), "4 named ours's deleted span");
+    let shoukry = m
+        .spans
+        .iter()
+        .find(|s| s.text == "Shoukry" && s.id > 3)
+        .unwrap();
+    assert_eq!(shoukry.id, 5);
+    let about = m.relations.iter().find(|r| r.kind == "about").unwrap();
+    assert_eq!((about.id, about.from), (3, 5), "relation 2 was ours's too");
+    assert_eq!((m.next_id.span, m.next_id.relation), (6, 4));
+}
+
 #[test]
 fn the_same_span_added_on_both_sides_is_one_span_with_ours_id() {
     let b = base();
