@@ -26,10 +26,12 @@
 //!   span with ours's id; theirs's relations follow it; its other fields merge as if the
 //!   base had the span with nothing set (a field set on one side only is taken, set
 //!   differently on both is a conflict).
-//! - **Different spans added with the same id**: theirs's gets a new id above every id of
-//!   the three versions and their `next_id`s, and its relations follow it.
+//! - **Different spans added with the same id** (or theirs's with an id ours handed out
+//!   since the fork, even one ours deleted again): theirs's gets a new id above every id of
+//!   the three versions and their `next_id`s, and its relations follow it. An id once
+//!   written on either branch never comes to mean another span.
 //! - **Relations, by id**, the same way: changes on one side applied, deletions applied,
-//!   additions kept (theirs's renumbered when ours has the id, an addition identical in
+//!   additions kept (theirs's renumbered when ours has or handed out the id, one identical in
 //!   `(kind, from, to)` to a relation already kept is kept once). A relation deleted on one
 //!   side and changed on the other is kept as changed; changed differently on both, both
 //!   are kept (theirs's renumbered). A relation is kept only when both of its spans are in
