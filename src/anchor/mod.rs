@@ -28,7 +28,7 @@ const LOCAL_SLACK: usize = 256;
 /// The fewest chars of stored context that must agree around a place the span moves to,
 /// or stays at when its surroundings changed ([`context_agreement`]; why this many: the
 /// module doc).
-pub const MIN_AGREEMENT: usize = 12;
+pub const MIN_AGREEMENT: usize = 20;
 /// The fewest context chars by which the best quote match must beat the runner-up.
 const MIN_MARGIN: usize = 4;
 /// Past this many occurrences a quote is too common to place by its context.
