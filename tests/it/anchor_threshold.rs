@@ -22,14 +22,20 @@ fn articles() -> Vec<(String, Text)> {
         .filter_map(|path| {
             let bytes = std::fs::read(&path).ok()?;
             let decoded = spantag::store::article::decode(bytes).ok()?;
-            let name = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+            let name = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
             Some((name, Text::new(decoded.text)))
         })
         .collect()
 }
 
 fn collect(dir: &Path, into: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -121,7 +127,10 @@ fn edit(kind: &str, chars: &[char], (start, end): (usize, usize)) -> Option<(Vec
         }
         "sentence inserted before" => {
             let at = sentences[s];
-            Some((splice(at, at, NEW_SENTENCE), moved(at, at, NEW_SENTENCE, start)))
+            Some((
+                splice(at, at, NEW_SENTENCE),
+                moved(at, at, NEW_SENTENCE, start),
+            ))
         }
         "sentence inserted after" => {
             let at = sentences[s + 1];
@@ -131,7 +140,10 @@ fn edit(kind: &str, chars: &[char], (start, end): (usize, usize)) -> Option<(Vec
             let all = words(chars);
             let k = all.iter().position(|&w| w == (start, end))?;
             let (from, to) = *all.get(k.checked_sub(1)?)?;
-            Some((splice(from, to, "another"), moved(from, to, "another", start)))
+            Some((
+                splice(from, to, "another"),
+                moved(from, to, "another", start),
+            ))
         }
         "word after changed" => {
             let all = words(chars);
@@ -190,7 +202,12 @@ fn at_least(scores: &[usize], t: usize) -> f64 {
 
 fn quantiles(scores: &mut [usize]) -> String {
     scores.sort_unstable();
-    let q = |f: f64| scores.get(((scores.len() as f64 - 1.0) * f) as usize).copied().unwrap_or(0);
+    let q = |f: f64| {
+        scores
+            .get(((scores.len() as f64 - 1.0) * f) as usize)
+            .copied()
+            .unwrap_or(0)
+    };
     format!(
         "n {:>6}, min {:>2}, p1 {:>2}, p5 {:>2}, median {:>2}, p95 {:>2}, p99 {:>2}, max {:>2}",
         scores.len(),
@@ -221,7 +238,10 @@ fn context_agreement_of_impostors_and_of_genuine_moves() {
         let mut by_word: std::collections::HashMap<String, Vec<(usize, usize)>> =
             Default::default();
         for &(s, e) in &all {
-            by_word.entry(chars[s..e].iter().collect()).or_default().push((s, e));
+            by_word
+                .entry(chars[s..e].iter().collect())
+                .or_default()
+                .push((s, e));
         }
         for (word, at) in &by_word {
             // The same words are found again inside longer ones ("in" in "Libya"): every
@@ -260,7 +280,9 @@ fn context_agreement_of_impostors_and_of_genuine_moves() {
         for &(s, e) in &all {
             let span = Span::new(1, "x", s..e, text);
             for (k, kind) in EDITS.iter().enumerate() {
-                let Some((new_chars, at)) = edit(kind, &chars, (s, e)) else { continue };
+                let Some((new_chars, at)) = edit(kind, &chars, (s, e)) else {
+                    continue;
+                };
                 let new = Text::new(new_chars.into_iter().collect());
                 assert_eq!(new.get(at..at + e - s), Some(span.text.as_str()), "{kind}");
                 genuine[k].push(context_agreement(&span, &new, at));
@@ -275,7 +297,11 @@ fn context_agreement_of_impostors_and_of_genuine_moves() {
         println!("genuine, {kind:<35}: {}", quantiles(scores));
     }
     let mut all_genuine: Vec<usize> = genuine.concat();
-    println!("genuine, all edits {:<17}: {}", "", quantiles(&mut all_genuine));
+    println!(
+        "genuine, all edits {:<17}: {}",
+        "",
+        quantiles(&mut all_genuine)
+    );
 
     print!("\n| threshold | impostors accepted | capitalised accepted |");
     for kind in EDITS {
@@ -284,17 +310,30 @@ fn context_agreement_of_impostors_and_of_genuine_moves() {
     println!(" all genuine orphaned |");
     println!("|{}", "---|".repeat(EDITS.len() + 4));
     for &t in THRESHOLDS {
-        print!("| {t} | {:.2}% | {:.2}% |", at_least(&impostors, t), at_least(&names, t));
+        print!(
+            "| {t} | {:.2}% | {:.2}% |",
+            at_least(&impostors, t),
+            at_least(&names, t)
+        );
         for scores in &genuine {
             print!(" {:.2}% |", 100.0 - at_least(scores, t));
         }
         println!(" {:.2}% |", 100.0 - at_least(&all_genuine, t));
     }
     // What the module doc says of the threshold, on these articles.
-    assert!(at_least(&impostors, MIN_AGREEMENT) < 1.0, "impostors accepted");
-    assert!(100.0 - at_least(&all_genuine, MIN_AGREEMENT) < 0.5, "genuine orphaned");
+    assert!(
+        at_least(&impostors, MIN_AGREEMENT) < 1.0,
+        "impostors accepted"
+    );
+    assert!(
+        100.0 - at_least(&all_genuine, MIN_AGREEMENT) < 0.5,
+        "genuine orphaned"
+    );
     worst.sort_by(|a, b| b.0.cmp(&a.0));
-    println!("\nImpostors at or above {MIN_AGREEMENT} ({}), best first:", worst.len());
+    println!(
+        "\nImpostors at or above {MIN_AGREEMENT} ({}), best first:",
+        worst.len()
+    );
     for (score, what) in worst.iter().step_by((worst.len() / 30).max(1)) {
         println!("{score:>3} {what}");
     }
