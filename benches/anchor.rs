@@ -6,6 +6,7 @@
 //! Run: `cargo bench --bench anchor [FILTER]`, FILTER matching a case name (`10k`, `1m`).
 //! Prints, per case, the median of 5 runs in ms and what became of the spans.
 
+#[allow(dead_code)] // `rss_mb` is for the benches that measure memory
 mod common;
 use common::median_ms;
 

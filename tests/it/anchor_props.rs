@@ -198,7 +198,7 @@ type Sentence = Vec<Piece>;
 type Paragraph = Vec<Sentence>;
 
 #[derive(Clone, Debug)]
-enum Change {
+enum MentionEdit {
     /// The whole sentence holding the mention (by its number, modulo the mentions left).
     DeleteSentence(usize),
     /// Only the mention's word.
@@ -314,11 +314,16 @@ fn find(paragraphs: &[Paragraph], number: usize) -> Option<(usize, usize, usize)
     None
 }
 
-fn change(paragraphs: &mut Vec<Paragraph>, fresh: &mut Fresh, numbers: &mut usize, edit: &Change) {
+fn change(
+    paragraphs: &mut Vec<Paragraph>,
+    fresh: &mut Fresh,
+    numbers: &mut usize,
+    edit: &MentionEdit,
+) {
     let mentions = mention_numbers(paragraphs);
     let pick = |k: usize| (!mentions.is_empty()).then(|| mentions[k % mentions.len()]);
     match *edit {
-        Change::DeleteSentence(k) => {
+        MentionEdit::DeleteSentence(k) => {
             let Some((p, s, _)) = pick(k).and_then(|n| find(paragraphs, n)) else {
                 return;
             };
@@ -327,13 +332,13 @@ fn change(paragraphs: &mut Vec<Paragraph>, fresh: &mut Fresh, numbers: &mut usiz
                 paragraphs.remove(p);
             }
         }
-        Change::DeleteMention(k) => {
+        MentionEdit::DeleteMention(k) => {
             let Some((p, s, w)) = pick(k).and_then(|n| find(paragraphs, n)) else {
                 return;
             };
             paragraphs[p][s].remove(w);
         }
-        Change::ChangeWordBefore(k) => {
+        MentionEdit::ChangeWordBefore(k) => {
             let Some((p, s, w)) = pick(k).and_then(|n| find(paragraphs, n)) else {
                 return;
             };
@@ -341,7 +346,7 @@ fn change(paragraphs: &mut Vec<Paragraph>, fresh: &mut Fresh, numbers: &mut usiz
                 paragraphs[p][s][w - 1] = fresh.word();
             }
         }
-        Change::InsertMention {
+        MentionEdit::InsertMention {
             paragraph,
             at,
             name,
@@ -355,7 +360,7 @@ fn change(paragraphs: &mut Vec<Paragraph>, fresh: &mut Fresh, numbers: &mut usiz
             let at = at % (paragraphs[p].len() + 1);
             paragraphs[p].insert(at, new);
         }
-        Change::MoveParagraph { from, to } => {
+        MentionEdit::MoveParagraph { from, to } => {
             if paragraphs.len() < 2 {
                 return;
             }
@@ -369,7 +374,11 @@ fn change(paragraphs: &mut Vec<Paragraph>, fresh: &mut Fresh, numbers: &mut usiz
 /// An article: paragraphs of sentences (each a shape of common words and the names it
 /// mentions); which mentions are tagged (0: not, 1: once, 2: twice, a claim over it too);
 /// and the changes.
-type MentionCase = (Vec<Vec<(Vec<usize>, Vec<usize>)>>, Vec<u8>, Vec<Change>);
+type MentionCase = (
+    Vec<Vec<(Vec<usize>, Vec<usize>)>>,
+    Vec<u8>,
+    Vec<MentionEdit>,
+);
 
 fn mention_case() -> impl Strategy<Value = MentionCase> {
     let sentence = (
@@ -383,17 +392,18 @@ fn mention_case() -> impl Strategy<Value = MentionCase> {
         24,
     );
     let change = prop_oneof![
-        any::<usize>().prop_map(Change::DeleteSentence),
-        any::<usize>().prop_map(Change::DeleteMention),
-        any::<usize>().prop_map(Change::ChangeWordBefore),
+        any::<usize>().prop_map(MentionEdit::DeleteSentence),
+        any::<usize>().prop_map(MentionEdit::DeleteMention),
+        any::<usize>().prop_map(MentionEdit::ChangeWordBefore),
         (any::<usize>(), any::<usize>(), 0..NAMES.len()).prop_map(|(paragraph, at, name)| {
-            Change::InsertMention {
+            MentionEdit::InsertMention {
                 paragraph,
                 at,
                 name,
             }
         }),
-        (any::<usize>(), any::<usize>()).prop_map(|(from, to)| Change::MoveParagraph { from, to }),
+        (any::<usize>(), any::<usize>())
+            .prop_map(|(from, to)| MentionEdit::MoveParagraph { from, to }),
     ];
     (article, tags, prop::collection::vec(change, 1..4))
 }

@@ -329,7 +329,7 @@ fn context_agreement_of_impostors_and_of_genuine_moves() {
         100.0 - at_least(&all_genuine, MIN_AGREEMENT) < 0.5,
         "genuine orphaned"
     );
-    worst.sort_by(|a, b| b.0.cmp(&a.0));
+    worst.sort_by_key(|w| std::cmp::Reverse(w.0));
     println!(
         "\nImpostors at or above {MIN_AGREEMENT} ({}), best first:",
         worst.len()
