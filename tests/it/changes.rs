@@ -246,3 +246,47 @@ fn reanchor_on_the_command_line_rewrites_only_what_moved_and_prints_counts() {
         "{second}"
     );
 }
+
+/// Issue 16 on the command line: the sentence holding the second "Moscow" (tagged, as the
+/// first is, as a location) is deleted. `spantag reanchor` orphans its span, for review,
+/// instead of moving it onto the first "Moscow", whose span stays as it was.
+#[test]
+fn reanchor_orphans_a_deleted_mention_rather_than_move_it_onto_the_same_name_elsewhere() {
+    let (dir, article) = sample_copy("lavrov-libya.txt");
+    let mut session = Session::open(&article).unwrap();
+    let text = session.document.text().clone();
+    let mut ids = Vec::new();
+    for (byte, _) in text.as_str().match_indices("Moscow") {
+        let start = text.char_from_byte(byte);
+        let applied = session.document.apply(spantag::model::Command::Tag {
+            char_range: start..start + 6,
+            label: "location".into(),
+            attrs: Default::default(),
+        });
+        ids.push(applied.unwrap().focus.unwrap());
+    }
+    assert_eq!(ids.len(), 2, "the sample names Moscow twice");
+    session.save_now(&Saver::new(|| {}));
+    let kept = session.document.annotations().spans()[0].clone();
+    let sentence = "According to Lavrov, Moscow is in contact with all Libyan political \
+                    factions and is sending each of them the same signals.\n";
+    assert!(text.as_str().contains(sentence));
+    std::fs::write(&article, text.as_str().replace(sentence, "")).unwrap();
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spantag"))
+        .arg("reanchor")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout.contains("lavrov-libya.txt: 1 held, 0 moved, 1 orphaned (sidecar rewritten)"),
+        "{stdout}"
+    );
+    let reopened = Session::open(&article).unwrap();
+    let spans = reopened.document.annotations().spans();
+    assert_eq!(spans[0], kept, "the first Moscow's span is untouched");
+    assert_eq!(spans[1].id, ids[1]);
+    assert_eq!(spans[1].anchor, Anchor::Orphaned);
+}

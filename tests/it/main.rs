@@ -2,6 +2,7 @@
 
 mod agree;
 mod anchor_props;
+mod anchor_threshold;
 mod architecture;
 mod brat;
 mod changes;
