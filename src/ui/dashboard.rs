@@ -1,6 +1,10 @@
 //! The corpus dashboard: spans per label, articles per status, and the most frequent actor
 //! and location texts across the folder, as charts. Counted off the UI thread from the
 //! sidecars.
+//!
+//! The most frequent texts are a ranked list ([`ranked_bars`]), not a plot: a plot's axis
+//! names only the rows its grid marks fall on (one of ten at 200 points high), while a
+//! list names every row, readable and accessible at any count.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
@@ -161,29 +165,68 @@ fn charts(ui: &mut Ui, stats: &Stats, scheme: &Scheme, folder: &Path) {
                 column.weak(format!("No {label} spans yet."));
                 continue;
             }
-            // Horizontal bars, most frequent at the top.
-            let n = top.len();
-            let bars = top
-                .iter()
-                .enumerate()
-                .map(|(i, (text, count))| {
-                    Bar::new((n - 1 - i) as f64, *count as f64)
-                        .name(text)
-                        .fill(label_color(scheme, label))
-                        .horizontal()
-                })
-                .collect();
-            let names = top.iter().rev().map(|(t, _)| shorten(t, 18)).collect();
-            category_chart(
-                column,
-                &format!("top-{label}"),
-                vec![BarChart::new(label, bars).horizontal()],
-                names,
-                true,
-                None,
-            );
+            ranked_bars(column, &format!("top-{label}"), &top, label_color(scheme, label));
         }
     });
+}
+
+/// Rows shown before the list scrolls: all of the texts the dashboard counts.
+const RANKED_ROWS: usize = crate::store::stats::TOP_TEXTS;
+/// Names longer than this many chars are shortened (the full text is the hover text).
+const RANKED_NAME_CHARS: usize = 28;
+
+/// A ranked list of texts with their counts: each row the name, a bar as long as its
+/// count relative to the largest, and the count. Every row is named whatever the count of
+/// rows; more than [`RANKED_ROWS`] scroll.
+pub fn ranked_bars(ui: &mut Ui, id: &str, entries: &[(String, usize)], color: Color32) {
+    let largest = entries.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let names: Vec<String> = entries
+        .iter()
+        .map(|(text, _)| shorten(text, RANKED_NAME_CHARS))
+        .collect();
+    let width = ui.available_width();
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let widest = ui.fonts_mut(|f| {
+        names
+            .iter()
+            .map(|n| f.layout_no_wrap(n.clone(), font.clone(), Color32::WHITE).size().x)
+            .fold(0.0, f32::max)
+    });
+    // The names take what they need up to half the width (longer ones are cut with …),
+    // the counts a fixed column, the bars the rest.
+    let name_width = (widest + 2.0).min(width * 0.5);
+    let count_width = 36.0;
+    let spacing = ui.spacing().item_spacing.x;
+    let bar_room = (width - name_width - count_width - 3.0 * spacing).max(8.0);
+    let row_height = ui.spacing().interact_size.y;
+    let row_pitch = row_height + ui.spacing().item_spacing.y;
+    egui::ScrollArea::vertical()
+        .id_salt(id)
+        .max_height(row_pitch * RANKED_ROWS as f32)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            for ((text, count), name) in entries.iter().zip(names) {
+                ui.horizontal(|ui| {
+                    ui.allocate_ui_with_layout(
+                        egui::vec2(name_width, row_height),
+                        egui::Layout::right_to_left(egui::Align::Center),
+                        |ui| {
+                            ui.set_min_width(name_width);
+                            ui.add(egui::Label::new(name).truncate()).on_hover_text(text);
+                        },
+                    );
+                    let (room, _) = ui
+                        .allocate_exact_size(egui::vec2(bar_room, row_height), egui::Sense::hover());
+                    let length = bar_room * (*count as f32 / largest as f32);
+                    let bar = egui::Rect::from_min_size(
+                        room.left_top() + egui::vec2(0.0, row_height * 0.2),
+                        egui::vec2(length.max(2.0), row_height * 0.6),
+                    );
+                    ui.painter().rect_filled(bar, 2.0, color);
+                    ui.label(count.to_string());
+                });
+            }
+        });
 }
 
 /// Bar charts (side by side, or one) whose category axis shows names instead of numbers.

@@ -144,7 +144,18 @@ impl DocView {
         Id::unique("spantag-document")
     }
 
+    /// Draws the article in the rest of `ui`, laid out to the part of it that is visible:
+    /// a wider widget above (egui grows a ui to fit what overflows it) never makes the text
+    /// wrap wider than its panel.
     pub fn show(&mut self, ui: &mut Ui, input: ViewInput<'_>) -> ViewOutput {
+        let visible = ui.available_rect_before_wrap().intersect(ui.clip_rect());
+        ui.scope_builder(egui::UiBuilder::new().max_rect(visible), |ui| {
+            self.show_within(ui, input)
+        })
+        .inner
+    }
+
+    fn show_within(&mut self, ui: &mut Ui, input: ViewInput<'_>) -> ViewOutput {
         let ViewInput {
             document,
             scheme,

@@ -358,7 +358,9 @@ fn summary_ui(ui: &mut Ui, summary: &ExportSummary, destination: &str) {
 
 /// A destination beside the article: `<stem>.<ext>` for one article, `<folder>.<ext>` next
 /// to the folder for a whole folder (brat: a folder named `…-brat`), never inside the
-/// corpus where a later export would take it for articles.
+/// corpus where a later export would take it for articles. A format that shares its
+/// extension with another (doccano's `.jsonl`, Label Studio's and W3C's `.json`) puts its
+/// name before the extension, so exports in two formats never overwrite each other.
 fn default_destination(article: &Path, format: Format, scope: Scope) -> PathBuf {
     let folder = article.parent().unwrap_or(Path::new("."));
     let beside_folder = folder.parent().unwrap_or(folder).to_path_buf();
@@ -374,13 +376,86 @@ fn default_destination(article: &Path, format: Format, scope: Scope) -> PathBuf 
     };
     if format.writes_folder() {
         // brat writes .txt files: keep them out of the corpus.
-        beside_folder.join(format!("{name}-brat"))
+        return beside_folder.join(format!("{name}-brat"));
+    }
+    let base = if scope == Scope::Article {
+        folder.to_path_buf()
     } else {
-        let base = if scope == Scope::Article {
-            folder.to_path_buf()
-        } else {
-            beside_folder
-        };
-        base.join(format!("{name}.{}.{}", format.name(), format.extension()))
+        beside_folder
+    };
+    let extension = format.extension();
+    if format.name() == extension {
+        base.join(format!("{name}.{extension}"))
+    } else {
+        base.join(format!("{name}.{}.{extension}", format.name()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The proposed destination for every format, one article and its whole folder.
+    #[test]
+    fn every_format_proposes_one_extension_beside_the_corpus() {
+        let article = Path::new("/data/news/harbour-strike.txt");
+        let expected = [
+            (Format::Jsonl, "/data/news/harbour-strike.jsonl", "/data/news.jsonl"),
+            (
+                Format::Doccano,
+                "/data/news/harbour-strike.doccano.jsonl",
+                "/data/news.doccano.jsonl",
+            ),
+            (Format::Brat, "/data/harbour-strike-brat", "/data/news-brat"),
+            (Format::Conll, "/data/news/harbour-strike.conll", "/data/news.conll"),
+            (Format::Csv, "/data/news/harbour-strike.csv", "/data/news.csv"),
+            (Format::W3c, "/data/news/harbour-strike.w3c.json", "/data/news.w3c.json"),
+            (
+                Format::LabelStudio,
+                "/data/news/harbour-strike.labelstudio.json",
+                "/data/news.labelstudio.json",
+            ),
+        ];
+        assert_eq!(expected.len(), Format::ALL.len(), "every format is checked");
+        for (format, one, folder) in expected {
+            assert_eq!(
+                default_destination(article, format, Scope::Article),
+                Path::new(one),
+                "{format:?}, one article"
+            );
+            assert_eq!(
+                default_destination(article, format, Scope::Folder),
+                Path::new(folder),
+                "{format:?}, the folder"
+            );
+        }
+    }
+
+    #[test]
+    fn no_destination_repeats_an_extension() {
+        let article = Path::new("/data/news/harbour-strike.txt");
+        for format in Format::ALL {
+            for scope in [Scope::Article, Scope::Folder] {
+                let path = default_destination(article, format, scope);
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                let parts: Vec<&str> = name.split('.').collect();
+                let mut unique = parts.clone();
+                unique.dedup();
+                assert_eq!(parts, unique, "{format:?} {scope:?}: {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_article_without_a_folder_still_gets_a_name() {
+        let article = Path::new("harbour-strike.txt");
+        assert_eq!(
+            default_destination(article, Format::Jsonl, Scope::Article),
+            Path::new("harbour-strike.jsonl")
+        );
+        assert_eq!(
+            default_destination(article, Format::Jsonl, Scope::Folder),
+            Path::new("corpus.jsonl")
+        );
     }
 }

@@ -197,10 +197,14 @@ impl FindBar {
 
     pub fn show(&mut self, ui: &mut Ui, scheme: &Scheme) -> Option<FindAction> {
         let mut action = None;
-        ui.horizontal(|ui| {
+        // Wrapped, never wider than the panel: a row wider than its ui stretches the ui
+        // (egui grows it to fit), and the document below would then wrap to that width
+        // and run under the side panel.
+        ui.horizontal_wrapped(|ui| {
             let label = ui.label("Find");
+            let width = (ui.available_width() - 40.0).clamp(80.0, 220.0);
             let field = ui
-                .add(egui::TextEdit::singleline(&mut self.query).desired_width(220.0).hint_text("text or pattern"))
+                .add(egui::TextEdit::singleline(&mut self.query).desired_width(width).hint_text("text or pattern"))
                 .labelled_by(label.id);
             if std::mem::take(&mut self.focus) {
                 field.request_focus();
@@ -256,14 +260,14 @@ impl FindBar {
                 action = Some(FindAction::Close);
             }
         });
-        // A second row, so the first never overflows a narrow window.
-        ui.horizontal(|ui| {
+        // A second row for the span filter, wrapped like the first.
+        ui.horizontal_wrapped(|ui| {
             // Reached with Tab from the query row; Enter there steps through the spans too.
             let label = ui.label("Spans where");
             let filter = ui
                 .add(
                     egui::TextEdit::singleline(&mut self.spans_where)
-                        .desired_width(140.0)
+                        .desired_width(140.0_f32.min(ui.available_width() - 90.0).max(60.0))
                         .hint_text("verdict=false"),
                 )
                 .labelled_by(label.id)

@@ -11,7 +11,8 @@ use crate::store::SaveState;
 
 pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
     egui::Panel::top("toolbar").show(ui, |ui| {
-        ui.horizontal(|ui| {
+        // Wrapped: in a narrow window the last buttons go to a second row, not off-screen.
+        ui.horizontal_wrapped(|ui| {
             if ui
                 .add(egui::Button::new("Open…").shortcut_text("Ctrl+O"))
                 .on_hover_text("Open an article (a plain-text file)")
@@ -198,7 +199,9 @@ pub fn status_bar(ui: &mut Ui, app: &mut SpantagApp) {
                     ui.visuals().error_fg_color,
                 ),
             };
-            ui.label(RichText::new(text).color(color));
+            // Cut to the window with …, the whole text on hover (the banner has it too).
+            ui.add(egui::Label::new(RichText::new(&text).color(color)).truncate())
+                .on_hover_text(text);
         });
     });
 }

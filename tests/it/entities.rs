@@ -346,7 +346,7 @@ fn merging_rewrites_every_reference_but_the_open_and_the_unreadable() {
 }
 
 /// The sample corpus with both Lavrovs (Latin and Cyrillic) linked to one entity.
-fn linked_samples() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn linked_samples() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     // A fixed folder name, so the snapshot does not depend on the temporary name.
     let root = dir.path().join("news");

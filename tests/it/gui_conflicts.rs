@@ -39,7 +39,7 @@ fn tag(doc: &mut Document, words: &str, label: &str) -> SpanId {
 /// The Lavrov article in `dir` with a merged sidecar: Lavrov (1), Moscow (2, retagged
 /// actor and noted on theirs), the claim (3, linked to Lavrov, given a verdict on ours
 /// and deleted on theirs) and NATO (4, deleted on ours: the list holds theirs).
-fn merged_article(dir: &Path) -> std::path::PathBuf {
+pub(crate) fn merged_article(dir: &Path) -> std::path::PathBuf {
     let article = dir.join("lavrov-libya.txt");
     std::fs::copy(crate::util::sample("lavrov-libya.txt"), &article).unwrap();
     let (mut doc, _) = corpus::load(&article).unwrap();

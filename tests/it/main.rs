@@ -18,6 +18,7 @@ mod gui_attrs;
 mod gui_conflicts;
 mod gui_import;
 mod gui_safety;
+mod gui_sizes;
 mod hostile;
 mod import_cli;
 mod import_doccano_prodigy_conll;
