@@ -401,9 +401,7 @@ impl CorpusView {
                 );
             }
             ui.separator();
-            // Both ways: in a narrow window the long quotes and their attributes scroll
-            // into view instead of being cut off at the window's edge.
-            egui::ScrollArea::both().show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
                 egui::Grid::new("statements")
                     .striped(true)
                     .num_columns(4)
