@@ -165,7 +165,12 @@ fn charts(ui: &mut Ui, stats: &Stats, scheme: &Scheme, folder: &Path) {
                 column.weak(format!("No {label} spans yet."));
                 continue;
             }
-            ranked_bars(column, &format!("top-{label}"), &top, label_color(scheme, label));
+            ranked_bars(
+                column,
+                &format!("top-{label}"),
+                &top,
+                label_color(scheme, label),
+            );
         }
     });
 }
@@ -189,7 +194,11 @@ pub fn ranked_bars(ui: &mut Ui, id: &str, entries: &[(String, usize)], color: Co
     let widest = ui.fonts_mut(|f| {
         names
             .iter()
-            .map(|n| f.layout_no_wrap(n.clone(), font.clone(), Color32::WHITE).size().x)
+            .map(|n| {
+                f.layout_no_wrap(n.clone(), font.clone(), Color32::WHITE)
+                    .size()
+                    .x
+            })
             .fold(0.0, f32::max)
     });
     // The names take what they need up to half the width (longer ones are cut with …),
@@ -212,11 +221,14 @@ pub fn ranked_bars(ui: &mut Ui, id: &str, entries: &[(String, usize)], color: Co
                         egui::Layout::right_to_left(egui::Align::Center),
                         |ui| {
                             ui.set_min_width(name_width);
-                            ui.add(egui::Label::new(name).truncate()).on_hover_text(text);
+                            ui.add(egui::Label::new(name).truncate())
+                                .on_hover_text(text);
                         },
                     );
-                    let (room, _) = ui
-                        .allocate_exact_size(egui::vec2(bar_room, row_height), egui::Sense::hover());
+                    let (room, _) = ui.allocate_exact_size(
+                        egui::vec2(bar_room, row_height),
+                        egui::Sense::hover(),
+                    );
                     let length = bar_room * (*count as f32 / largest as f32);
                     let bar = egui::Rect::from_min_size(
                         room.left_top() + egui::vec2(0.0, row_height * 0.2),

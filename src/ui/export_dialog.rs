@@ -400,16 +400,32 @@ mod tests {
     fn every_format_proposes_one_extension_beside_the_corpus() {
         let article = Path::new("/data/news/harbour-strike.txt");
         let expected = [
-            (Format::Jsonl, "/data/news/harbour-strike.jsonl", "/data/news.jsonl"),
+            (
+                Format::Jsonl,
+                "/data/news/harbour-strike.jsonl",
+                "/data/news.jsonl",
+            ),
             (
                 Format::Doccano,
                 "/data/news/harbour-strike.doccano.jsonl",
                 "/data/news.doccano.jsonl",
             ),
             (Format::Brat, "/data/harbour-strike-brat", "/data/news-brat"),
-            (Format::Conll, "/data/news/harbour-strike.conll", "/data/news.conll"),
-            (Format::Csv, "/data/news/harbour-strike.csv", "/data/news.csv"),
-            (Format::W3c, "/data/news/harbour-strike.w3c.json", "/data/news.w3c.json"),
+            (
+                Format::Conll,
+                "/data/news/harbour-strike.conll",
+                "/data/news.conll",
+            ),
+            (
+                Format::Csv,
+                "/data/news/harbour-strike.csv",
+                "/data/news.csv",
+            ),
+            (
+                Format::W3c,
+                "/data/news/harbour-strike.w3c.json",
+                "/data/news.w3c.json",
+            ),
             (
                 Format::LabelStudio,
                 "/data/news/harbour-strike.labelstudio.json",

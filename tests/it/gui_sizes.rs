@@ -61,7 +61,12 @@ fn assert_inside(harness: &Harness<'_, SpantagApp>, label: &str, what: &str) {
 }
 
 /// Fails unless the node labelled `label` with `role` lies wholly inside the window.
-fn assert_role_inside(harness: &Harness<'_, SpantagApp>, role: egui::Role, label: &str, what: &str) {
+fn assert_role_inside(
+    harness: &Harness<'_, SpantagApp>,
+    role: egui::Role,
+    label: &str,
+    what: &str,
+) {
     let rect = harness.get_by_role_and_label(role, label).rect();
     let window = screen(harness).expand(0.5);
     assert!(
@@ -201,7 +206,10 @@ fn the_dashboard_and_corpus_view_fit() {
         |harness, what| {
             let window = screen(harness);
             let row = harness.get_by_label_contains("Sergei Lavrov  2").rect();
-            assert!(window.contains_rect(row), "{what}: the entity row at {row:?}");
+            assert!(
+                window.contains_rect(row),
+                "{what}: the entity row at {row:?}"
+            );
         },
     );
 }
@@ -253,8 +261,11 @@ fn needs_review_fits_with_an_orphan_and_a_conflict() {
             let article = crate::gui_conflicts::merged_article(&dir);
             // The name is corrected in the article: Lavrov's span is orphaned.
             let original = std::fs::read_to_string(&article).unwrap();
-            std::fs::write(&article, original.replacen("Sergei Lavrov", "Sergey Lavrov", 1))
-                .unwrap();
+            std::fs::write(
+                &article,
+                original.replacen("Sergei Lavrov", "Sergey Lavrov", 1),
+            )
+            .unwrap();
             let mut harness = sized(size, Some(&article));
             // The repaired sidecar is written: wait, so the status bar is the same each run.
             step_until(&mut harness, "the repaired sidecar saved", |h| {
@@ -263,7 +274,12 @@ fn needs_review_fits_with_an_orphan_and_a_conflict() {
             (harness, Box::new(dir))
         },
         |harness, what| {
-            assert!(harness.query_all_by_label_contains("Needs review (").count() > 0);
+            assert!(
+                harness
+                    .query_all_by_label_contains("Needs review (")
+                    .count()
+                    > 0
+            );
             assert_inside(harness, "Labels", what);
         },
     );
