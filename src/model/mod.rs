@@ -14,6 +14,7 @@ mod proposal;
 mod scheme;
 pub mod search;
 pub mod select;
+pub mod selection;
 pub mod sidecar;
 mod span;
 mod suggestion;
@@ -25,6 +26,9 @@ pub use document::{Applied, ArticleMeta, Command, CommandError, Document, Status
 pub use entities::{Entities, Entity, ENTITIES_FILE};
 pub use proposal::{
     adjudication, differences, Difference, Origin, Proposal, Proposals, ProposedLink,
+};
+pub use selection::{
+    quote_around, quote_marks_around, sentence_around, Caret, Motion, ParagraphRows, Rows,
 };
 pub use scheme::{
     AttrKind, Attribute, Label, RelationKind, Scheme, SchemeError, MAX_SCHEME_BYTES, RESERVED_KEYS,
