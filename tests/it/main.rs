@@ -26,6 +26,7 @@ mod merge;
 mod model_props;
 mod peer_data;
 mod review;
+mod selection_props;
 mod roundtrip;
 mod sidecar_golden;
 mod store;
