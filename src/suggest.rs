@@ -62,8 +62,8 @@ use serde::Deserialize;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::model::{Document, Entity, Origin, Proposal, ProposedLink, Source, Text};
 use crate::model::selection::closing_marks;
+use crate::model::{Document, Entity, Origin, Proposal, ProposedLink, Source, Text};
 
 /// The file name of a corpus's rules, beside [`SCHEME_FILE`](crate::model::SCHEME_FILE).
 pub const SUGGEST_FILE: &str = "suggest.ron";

@@ -27,12 +27,12 @@ pub use entities::{Entities, Entity, ENTITIES_FILE};
 pub use proposal::{
     adjudication, differences, Difference, Origin, Proposal, Proposals, ProposedLink,
 };
-pub use selection::{
-    quote_around, quote_marks_around, sentence_around, Caret, Motion, ParagraphRows, Rows,
-};
 pub use scheme::{
     AttrKind, Attribute, Label, RelationKind, Scheme, SchemeError, MAX_SCHEME_BYTES, RESERVED_KEYS,
     SCHEME_FILE,
+};
+pub use selection::{
+    quote_around, quote_marks_around, sentence_around, Caret, Motion, ParagraphRows, Rows,
 };
 pub use span::{Anchor, Attrs, Relation, Source, Span, SpanId, CONTEXT_CHARS, FRAGMENT_KIND};
 pub(crate) use suggestion::short;

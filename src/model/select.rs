@@ -163,7 +163,9 @@ fn grapheme_containing(text: &Text, char_pos: usize) -> Option<Range<usize>> {
     }
     if char_pos < para.start {
         // The LF of the CRLF before this paragraph.
-        let before = index.checked_sub(1).map_or(0, |i| paragraphs[i].char_range.end);
+        let before = index
+            .checked_sub(1)
+            .map_or(0, |i| paragraphs[i].char_range.end);
         return Some(before..para.start);
     }
     segment_containing(text, char_pos, |s| s.graphemes(true)).map(|(range, _)| range)

@@ -185,9 +185,15 @@ impl Caret {
     /// that every grapheme the range touched stays selected (a bare caret moves back).
     pub fn new(text: &Text, anchor: usize, head: usize) -> Caret {
         let (anchor, head) = if anchor < head {
-            (stop_at_or_before(text, anchor), stop_at_or_after(text, head))
+            (
+                stop_at_or_before(text, anchor),
+                stop_at_or_after(text, head),
+            )
         } else if head < anchor {
-            (stop_at_or_after(text, anchor), stop_at_or_before(text, head))
+            (
+                stop_at_or_after(text, anchor),
+                stop_at_or_before(text, head),
+            )
         } else {
             return Caret::at(text, head);
         };
@@ -283,7 +289,8 @@ fn target(text: &Text, rows: &dyn Rows, head: usize, motion: Motion) -> usize {
 /// Whether the caret may stand at `char_pos`: inside the text, not inside a grapheme
 /// cluster (a line break is one).
 pub fn is_caret_stop(text: &Text, char_pos: usize) -> bool {
-    char_pos <= text.len_chars() && select::snap_to_graphemes(text, char_pos..char_pos).start == char_pos
+    char_pos <= text.len_chars()
+        && select::snap_to_graphemes(text, char_pos..char_pos).start == char_pos
 }
 
 /// The caret stop at or before `char_pos` (the text's end past it).
@@ -484,7 +491,12 @@ mod tests {
         };
         for motion in ALL_MOTIONS {
             assert_eq!(Caret::at(&text, 0).moved(&text, &rows, motion).head(), 0);
-            assert_eq!(Caret::at(&text, 0).extended(&text, &rows, motion).char_range(), 0..0);
+            assert_eq!(
+                Caret::at(&text, 0)
+                    .extended(&text, &rows, motion)
+                    .char_range(),
+                0..0
+            );
         }
         assert_eq!(sentence_around(&text, 0), None);
         assert_eq!(quote_around(&text, 0), None);
@@ -504,13 +516,33 @@ mod tests {
         let words: Vec<&str> = ends.windows(2).map(|w| text.slice(w[0]..w[1])).collect();
         assert_eq!(
             words,
-            ["Lavrov", " said", ": «Libya", " is", "—a", " hole", "».  Next", ", Moscow", "'s"]
+            [
+                "Lavrov",
+                " said",
+                ": «Libya",
+                " is",
+                "—a",
+                " hole",
+                "».  Next",
+                ", Moscow",
+                "'s"
+            ]
         );
         let starts = walk(&text, text.len_chars(), Motion::WordLeft);
         let words: Vec<&str> = starts.windows(2).map(|w| text.slice(w[1]..w[0])).collect();
         assert_eq!(
             words,
-            ["'s", "Moscow", "Next, ", "hole».  ", "a ", "is—", "Libya ", "said: «", "Lavrov "]
+            [
+                "'s",
+                "Moscow",
+                "Next, ",
+                "hole».  ",
+                "a ",
+                "is—",
+                "Libya ",
+                "said: «",
+                "Lavrov "
+            ]
         );
         // From inside a word: to its own end or start.
         assert_eq!(go(&text, 2, Motion::WordRight), 6);
@@ -522,7 +554,10 @@ mod tests {
         let text = t("one two.\r\n\r\n  three");
         // 0 one 3, 4 two 7, "." 8, CRLF 8..10, empty line 10, CRLF 10..12, "  three" 12..19.
         assert_eq!(walk(&text, 4, Motion::WordRight), vec![4, 7, 8, 10, 12, 19]);
-        assert_eq!(walk(&text, 19, Motion::WordLeft), vec![19, 14, 12, 10, 8, 4, 0]);
+        assert_eq!(
+            walk(&text, 19, Motion::WordLeft),
+            vec![19, 14, 12, 10, 8, 4, 0]
+        );
         // CJK and Arabic: UAX #29 words.
         let text = t("قال لافروف 中文");
         assert_eq!(walk(&text, 0, Motion::WordRight), vec![0, 3, 10, 12, 13]);
@@ -640,7 +675,10 @@ mod tests {
         assert_eq!(sentence(53).as_deref(), Some("Next line."));
         assert_eq!(sentence_around(&t("a\n   \nb"), 3), None);
         let text = t("خرج الوزير. 他说了。好");
-        assert_eq!(text.slice(sentence_around(&text, 2).unwrap()), "خرج الوزير.");
+        assert_eq!(
+            text.slice(sentence_around(&text, 2).unwrap()),
+            "خرج الوزير."
+        );
         assert_eq!(text.slice(sentence_around(&text, 13).unwrap()), "他说了。");
     }
 
@@ -664,7 +702,10 @@ mod tests {
             quote_marks_around(&text, 42).map(|r| text.slice(r)),
             Some("\"  \"")
         );
-        assert_eq!(quote_marks_around(&text, 14).map(|r| text.slice(r)), Some("«will»"));
+        assert_eq!(
+            quote_marks_around(&text, 14).map(|r| text.slice(r)),
+            Some("«will»")
+        );
         // Danish » … « and a straight pair.
         let text = t("sagde »ja« og \"nej\"");
         assert_eq!(text.slice(quote_around(&text, 8).unwrap()), "ja");
