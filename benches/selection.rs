@@ -16,22 +16,6 @@ use std::time::Instant;
 use spantag::model::{generate, quote_around, sentence_around, Caret, Motion, ParagraphRows, Text};
 
 const POSITIONS: usize = 20_000;
-const MOTIONS: [Motion; 14] = [
-    Motion::CharLeft,
-    Motion::CharRight,
-    Motion::WordLeft,
-    Motion::WordRight,
-    Motion::LineStart,
-    Motion::LineEnd,
-    Motion::TextStart,
-    Motion::TextEnd,
-    Motion::RowUp,
-    Motion::RowDown,
-    Motion::RowStart,
-    Motion::RowEnd,
-    Motion::PageUp,
-    Motion::PageDown,
-];
 
 /// Microseconds per call of `f` over `positions`: the median of 5 runs.
 fn per_call_us(positions: &[usize], mut f: impl FnMut(usize)) -> f64 {
@@ -69,7 +53,7 @@ fn main() {
             text,
             page_rows: 30,
         };
-        for motion in MOTIONS {
+        for motion in Motion::ALL {
             let moved = per_call_us(&positions, |pos| {
                 black_box(Caret::at(text, pos).moved(text, &rows, motion));
             });

@@ -93,6 +93,26 @@ pub enum Motion {
     PageDown,
 }
 
+impl Motion {
+    /// Every motion, for tests and benchmarks that try them all.
+    pub const ALL: [Motion; 14] = [
+        Motion::CharLeft,
+        Motion::CharRight,
+        Motion::WordLeft,
+        Motion::WordRight,
+        Motion::LineStart,
+        Motion::LineEnd,
+        Motion::TextStart,
+        Motion::TextEnd,
+        Motion::RowUp,
+        Motion::RowDown,
+        Motion::RowStart,
+        Motion::RowEnd,
+        Motion::PageUp,
+        Motion::PageDown,
+    ];
+}
+
 /// The layout's rows, as the UI sees them: the document view wraps paragraphs into rows
 /// and knows how many fit a page. Each method takes and returns a char offset; what it
 /// returns is clamped and snapped to a caret stop, so an implementation may be loose.
@@ -489,7 +509,7 @@ mod tests {
             text: &text,
             page_rows: 3,
         };
-        for motion in ALL_MOTIONS {
+        for motion in Motion::ALL {
             assert_eq!(Caret::at(&text, 0).moved(&text, &rows, motion).head(), 0);
             assert_eq!(
                 Caret::at(&text, 0)
@@ -611,7 +631,7 @@ mod tests {
     #[test]
     fn whatever_the_rows_say_lands_on_a_caret_stop() {
         let text = t("a👨‍👩‍👧🇪🇬e\u{301}\r\nx");
-        for motion in ALL_MOTIONS {
+        for motion in Motion::ALL {
             let caret = Caret::at(&text, 1).moved(&text, &Careless, motion);
             assert!(caret.is_valid(&text), "{motion:?}: {caret:?}");
             let caret = Caret::new(&text, 12, 6).extended(&text, &Careless, motion);
@@ -726,21 +746,4 @@ mod tests {
         assert_eq!(closing_marks('”'), None);
         assert_eq!(closing_marks('\''), None);
     }
-
-    const ALL_MOTIONS: [Motion; 14] = [
-        Motion::CharLeft,
-        Motion::CharRight,
-        Motion::WordLeft,
-        Motion::WordRight,
-        Motion::LineStart,
-        Motion::LineEnd,
-        Motion::TextStart,
-        Motion::TextEnd,
-        Motion::RowUp,
-        Motion::RowDown,
-        Motion::RowStart,
-        Motion::RowEnd,
-        Motion::PageUp,
-        Motion::PageDown,
-    ];
 }

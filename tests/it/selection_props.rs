@@ -39,23 +39,6 @@ const PIECES: &[&str] = &[
     "„",
 ];
 
-const MOTIONS: [Motion; 14] = [
-    Motion::CharLeft,
-    Motion::CharRight,
-    Motion::WordLeft,
-    Motion::WordRight,
-    Motion::LineStart,
-    Motion::LineEnd,
-    Motion::TextStart,
-    Motion::TextEnd,
-    Motion::RowUp,
-    Motion::RowDown,
-    Motion::RowStart,
-    Motion::RowEnd,
-    Motion::PageUp,
-    Motion::PageDown,
-];
-
 fn text_strategy() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(PIECES), 0..40).prop_map(|p| p.concat())
 }
@@ -96,7 +79,7 @@ proptest! {
         let caret = Caret::new(&text, a.index(len + 1), h.index(len + 1));
         prop_assert!(stops.contains(&caret.anchor()) && stops.contains(&caret.head()));
         prop_assert!(caret.is_valid(&text));
-        for motion in MOTIONS {
+        for motion in Motion::ALL {
             let moved = caret.moved(&text, &rows, motion);
             prop_assert!(moved.is_empty(), "{:?} did not collapse", motion);
             prop_assert!(stops.contains(&moved.head()), "{:?} -> {:?}", motion, moved);
