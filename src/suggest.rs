@@ -33,7 +33,7 @@
 //!   chars lowercased one by one (a char whose lowercase is several chars stays as it is),
 //!   so offsets never shift.
 //! - A pattern proposes every non-empty match, as the `regex` crate finds them.
-//! - Quotes lie between `"…"`, `“…”`, `«…»`, `»…«`, `„…“` or `„…”`; inside an open quote
+//! - Quotes lie between `"…"`, `“…”`, `«…»`, `»…«`, `„…“` or `„…”` ([`crate::model::selection::QUOTE_MARKS`]); inside an open quote
 //!   only its closing mark counts. The proposal is the text inside the marks, trimmed of
 //!   whitespace, and only when it has at least `min_words` words (runs of non-whitespace
 //!   holding an alphanumeric char): shorter ones are scare quotes. A quote may cross single
@@ -62,6 +62,7 @@ use serde::Deserialize;
 use std::collections::HashSet;
 use std::ops::Range;
 
+use crate::model::selection::closing_marks;
 use crate::model::{Document, Entity, Origin, Proposal, ProposedLink, Source, Text};
 
 /// The file name of a corpus's rules, beside [`SCHEME_FILE`](crate::model::SCHEME_FILE).
@@ -594,18 +595,6 @@ struct Quoted {
     /// Where the window before the opening mark and the one after the closing mark stop.
     before_limit: At,
     after_limit: At,
-}
-
-/// The closing marks of an opening mark.
-fn closing_marks(open: char) -> Option<&'static [char]> {
-    match open {
-        '"' => Some(&['"']),
-        '“' => Some(&['”']),
-        '«' => Some(&['»']),
-        '»' => Some(&['«']),
-        '„' => Some(&['“', '”']),
-        _ => None,
-    }
 }
 
 /// Every passage between matching marks, in order, in one pass over the chars.

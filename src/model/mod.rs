@@ -14,6 +14,7 @@ mod proposal;
 mod scheme;
 pub mod search;
 pub mod select;
+pub mod selection;
 pub mod sidecar;
 mod span;
 mod suggestion;
@@ -29,6 +30,9 @@ pub use proposal::{
 pub use scheme::{
     AttrKind, Attribute, Label, RelationKind, Scheme, SchemeError, MAX_SCHEME_BYTES, RESERVED_KEYS,
     SCHEME_FILE,
+};
+pub use selection::{
+    quote_around, quote_marks_around, sentence_around, Caret, Motion, ParagraphRows, Rows,
 };
 pub use span::{Anchor, Attrs, Relation, Source, Span, SpanId, CONTEXT_CHARS, FRAGMENT_KIND};
 pub(crate) use suggestion::short;

@@ -20,13 +20,19 @@ const WINDOW_CHARS: usize = 128;
 /// A slice of the paragraph holding `char_pos`, clipped to a window around it, with the
 /// char offset where the slice starts.
 fn window(text: &Text, char_pos: usize) -> (&str, usize) {
+    window_of(text, char_pos, WINDOW_CHARS)
+}
+
+/// A slice of the paragraph holding `char_pos`, clipped to `radius_chars` either side of
+/// it, with the char offset where the slice starts.
+pub(crate) fn window_of(text: &Text, char_pos: usize, radius_chars: usize) -> (&str, usize) {
     let para = &text.paragraphs()[text.paragraph_index_at(char_pos)];
     let char_pos = char_pos.clamp(para.char_range.start, para.char_range.end);
     let start = para
         .char_range
         .start
-        .max(char_pos.saturating_sub(WINDOW_CHARS));
-    let end = para.char_range.end.min(char_pos + WINDOW_CHARS);
+        .max(char_pos.saturating_sub(radius_chars));
+    let end = para.char_range.end.min(char_pos + radius_chars);
     (text.slice(start..end), start)
 }
 
@@ -69,7 +75,8 @@ pub fn word_segments(s: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn is_word(segment: &str) -> bool {
+/// Whether a word segment is a word (holds a letter or digit), not space or punctuation.
+pub(crate) fn is_word(segment: &str) -> bool {
     segment.chars().any(char::is_alphanumeric)
 }
 
@@ -99,6 +106,20 @@ pub fn snap_to_words(text: &Text, char_range: Range<usize>) -> Option<Range<usiz
     Some(snap_to_graphemes(text, start..end))
 }
 
+/// What a span made from the selection `char_range` covers: whole words when
+/// `whole_words` (see [`snap_to_words`]), else the range widened to whole grapheme
+/// clusters. `None` for an empty selection, or whitespace only with whole words.
+pub fn snapped(text: &Text, char_range: Range<usize>, whole_words: bool) -> Option<Range<usize>> {
+    if char_range.is_empty() {
+        None
+    } else if whole_words {
+        snap_to_words(text, char_range)
+    } else {
+        let range = snap_to_graphemes(text, char_range);
+        (range.start < range.end).then_some(range)
+    }
+}
+
 /// Widens a range so that neither end splits a grapheme cluster.
 pub fn snap_to_graphemes(text: &Text, char_range: Range<usize>) -> Range<usize> {
     let start = grapheme_containing(text, char_range.start).map_or(char_range.start, |r| r.start);
@@ -124,9 +145,28 @@ pub fn trim_whitespace(text: &Text, char_range: Range<usize>) -> Option<Range<us
     Some(char_range.start + leading..char_range.end - trailing)
 }
 
+/// The grapheme cluster holding `char_pos`. A line terminator (`\n`, `\r` or `\r\n`) is
+/// one cluster, as UAX #29 has it, so nothing steps between a CR and its LF.
 fn grapheme_containing(text: &Text, char_pos: usize) -> Option<Range<usize>> {
     if char_pos >= text.len_chars() {
         return None;
+    }
+    let paragraphs = text.paragraphs();
+    let index = text.paragraph_index_at(char_pos);
+    let para = &paragraphs[index].char_range;
+    if char_pos >= para.end {
+        // On the terminator after this paragraph (the last one has none, and ends the text).
+        let next = paragraphs
+            .get(index + 1)
+            .map_or(text.len_chars(), |p| p.char_range.start);
+        return Some(para.end..next);
+    }
+    if char_pos < para.start {
+        // The LF of the CRLF before this paragraph.
+        let before = index
+            .checked_sub(1)
+            .map_or(0, |i| paragraphs[i].char_range.end);
+        return Some(before..para.start);
     }
     segment_containing(text, char_pos, |s| s.graphemes(true)).map(|(range, _)| range)
 }
@@ -193,6 +233,23 @@ mod tests {
         // A combining acute belongs to its e.
         assert_eq!(snap_to_graphemes(&text, 15..16), 15..17);
         assert_eq!(snap_to_words(&text, 16..17), Some(15..17));
+    }
+
+    #[test]
+    fn a_line_break_is_one_grapheme() {
+        // "ab\r\ncd\ne\rf": the CRLF is chars 2..4, the LF 6, the CR 8.
+        let text = t("ab\r\ncd\ne\rf");
+        assert_eq!(next_grapheme(&text, 2), 4);
+        assert_eq!(prev_grapheme(&text, 4), 2);
+        assert_eq!(next_grapheme(&text, 6), 7);
+        assert_eq!(prev_grapheme(&text, 7), 6);
+        assert_eq!(next_grapheme(&text, 8), 9);
+        assert_eq!(prev_grapheme(&text, 9), 8);
+        // A range ending between the CR and its LF takes the whole CRLF.
+        assert_eq!(snap_to_graphemes(&text, 1..3), 1..4);
+        assert_eq!(snap_to_graphemes(&text, 3..5), 2..5);
+        assert_eq!(snapped(&text, 3..3, false), None);
+        assert_eq!(snapped(&text, 0..1, true), Some(0..2));
     }
 
     #[test]

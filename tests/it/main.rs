@@ -28,6 +28,7 @@ mod model_props;
 mod peer_data;
 mod review;
 mod roundtrip;
+mod selection_props;
 mod sidecar_golden;
 mod store;
 mod suggest;
