@@ -195,7 +195,7 @@ pub fn figures(ui: &mut Ui, compare: &Compare, scheme: &Scheme) {
             .unwrap_or_default();
         BarChart::new(name, bars).color(color)
     };
-    super::dashboard::category_chart(
+    super::widgets::category_chart(
         ui,
         "agreement",
         vec![
@@ -237,7 +237,7 @@ pub fn figures(ui: &mut Ui, compare: &Compare, scheme: &Scheme) {
             };
             for label in labels {
                 ui.horizontal(|ui| {
-                    super::panels::swatch(ui, super::doc_view::label_color(scheme, label));
+                    super::widgets::swatch(ui, super::widgets::label_color(scheme, label));
                     ui.label(label);
                 });
                 show(ui, article, label);

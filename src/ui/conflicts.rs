@@ -23,7 +23,8 @@ use std::rc::Rc;
 use egui::{RichText, Ui};
 
 use super::app::{AppCommand, SpantagApp};
-use super::doc_view::{label_color, shorten, Selection};
+use super::doc_view::Selection;
+use super::widgets::{label_color, shorten, swatch};
 use crate::model::{Conflict, Document, Side, Span, SpanId};
 
 /// The open document's conflicts as the panel shows them, and the spans they are on.
@@ -233,7 +234,7 @@ fn side_version(
             }
             Some(version) => {
                 ui.horizontal(|ui| {
-                    super::panels::swatch(ui, label_color(&app.scheme, &version.label));
+                    swatch(ui, label_color(&app.scheme, &version.label));
                     ui.strong(&version.label);
                     ui.weak(&version.range);
                 });

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use egui::Ui;
 
-use super::doc_view::shorten;
+use super::widgets::shorten;
 use crate::model::entity_index::EntityRow;
 use crate::model::{Entities, Entity, SpanId};
 use crate::store::entity_index::{self, Built, PassError, Progress, Rewritten};

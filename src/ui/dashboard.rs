@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use egui::{Color32, Ui};
-use egui_plot::{Bar, BarChart, Plot};
+use egui_plot::{Bar, BarChart};
 
-use super::doc_view::{label_color, shorten};
+use super::widgets::{category_chart, label_color, shorten};
 use crate::model::Scheme;
 use crate::store::stats::{self, Stats};
 
@@ -182,47 +182,6 @@ fn charts(ui: &mut Ui, stats: &Stats, scheme: &Scheme, folder: &Path) {
                 true,
                 None,
             );
-        }
-    });
-}
-
-/// Bar charts (side by side, or one) whose category axis shows names instead of numbers.
-pub(super) fn category_chart(
-    ui: &mut Ui,
-    id: &str,
-    charts: Vec<BarChart>,
-    names: Vec<String>,
-    horizontal: bool,
-    value_range: Option<[f64; 2]>,
-) {
-    let name_of = move |mark: egui_plot::GridMark, _: &std::ops::RangeInclusive<f64>| {
-        let i = mark.value.round();
-        if (mark.value - i).abs() > 1e-6 || i < 0.0 {
-            return String::new();
-        }
-        names.get(i as usize).cloned().unwrap_or_default()
-    };
-    let mut plot = Plot::new(id)
-        .height(200.0)
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .show_grid(false);
-    plot = if horizontal {
-        plot.y_axis_formatter(name_of).y_axis_min_width(110.0)
-    } else {
-        plot.x_axis_formatter(name_of)
-    };
-    if let Some([low, high]) = value_range {
-        plot = plot.include_y(low).include_y(high);
-    }
-    let legend = charts.len() > 1;
-    if legend {
-        plot = plot.legend(egui_plot::Legend::default());
-    }
-    plot.show(ui, |plot_ui| {
-        for chart in charts {
-            plot_ui.bar_chart(chart);
         }
     });
 }

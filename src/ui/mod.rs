@@ -15,6 +15,7 @@ mod guard;
 pub mod import_dialog;
 mod panels;
 pub mod review;
+pub mod widgets;
 
 pub use app::{AppCommand, Notice, Pick, SpantagApp};
 pub use doc_view::Selection;

@@ -1,11 +1,12 @@
 //! The panels around the document: toolbar, label palette and span list, status bar.
 //! They read the app's state and send commands; none of them changes the document.
 
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 use super::app::{AppCommand, EntityEdit, Notice, SpantagApp};
-use super::doc_view::{label_color, shorten, Selection};
+use super::doc_view::Selection;
 use super::find::SpanFilter;
+use super::widgets::{label_color, shorten, swatch};
 use crate::model::{AttrKind, Span};
 use crate::store::SaveState;
 
@@ -437,7 +438,7 @@ fn fragment_details(ui: &mut Ui, app: &mut SpantagApp, id: crate::model::SpanId)
     };
     let Some(session) = &app.session else { return };
     let document = &session.document;
-    let Some(line) = super::doc_view::fragment_line(document, &fragments, id) else {
+    let Some(line) = super::widgets::fragment_line(document, &fragments, id) else {
         return;
     };
     ui.label(line);
@@ -1047,7 +1048,7 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
                 let selected = app.selection == Selection::Span(span.id);
                 ui.horizontal(|ui| {
                     swatch(ui, label_color(&app.scheme, &span.label));
-                    let mark = super::doc_view::chip_mark(span);
+                    let mark = super::widgets::chip_mark(span);
                     let text = if mark.is_empty() {
                         format!("{}  {}", span.label, shorten(&span.text, 60))
                     } else {
@@ -1066,9 +1067,4 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
     for command in commands {
         app.send(command);
     }
-}
-
-pub(super) fn swatch(ui: &mut Ui, color: Color32) {
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
-    ui.painter().rect_filled(rect, 2.0, color);
 }

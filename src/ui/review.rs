@@ -30,7 +30,8 @@ use std::path::{Path, PathBuf};
 use egui::{RichText, Ui};
 
 use super::app::{AppCommand, Pick, SpantagApp};
-use super::doc_view::{label_color, proposal_name, Selection};
+use super::doc_view::Selection;
+use super::widgets::{label_color, proposal_name, swatch};
 use crate::model::{
     differences, offered_suggestions, pending_by_source, Document, Origin, Proposal, Proposals,
 };
@@ -335,7 +336,7 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
     if let Some((index, proposal)) = current.and_then(|i| Some((i, pending.get(i)?))) {
         let twin = pending.twin(index);
         ui.horizontal_wrapped(|ui| {
-            super::panels::swatch(ui, label_color(&app.scheme, &proposal.label));
+            swatch(ui, label_color(&app.scheme, &proposal.label));
             // Not "only in A" when both have the span: this is one annotator's version.
             ui.label(proposal_name(&session.document, proposal, twin.is_some()));
         });
@@ -398,7 +399,7 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
     }
     for (label, count) in pending.count_by_label() {
         ui.horizontal(|ui| {
-            super::panels::swatch(ui, label_color(&app.scheme, label));
+            swatch(ui, label_color(&app.scheme, label));
             ui.label(RichText::new(format!("{label}: {count}")));
             if ui.small_button("Accept all").clicked() {
                 command = Some(AppCommand::Accept(Pick::Label(label.to_string())));
