@@ -520,24 +520,68 @@ impl SpantagApp {
         }
     }
 
+    /// Carries out one command, by its kind; document edits end in [`Self::apply_edit`].
     fn apply_one(&mut self, ctx: &egui::Context, command: AppCommand) -> Result<(), String> {
-        let edit = match command {
+        match command {
+            AppCommand::ShowOpenDialog
+            | AppCommand::ShowOpenFolderDialog
+            | AppCommand::ShowSaveAsDialog
+            | AppCommand::SaveCopyTo(_)
+            | AppCommand::RetrySave
+            | AppCommand::Resolve(_)
+            | AppCommand::QuitWithoutSaving
+            | AppCommand::OpenFolder(_)
+            | AppCommand::NextArticle { .. }
+            | AppCommand::DoneAndNext
+            | AppCommand::Open(_)
+            | AppCommand::ShowExport
+            | AppCommand::ShowImport
+            | AppCommand::KeepWindowOpen => self.apply_file(ctx, command),
+            AppCommand::ToggleWholeWords
+            | AppCommand::CancelLinking
+            | AppCommand::ToggleLabelShown(_)
+            | AppCommand::DismissNotice
+            | AppCommand::Select(_)
+            | AppCommand::NextProposal { .. }
+            | AppCommand::ShowFind
+            | AppCommand::Find(FindAction::Close | FindAction::Step { .. })
+            | AppCommand::StartLink
+            | AppCommand::Reveal(_)
+            | AppCommand::Cycle { .. } => self.apply_view(ctx, command),
+            AppCommand::ShowDashboard
+            | AppCommand::ShowEntities
+            | AppCommand::Corpus(_)
+            | AppCommand::ShowCompare
+            | AppCommand::StartCompare(_)
+            | AppCommand::EndCompare => self.apply_window(ctx, command),
+            AppCommand::Accept(_) | AppCommand::Reject => self.apply_review(command),
+            AppCommand::StartEntityLink
+            | AppCommand::LinkEntity(_)
+            | AppCommand::NewEntity(_)
+            | AppCommand::EditEntity { .. } => self.apply_entity(command),
+            _ => self.apply_edit(command),
+        }
+    }
+
+    /// Files and folders: the dialogs, opening, saving elsewhere, moving through the folder, closing.
+    fn apply_file(&mut self, ctx: &egui::Context, command: AppCommand) -> Result<(), String> {
+        match command {
             AppCommand::ShowOpenDialog => {
                 self.show_dialog(ctx, DialogKind::OpenArticle);
-                return Ok(());
+                Ok(())
             }
             AppCommand::ShowOpenFolderDialog => {
                 self.show_dialog(ctx, DialogKind::OpenFolder);
-                return Ok(());
+                Ok(())
             }
             AppCommand::ShowSaveAsDialog => {
                 if self.workspace.session.is_none() {
                     return Err("Open an article first.".into());
                 }
                 self.show_dialog(ctx, DialogKind::SaveSidecarAs);
-                return Ok(());
+                Ok(())
             }
-            AppCommand::SaveCopyTo(path) => return self.save_copy_to(&path),
+            AppCommand::SaveCopyTo(path) => self.save_copy_to(&path),
             AppCommand::RetrySave => {
                 let session = self
                     .workspace
@@ -545,33 +589,31 @@ impl SpantagApp {
                     .as_mut()
                     .ok_or("Open an article first.")?;
                 session.retry_save(&self.workspace.saver);
-                return Ok(());
+                Ok(())
             }
-            AppCommand::Resolve(resolution) => return self.resolve_conflict(resolution),
+            AppCommand::Resolve(resolution) => self.resolve_conflict(resolution),
             AppCommand::QuitWithoutSaving => {
                 self.quitting = true;
                 self.asking_to_close = false;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-                return Ok(());
+                Ok(())
             }
             AppCommand::OpenFolder(root) => {
                 self.workspace.compare = None;
                 self.open_folder(ctx, &root);
-                return Ok(());
+                Ok(())
             }
-            AppCommand::NextArticle { forward } => return self.step_article(forward),
+            AppCommand::NextArticle { forward } => self.step_article(forward),
             AppCommand::DoneAndNext => {
                 self.workspace
                     .edit(Command::SetStatus(crate::model::Status::Done))?;
                 self.save_now();
-                return match self.step_article(true) {
-                    Ok(()) => Ok(()),
-                    Err(_) => Err("Marked done. That was the last article of the folder.".into()),
-                };
+                self.step_article(true)
+                    .map_err(|_| "Marked done. That was the last article of the folder.".into())
             }
             AppCommand::Open(path) => {
                 self.open(&path);
-                return Ok(());
+                Ok(())
             }
             AppCommand::ShowExport => {
                 let session = self
@@ -581,21 +623,32 @@ impl SpantagApp {
                     .ok_or("Open an article to export it.")?;
                 let article = session.article_path.clone();
                 self.export.open_for(&article);
-                return Ok(());
+                Ok(())
             }
             AppCommand::ShowImport => {
                 let folder = self.workspace.folder.as_ref().map(|f| f.root.clone());
                 self.import.open_with(folder.as_deref());
-                return Ok(());
+                Ok(())
             }
+            AppCommand::KeepWindowOpen => {
+                self.asking_to_close = false;
+                Ok(())
+            }
+            other => self.apply_edit(other),
+        }
+    }
+
+    /// The view: selection, snapping, the notice, find, the pickers, the span list's filter.
+    fn apply_view(&mut self, ctx: &egui::Context, command: AppCommand) -> Result<(), String> {
+        match command {
             AppCommand::ToggleWholeWords => {
                 self.view.whole_words = !self.view.whole_words;
-                return Ok(());
+                Ok(())
             }
             AppCommand::CancelLinking => {
                 self.view.linking = None;
                 self.view.entity_linking = None;
-                return Ok(());
+                Ok(())
             }
             AppCommand::ToggleLabelShown(label) => {
                 let hidden = &mut self.view.hidden_labels;
@@ -605,15 +658,11 @@ impl SpantagApp {
                     }
                     None => hidden.push(label),
                 }
-                return Ok(());
-            }
-            AppCommand::KeepWindowOpen => {
-                self.asking_to_close = false;
-                return Ok(());
+                Ok(())
             }
             AppCommand::DismissNotice => {
                 self.view.notice = None;
-                return Ok(());
+                Ok(())
             }
             AppCommand::Select(selection) => {
                 // While linking, clicking a span of the right label picks it.
@@ -623,67 +672,7 @@ impl SpantagApp {
                     }
                 }
                 self.view.selection = selection;
-                return Ok(());
-            }
-            AppCommand::ShowDashboard => {
-                let folder = match (&self.workspace.folder, &self.workspace.session) {
-                    (Some(folder), _) => folder.root.clone(),
-                    (None, Some(session)) => {
-                        crate::store::walk::scheme_folder(&session.article_path)
-                    }
-                    (None, None) => return Err("Open a folder or an article first.".into()),
-                };
-                // Counting reads the sidecars: write what is in memory first.
-                self.save_now();
-                self.dashboard = Some(Dashboard::open(&folder, ctx));
-                return Ok(());
-            }
-            AppCommand::ShowEntities => {
-                let root = self
-                    .workspace
-                    .corpus_root()
-                    .map(Path::to_path_buf)
-                    .ok_or("Open a folder or an article first.")?;
-                let entities = self.workspace.entities.clone().ok_or_else(|| {
-                    self.workspace
-                        .entities_problem
-                        .clone()
-                        .unwrap_or_else(|| "entities.ron cannot be used".into())
-                })?;
-                // The index reads sidecars: write what is in memory first.
-                self.save_now();
-                self.corpus_view = Some(CorpusView::open(&root, &entities, ctx));
-                return Ok(());
-            }
-            AppCommand::Corpus(action) => return self.apply_corpus(ctx, action),
-            AppCommand::ShowCompare => {
-                self.compare_dialog.open = true;
-                return Ok(());
-            }
-            AppCommand::StartCompare(folders) => return self.start_compare(ctx, folders),
-            AppCommand::EndCompare => {
-                self.workspace.compare = None;
-                self.offer_proposals(None);
-                return Ok(());
-            }
-            AppCommand::Accept(pick) => return self.accept(&pick, None),
-            AppCommand::Reject => {
-                let index = self
-                    .workspace
-                    .review
-                    .current(self.view.selection)
-                    .ok_or("Select a proposal first: click its dashed outline, or press N.")?;
-                // A stored suggestion's rejection is an undoable, saved edit; a rule's is
-                // remembered until the app closes.
-                match self.workspace.review.suggestion_of(index) {
-                    Some(suggestion) => {
-                        self.workspace
-                            .edit(Command::RejectSuggestion { index: suggestion })?;
-                    }
-                    None => self.workspace.review.reject(index),
-                }
-                self.after_review(index, None);
-                return Ok(());
+                Ok(())
             }
             AppCommand::NextProposal { forward } => {
                 let pending = &self.workspace.review.pending;
@@ -706,18 +695,18 @@ impl SpantagApp {
                     .ok_or("Nothing is proposed for this article.")?;
                 self.view.doc.scroll_to(start);
                 self.view.selection = Selection::Proposal(next);
-                return Ok(());
+                Ok(())
             }
             AppCommand::ShowFind => {
                 match &mut self.view.find {
                     Some(find) => find.focus(),
                     None => self.view.find = Some(FindBar::new(&self.workspace.scheme)),
                 }
-                return Ok(());
+                Ok(())
             }
             AppCommand::Find(FindAction::Close) => {
                 self.view.find = None;
-                return Ok(());
+                Ok(())
             }
             AppCommand::Find(FindAction::Step { forward }) => {
                 let found = self.view.find.as_mut().and_then(|f| f.step(forward));
@@ -728,31 +717,7 @@ impl SpantagApp {
                     anchor: range.start,
                     head: range.end,
                 };
-                return Ok(());
-            }
-            AppCommand::Find(FindAction::TagAll(label)) => {
-                let session = self
-                    .workspace
-                    .session
-                    .as_ref()
-                    .ok_or("Open an article first.")?;
-                let text = session.document.text();
-                let ranges = self
-                    .view
-                    .find
-                    .as_ref()
-                    .map(|f| {
-                        f.matches
-                            .iter()
-                            .map(|r| select::snap_to_graphemes(text, r.clone()))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                Command::TagMany {
-                    char_ranges: ranges,
-                    attrs: self.workspace.scheme.defaults(&label),
-                    label,
-                }
+                Ok(())
             }
             AppCommand::StartLink => {
                 let Selection::Span(from) = self.view.selection else {
@@ -779,15 +744,179 @@ impl SpantagApp {
                     kind: kind.name.clone(),
                     query: String::new(),
                 });
-                return Ok(());
+                Ok(())
             }
             AppCommand::Reveal(id) => {
                 self.reveal(id);
-                return Ok(());
+                Ok(())
             }
             AppCommand::Cycle { forward } => {
                 self.cycle(forward);
-                return Ok(());
+                Ok(())
+            }
+            other => self.apply_edit(other),
+        }
+    }
+
+    /// The windows over the document: dashboard, corpus view, compare.
+    fn apply_window(&mut self, ctx: &egui::Context, command: AppCommand) -> Result<(), String> {
+        match command {
+            AppCommand::ShowDashboard => {
+                let folder = match (&self.workspace.folder, &self.workspace.session) {
+                    (Some(folder), _) => folder.root.clone(),
+                    (None, Some(session)) => {
+                        crate::store::walk::scheme_folder(&session.article_path)
+                    }
+                    (None, None) => return Err("Open a folder or an article first.".into()),
+                };
+                // Counting reads the sidecars: write what is in memory first.
+                self.save_now();
+                self.dashboard = Some(Dashboard::open(&folder, ctx));
+                Ok(())
+            }
+            AppCommand::ShowEntities => {
+                let root = self
+                    .workspace
+                    .corpus_root()
+                    .map(Path::to_path_buf)
+                    .ok_or("Open a folder or an article first.")?;
+                let entities = self.workspace.entities.clone().ok_or_else(|| {
+                    self.workspace
+                        .entities_problem
+                        .clone()
+                        .unwrap_or_else(|| "entities.ron cannot be used".into())
+                })?;
+                // The index reads sidecars: write what is in memory first.
+                self.save_now();
+                self.corpus_view = Some(CorpusView::open(&root, &entities, ctx));
+                Ok(())
+            }
+            AppCommand::Corpus(action) => self.apply_corpus(ctx, action),
+            AppCommand::ShowCompare => {
+                self.compare_dialog.open = true;
+                Ok(())
+            }
+            AppCommand::StartCompare(folders) => self.start_compare(ctx, folders),
+            AppCommand::EndCompare => {
+                self.workspace.compare = None;
+                self.offer_proposals(None);
+                Ok(())
+            }
+            other => self.apply_edit(other),
+        }
+    }
+
+    /// Deciding proposals.
+    fn apply_review(&mut self, command: AppCommand) -> Result<(), String> {
+        match command {
+            AppCommand::Accept(pick) => self.accept(&pick, None),
+            AppCommand::Reject => {
+                let index = self
+                    .workspace
+                    .review
+                    .current(self.view.selection)
+                    .ok_or("Select a proposal first: click its dashed outline, or press N.")?;
+                // A stored suggestion's rejection is an undoable, saved edit; a rule's is
+                // remembered until the app closes.
+                match self.workspace.review.suggestion_of(index) {
+                    Some(suggestion) => {
+                        self.workspace
+                            .edit(Command::RejectSuggestion { index: suggestion })?;
+                    }
+                    None => self.workspace.review.reject(index),
+                }
+                self.after_review(index, None);
+                Ok(())
+            }
+            other => self.apply_edit(other),
+        }
+    }
+
+    /// Linking spans to the corpus's entities, and editing those.
+    fn apply_entity(&mut self, command: AppCommand) -> Result<(), String> {
+        match command {
+            AppCommand::StartEntityLink => self.start_entity_link(),
+            AppCommand::LinkEntity(entity) => {
+                let linking = self
+                    .view
+                    .entity_linking
+                    .take()
+                    .ok_or("Press E on an actor or location first.")?;
+                self.link_entity(linking.span, entity)
+            }
+            AppCommand::NewEntity(name) => {
+                let linking = self
+                    .view
+                    .entity_linking
+                    .clone()
+                    .ok_or("Press E on an actor or location first.")?;
+                if let Some(reason) = self
+                    .workspace
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.read_only.as_ref())
+                {
+                    return Err(format!("This article is read-only. {reason}"));
+                }
+                let broken = self.workspace.entities_broken();
+                let entities = self.workspace.entities.as_mut().ok_or(broken)?;
+                let id = entities
+                    .create(&name, &linking.label)
+                    .map_err(|e| format!("No entity made: {e}."))?;
+                self.view.entity_linking = None;
+                let saved = self.save_entities();
+                self.link_entity(linking.span, id)?;
+                if let Err(problem) = saved {
+                    self.view.notice = Some(Notice {
+                        text: format!("{problem} (the new entity is kept until the app closes)"),
+                        is_error: true,
+                    });
+                }
+                Ok(())
+            }
+            AppCommand::EditEntity { id, edit } => {
+                let broken = self.workspace.entities_broken();
+                let entities = self.workspace.entities.as_mut().ok_or(broken)?;
+                match edit {
+                    EntityEdit::External { base, value } => {
+                        entities.set_external(&id, &base, &value)
+                    }
+                    EntityEdit::AddAlias(alias) => entities.add_alias(&id, &alias),
+                }
+                .map_err(|e| format!("Entity not changed: {e}."))?;
+                self.save_entities()
+            }
+            other => self.apply_edit(other),
+        }
+    }
+
+    /// The commands that change the document: each becomes a [`Command`] applied through
+    /// [`Workspace::edit`]; the span it leaves in focus is selected and shown.
+    fn apply_edit(&mut self, command: AppCommand) -> Result<(), String> {
+        let edit = match command {
+            AppCommand::Find(FindAction::TagAll(label)) => {
+                let session = self
+                    .workspace
+                    .session
+                    .as_ref()
+                    .ok_or("Open an article first.")?;
+                let text = session.document.text();
+                let ranges = self
+                    .view
+                    .find
+                    .as_ref()
+                    .map(|f| {
+                        f.matches
+                            .iter()
+                            .map(|r| select::snap_to_graphemes(text, r.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Command::TagMany {
+                    char_ranges: ranges,
+                    attrs: self.workspace.scheme.defaults(&label),
+                    label,
+                }
             }
             AppCommand::ApplyLabel(label) => match self.view.selection {
                 Selection::Proposal(_) => return self.accept(&Pick::Current, Some(label)),
@@ -877,63 +1006,13 @@ impl SpantagApp {
                     }
                 }
             }
-            AppCommand::StartEntityLink => return self.start_entity_link(),
-            AppCommand::LinkEntity(entity) => {
-                let linking = self
-                    .view
-                    .entity_linking
-                    .take()
-                    .ok_or("Press E on an actor or location first.")?;
-                return self.link_entity(linking.span, entity);
-            }
-            AppCommand::NewEntity(name) => {
-                let linking = self
-                    .view
-                    .entity_linking
-                    .clone()
-                    .ok_or("Press E on an actor or location first.")?;
-                if let Some(reason) = self
-                    .workspace
-                    .session
-                    .as_ref()
-                    .and_then(|s| s.read_only.as_ref())
-                {
-                    return Err(format!("This article is read-only. {reason}"));
-                }
-                let broken = self.workspace.entities_broken();
-                let entities = self.workspace.entities.as_mut().ok_or(broken)?;
-                let id = entities
-                    .create(&name, &linking.label)
-                    .map_err(|e| format!("No entity made: {e}."))?;
-                self.view.entity_linking = None;
-                let saved = self.save_entities();
-                self.link_entity(linking.span, id)?;
-                if let Err(problem) = saved {
-                    self.view.notice = Some(Notice {
-                        text: format!("{problem} (the new entity is kept until the app closes)"),
-                        is_error: true,
-                    });
-                }
-                return Ok(());
-            }
             AppCommand::UnlinkEntity(id) => Command::SetEntity {
                 ids: vec![id],
                 entity: None,
             },
-            AppCommand::EditEntity { id, edit } => {
-                let broken = self.workspace.entities_broken();
-                let entities = self.workspace.entities.as_mut().ok_or(broken)?;
-                match edit {
-                    EntityEdit::External { base, value } => {
-                        entities.set_external(&id, &base, &value)
-                    }
-                    EntityEdit::AddAlias(alias) => entities.add_alias(&id, &alias),
-                }
-                .map_err(|e| format!("Entity not changed: {e}."))?;
-                return self.save_entities();
-            }
             AppCommand::Undo => Command::Undo,
             AppCommand::Redo => Command::Redo,
+            other => return Err(format!("Not an edit: {other:?}")),
         };
         let applied = self.workspace.edit(edit)?;
         self.view.selection = match applied.focus {
