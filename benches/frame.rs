@@ -54,7 +54,7 @@ impl Driver {
             time: 0.0,
         };
         // A book opens on another thread: step, as the window does, until it is there.
-        while driver.app.session.is_none() {
+        while driver.app.workspace.session.is_none() {
             driver.step(Vec::new());
             std::thread::sleep(Duration::from_millis(1));
         }
@@ -85,6 +85,7 @@ impl Driver {
     fn document(&self) -> &spantag::model::Document {
         &self
             .app
+            .workspace
             .session
             .as_ref()
             .expect("an article is open")
@@ -180,7 +181,7 @@ fn main() {
         .map(|query| {
             driver.send(AppCommand::Find(spantag::ui::find::FindAction::Close));
             driver.send(AppCommand::ShowFind);
-            if let Some(find) = &mut driver.app.find {
+            if let Some(find) = &mut driver.app.view.find {
                 find.query = query.to_string();
             }
             let start = Instant::now();
@@ -192,7 +193,7 @@ fn main() {
             start.elapsed()
         })
         .collect();
-    let matches = driver.app.find.as_ref().map_or(0, |f| f.matches.len());
+    let matches = driver.app.view.find.as_ref().map_or(0, |f| f.matches.len());
     let find = median_ms(finds);
 
     // What a save costs the UI thread (taking the snapshot), what the saver thread then
@@ -262,7 +263,7 @@ fn main() {
     let rule_opens: Vec<Duration> = (0..3).map(|_| Driver::open(&rules_big).1).collect();
     let rule_open = median_ms(rule_opens);
     let (mut rules_driver, _) = Driver::open(&rules_big);
-    let proposals = rules_driver.app.review.pending.len();
+    let proposals = rules_driver.app.workspace.review.pending.len();
     let rules_steady = steady(&mut rules_driver, 200);
     // Accepting a suggestion (N, Enter) and undoing it: the frames that decide again which
     // proposals are shown.

@@ -7,184 +7,28 @@
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver};
-use std::sync::Arc;
 
+use super::command::{
+    command_channel, AppCommand, CommandReceiver, CommandSender, EntityEdit, Pick,
+};
 use super::compare::{Compare, CompareDialog, DialogAction};
-use super::conflicts::ConflictReview;
 use super::corpus_view::{CorpusAction, CorpusView};
 use super::dashboard::Dashboard;
+use super::dialogs::{Ask, FileDialog};
 use super::doc_view::{snapped, DocView, Selection, ViewInput};
 use super::export_dialog::ExportDialog;
 use super::find::{FindAction, FindBar};
 use super::folder::{Folder, PanelAction};
 use super::import_dialog::ImportDialog;
-use super::review::Review;
+use super::job::Job;
+use super::state::{
+    remember, EntityLinking, Linking, Notice, Prefs, ViewState, Workspace, PREFS_KEY,
+};
 use super::{guard, panels};
-use crate::model::{select, Command, Entities, Proposal, Scheme, Side, SpanId};
+use crate::model::{select, Command, Proposal, Side, SpanId};
 use crate::store::adjudicate::{self, Folders};
 use crate::store::article::Progress;
-use crate::store::watch::FolderWatcher;
-use crate::store::{Resolution, SaveState, Saver, Session};
-
-/// Everything the UI can ask for.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AppCommand {
-    /// Show the system file dialog (off the UI thread).
-    ShowOpenDialog,
-    /// Open the export dialog (File → Export…, Ctrl+E).
-    ShowExport,
-    /// Open the import dialog (File → Import…, Ctrl+I).
-    ShowImport,
-    /// Show the system folder dialog (off the UI thread).
-    ShowOpenFolderDialog,
-    /// Ask where to write a copy of the annotations (Ctrl+Shift+S), e.g. when the
-    /// article's folder cannot be written.
-    ShowSaveAsDialog,
-    /// Write a copy of the annotations there.
-    SaveCopyTo(PathBuf),
-    /// Try the failed save again.
-    RetrySave,
-    /// Answer the question about a sidecar that changed on disk.
-    Resolve(Resolution),
-    /// Close the window although annotations are not saved (asked first).
-    QuitWithoutSaving,
-    OpenFolder(PathBuf),
-    /// Open the next (or previous) article of the folder.
-    NextArticle {
-        forward: bool,
-    },
-    /// Mark the open article done and open the next one.
-    DoneAndNext,
-    Open(PathBuf),
-    /// Tag the text selection with the label, or retag the selected span.
-    ApplyLabel(String),
-    RemoveSelected,
-    /// Remove one span, selected or not (e.g. an orphan from the review list).
-    Remove(SpanId),
-    /// Put a span (an orphan from the review list) over the selected text.
-    Attach(SpanId),
-    /// Decide a merge conflict: the span becomes that side's version, or goes when that
-    /// side deleted it (O, T, or the buttons under Needs review).
-    KeepVersion {
-        span: SpanId,
-        side: Side,
-    },
-    Undo,
-    Redo,
-    Select(Selection),
-    /// Select a span and bring it into view.
-    Reveal(SpanId),
-    /// Select the next (or previous) span after the current selection.
-    Cycle {
-        forward: bool,
-    },
-    ToggleWholeWords,
-    DismissNotice,
-    SetNote {
-        id: SpanId,
-        note: String,
-    },
-    /// Start linking the selected span (R): the picker lists the targets.
-    StartLink,
-    /// Finish linking: the selected span to this one.
-    LinkTo(SpanId),
-    Unlink(u64),
-    /// Open the find bar, or put the keyboard in it (Ctrl+F).
-    ShowFind,
-    /// Count the folder (or the article's folder) and chart it.
-    ShowDashboard,
-    /// Open the corpus view: entities, their mentions and who said what (Ctrl+Shift+E).
-    ShowEntities,
-    /// Carry out what the corpus view asks: open a span, rename or merge entities.
-    Corpus(CorpusAction),
-    Find(FindAction),
-    /// Open File → Compare… (two annotators, one gold folder).
-    ShowCompare,
-    /// Prepare the gold folder and open it, offering A's and B's spans.
-    StartCompare(Folders),
-    /// Stop adjudicating: the gold folder stays open as an ordinary folder.
-    EndCompare,
-    /// Accept proposals: suggestions, or adjudication candidates.
-    Accept(Pick),
-    /// Reject the current proposal (X).
-    Reject,
-    /// Select the next (or previous) proposal (N, Shift+N).
-    NextProposal {
-        forward: bool,
-    },
-    /// Set (`None`: unset) an attribute of a span; checked against the scheme first.
-    SetAttr {
-        id: SpanId,
-        name: String,
-        value: Option<String>,
-    },
-    /// An attribute's key on the selected span: a choice steps to its next option, yes/no
-    /// toggles, a number or text field takes the keyboard.
-    AttrKey(String),
-    /// Start linking the selected span to a corpus entity (E): the picker lists them.
-    StartEntityLink,
-    /// Link the span being linked to this entity, and propose its other mentions.
-    LinkEntity(String),
-    /// Make an entity of this name (the span's label) in `entities.ron` and link it.
-    NewEntity(String),
-    /// Refer the span to no entity.
-    UnlinkEntity(SpanId),
-    /// Change an entity of the corpus (written to `entities.ron`).
-    EditEntity {
-        id: String,
-        edit: EntityEdit,
-    },
-}
-
-/// A change to an entity of the corpus, from the details panel.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum EntityEdit {
-    /// Set (empty: remove) an external id, e.g. `wikidata` → `Q40398`.
-    External {
-        base: String,
-        value: String,
-    },
-    AddAlias(String),
-}
-
-/// Which proposals to accept.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Pick {
-    /// The selected one, or the one at the caret (Enter).
-    Current,
-    /// Every one with the current one's label (Shift+Enter).
-    SameLabel,
-    /// Every one with this label.
-    Label(String),
-    /// Every proposed mention of this entity (by name): "Accept all links to …".
-    Entity(String),
-    /// Every span both annotators have (Shift+A).
-    Agreed,
-}
-
-/// Preferences remembered between sessions (never documents): what was open recently and
-/// how selections snap. The theme, zoom and window layout are remembered by egui and
-/// eframe themselves.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct Prefs {
-    pub recent_files: Vec<PathBuf>,
-    pub recent_folders: Vec<PathBuf>,
-    pub exact_characters: bool,
-}
-
-/// Where eframe's storage keeps [`Prefs`].
-pub const PREFS_KEY: &str = "spantag-prefs";
-
-/// How many recent files and folders are remembered.
-const RECENT: usize = 10;
-
-fn remember(list: &mut Vec<PathBuf>, path: &Path) {
-    list.retain(|p| p != path);
-    list.insert(0, path.to_path_buf());
-    list.truncate(RECENT);
-}
+use crate::store::{SaveState, Saver, Session};
 
 /// Articles larger than this (2 MB, a book) open on another thread, with progress shown.
 const OPEN_IN_BACKGROUND_BYTES: u64 = 2 * 1024 * 1024;
@@ -199,8 +43,8 @@ type Opened = (
 /// A big article being read, decoded and parsed on another thread.
 pub struct Opening {
     pub path: PathBuf,
-    pub progress: Arc<Progress>,
-    result: Receiver<Opened>,
+    /// Reports how much of the file has been read.
+    pub job: Job<Opened, Progress>,
 }
 
 /// What a system dialog running on its own thread is for.
@@ -222,100 +66,34 @@ enum Step {
     Down,
 }
 
-/// Linking in progress: from which span, by which relation kind, and the picker's query.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Linking {
-    pub from: SpanId,
-    pub kind: String,
-    pub query: String,
-}
-
-/// Linking a span to a corpus entity (E), while the picker is open.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EntityLinking {
-    pub span: SpanId,
-    pub label: String,
-    pub query: String,
-}
-
-/// A message for the user: an error stays above the text until dismissed; a hint shows in
-/// the status bar until the next action succeeds.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Notice {
-    pub text: String,
-    pub is_error: bool,
-}
-
+/// The window: the workspace and the view of it, the dialogs and windows over them, the
+/// background jobs, and the commands sent during the frame.
 pub struct SpantagApp {
-    pub scheme: Scheme,
-    pub session: Option<Session>,
-    pub selection: Selection,
-    /// Snap selections to whole words (W toggles).
-    pub whole_words: bool,
-    pub notice: Option<Notice>,
-    /// Labels hidden from the span list.
-    pub hidden_labels: Vec<String>,
+    /// What is being worked on: session, folder, scheme, rules, review.
+    pub workspace: Workspace,
+    /// How the window looks at it: selection, find, drafts, focus.
+    pub view: ViewState,
     pub export: ExportDialog,
     pub import: ImportDialog,
-    /// The open folder, in folder mode.
-    pub folder: Option<Folder>,
-    /// The note being edited in the details panel, for the span it belongs to.
-    pub note_draft: Option<(SpanId, String)>,
-    /// Linking a span to another (R), while the picker is open.
-    pub linking: Option<Linking>,
-    /// Linking a span to a corpus entity (E), while the picker is open.
-    pub entity_linking: Option<EntityLinking>,
-    /// The attribute field (number or text) that takes the keyboard on the next frame.
-    pub attr_focus: Option<String>,
-    /// Number and text attribute values being typed in the details panel, for the span
-    /// they belong to: applied on Enter or leaving the field, if valid.
-    pub attr_drafts: Option<(SpanId, std::collections::BTreeMap<String, String>)>,
-    /// The find bar, while open (Ctrl+F).
-    pub find: Option<FindBar>,
     /// The corpus dashboard, while open.
     pub dashboard: Option<Dashboard>,
     /// The corpus view of entities, while open.
     pub corpus_view: Option<CorpusView>,
     /// A merge of two entities rewriting the corpus's sidecars on another thread.
-    merging: Option<std::rc::Rc<super::corpus_view::Job<super::corpus_view::MergeDone>>>,
-    /// Proposals for the open article: suggestions, or A's and B's spans.
-    pub review: Review,
-    /// The open article's merge conflicts, as the panel shows them.
-    pub conflicts: ConflictReview,
-    /// Adjudication in progress (File → Compare…).
-    pub compare: Option<Compare>,
+    merging: Option<std::rc::Rc<super::corpus_view::Pass<super::corpus_view::MergeDone>>>,
     pub compare_dialog: CompareDialog,
-    pub prefs: Prefs,
-    view: DocView,
-    pub(super) saver: Saver,
-    /// Watches the open article's folder for changes others make.
-    pub(super) watcher: Option<FolderWatcher>,
     /// The window was asked to close with unsaved annotations: the question is showing.
     pub(super) asking_to_close: bool,
     /// The analyst chose to close without saving.
     pub(super) quitting: bool,
-    /// The article and revision last written to a copy with Save sidecar as….
-    pub(super) copy_saved: Option<(PathBuf, u64)>,
     /// A big article being opened on another thread.
     pub opening: Option<Opening>,
     /// For waking the window from other threads.
     ctx: egui::Context,
-    /// A system dialog running on its own thread, and its answer.
-    dialog: Option<(DialogKind, Receiver<Option<PathBuf>>)>,
-    /// The folder whose `spantag.ron` the scheme came from.
-    scheme_folder: Option<PathBuf>,
-    /// Why that folder's `spantag.ron` could not be used (the defaults apply meanwhile).
-    pub scheme_problem: Option<String>,
-    /// That folder's `entities.ron` (empty if it has none), or `None` if the file cannot
-    /// be read: then nothing links to entities and the file is never written over.
-    pub entities: Option<Entities>,
-    /// Why that `entities.ron` could not be used.
-    pub entities_problem: Option<String>,
-    /// The rules of that folder's `suggest.ron`, if it has one.
-    rules: Option<crate::suggest::Rules>,
-    /// Why that `suggest.ron` could not be used (then nothing is suggested).
-    pub rules_problem: Option<String>,
-    commands: Vec<AppCommand>,
+    /// The system file dialog, while one is open.
+    dialog: FileDialog<DialogKind>,
+    sender: CommandSender,
+    commands: CommandReceiver,
     title: String,
 }
 
@@ -323,46 +101,23 @@ impl SpantagApp {
     /// The app, opening `path` if given.
     pub fn new(ctx: &egui::Context, path: Option<&Path>) -> Self {
         let wake = ctx.clone();
+        let (sender, commands) = command_channel();
         let mut app = SpantagApp {
-            scheme: Scheme::default(),
-            session: None,
-            selection: Selection::None,
-            whole_words: true,
-            notice: None,
-            hidden_labels: Vec::new(),
+            workspace: Workspace::new(Saver::new(move || wake.request_repaint())),
+            view: ViewState::default(),
             export: ExportDialog::default(),
             import: ImportDialog::default(),
-            folder: None,
-            note_draft: None,
-            linking: None,
-            entity_linking: None,
-            attr_focus: None,
-            attr_drafts: None,
-            find: None,
             dashboard: None,
             corpus_view: None,
             merging: None,
-            review: Review::default(),
-            conflicts: ConflictReview::default(),
-            compare: None,
             compare_dialog: CompareDialog::default(),
-            prefs: Prefs::default(),
-            view: DocView::default(),
-            saver: Saver::new(move || wake.request_repaint()),
-            watcher: None,
             asking_to_close: false,
             quitting: false,
-            copy_saved: None,
             opening: None,
             ctx: ctx.clone(),
-            dialog: None,
-            scheme_folder: None,
-            scheme_problem: None,
-            entities: Some(Entities::default()),
-            entities_problem: None,
-            rules: None,
-            rules_problem: None,
-            commands: Vec::new(),
+            dialog: FileDialog::default(),
+            sender,
+            commands,
             title: String::new(),
         };
         match path {
@@ -375,96 +130,40 @@ impl SpantagApp {
 
     /// Takes remembered preferences (at start-up).
     pub fn set_prefs(&mut self, prefs: Prefs) {
-        self.whole_words = !prefs.exact_characters;
-        self.prefs = prefs;
+        self.view.whole_words = !prefs.exact_characters;
+        self.workspace.prefs = prefs;
     }
 
     /// Queues a command for the end of this frame.
     pub fn send(&mut self, command: AppCommand) {
-        self.commands.push(command);
+        self.sender.send(command);
+    }
+
+    /// A sender for commands, for panels and dialogs.
+    pub fn sender(&self) -> &CommandSender {
+        &self.sender
     }
 
     /// The document view, e.g. to find where a char range is drawn.
-    pub fn view(&self) -> &DocView {
-        &self.view
-    }
-
-    /// The open article's fragment groups (cached by the view until the article changes).
-    pub(super) fn fragments(&mut self) -> Option<std::rc::Rc<crate::model::Fragments>> {
-        let session = self.session.as_ref()?;
-        Some(self.view.fragments_of(&session.document))
+    pub fn doc_view(&self) -> &DocView {
+        &self.view.doc
     }
 
     pub fn save_state(&self) -> Option<SaveState> {
-        self.session.as_ref().map(Session::save_state)
+        self.workspace.save_state()
     }
 
     /// Writes unsaved work now (exit, tests).
     pub fn save_now(&mut self) {
-        if let Some(session) = &mut self.session {
-            session.save_now(&self.saver);
-        }
-    }
-
-    /// Uses the scheme of `folder` (its `spantag.ron`, or the defaults) and its suggestion
-    /// rules (`suggest.ron`, if any), reporting either file if it cannot be used.
-    fn use_scheme_of(&mut self, folder: &Path) {
-        if self.scheme_folder.as_deref() == Some(folder) {
-            return;
-        }
-        let (scheme, problem) = crate::store::corpus::load_scheme(folder);
-        self.scheme = scheme;
-        self.scheme_folder = Some(folder.to_path_buf());
-        self.scheme_problem = problem.map(|p| p.to_string());
-        (self.entities, self.entities_problem) = match crate::store::entities::load(folder) {
-            Ok(entities) => (Some(entities), None),
-            Err(problem) => (
-                None,
-                Some(format!(
-                    "{problem} (entities cannot be linked until it is fixed)"
-                )),
-            ),
-        };
-        (self.rules, self.rules_problem) = match crate::store::corpus::load_rules(folder) {
-            Ok(rules) => (rules, None),
-            Err(problem) => (
-                None,
-                Some(format!(
-                    "{problem} (nothing is suggested until it is fixed)"
-                )),
-            ),
-        };
-    }
-
-    /// A span of the open article and the scheme's attribute `name` of its label, or why
-    /// there is none.
-    fn span_attribute(
-        &self,
-        id: SpanId,
-        name: &str,
-    ) -> Result<(&crate::model::Span, &crate::model::Attribute), String> {
-        let session = self.session.as_ref().ok_or("Open an article first.")?;
-        let span = session
-            .document
-            .annotations()
-            .get(id)
-            .ok_or("That span is gone.")?;
-        let attribute = self.scheme.attribute(&span.label, name).ok_or(format!(
-            "A {} has no attribute {name} in this scheme.",
-            span.label
-        ))?;
-        Ok((span, attribute))
-    }
-
-    /// The folder of the corpus in use: where its `spantag.ron` and `entities.ron` live.
-    pub fn corpus_root(&self) -> Option<&Path> {
-        self.scheme_folder.as_deref()
+        self.workspace.save_now();
     }
 
     /// Writes the corpus's entities after an edit (atomically; an unchanged file is left
     /// alone). Refused while the file on disk could not be read, so it is never lost.
     pub fn save_entities(&mut self) -> Result<(), String> {
-        let (Some(entities), Some(root)) = (&self.entities, &self.scheme_folder) else {
+        let (Some(entities), Some(root)) =
+            (&self.workspace.entities, &self.workspace.scheme_folder)
+        else {
             return Err("the corpus's entities.ron cannot be used; fix it first".into());
         };
         if self.merging.is_some() {
@@ -483,8 +182,9 @@ impl SpantagApp {
         if !self.may_leave_article() {
             return;
         }
-        if self.folder.is_none() {
-            self.use_scheme_of(&crate::store::walk::scheme_folder(path));
+        if self.workspace.folder.is_none() {
+            self.workspace
+                .use_scheme_of(&crate::store::walk::scheme_folder(path));
         }
         let big = std::fs::metadata(path).is_ok_and(|m| m.len() > OPEN_IN_BACKGROUND_BYTES);
         if !big {
@@ -493,47 +193,44 @@ impl SpantagApp {
         }
         // A book: read, decode, parse (and run the suggestion rules) on another thread while
         // the window shows progress.
-        let progress = Arc::new(Progress::default());
-        let (tx, rx) = mpsc::channel();
-        let (thread_path, thread_progress, wake) =
-            (path.to_path_buf(), progress.clone(), self.ctx.clone());
-        let rules = self.rules.clone().filter(|_| self.compare.is_none());
-        std::thread::spawn(move || {
-            let opened = Session::open_with_progress(&thread_path, &thread_progress);
+        let thread_path = path.to_path_buf();
+        let rules = self
+            .workspace
+            .rules
+            .clone()
+            .filter(|_| self.workspace.compare.is_none());
+        let job = Job::spawn_with(&self.ctx, "the reading thread", move |progress| {
+            let opened = Session::open_with_progress(&thread_path, progress);
             let suggested = match (&opened, rules) {
                 (Ok(session), Some(rules)) => {
                     Some(crate::suggest::suggest(&rules, &session.document))
                 }
                 _ => None,
             };
-            let _ = tx.send((opened, suggested));
-            wake.request_repaint();
+            (opened, suggested)
         });
         self.opening = Some(Opening {
             path: path.to_path_buf(),
-            progress,
-            result: rx,
+            job,
         });
     }
 
     /// Takes a big article opened on another thread, once it is ready.
-    fn poll_opening(&mut self, ctx: &egui::Context) {
+    fn poll_opening(&mut self) {
         let Some(opening) = &self.opening else {
             return;
         };
-        match opening.result.try_recv() {
-            Err(mpsc::TryRecvError::Empty) => {
-                ctx.request_repaint_after(std::time::Duration::from_millis(50));
-            }
-            Err(mpsc::TryRecvError::Disconnected) => {
+        match opening.job.poll() {
+            None => {}
+            Some(Err(why)) => {
                 let path = opening.path.display().to_string();
                 self.opening = None;
-                self.notice = Some(Notice {
-                    text: format!("{path}: could not be opened (the reading thread stopped)."),
+                self.view.notice = Some(Notice {
+                    text: format!("{path}: could not be opened ({why})."),
                     is_error: true,
                 });
             }
-            Ok((result, suggested)) => {
+            Some(Ok((result, suggested))) => {
                 self.opening = None;
                 // The open article may have changed while this one loaded.
                 if self.may_leave_article() {
@@ -552,21 +249,24 @@ impl SpantagApp {
     ) {
         match opened {
             Ok(session) => {
-                let article_problem = guard::opening_notice(&session, &self.scheme);
-                self.notice = article_problem;
-                if let Some(folder) = &mut self.folder {
+                let article_problem = guard::opening_notice(&session, &self.workspace.scheme);
+                self.view.notice = article_problem;
+                if let Some(folder) = &mut self.workspace.folder {
                     folder.current = folder.index_of(&session.article_path);
                 } else {
-                    remember(&mut self.prefs.recent_files, &session.article_path);
+                    remember(
+                        &mut self.workspace.prefs.recent_files,
+                        &session.article_path,
+                    );
                 }
-                self.session = Some(session);
-                self.selection = Selection::None;
-                self.entity_linking = None;
-                self.view = DocView::default();
+                self.workspace.session = Some(session);
+                self.view.selection = Selection::None;
+                self.view.entity_linking = None;
+                self.view.doc = DocView::default();
                 self.offer_proposals(suggested);
             }
             Err(e) => {
-                self.notice = Some(Notice {
+                self.view.notice = Some(Notice {
                     text: e.to_string(),
                     is_error: true,
                 })
@@ -577,18 +277,18 @@ impl SpantagApp {
     /// Offers the open article's proposals: A's and B's spans when comparing, else the
     /// suggestions of the corpus's rules.
     fn offer_proposals(&mut self, suggested: Option<Vec<Proposal>>) {
-        let Some(session) = &self.session else {
-            self.review.clear();
+        let Some(session) = &self.workspace.session else {
+            self.workspace.review.clear();
             return;
         };
         let document = &session.document;
         // An article from elsewhere ends the comparison.
-        if let Some(compare) = &self.compare {
+        if let Some(compare) = &self.workspace.compare {
             if adjudicate::article_id(&compare.folders, &session.article_path).is_none() {
-                self.compare = None;
+                self.workspace.compare = None;
             }
         }
-        if let Some(compare) = &mut self.compare {
+        if let Some(compare) = &mut self.workspace.compare {
             let folders = compare.folders.clone();
             match adjudicate::annotators(&folders, document, &session.article_path) {
                 Ok(annotators) => {
@@ -597,13 +297,17 @@ impl SpantagApp {
                     compare.count_article(&id, &annotators);
                     let [a, b] = &annotators;
                     let offered = crate::model::adjudication(a.annotations(), b.annotations());
-                    self.review
-                        .offer(&session.article_path, "Adjudication", offered, false);
+                    self.workspace.review.offer(
+                        &session.article_path,
+                        "Adjudication",
+                        offered,
+                        false,
+                    );
                 }
                 Err(problem) => {
                     compare.article = None;
-                    self.review.clear();
-                    self.notice = Some(Notice {
+                    self.workspace.review.clear();
+                    self.view.notice = Some(Notice {
                         text: format!("Nothing to compare for this article: {problem}"),
                         is_error: true,
                     });
@@ -613,14 +317,15 @@ impl SpantagApp {
         }
         // The rules' suggestions, and the article's stored ones (added by the review from
         // the document, with this heading if there are no rules).
-        let (offered, heading) = match &self.rules {
+        let (offered, heading) = match &self.workspace.rules {
             Some(rules) => (
                 suggested.unwrap_or_else(|| crate::suggest::suggest(rules, document)),
                 "Suggestions",
             ),
             None => (Vec::new(), ""),
         };
-        self.review
+        self.workspace
+            .review
             .offer(&session.article_path, heading, offered, true);
     }
 
@@ -651,9 +356,9 @@ impl SpantagApp {
         self.compare_dialog.error = prepared.as_ref().err().cloned();
         let prepared = prepared?;
         self.compare_dialog.open = false;
-        self.session = None;
-        self.review.clear();
-        self.compare = Some(Compare::new(folders.clone(), prepared.skipped, ctx));
+        self.workspace.session = None;
+        self.workspace.review.clear();
+        self.workspace.compare = Some(Compare::new(folders.clone(), prepared.skipped, ctx));
         self.open_folder(ctx, &folders.gold);
         Ok(())
     }
@@ -661,10 +366,10 @@ impl SpantagApp {
     /// Accepts the proposals `pick` chooses (with the speakers they link to), then selects
     /// the next proposal, so Enter after Enter works through them.
     fn accept(&mut self, pick: &Pick, relabel: Option<String>) -> Result<(), String> {
-        let indexes = self.review.picked(pick, self.selection)?;
-        let mut proposals = self.review.with_linked(&indexes);
+        let indexes = self.workspace.review.picked(pick, self.view.selection)?;
+        let mut proposals = self.workspace.review.with_linked(&indexes);
         if let (Some(label), [index]) = (relabel, indexes.as_slice()) {
-            let chosen = self.review.pending.get(*index).cloned();
+            let chosen = self.workspace.review.pending.get(*index).cloned();
             for p in &mut proposals {
                 if chosen
                     .as_ref()
@@ -675,7 +380,7 @@ impl SpantagApp {
             }
         }
         let first = indexes.first().copied().unwrap_or(0);
-        let applied = self.edit(Command::Accept(proposals))?;
+        let applied = self.workspace.edit(Command::Accept(proposals))?;
         self.after_review(first, applied.focus);
         Ok(())
     }
@@ -683,69 +388,63 @@ impl SpantagApp {
     /// After the proposal at `index` was taken or dropped: the next one is selected (if any
     /// is left), else the span made last.
     fn after_review(&mut self, index: usize, focus: Option<SpanId>) {
-        if let Some(session) = &self.session {
+        if let Some(session) = &self.workspace.session {
             // The same document: the indexes stay.
-            let _ = self.review.refresh(&session.document);
+            let _ = self.workspace.review.refresh(&session.document);
         }
-        let pending = &self.review.pending;
+        let pending = &self.workspace.review.pending;
         match pending
             .next_after(index, true)
             .and_then(|i| Some((i, pending.get(i)?)))
         {
             Some((next, proposal)) => {
-                self.view.scroll_to(proposal.char_range.start);
-                self.selection = Selection::Proposal(next);
+                self.view.doc.scroll_to(proposal.char_range.start);
+                self.view.selection = Selection::Proposal(next);
             }
-            None => self.selection = focus.map_or(Selection::None, Selection::Span),
+            None => self.view.selection = focus.map_or(Selection::None, Selection::Span),
         }
     }
 
     /// A system file dialog, on its own thread so the window keeps painting.
     fn show_dialog(&mut self, ctx: &egui::Context, kind: DialogKind) {
-        if self.dialog.is_some() {
-            return;
-        }
-        let (tx, rx) = mpsc::channel();
-        let ctx = ctx.clone();
         let start = self
+            .workspace
             .session
             .as_ref()
             .and_then(|s| s.article_path.parent().map(Path::to_path_buf));
-        let sidecar_name = self.session.as_ref().and_then(|s| {
-            s.sidecar_path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-        });
-        std::thread::spawn(move || {
-            let mut dialog = rfd::FileDialog::new();
-            if let Some(start) = start {
-                dialog = dialog.set_directory(start);
-            }
-            let choice = match kind {
-                DialogKind::OpenFolder => dialog.set_title("Open folder").pick_folder(),
-                DialogKind::CompareFolder(i) => dialog
-                    .set_title(
-                        [
-                            "Annotator A's folder",
-                            "Annotator B's folder",
-                            "Gold folder",
-                        ][i % 3],
-                    )
-                    .pick_folder(),
-                DialogKind::OpenArticle => dialog
-                    .set_title("Open article")
-                    .add_filter("Text articles", &["txt"])
-                    .add_filter("All files", &["*"])
-                    .pick_file(),
-                DialogKind::SaveSidecarAs => dialog
-                    .set_title("Save sidecar as")
-                    .set_file_name(sidecar_name.unwrap_or_default())
-                    .save_file(),
-            };
-            let _ = tx.send(choice);
-            ctx.request_repaint();
-        });
-        self.dialog = Some((kind, rx));
+        let (title, ask) = match kind {
+            DialogKind::OpenFolder => ("Open folder", Ask::Folder),
+            DialogKind::CompareFolder(i) => (
+                [
+                    "Annotator A's folder",
+                    "Annotator B's folder",
+                    "Gold folder",
+                ][i % 3],
+                Ask::Folder,
+            ),
+            DialogKind::OpenArticle => (
+                "Open article",
+                Ask::File {
+                    filters: vec![
+                        ("Text articles".into(), vec!["txt".into()]),
+                        ("All files".into(), vec!["*".into()]),
+                    ],
+                },
+            ),
+            DialogKind::SaveSidecarAs => (
+                "Save sidecar as",
+                Ask::Save {
+                    name: self
+                        .workspace
+                        .session
+                        .as_ref()
+                        .and_then(|s| s.sidecar_path.file_name())
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                },
+            ),
+        };
+        self.dialog.ask(ctx, kind, title, ask, start.as_deref());
     }
 
     /// An import wrote articles into `into`: when that is the open folder, list them and
@@ -754,27 +453,33 @@ impl SpantagApp {
         let same = |a: &Path, b: &Path| {
             a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
         };
-        let Some(scheme_folder) = self.scheme_folder.clone().filter(|f| same(f, into)) else {
+        let Some(scheme_folder) = self
+            .workspace
+            .scheme_folder
+            .clone()
+            .filter(|f| same(f, into))
+        else {
             return;
         };
         // Read spantag.ron and entities.ron again: the import may have extended them.
-        self.scheme_folder = None;
-        match self.folder.as_ref().map(|f| f.root.clone()) {
+        self.workspace.scheme_folder = None;
+        match self.workspace.folder.as_ref().map(|f| f.root.clone()) {
             Some(root) if same(&root, into) => self.open_folder(ctx, &root),
-            _ => self.use_scheme_of(&scheme_folder),
+            _ => self.workspace.use_scheme_of(&scheme_folder),
         }
     }
 
     fn open_folder(&mut self, ctx: &egui::Context, root: &Path) {
         self.save_now();
-        self.use_scheme_of(root);
-        remember(&mut self.prefs.recent_folders, root);
-        self.folder = Some(Folder::open(root, ctx));
+        self.workspace.use_scheme_of(root);
+        remember(&mut self.workspace.prefs.recent_folders, root);
+        self.workspace.folder = Some(Folder::open(root, ctx));
     }
 
     /// Opens the next or previous article of the folder.
     fn step_article(&mut self, forward: bool) -> Result<(), String> {
         let folder = self
+            .workspace
             .folder
             .as_ref()
             .ok_or("Open a folder to move between articles.")?;
@@ -791,17 +496,22 @@ impl SpantagApp {
 
     /// Carries out the queued commands. The only place the document changes.
     fn apply(&mut self, ctx: &egui::Context) {
-        for command in std::mem::take(&mut self.commands) {
-            let before = self.notice.clone();
+        for command in self.commands.take() {
+            let before = self.view.notice.clone();
+            let acts = command.is_action();
             match self.apply_one(ctx, command) {
                 // A hint about the last action is stale once another one works (unless that
                 // one left a hint of its own).
-                Ok(()) if self.notice == before && before.is_some_and(|n| !n.is_error) => {
-                    self.notice = None
+                Ok(())
+                    if acts
+                        && self.view.notice == before
+                        && before.is_some_and(|n| !n.is_error) =>
+                {
+                    self.view.notice = None
                 }
                 Ok(()) => {}
                 Err(message) => {
-                    self.notice = Some(Notice {
+                    self.view.notice = Some(Notice {
                         text: message,
                         is_error: false,
                     })
@@ -810,157 +520,168 @@ impl SpantagApp {
         }
     }
 
+    /// Carries out one command, by its kind; document edits end in [`Self::apply_edit`].
     fn apply_one(&mut self, ctx: &egui::Context, command: AppCommand) -> Result<(), String> {
-        let edit = match command {
+        match command {
+            AppCommand::ShowOpenDialog
+            | AppCommand::ShowOpenFolderDialog
+            | AppCommand::ShowSaveAsDialog
+            | AppCommand::SaveCopyTo(_)
+            | AppCommand::RetrySave
+            | AppCommand::Resolve(_)
+            | AppCommand::QuitWithoutSaving
+            | AppCommand::OpenFolder(_)
+            | AppCommand::NextArticle { .. }
+            | AppCommand::DoneAndNext
+            | AppCommand::Open(_)
+            | AppCommand::ShowExport
+            | AppCommand::ShowImport
+            | AppCommand::KeepWindowOpen => self.apply_file(ctx, command),
+            AppCommand::ToggleWholeWords
+            | AppCommand::CancelLinking
+            | AppCommand::ToggleLabelShown(_)
+            | AppCommand::DismissNotice
+            | AppCommand::Select(_)
+            | AppCommand::NextProposal { .. }
+            | AppCommand::ShowFind
+            | AppCommand::Find(FindAction::Close | FindAction::Step { .. })
+            | AppCommand::StartLink
+            | AppCommand::Reveal(_)
+            | AppCommand::Cycle { .. } => self.apply_view(ctx, command),
+            AppCommand::ShowDashboard
+            | AppCommand::ShowEntities
+            | AppCommand::Corpus(_)
+            | AppCommand::ShowCompare
+            | AppCommand::StartCompare(_)
+            | AppCommand::EndCompare => self.apply_window(ctx, command),
+            AppCommand::Accept(_) | AppCommand::Reject => self.apply_review(command),
+            AppCommand::StartEntityLink
+            | AppCommand::LinkEntity(_)
+            | AppCommand::NewEntity(_)
+            | AppCommand::EditEntity { .. } => self.apply_entity(command),
+            _ => self.apply_edit(command),
+        }
+    }
+
+    /// Files and folders: the dialogs, opening, saving elsewhere, moving through the folder, closing.
+    fn apply_file(&mut self, ctx: &egui::Context, command: AppCommand) -> Result<(), String> {
+        match command {
             AppCommand::ShowOpenDialog => {
                 self.show_dialog(ctx, DialogKind::OpenArticle);
-                return Ok(());
+                Ok(())
             }
             AppCommand::ShowOpenFolderDialog => {
                 self.show_dialog(ctx, DialogKind::OpenFolder);
-                return Ok(());
+                Ok(())
             }
             AppCommand::ShowSaveAsDialog => {
-                if self.session.is_none() {
+                if self.workspace.session.is_none() {
                     return Err("Open an article first.".into());
                 }
                 self.show_dialog(ctx, DialogKind::SaveSidecarAs);
-                return Ok(());
+                Ok(())
             }
-            AppCommand::SaveCopyTo(path) => return self.save_copy_to(&path),
+            AppCommand::SaveCopyTo(path) => self.save_copy_to(&path),
             AppCommand::RetrySave => {
-                let session = self.session.as_mut().ok_or("Open an article first.")?;
-                session.retry_save(&self.saver);
-                return Ok(());
+                let session = self
+                    .workspace
+                    .session
+                    .as_mut()
+                    .ok_or("Open an article first.")?;
+                session.retry_save(&self.workspace.saver);
+                Ok(())
             }
-            AppCommand::Resolve(resolution) => return self.resolve_conflict(resolution),
+            AppCommand::Resolve(resolution) => self.resolve_conflict(resolution),
             AppCommand::QuitWithoutSaving => {
                 self.quitting = true;
                 self.asking_to_close = false;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-                return Ok(());
+                Ok(())
             }
             AppCommand::OpenFolder(root) => {
-                self.compare = None;
+                self.workspace.compare = None;
                 self.open_folder(ctx, &root);
-                return Ok(());
+                Ok(())
             }
-            AppCommand::NextArticle { forward } => return self.step_article(forward),
+            AppCommand::NextArticle { forward } => self.step_article(forward),
             AppCommand::DoneAndNext => {
-                let session = self.session.as_mut().ok_or("Open an article first.")?;
-                if let Some(reason) = &session.read_only {
-                    return Err(format!("This article is read-only. {reason}"));
-                }
-                session
-                    .document
-                    .apply(Command::SetStatus(crate::model::Status::Done))
-                    .map_err(|e| e.to_string())?;
+                self.workspace
+                    .edit(Command::SetStatus(crate::model::Status::Done))?;
                 self.save_now();
-                self.sync_folder_entry();
-                return match self.step_article(true) {
-                    Ok(()) => Ok(()),
-                    Err(_) => Err("Marked done. That was the last article of the folder.".into()),
-                };
+                self.step_article(true)
+                    .map_err(|_| "Marked done. That was the last article of the folder.".into())
             }
             AppCommand::Open(path) => {
                 self.open(&path);
-                return Ok(());
+                Ok(())
             }
             AppCommand::ShowExport => {
                 let session = self
+                    .workspace
                     .session
                     .as_ref()
                     .ok_or("Open an article to export it.")?;
                 let article = session.article_path.clone();
                 self.export.open_for(&article);
-                return Ok(());
+                Ok(())
             }
             AppCommand::ShowImport => {
-                let folder = self.folder.as_ref().map(|f| f.root.clone());
+                let folder = self.workspace.folder.as_ref().map(|f| f.root.clone());
                 self.import.open_with(folder.as_deref());
-                return Ok(());
+                Ok(())
             }
+            AppCommand::KeepWindowOpen => {
+                self.asking_to_close = false;
+                Ok(())
+            }
+            other => self.apply_edit(other),
+        }
+    }
+
+    /// The view: selection, snapping, the notice, find, the pickers, the span list's filter.
+    fn apply_view(&mut self, ctx: &egui::Context, command: AppCommand) -> Result<(), String> {
+        match command {
             AppCommand::ToggleWholeWords => {
-                self.whole_words = !self.whole_words;
-                return Ok(());
+                self.view.whole_words = !self.view.whole_words;
+                Ok(())
+            }
+            AppCommand::CancelLinking => {
+                self.view.linking = None;
+                self.view.entity_linking = None;
+                Ok(())
+            }
+            AppCommand::ToggleLabelShown(label) => {
+                let hidden = &mut self.view.hidden_labels;
+                match hidden.iter().position(|h| *h == label) {
+                    Some(i) => {
+                        hidden.remove(i);
+                    }
+                    None => hidden.push(label),
+                }
+                Ok(())
             }
             AppCommand::DismissNotice => {
-                self.notice = None;
-                return Ok(());
+                self.view.notice = None;
+                Ok(())
             }
             AppCommand::Select(selection) => {
                 // While linking, clicking a span of the right label picks it.
-                if let (Some(linking), Selection::Span(id)) = (&self.linking, selection) {
+                if let (Some(linking), Selection::Span(id)) = (&self.view.linking, selection) {
                     if id != linking.from && self.is_link_target(id) {
                         return self.apply_one(ctx, AppCommand::LinkTo(id));
                     }
                 }
-                self.selection = selection;
-                return Ok(());
-            }
-            AppCommand::ShowDashboard => {
-                let folder = match (&self.folder, &self.session) {
-                    (Some(folder), _) => folder.root.clone(),
-                    (None, Some(session)) => {
-                        crate::store::walk::scheme_folder(&session.article_path)
-                    }
-                    (None, None) => return Err("Open a folder or an article first.".into()),
-                };
-                // Counting reads the sidecars: write what is in memory first.
-                self.save_now();
-                self.dashboard = Some(Dashboard::open(&folder, ctx));
-                return Ok(());
-            }
-            AppCommand::ShowEntities => {
-                let root = self
-                    .corpus_root()
-                    .map(Path::to_path_buf)
-                    .ok_or("Open a folder or an article first.")?;
-                let entities = self.entities.clone().ok_or_else(|| {
-                    self.entities_problem
-                        .clone()
-                        .unwrap_or_else(|| "entities.ron cannot be used".into())
-                })?;
-                // The index reads sidecars: write what is in memory first.
-                self.save_now();
-                self.corpus_view = Some(CorpusView::open(&root, &entities, ctx));
-                return Ok(());
-            }
-            AppCommand::Corpus(action) => return self.apply_corpus(ctx, action),
-            AppCommand::ShowCompare => {
-                self.compare_dialog.open = true;
-                return Ok(());
-            }
-            AppCommand::StartCompare(folders) => return self.start_compare(ctx, folders),
-            AppCommand::EndCompare => {
-                self.compare = None;
-                self.offer_proposals(None);
-                return Ok(());
-            }
-            AppCommand::Accept(pick) => return self.accept(&pick, None),
-            AppCommand::Reject => {
-                let index = self
-                    .review
-                    .current(self.selection)
-                    .ok_or("Select a proposal first: click its dashed outline, or press N.")?;
-                // A stored suggestion's rejection is an undoable, saved edit; a rule's is
-                // remembered until the app closes.
-                match self.review.suggestion_of(index) {
-                    Some(suggestion) => {
-                        self.edit(Command::RejectSuggestion { index: suggestion })?;
-                    }
-                    None => self.review.reject(index),
-                }
-                self.after_review(index, None);
-                return Ok(());
+                self.view.selection = selection;
+                Ok(())
             }
             AppCommand::NextProposal { forward } => {
-                let pending = &self.review.pending;
-                let next = match self.selection {
+                let pending = &self.workspace.review.pending;
+                let next = match self.view.selection {
                     Selection::Proposal(i) => pending.next_after(i, forward),
                     Selection::Text { head, .. } => pending.next_from(head, forward),
                     Selection::Span(id) => {
                         let start = self
+                            .workspace
                             .session
                             .as_ref()
                             .and_then(|s| s.document.annotations().get(id))
@@ -972,36 +693,216 @@ impl SpantagApp {
                 let (next, start) = next
                     .and_then(|i| Some((i, pending.get(i)?.char_range.start)))
                     .ok_or("Nothing is proposed for this article.")?;
-                self.view.scroll_to(start);
-                self.selection = Selection::Proposal(next);
-                return Ok(());
+                self.view.doc.scroll_to(start);
+                self.view.selection = Selection::Proposal(next);
+                Ok(())
             }
             AppCommand::ShowFind => {
-                match &mut self.find {
+                match &mut self.view.find {
                     Some(find) => find.focus(),
-                    None => self.find = Some(FindBar::new(&self.scheme)),
+                    None => self.view.find = Some(FindBar::new(&self.workspace.scheme)),
                 }
-                return Ok(());
+                Ok(())
             }
             AppCommand::Find(FindAction::Close) => {
-                self.find = None;
-                return Ok(());
+                self.view.find = None;
+                Ok(())
             }
             AppCommand::Find(FindAction::Step { forward }) => {
-                let found = self.find.as_mut().and_then(|f| f.step(forward));
+                let found = self.view.find.as_mut().and_then(|f| f.step(forward));
                 let range = found.ok_or("No matches.")?;
-                self.view.scroll_to(range.start);
+                self.view.doc.scroll_to(range.start);
                 // The match is selected, so a label key tags it.
-                self.selection = Selection::Text {
+                self.view.selection = Selection::Text {
                     anchor: range.start,
                     head: range.end,
                 };
-                return Ok(());
+                Ok(())
             }
+            AppCommand::StartLink => {
+                let Selection::Span(from) = self.view.selection else {
+                    return Err("Select a quote or claim, then press R to link its speaker.".into());
+                };
+                let label = self
+                    .workspace
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.document.annotations().get(from))
+                    .map(|s| s.label.clone())
+                    .ok_or("Select a span first.")?;
+                let kind = self
+                    .workspace
+                    .scheme
+                    .relations
+                    .iter()
+                    .find(|r| r.from.contains(&label))
+                    .ok_or(format!(
+                        "A {label} cannot be linked to anything in this scheme."
+                    ))?;
+                self.view.linking = Some(Linking {
+                    from,
+                    kind: kind.name.clone(),
+                    query: String::new(),
+                });
+                Ok(())
+            }
+            AppCommand::Reveal(id) => {
+                self.reveal(id);
+                Ok(())
+            }
+            AppCommand::Cycle { forward } => {
+                self.cycle(forward);
+                Ok(())
+            }
+            other => self.apply_edit(other),
+        }
+    }
+
+    /// The windows over the document: dashboard, corpus view, compare.
+    fn apply_window(&mut self, ctx: &egui::Context, command: AppCommand) -> Result<(), String> {
+        match command {
+            AppCommand::ShowDashboard => {
+                let folder = match (&self.workspace.folder, &self.workspace.session) {
+                    (Some(folder), _) => folder.root.clone(),
+                    (None, Some(session)) => {
+                        crate::store::walk::scheme_folder(&session.article_path)
+                    }
+                    (None, None) => return Err("Open a folder or an article first.".into()),
+                };
+                // Counting reads the sidecars: write what is in memory first.
+                self.save_now();
+                self.dashboard = Some(Dashboard::open(&folder, ctx));
+                Ok(())
+            }
+            AppCommand::ShowEntities => {
+                let root = self
+                    .workspace
+                    .corpus_root()
+                    .map(Path::to_path_buf)
+                    .ok_or("Open a folder or an article first.")?;
+                let entities = self.workspace.entities.clone().ok_or_else(|| {
+                    self.workspace
+                        .entities_problem
+                        .clone()
+                        .unwrap_or_else(|| "entities.ron cannot be used".into())
+                })?;
+                // The index reads sidecars: write what is in memory first.
+                self.save_now();
+                self.corpus_view = Some(CorpusView::open(&root, &entities, ctx));
+                Ok(())
+            }
+            AppCommand::Corpus(action) => self.apply_corpus(ctx, action),
+            AppCommand::ShowCompare => {
+                self.compare_dialog.open = true;
+                Ok(())
+            }
+            AppCommand::StartCompare(folders) => self.start_compare(ctx, folders),
+            AppCommand::EndCompare => {
+                self.workspace.compare = None;
+                self.offer_proposals(None);
+                Ok(())
+            }
+            other => self.apply_edit(other),
+        }
+    }
+
+    /// Deciding proposals.
+    fn apply_review(&mut self, command: AppCommand) -> Result<(), String> {
+        match command {
+            AppCommand::Accept(pick) => self.accept(&pick, None),
+            AppCommand::Reject => {
+                let index = self
+                    .workspace
+                    .review
+                    .current(self.view.selection)
+                    .ok_or("Select a proposal first: click its dashed outline, or press N.")?;
+                // A stored suggestion's rejection is an undoable, saved edit; a rule's is
+                // remembered until the app closes.
+                match self.workspace.review.suggestion_of(index) {
+                    Some(suggestion) => {
+                        self.workspace
+                            .edit(Command::RejectSuggestion { index: suggestion })?;
+                    }
+                    None => self.workspace.review.reject(index),
+                }
+                self.after_review(index, None);
+                Ok(())
+            }
+            other => self.apply_edit(other),
+        }
+    }
+
+    /// Linking spans to the corpus's entities, and editing those.
+    fn apply_entity(&mut self, command: AppCommand) -> Result<(), String> {
+        match command {
+            AppCommand::StartEntityLink => self.start_entity_link(),
+            AppCommand::LinkEntity(entity) => {
+                let linking = self
+                    .view
+                    .entity_linking
+                    .take()
+                    .ok_or("Press E on an actor or location first.")?;
+                self.link_entity(linking.span, entity)
+            }
+            AppCommand::NewEntity(name) => {
+                let linking = self
+                    .view
+                    .entity_linking
+                    .clone()
+                    .ok_or("Press E on an actor or location first.")?;
+                if let Some(reason) = self
+                    .workspace
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.read_only.as_ref())
+                {
+                    return Err(format!("This article is read-only. {reason}"));
+                }
+                let broken = self.workspace.entities_broken();
+                let entities = self.workspace.entities.as_mut().ok_or(broken)?;
+                let id = entities
+                    .create(&name, &linking.label)
+                    .map_err(|e| format!("No entity made: {e}."))?;
+                self.view.entity_linking = None;
+                let saved = self.save_entities();
+                self.link_entity(linking.span, id)?;
+                if let Err(problem) = saved {
+                    self.view.notice = Some(Notice {
+                        text: format!("{problem} (the new entity is kept until the app closes)"),
+                        is_error: true,
+                    });
+                }
+                Ok(())
+            }
+            AppCommand::EditEntity { id, edit } => {
+                let broken = self.workspace.entities_broken();
+                let entities = self.workspace.entities.as_mut().ok_or(broken)?;
+                match edit {
+                    EntityEdit::External { base, value } => {
+                        entities.set_external(&id, &base, &value)
+                    }
+                    EntityEdit::AddAlias(alias) => entities.add_alias(&id, &alias),
+                }
+                .map_err(|e| format!("Entity not changed: {e}."))?;
+                self.save_entities()
+            }
+            other => self.apply_edit(other),
+        }
+    }
+
+    /// The commands that change the document: each becomes a [`Command`] applied through
+    /// [`Workspace::edit`]; the span it leaves in focus is selected and shown.
+    fn apply_edit(&mut self, command: AppCommand) -> Result<(), String> {
+        let edit = match command {
             AppCommand::Find(FindAction::TagAll(label)) => {
-                let session = self.session.as_ref().ok_or("Open an article first.")?;
+                let session = self
+                    .workspace
+                    .session
+                    .as_ref()
+                    .ok_or("Open an article first.")?;
                 let text = session.document.text();
                 let ranges = self
+                    .view
                     .find
                     .as_ref()
                     .map(|f| {
@@ -1013,73 +914,50 @@ impl SpantagApp {
                     .unwrap_or_default();
                 Command::TagMany {
                     char_ranges: ranges,
-                    attrs: self.scheme.defaults(&label),
+                    attrs: self.workspace.scheme.defaults(&label),
                     label,
                 }
             }
-            AppCommand::StartLink => {
-                let Selection::Span(from) = self.selection else {
-                    return Err("Select a quote or claim, then press R to link its speaker.".into());
-                };
-                let label = self
-                    .session
-                    .as_ref()
-                    .and_then(|s| s.document.annotations().get(from))
-                    .map(|s| s.label.clone())
-                    .ok_or("Select a span first.")?;
-                let kind = self
-                    .scheme
-                    .relations
-                    .iter()
-                    .find(|r| r.from.contains(&label))
-                    .ok_or(format!(
-                        "A {label} cannot be linked to anything in this scheme."
-                    ))?;
-                self.linking = Some(Linking {
-                    from,
-                    kind: kind.name.clone(),
-                    query: String::new(),
-                });
-                return Ok(());
-            }
-            AppCommand::Reveal(id) => {
-                self.reveal(id);
-                return Ok(());
-            }
-            AppCommand::Cycle { forward } => {
-                self.cycle(forward);
-                return Ok(());
-            }
-            AppCommand::ApplyLabel(label) => match self.selection {
+            AppCommand::ApplyLabel(label) => match self.view.selection {
                 Selection::Proposal(_) => return self.accept(&Pick::Current, Some(label)),
                 Selection::Span(id) => Command::Retag { id, label },
                 Selection::Text { .. } => {
-                    let session = self.session.as_ref().ok_or("Open an article first.")?;
+                    let session = self
+                        .workspace
+                        .session
+                        .as_ref()
+                        .ok_or("Open an article first.")?;
                     let range = self
+                        .view
                         .selection
                         .text_range()
-                        .and_then(|r| snapped(&session.document, r, self.whole_words))
+                        .and_then(|r| snapped(&session.document, r, self.view.whole_words))
                         .ok_or("Select some text to tag (only whitespace is selected).")?;
                     Command::Tag {
                         char_range: range,
-                        attrs: self.scheme.defaults(&label),
+                        attrs: self.workspace.scheme.defaults(&label),
                         label,
                     }
                 }
                 Selection::None => return Err("Select some text or a span first.".into()),
             },
-            AppCommand::RemoveSelected => match self.selection {
+            AppCommand::RemoveSelected => match self.view.selection {
                 Selection::Span(id) => Command::Remove { id },
                 _ => return Err("Select a span to remove it.".into()),
             },
             AppCommand::Remove(id) => Command::Remove { id },
             AppCommand::KeepVersion { span, side } => Command::ResolveConflict { span, side },
             AppCommand::Attach(id) => {
-                let session = self.session.as_ref().ok_or("Open an article first.")?;
+                let session = self
+                    .workspace
+                    .session
+                    .as_ref()
+                    .ok_or("Open an article first.")?;
                 let range = self
+                    .view
                     .selection
                     .text_range()
-                    .and_then(|r| snapped(&session.document, r, self.whole_words))
+                    .and_then(|r| snapped(&session.document, r, self.view.whole_words))
                     .ok_or("Select the text this span belongs to, then press Attach.")?;
                 Command::Attach {
                     id,
@@ -1090,6 +968,7 @@ impl SpantagApp {
             AppCommand::Unlink(relation) => Command::Unlink { relation },
             AppCommand::LinkTo(to) => {
                 let linking = self
+                    .view
                     .linking
                     .take()
                     .ok_or("Press R on a quote or claim first.")?;
@@ -1102,7 +981,7 @@ impl SpantagApp {
             AppCommand::SetAttr { id, name, value } => {
                 // A value the scheme does not declare (imported) can be cleared, never typed.
                 if let Some(value) = &value {
-                    let (_, attribute) = self.span_attribute(id, &name)?;
+                    let (_, attribute) = self.workspace.span_attribute(id, &name)?;
                     attribute
                         .kind
                         .check(value)
@@ -1111,10 +990,10 @@ impl SpantagApp {
                 Command::SetAttr { id, name, value }
             }
             AppCommand::AttrKey(name) => {
-                let Selection::Span(id) = self.selection else {
+                let Selection::Span(id) = self.view.selection else {
                     return Err("Select a span first.".into());
                 };
-                let (span, attribute) = self.span_attribute(id, &name)?;
+                let (span, attribute) = self.workspace.span_attribute(id, &name)?;
                 match attribute
                     .kind
                     .step(span.attrs.get(&name).map(String::as_str))
@@ -1122,64 +1001,21 @@ impl SpantagApp {
                     Some(value) => Command::SetAttr { id, name, value },
                     None => {
                         // A number or text is typed: its field takes the keyboard.
-                        self.attr_focus = Some(name);
+                        self.view.attr_focus = Some(name);
                         return Ok(());
                     }
                 }
-            }
-            AppCommand::StartEntityLink => return self.start_entity_link(),
-            AppCommand::LinkEntity(entity) => {
-                let linking = self
-                    .entity_linking
-                    .take()
-                    .ok_or("Press E on an actor or location first.")?;
-                return self.link_entity(linking.span, entity);
-            }
-            AppCommand::NewEntity(name) => {
-                let linking = self
-                    .entity_linking
-                    .clone()
-                    .ok_or("Press E on an actor or location first.")?;
-                if let Some(reason) = self.session.as_ref().and_then(|s| s.read_only.as_ref()) {
-                    return Err(format!("This article is read-only. {reason}"));
-                }
-                let broken = self.entities_broken();
-                let entities = self.entities.as_mut().ok_or(broken)?;
-                let id = entities
-                    .create(&name, &linking.label)
-                    .map_err(|e| format!("No entity made: {e}."))?;
-                self.entity_linking = None;
-                let saved = self.save_entities();
-                self.link_entity(linking.span, id)?;
-                if let Err(problem) = saved {
-                    self.notice = Some(Notice {
-                        text: format!("{problem} (the new entity is kept until the app closes)"),
-                        is_error: true,
-                    });
-                }
-                return Ok(());
             }
             AppCommand::UnlinkEntity(id) => Command::SetEntity {
                 ids: vec![id],
                 entity: None,
             },
-            AppCommand::EditEntity { id, edit } => {
-                let broken = self.entities_broken();
-                let entities = self.entities.as_mut().ok_or(broken)?;
-                match edit {
-                    EntityEdit::External { base, value } => {
-                        entities.set_external(&id, &base, &value)
-                    }
-                    EntityEdit::AddAlias(alias) => entities.add_alias(&id, &alias),
-                }
-                .map_err(|e| format!("Entity not changed: {e}."))?;
-                return self.save_entities();
-            }
             AppCommand::Undo => Command::Undo,
             AppCommand::Redo => Command::Redo,
+            other => return Err(format!("Not an edit: {other:?}")),
         };
-        let applied = self.edit(edit)?;
-        self.selection = match applied.focus {
+        let applied = self.workspace.edit(edit)?;
+        self.view.selection = match applied.focus {
             Some(id) => Selection::Span(id),
             None => Selection::None,
         };
@@ -1189,31 +1025,26 @@ impl SpantagApp {
         Ok(())
     }
 
-    /// Why nothing can be linked to an entity: the corpus's `entities.ron` is broken.
-    fn entities_broken(&self) -> String {
-        match &self.entities_problem {
-            Some(problem) => format!("Nothing can be linked to an entity: {problem}."),
-            None => "Nothing can be linked to an entity: the corpus's entities.ron cannot be \
-                     read; fix it and open the folder again."
-                .into(),
-        }
-    }
-
     /// E on the selected span: opens the entity picker, or says why it cannot.
     fn start_entity_link(&mut self) -> Result<(), String> {
-        let Selection::Span(id) = self.selection else {
+        let Selection::Span(id) = self.view.selection else {
             return Err(
                 "Select an actor or location, then press E to link it to an entity.".into(),
             );
         };
-        let session = self.session.as_ref().ok_or("Open an article first.")?;
+        let session = self
+            .workspace
+            .session
+            .as_ref()
+            .ok_or("Open an article first.")?;
         let span = session
             .document
             .annotations()
             .get(id)
             .ok_or("Select a span first.")?;
-        if !self.scheme.is_entity_label(&span.label) {
+        if !self.workspace.scheme.is_entity_label(&span.label) {
             let entity_labels: Vec<&str> = self
+                .workspace
                 .scheme
                 .labels
                 .iter()
@@ -1229,13 +1060,13 @@ impl SpantagApp {
                 ),
             });
         }
-        if self.entities.is_none() {
-            return Err(self.entities_broken());
+        if self.workspace.entities.is_none() {
+            return Err(self.workspace.entities_broken());
         }
         if let Some(reason) = &session.read_only {
             return Err(format!("This article is read-only. {reason}"));
         }
-        self.entity_linking = Some(EntityLinking {
+        self.view.entity_linking = Some(EntityLinking {
             span: id,
             label: span.label.clone(),
             query: String::new(),
@@ -1246,14 +1077,17 @@ impl SpantagApp {
     /// Links a span to an entity (one undo step), then offers the entity's other mentions
     /// in the article as proposals, so linking them all is one more decision.
     fn link_entity(&mut self, span: SpanId, entity: String) -> Result<(), String> {
-        self.edit(Command::SetEntity {
+        self.workspace.edit(Command::SetEntity {
             ids: vec![span],
             entity: Some(entity.clone()),
         })?;
-        self.selection = Selection::Span(span);
+        self.view.selection = Selection::Span(span);
         let (Some(session), Some(found)) = (
-            &self.session,
-            self.entities.as_ref().and_then(|e| e.get(&entity)),
+            &self.workspace.session,
+            self.workspace
+                .entities
+                .as_ref()
+                .and_then(|e| e.get(&entity)),
         ) else {
             return Ok(());
         };
@@ -1262,9 +1096,9 @@ impl SpantagApp {
             return Ok(());
         }
         let (count, name) = (offered.len(), found.name.clone());
-        self.review.add(&session.article_path, offered);
-        let _ = self.review.refresh(&session.document);
-        self.notice = Some(Notice {
+        self.workspace.review.add(&session.article_path, offered);
+        let _ = self.workspace.review.refresh(&session.document);
+        self.view.notice = Some(Notice {
             text: format!(
                 "{count} more mention(s) of {name} proposed: N goes through them, Enter links \
                  one, X drops it, \"Accept all links to {name}\" links them all."
@@ -1274,41 +1108,16 @@ impl SpantagApp {
         Ok(())
     }
 
-    /// Applies a command to the open document, unless it is read-only; the error as a
-    /// sentence for the user.
-    fn edit(&mut self, command: Command) -> Result<crate::model::Applied, String> {
-        let session = self.session.as_mut().ok_or("Open an article first.")?;
-        if let Some(reason) = &session.read_only {
-            return Err(format!("This article is read-only. {reason}"));
-        }
-        let applied = session.document.apply(command).map_err(|e| {
-            let mut text = e.to_string();
-            if let Some(first) = text.get(..1) {
-                text = first.to_uppercase() + &text[1..];
-            }
-            text + "."
-        })?;
-        self.sync_folder_entry();
-        Ok(applied)
-    }
-
-    /// Keeps the folder list's line for the open article in step with it.
-    fn sync_folder_entry(&mut self) {
-        if let (Some(folder), Some(session)) = (&mut self.folder, &self.session) {
-            let doc = &session.document;
-            folder.update_current(doc.status, doc.annotations().len());
-        }
-    }
-
     /// Whether a span may end the link being made.
     fn is_link_target(&self, id: SpanId) -> bool {
-        let (Some(linking), Some(session)) = (&self.linking, &self.session) else {
+        let (Some(linking), Some(session)) = (&self.view.linking, &self.workspace.session) else {
             return false;
         };
         let Some(span) = session.document.annotations().get(id) else {
             return false;
         };
-        self.scheme
+        self.workspace
+            .scheme
             .relations
             .iter()
             .any(|r| r.name == linking.kind && r.to.contains(&span.label))
@@ -1316,6 +1125,7 @@ impl SpantagApp {
 
     fn reveal(&mut self, id: SpanId) {
         let Some(span) = self
+            .workspace
             .session
             .as_ref()
             .and_then(|s| s.document.annotations().get(id))
@@ -1323,13 +1133,15 @@ impl SpantagApp {
             return;
         };
         if !span.is_orphaned() {
-            self.view.scroll_to(span.start);
+            self.view.doc.scroll_to(span.start);
         }
-        self.selection = Selection::Span(id);
+        self.view.selection = Selection::Span(id);
     }
 
     fn cycle(&mut self, forward: bool) {
-        let Some(session) = &self.session else { return };
+        let Some(session) = &self.workspace.session else {
+            return;
+        };
         let spans: Vec<_> = session
             .document
             .annotations()
@@ -1340,7 +1152,7 @@ impl SpantagApp {
         if spans.is_empty() {
             return;
         }
-        let current = match self.selection {
+        let current = match self.view.selection {
             Selection::Span(id) => spans.iter().position(|s| s.id == id),
             _ => None,
         };
@@ -1390,7 +1202,7 @@ impl SpantagApp {
         if self.import.open && shortcut(Modifiers::NONE, Key::Escape) {
             self.import.close();
         }
-        if shortcut(Modifiers::COMMAND, Key::F) && self.session.is_some() {
+        if shortcut(Modifiers::COMMAND, Key::F) && self.workspace.session.is_some() {
             self.send(AppCommand::ShowFind);
         }
         if self.export.open && shortcut(Modifiers::NONE, Key::Escape) {
@@ -1399,11 +1211,16 @@ impl SpantagApp {
         if self.compare_dialog.open && shortcut(Modifiers::NONE, Key::Escape) {
             self.compare_dialog.open = false;
         }
-        if self.find.is_some() && !ctx.text_edit_focused() && shortcut(Modifiers::NONE, Key::Escape)
+        if self.view.find.is_some()
+            && !ctx.text_edit_focused()
+            && shortcut(Modifiers::NONE, Key::Escape)
         {
             self.send(AppCommand::Find(FindAction::Close));
         }
-        if ctx.text_edit_focused() || self.linking.is_some() || self.entity_linking.is_some() {
+        if ctx.text_edit_focused()
+            || self.view.linking.is_some()
+            || self.view.entity_linking.is_some()
+        {
             return;
         }
         if shortcut(Modifiers::NONE, Key::R) {
@@ -1413,7 +1230,7 @@ impl SpantagApp {
             self.send(AppCommand::StartEntityLink);
         }
         // Proposals: most specific first (Shift+Enter before Enter, Shift+N before N).
-        if !self.review.pending.is_empty() {
+        if !self.workspace.review.pending.is_empty() {
             for (modifiers, key, command) in [
                 (
                     Modifiers::SHIFT,
@@ -1469,8 +1286,8 @@ impl SpantagApp {
         }
         // O / T decide the selected span's merge conflict: before the label and attribute
         // keys, which they win over only while the selected span has one.
-        if let Selection::Span(span) = self.selection {
-            if self.conflicts.has(span) {
+        if let Selection::Span(span) = self.view.selection {
+            if self.workspace.conflicts.has(span) {
                 for (key, side) in [(Key::O, Side::Ours), (Key::T, Side::Theirs)] {
                     if shortcut(Modifiers::NONE, key) {
                         self.send(AppCommand::KeepVersion { span, side });
@@ -1478,11 +1295,10 @@ impl SpantagApp {
                 }
             }
         }
-        for label in &self.scheme.labels {
+        for label in &self.workspace.scheme.labels {
             if let Some(key) = Key::from_name(&label.key) {
                 if shortcut(Modifiers::NONE, key) {
-                    self.commands
-                        .push(AppCommand::ApplyLabel(label.name.clone()));
+                    self.sender.send(AppCommand::ApplyLabel(label.name.clone()));
                 }
             }
         }
@@ -1505,14 +1321,15 @@ impl SpantagApp {
 
     /// The attributes of the selected span's label whose keys were pressed (consumed).
     fn attribute_keys_pressed(&self, ctx: &egui::Context) -> Vec<String> {
-        let Selection::Span(id) = self.selection else {
+        let Selection::Span(id) = self.view.selection else {
             return Vec::new();
         };
         let Some(label) = self
+            .workspace
             .session
             .as_ref()
             .and_then(|s| s.document.annotations().get(id))
-            .and_then(|span| self.scheme.label(&span.label))
+            .and_then(|span| self.workspace.scheme.label(&span.label))
         else {
             return Vec::new();
         };
@@ -1521,7 +1338,7 @@ impl SpantagApp {
             .iter()
             .filter_map(|a| {
                 let letter = a.key.as_deref()?;
-                if self.scheme.label_for_key(letter).is_some() {
+                if self.workspace.scheme.label_for_key(letter).is_some() {
                     return None;
                 }
                 let key = Key::from_name(letter)?;
@@ -1536,17 +1353,19 @@ impl SpantagApp {
     /// place on the row above or below. A selected span becomes a text selection over its
     /// range first, so its edges can be adjusted.
     fn extend_selection(&mut self, step: Step) {
-        let Some(session) = &self.session else { return };
+        let Some(session) = &self.workspace.session else {
+            return;
+        };
         let text = session.document.text();
         let forward = matches!(step, Step::Right | Step::Down);
-        let (anchor, head) = match self.selection {
+        let (anchor, head) = match self.view.selection {
             Selection::Text { anchor, head } => (anchor, head),
             Selection::Span(id) => match session.document.annotations().get(id) {
                 Some(span) if forward => (span.start, span.end),
                 Some(span) => (span.end, span.start),
                 None => return,
             },
-            Selection::Proposal(index) => match self.review.pending.get(index) {
+            Selection::Proposal(index) => match self.workspace.review.pending.get(index) {
                 Some(p) if forward => (p.char_range.start, p.char_range.end),
                 Some(p) => (p.char_range.end, p.char_range.start),
                 None => return,
@@ -1557,7 +1376,7 @@ impl SpantagApp {
             Step::Right => select::next_grapheme(text, head),
             Step::Left => select::prev_grapheme(text, head),
             Step::Down | Step::Up => {
-                let moved = self.view.char_on_next_row(head, forward);
+                let moved = self.view.doc.char_on_next_row(head, forward);
                 // Off the laid-out rows: the start of the next line, or the end of the last.
                 let fallback = || {
                     let paragraphs = text.paragraphs();
@@ -1574,7 +1393,7 @@ impl SpantagApp {
                 moved.unwrap_or_else(fallback)
             }
         };
-        self.view.scroll_to(head);
+        self.view.doc.scroll_to(head);
         self.send(AppCommand::Select(Selection::Text { anchor, head }));
     }
 
@@ -1584,11 +1403,19 @@ impl SpantagApp {
     fn apply_corpus(&mut self, ctx: &egui::Context, action: CorpusAction) -> Result<(), String> {
         match action {
             CorpusAction::OpenSpan { article, span } => {
-                let open = self.session.as_ref().map(|s| s.article_path.clone());
+                let open = self
+                    .workspace
+                    .session
+                    .as_ref()
+                    .map(|s| s.article_path.clone());
                 if open.as_deref() != Some(article.as_path()) {
                     self.open(&article);
                 }
-                let opened = self.session.as_ref().map(|s| s.article_path.clone());
+                let opened = self
+                    .workspace
+                    .session
+                    .as_ref()
+                    .map(|s| s.article_path.clone());
                 if opened.as_deref() != Some(article.as_path()) {
                     // A book opens on another thread; its span is selected by hand.
                     return Ok(());
@@ -1601,6 +1428,7 @@ impl SpantagApp {
             }
             CorpusAction::Rename { id, name } => {
                 let entities = self
+                    .workspace
                     .entities
                     .as_mut()
                     .ok_or("entities.ron cannot be used; fix it first")?;
@@ -1611,10 +1439,12 @@ impl SpantagApp {
             }
             CorpusAction::Merge { gone, kept } => {
                 let root = self
+                    .workspace
                     .corpus_root()
                     .map(Path::to_path_buf)
                     .ok_or("Open a folder or an article first.")?;
                 let mut entities = self
+                    .workspace
                     .entities
                     .clone()
                     .ok_or("entities.ron cannot be used; fix it first")?;
@@ -1624,7 +1454,12 @@ impl SpantagApp {
                     .map_err(|e| e.to_string())?;
                 // The open article changes in memory, undoably; the disk pass skips it.
                 let mut skip = None;
-                if let Some(session) = self.session.as_mut().filter(|s| s.read_only.is_none()) {
+                let writable = self
+                    .workspace
+                    .session
+                    .as_ref()
+                    .filter(|s| s.read_only.is_none());
+                if let Some(session) = writable {
                     let ids: Vec<SpanId> = session
                         .document
                         .annotations()
@@ -1633,31 +1468,29 @@ impl SpantagApp {
                         .filter(|s| s.entity.as_deref() == Some(gone.as_str()))
                         .map(|s| s.id)
                         .collect();
-                    if !ids.is_empty() {
-                        session
-                            .document
-                            .apply(Command::SetEntity {
-                                ids,
-                                entity: Some(kept.clone()),
-                            })
-                            .map_err(|e| e.to_string())?;
-                    }
                     skip = Some(session.article_path.clone());
+                    if !ids.is_empty() {
+                        self.workspace.edit(Command::SetEntity {
+                            ids,
+                            entity: Some(kept.clone()),
+                        })?;
+                    }
                 }
                 self.save_now();
                 // Every other sidecar on another thread (thousands of atomic writes), with
                 // a progress bar in the corpus view; entities.ron is written last.
-                let job = std::rc::Rc::new(super::corpus_view::Job::start(ctx, move |progress| {
-                    let report = crate::store::entity_index::merge(
-                        &root,
-                        &mut entities,
-                        &gone,
-                        &kept,
-                        skip.as_deref(),
-                        progress,
-                    )?;
-                    Ok((entities, report))
-                }));
+                let job =
+                    std::rc::Rc::new(super::job::Job::spawn(ctx, "the merge", move |progress| {
+                        let report = crate::store::entity_index::merge(
+                            &root,
+                            &mut entities,
+                            &gone,
+                            &kept,
+                            skip.as_deref(),
+                            progress,
+                        )?;
+                        Ok((entities, report))
+                    }));
                 if let Some(view) = &mut self.corpus_view {
                     view.merging = Some(("Merging".into(), job.clone()));
                 }
@@ -1669,7 +1502,11 @@ impl SpantagApp {
 
     /// Takes a finished merge: the merged entities, and a message of what it rewrote.
     fn poll_merging(&mut self, ctx: &egui::Context) {
-        let Some(result) = self.merging.as_ref().and_then(|job| job.poll()) else {
+        let Some(result) = self
+            .merging
+            .as_ref()
+            .and_then(|job| super::corpus_view::finished(job))
+        else {
             return;
         };
         self.merging = None;
@@ -1691,7 +1528,7 @@ impl SpantagApp {
                     view.selected = Some(kept.clone());
                     view.message = Some(message.clone());
                 }
-                self.entities = Some(entities);
+                self.workspace.entities = Some(entities);
                 (message, !report.rewritten.problems.is_empty())
             }
             Err(e) => (
@@ -1704,18 +1541,18 @@ impl SpantagApp {
         };
         self.rebuild_corpus_view(ctx);
         if is_error || self.corpus_view.is_none() {
-            self.notice = Some(Notice { text, is_error });
+            self.view.notice = Some(Notice { text, is_error });
         }
     }
 
     fn rebuild_corpus_view(&mut self, ctx: &egui::Context) {
-        if let (Some(view), Some(entities)) = (&mut self.corpus_view, &self.entities) {
+        if let (Some(view), Some(entities)) = (&mut self.corpus_view, &self.workspace.entities) {
             view.rebuild(entities, ctx);
         }
     }
 
     fn update_title(&mut self, ctx: &egui::Context) {
-        let title = match &self.session {
+        let title = match &self.workspace.session {
             Some(s) => format!("{} — spantag", s.document.meta.file_name),
             None => "spantag".to_string(),
         };
@@ -1728,35 +1565,26 @@ impl SpantagApp {
 
 impl eframe::App for SpantagApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        if let Some((kind, rx)) = &self.dialog {
-            match rx.try_recv() {
-                Ok(choice) => {
-                    let command = match kind {
-                        DialogKind::OpenFolder => choice.map(AppCommand::OpenFolder),
-                        DialogKind::OpenArticle => choice.map(AppCommand::Open),
-                        DialogKind::SaveSidecarAs => choice.map(AppCommand::SaveCopyTo),
-                        DialogKind::CompareFolder(i) => {
-                            if let (Some(path), Some(field)) =
-                                (choice, self.compare_dialog.fields.get_mut(*i))
-                            {
-                                *field = path.display().to_string();
-                            }
-                            None
-                        }
-                    };
-                    self.dialog = None;
-                    if let Some(command) = command {
-                        self.send(command);
+        if let Some((kind, path)) = self.dialog.poll() {
+            match kind {
+                DialogKind::OpenFolder => self.send(AppCommand::OpenFolder(path)),
+                DialogKind::OpenArticle => self.send(AppCommand::Open(path)),
+                DialogKind::SaveSidecarAs => self.send(AppCommand::SaveCopyTo(path)),
+                DialogKind::CompareFolder(i) => {
+                    if let Some(field) = self.compare_dialog.fields.get_mut(i) {
+                        *field = path.display().to_string();
                     }
                 }
-                Err(mpsc::TryRecvError::Disconnected) => self.dialog = None,
-                Err(mpsc::TryRecvError::Empty) => {}
             }
         }
         // A folder scan that just finished opens the first article not yet done.
-        if let Some(folder) = &mut self.folder {
+        if let Some(folder) = &mut self.workspace.folder {
             if folder.poll() {
-                let open = self.session.as_ref().map(|s| s.article_path.clone());
+                let open = self
+                    .workspace
+                    .session
+                    .as_ref()
+                    .map(|s| s.article_path.clone());
                 match open.as_deref().and_then(|p| folder.index_of(p)) {
                     Some(index) => folder.current = Some(index),
                     None => {
@@ -1782,34 +1610,39 @@ impl eframe::App for SpantagApp {
         if let Some(into) = self.import.poll() {
             self.imported_into(ctx, &into);
         }
-        if let Some(compare) = &mut self.compare {
+        if let Some(compare) = &mut self.workspace.compare {
             compare.poll();
         }
-        if let Some(session) = &self.session {
+        if let Some(session) = &self.workspace.session {
             // Suggestions offered afresh (the document was read again) renumber the
             // proposals: a selected one would now name another.
-            if self.review.refresh(&session.document)
-                && matches!(self.selection, Selection::Proposal(_))
+            if self.workspace.review.refresh(&session.document)
+                && matches!(self.view.selection, Selection::Proposal(_))
             {
-                self.selection = Selection::None;
+                self.view.selection = Selection::None;
             }
-            self.conflicts.refresh(&session.document);
+            self.workspace.conflicts.refresh(&session.document);
         }
         if let Some(dashboard) = &mut self.dashboard {
             dashboard.poll();
         }
         if let Some(view) = &mut self.corpus_view {
-            view.set_open_article(self.session.as_ref().map(|s| s.article_path.as_path()));
-            view.poll(self.entities.as_ref(), ctx);
+            view.set_open_article(
+                self.workspace
+                    .session
+                    .as_ref()
+                    .map(|s| s.article_path.as_path()),
+            );
+            view.poll(self.workspace.entities.as_ref(), ctx);
         }
         self.poll_merging(ctx);
-        let results = self.saver.poll();
-        if let Some(session) = &mut self.session {
+        let results = self.workspace.saver.poll();
+        if let Some(session) = &mut self.workspace.session {
             for result in results {
                 session.on_saved(result);
             }
         }
-        self.poll_opening(ctx);
+        self.poll_opening();
         self.poll_watcher(ctx);
         self.handle_close_request(ctx);
         self.handle_keys(ctx);
@@ -1817,9 +1650,9 @@ impl eframe::App for SpantagApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        panels::toolbar(ui, self);
-        panels::status_bar(ui, self);
-        if let Some(folder) = &mut self.folder {
+        panels::toolbar(ui, &self.workspace, &self.view, &self.sender);
+        panels::status_bar(ui, &self.workspace, &self.view);
+        if let Some(folder) = &mut self.workspace.folder {
             let action = egui::Panel::left("articles")
                 .default_size(240.0)
                 .resizable(true)
@@ -1831,23 +1664,23 @@ impl eframe::App for SpantagApp {
                 None => {}
             }
         }
-        panels::side_panel(ui, self);
+        panels::side_panel(ui, &self.workspace, &mut self.view, &self.sender);
         egui::CentralPanel::default().show(ui, |ui| {
             // Errors stay above the text until dismissed; hints go to the status bar so
             // the text never jumps under the pointer.
-            if let Some(notice) = self.notice.as_ref().filter(|n| n.is_error) {
+            if let Some(notice) = self.view.notice.as_ref().filter(|n| n.is_error) {
                 if panels::notice(ui, notice) {
                     self.send(AppCommand::DismissNotice);
                 }
             }
             if let Some(opening) = &self.opening {
-                panels::opening(ui, opening);
+                panels::opening(ui, &opening.path, opening.job.progress().fraction_read());
             }
-            guard::save_failure_banner(ui, self);
+            guard::save_failure_banner(ui, &self.workspace, &self.sender);
             for problem in [
-                &mut self.scheme_problem,
-                &mut self.rules_problem,
-                &mut self.entities_problem,
+                &mut self.workspace.scheme_problem,
+                &mut self.workspace.rules_problem,
+                &mut self.workspace.entities_problem,
             ] {
                 if let Some(text) = problem.clone() {
                     if panels::notice(
@@ -1861,38 +1694,38 @@ impl eframe::App for SpantagApp {
                     }
                 }
             }
-            if let (Some(find), Some(session)) = (&mut self.find, &self.session) {
-                find.refresh(&session.document, self.entities.as_ref());
-                if let Some(action) = find.show(ui, &self.scheme) {
+            if let (Some(find), Some(session)) = (&mut self.view.find, &self.workspace.session) {
+                find.refresh(&session.document, self.workspace.entities.as_ref());
+                if let Some(action) = find.show(ui, &self.workspace.scheme) {
                     self.send(AppCommand::Find(action));
                 }
                 ui.separator();
             }
-            match &self.session {
+            match &self.workspace.session {
                 Some(session) => {
-                    let (highlights, current) = match &self.find {
+                    let (highlights, current) = match &self.view.find {
                         Some(find) => (find.matches.as_slice(), find.current),
                         None => (&[][..], None),
                     };
-                    let output = self.view.show(
+                    let output = self.view.doc.show(
                         ui,
                         ViewInput {
                             document: &session.document,
-                            scheme: &self.scheme,
-                            selection: self.selection,
-                            whole_words: self.whole_words,
+                            scheme: &self.workspace.scheme,
+                            selection: self.view.selection,
+                            whole_words: self.view.whole_words,
                             highlights,
                             current_highlight: current,
-                            proposals: &self.review.pending,
-                            entities: self.entities.as_ref(),
-                            conflicted: &self.conflicts.spans,
+                            proposals: &self.workspace.review.pending,
+                            entities: self.workspace.entities.as_ref(),
+                            conflicted: &self.workspace.conflicts.spans,
                         },
                     );
                     if let Some(selection) = output.selection {
                         self.send(AppCommand::Select(selection));
                     }
                 }
-                None => panels::welcome(ui, self.dialog.is_some()),
+                None => panels::welcome(ui, self.dialog.is_open()),
             }
         });
         // Keys reach the document unless a text field has focus: the text takes focus
@@ -1900,7 +1733,7 @@ impl eframe::App for SpantagApp {
         // navigation while it has it.
         let ctx = ui.ctx().clone();
         let doc_focus = ctx.memory(|m| m.focused().is_none_or(|id| id == DocView::id()));
-        if self.session.is_some() && doc_focus {
+        if self.workspace.session.is_some() && doc_focus {
             ctx.memory_mut(|m| {
                 m.request_focus(DocView::id());
                 m.set_focus_lock_filter(
@@ -1914,22 +1747,22 @@ impl eframe::App for SpantagApp {
                 );
             });
         }
-        panels::link_picker(&ctx, self);
-        panels::entity_picker(&ctx, self);
-        guard::conflict_modal(&ctx, self);
-        guard::close_modal(&ctx, self);
+        panels::link_picker(&ctx, &self.workspace, &mut self.view, &self.sender);
+        panels::entity_picker(&ctx, &self.workspace, &mut self.view, &self.sender);
+        guard::conflict_modal(&ctx, &self.workspace, &self.sender);
+        guard::close_modal(&ctx, &self.workspace, self.asking_to_close, &self.sender);
         if let Some(dashboard) = &mut self.dashboard {
-            dashboard.show(&ctx, &self.scheme);
+            dashboard.show(&ctx, &self.workspace.scheme);
             if std::mem::take(&mut dashboard.wants_entities) {
-                self.commands.push(AppCommand::ShowEntities);
+                self.sender.send(AppCommand::ShowEntities);
             }
             if !dashboard.open {
                 self.dashboard = None;
             }
         }
         if let Some(view) = &mut self.corpus_view {
-            if let Some(action) = view.show(&ctx, self.entities.as_ref()) {
-                self.commands.push(AppCommand::Corpus(action));
+            if let Some(action) = view.show(&ctx, self.workspace.entities.as_ref()) {
+                self.sender.send(AppCommand::Corpus(action));
             }
             if !view.open {
                 self.corpus_view = None;
@@ -1944,26 +1777,34 @@ impl eframe::App for SpantagApp {
             self.import.close();
             self.send(AppCommand::OpenFolder(folder));
         }
-        let article = self.session.as_ref().map(|s| s.article_path.clone());
+        let article = self
+            .workspace
+            .session
+            .as_ref()
+            .map(|s| s.article_path.clone());
         self.export.show(&ctx, article.as_deref());
         if let Some(article) = article.filter(|_| self.export.take_start_request()) {
             // The export reads sidecars from disk: write what is in memory first.
             self.save_now();
-            self.export
-                .start(&ctx, &article, &self.scheme, self.entities.as_ref());
+            self.export.start(
+                &ctx,
+                &article,
+                &self.workspace.scheme,
+                self.workspace.entities.as_ref(),
+            );
         }
         self.apply(&ctx);
-        if let Some(session) = &mut self.session {
+        if let Some(session) = &mut self.workspace.session {
             let now = ctx.input(|i| i.time);
-            if let Some(wait) = session.autosave(now, &self.saver) {
+            if let Some(wait) = session.autosave(now, &self.workspace.saver) {
                 ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait));
             }
         }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        self.prefs.exact_characters = !self.whole_words;
-        eframe::set_value(storage, PREFS_KEY, &self.prefs);
+        self.workspace.prefs.exact_characters = !self.view.whole_words;
+        eframe::set_value(storage, PREFS_KEY, &self.workspace.prefs);
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

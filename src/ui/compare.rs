@@ -9,11 +9,11 @@
 //! A's and B's version ([`crate::model::adjudication`]).
 
 use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver};
 
 use egui::{Color32, Ui};
 use egui_plot::{Bar, BarChart};
 
+use super::job::Job;
 use crate::agree::{Agreement, Figures, Tally};
 use crate::model::{Document, Scheme};
 use crate::store::adjudicate::Folders;
@@ -100,40 +100,30 @@ pub struct Compare {
     pub article: Option<Agreement>,
     /// The agreement of the whole folders, counted on another thread.
     pub folder: Option<Result<AgreeReport, String>>,
-    folder_result: Option<Receiver<Result<AgreeReport, String>>>,
+    folder_result: Option<Job<Result<AgreeReport, String>>>,
 }
 
 impl Compare {
     /// Starts counting the folders' agreement on another thread.
     pub fn new(folders: Folders, skipped: Vec<(String, String)>, ctx: &egui::Context) -> Self {
-        let (tx, rx) = mpsc::channel();
-        let (paths, wake) = (vec![folders.a.clone(), folders.b.clone()], ctx.clone());
-        std::thread::spawn(move || {
-            let _ = tx.send(agree::agree(&paths).map_err(|e| e.to_string()));
-            wake.request_repaint();
+        let paths = vec![folders.a.clone(), folders.b.clone()];
+        let job = Job::spawn(ctx, "the count", move |_| {
+            agree::agree(&paths).map_err(|e| e.to_string())
         });
         Compare {
             folders,
             skipped,
             article: None,
             folder: None,
-            folder_result: Some(rx),
+            folder_result: Some(job),
         }
     }
 
+    /// Takes the folders' agreement once counted, or why it could not be.
     pub fn poll(&mut self) {
-        if let Some(rx) = &self.folder_result {
-            match rx.try_recv() {
-                Ok(result) => {
-                    self.folder = Some(result);
-                    self.folder_result = None;
-                }
-                Err(mpsc::TryRecvError::Disconnected) => {
-                    self.folder = Some(Err("the count stopped".into()));
-                    self.folder_result = None;
-                }
-                Err(mpsc::TryRecvError::Empty) => {}
-            }
+        if let Some(outcome) = self.folder_result.as_ref().and_then(Job::poll) {
+            self.folder = Some(outcome.and_then(|counted| counted));
+            self.folder_result = None;
         }
     }
 
@@ -195,7 +185,7 @@ pub fn figures(ui: &mut Ui, compare: &Compare, scheme: &Scheme) {
             .unwrap_or_default();
         BarChart::new(name, bars).color(color)
     };
-    super::dashboard::category_chart(
+    super::widgets::category_chart(
         ui,
         "agreement",
         vec![
@@ -237,7 +227,7 @@ pub fn figures(ui: &mut Ui, compare: &Compare, scheme: &Scheme) {
             };
             for label in labels {
                 ui.horizontal(|ui| {
-                    super::panels::swatch(ui, super::doc_view::label_color(scheme, label));
+                    super::widgets::swatch(ui, super::widgets::label_color(scheme, label));
                     ui.label(label);
                 });
                 show(ui, article, label);

@@ -22,8 +22,10 @@ use std::rc::Rc;
 
 use egui::{RichText, Ui};
 
-use super::app::{AppCommand, SpantagApp};
-use super::doc_view::{label_color, shorten, Selection};
+use super::command::AppCommand;
+use super::doc_view::Selection;
+use super::state::{ViewState, Workspace};
+use super::widgets::{label_color, shorten, swatch};
 use crate::model::{Conflict, Document, Side, Span, SpanId};
 
 /// The open document's conflicts as the panel shows them, and the spans they are on.
@@ -156,10 +158,10 @@ const KEYS_TIP: &str = "O keeps ours, T takes theirs, while this span is selecte
                         the conflict back.";
 
 /// The conflicts under *Needs review*: each with both versions and a button per side.
-pub fn section(ui: &mut Ui, app: &SpantagApp, commands: &mut Vec<AppCommand>) {
-    let rows = app.conflicts.rows.clone();
+pub fn section(ui: &mut Ui, ws: &Workspace, view: &ViewState, commands: &mut Vec<AppCommand>) {
+    let rows = ws.conflicts.rows.clone();
     for row in rows.iter() {
-        let selected = app.selection == Selection::Span(row.span);
+        let selected = view.selection == Selection::Span(row.span);
         let stroke = if selected {
             egui::Stroke::new(2.0, ui.visuals().strong_text_color())
         } else {
@@ -182,7 +184,7 @@ pub fn section(ui: &mut Ui, app: &SpantagApp, commands: &mut Vec<AppCommand>) {
                         .wrap(),
                 );
                 for (side, version) in [(Side::Ours, &row.ours), (Side::Theirs, &row.theirs)] {
-                    side_version(ui, app, row.span, side, version.as_ref(), commands);
+                    side_version(ui, ws, row.span, side, version.as_ref(), commands);
                 }
             });
     }
@@ -191,7 +193,7 @@ pub fn section(ui: &mut Ui, app: &SpantagApp, commands: &mut Vec<AppCommand>) {
 /// One side: its heading and button, then its version (or that it deleted the span).
 fn side_version(
     ui: &mut Ui,
-    app: &SpantagApp,
+    ws: &Workspace,
     span: SpanId,
     side: Side,
     version: Option<&Version>,
@@ -233,7 +235,7 @@ fn side_version(
             }
             Some(version) => {
                 ui.horizontal(|ui| {
-                    super::panels::swatch(ui, label_color(&app.scheme, &version.label));
+                    swatch(ui, label_color(&ws.scheme, &version.label));
                     ui.strong(&version.label);
                     ui.weak(&version.range);
                 });
@@ -241,7 +243,7 @@ fn side_version(
                     ui.add(egui::Label::new(text).wrap());
                 }
                 for (name, value) in &version.details {
-                    let value = match (name.as_str(), &app.entities) {
+                    let value = match (name.as_str(), &ws.entities) {
                         ("entity", Some(entities)) if value != "none" => {
                             entities.name_of(value).to_string()
                         }

@@ -10,15 +10,14 @@
 //! mentions are offered through the review instead.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, TryRecvError};
-use std::sync::Arc;
 
 use egui::Ui;
 
-use super::doc_view::shorten;
+use super::job::Job;
+use super::widgets::shorten;
 use crate::model::entity_index::EntityRow;
 use crate::model::{Entities, Entity, SpanId};
-use crate::store::entity_index::{self, Built, PassError, Progress, Rewritten};
+use crate::store::entity_index::{self, Built, PassError, Rewritten};
 
 /// What the app must do for the view.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,74 +46,26 @@ pub enum Sort {
     Name,
 }
 
-/// A pass running on another thread, with its progress.
-pub(super) struct Job<T> {
-    progress: Arc<Progress>,
-    result: Receiver<Result<T, PassError>>,
+/// A pass over the corpus on another thread ([`crate::store::entity_index`]).
+pub(super) type Pass<T> = Job<Result<T, PassError>>;
+
+/// A finished pass's answer, or why it stopped (cancelled, failed, or its worker died).
+pub(super) fn finished<T: Send + 'static>(pass: &Pass<T>) -> Option<Result<T, String>> {
+    pass.poll()
+        .map(|outcome| outcome.and_then(|done| done.map_err(|e| e.to_string())))
 }
 
-impl<T: Send + 'static> Job<T> {
-    pub(super) fn start(
-        ctx: &egui::Context,
-        work: impl FnOnce(&Progress) -> Result<T, PassError> + Send + 'static,
-    ) -> Job<T> {
-        let progress = Arc::new(Progress::default());
-        let (tx, rx) = mpsc::channel();
-        let (shared, ctx) = (progress.clone(), ctx.clone());
-        std::thread::spawn(move || {
-            let _ = tx.send(work(&shared));
-            ctx.request_repaint();
-        });
-        Job {
-            progress,
-            result: rx,
-        }
-    }
-
-    /// The result once the thread is done.
-    pub(super) fn poll(&self) -> Option<Result<T, PassError>> {
-        match self.result.try_recv() {
-            Ok(result) => Some(result),
-            Err(TryRecvError::Disconnected) => Some(Err(PassError::Cancelled)),
-            Err(TryRecvError::Empty) => None,
-        }
-    }
-
-    /// Cancels the pass; the thread stops at its next article.
-    pub(super) fn cancel(&self) {
-        self.progress.cancel();
-    }
-
-    pub(super) fn bar(&self, ui: &mut Ui, what: &str) -> bool {
-        let (done, total) = self.progress.get();
-        let mut cancel = false;
-        ui.horizontal(|ui| {
-            let fraction = if total == 0 {
-                0.0
-            } else {
-                done as f32 / total as f32
-            };
-            ui.add(
-                egui::ProgressBar::new(fraction)
-                    .desired_width(260.0)
-                    .text(format!("{what}: {done} of {total} articles")),
-            );
-            if ui.button("Cancel").clicked() {
-                self.progress.cancel();
-                cancel = true;
-            }
-        });
-        ui.ctx()
-            .request_repaint_after(std::time::Duration::from_millis(50));
-        cancel
-    }
+/// A pass's progress bar (`Merging: 3 of 10 articles`) and Cancel; true when cancelled.
+pub(super) fn bar<T: Send + 'static>(pass: &Pass<T>, ui: &mut Ui, what: &str) -> bool {
+    let (done, total) = pass.progress().get();
+    pass.bar(ui, &format!("{what}: {done} of {total} articles"), 260.0)
 }
 
 /// Mentions of an entity found in the other articles: counted, or linked.
 struct Linking {
     entity: String,
     accept: bool,
-    job: Option<Job<Rewritten>>,
+    job: Option<Pass<Rewritten>>,
     result: Option<Result<Rewritten, String>>,
 }
 
@@ -124,7 +75,7 @@ pub struct CorpusView {
     pub open: bool,
     /// The index, or why it could not be built.
     pub built: Option<Result<Built, String>>,
-    job: Option<Job<Built>>,
+    job: Option<Pass<Built>>,
     pub filter: String,
     pub sort: Sort,
     /// The selected entity's id.
@@ -138,7 +89,7 @@ pub struct CorpusView {
     pub message: Option<String>,
     /// A merge the app is running (`Merging A into B`), drawn as a progress bar with Cancel
     /// while the view waits for it.
-    pub(super) merging: Option<(String, std::rc::Rc<Job<MergeDone>>)>,
+    pub(super) merging: Option<(String, std::rc::Rc<Pass<MergeDone>>)>,
 }
 
 /// A finished merge: the merged entities, as saved, and what was rewritten.
@@ -169,7 +120,7 @@ impl CorpusView {
     /// Builds the index again (after the entities or the sidecars changed).
     pub fn rebuild(&mut self, entities: &Entities, ctx: &egui::Context) {
         let (root, entities) = (self.root.clone(), entities.clone());
-        self.job = Some(Job::start(ctx, move |progress| {
+        self.job = Some(Job::spawn(ctx, "reading the sidecars", move |progress| {
             entity_index::build(&root, &entities, progress)
         }));
     }
@@ -185,13 +136,13 @@ impl CorpusView {
 
     /// Takes finished work from the threads.
     pub fn poll(&mut self, entities: Option<&Entities>, ctx: &egui::Context) {
-        if let Some(result) = self.job.as_ref().and_then(Job::poll) {
+        if let Some(result) = self.job.as_ref().and_then(finished) {
             self.job = None;
             self.built = Some(result.map_err(|e| format!("{}: {e}", self.root.display())));
         }
         let mut relink_done = false;
         if let Some(linking) = &mut self.linking {
-            if let Some(result) = linking.job.as_ref().and_then(Job::poll) {
+            if let Some(result) = linking.job.as_ref().and_then(finished) {
                 linking.job = None;
                 relink_done = linking.accept && result.is_ok();
                 if let Ok(done) = &result {
@@ -204,7 +155,7 @@ impl CorpusView {
                         ));
                     }
                 }
-                linking.result = Some(result.map_err(|e| e.to_string()));
+                linking.result = Some(result);
             }
         }
         if relink_done {
@@ -223,7 +174,8 @@ impl CorpusView {
     fn start_linking(&mut self, entity: &Entity, accept: bool, ctx: &egui::Context) {
         let (root, entity_copy, skip) =
             (self.root.clone(), entity.clone(), self.open_article.clone());
-        let job = Job::start(ctx, move |progress| {
+        let what = if accept { "linking" } else { "the count" };
+        let job = Job::spawn(ctx, what, move |progress| {
             entity_index::link_mentions(&root, &entity_copy, skip.as_deref(), accept, progress)
         });
         self.linking = Some(Linking {
@@ -249,7 +201,7 @@ impl CorpusView {
         self.open = open;
         if !open {
             if let Some(job) = &self.job {
-                job.progress.cancel();
+                job.cancel();
             }
         }
         action
@@ -257,13 +209,11 @@ impl CorpusView {
 
     fn contents(&mut self, ui: &mut Ui, entities: Option<&Entities>) -> Option<CorpusAction> {
         if let Some((what, job)) = &self.merging {
-            if job.bar(ui, what) {
-                job.cancel();
-            }
+            bar(job, ui, what);
             return None;
         }
         if let Some(job) = &self.job {
-            if job.bar(ui, "Reading sidecars") {
+            if bar(job, ui, "Reading sidecars") {
                 self.job = None;
                 self.built = Some(Err("Cancelled.".into()));
             }
@@ -445,7 +395,7 @@ impl CorpusView {
         self.merge_into = None;
         if self.linking.as_ref().is_some_and(|l| l.entity != id) {
             if let Some(job) = self.linking.as_ref().and_then(|l| l.job.as_ref()) {
-                job.progress.cancel();
+                job.cancel();
             }
             self.linking = None;
         }
@@ -545,7 +495,7 @@ impl CorpusView {
                 } else {
                     "Counting mentions"
                 };
-                if job.bar(ui, what) {
+                if bar(job, ui, what) {
                     self.linking = None;
                 }
             }

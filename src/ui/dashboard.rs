@@ -7,12 +7,12 @@
 //! list names every row, readable and accessible at any count.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use egui::{Color32, Ui};
-use egui_plot::{Bar, BarChart, Plot};
+use egui_plot::{Bar, BarChart};
 
-use super::doc_view::{label_color, shorten};
+use super::job::Job;
+use super::widgets::{category_chart, label_color, shorten};
 use crate::model::Scheme;
 use crate::store::stats::{self, Stats};
 
@@ -22,24 +22,29 @@ pub struct Dashboard {
     pub stats: Option<Result<Stats, String>>,
     /// "Entities…" was clicked: the app opens the corpus view.
     pub wants_entities: bool,
-    job: Option<Receiver<Result<Stats, String>>>,
+    job: Option<Job<Result<Stats, String>>>,
 }
 
 impl Dashboard {
     /// Starts counting `folder` on its own thread.
     pub fn open(folder: &Path, ctx: &egui::Context) -> Dashboard {
-        let (tx, rx) = mpsc::channel();
-        let (path, ctx) = (folder.to_path_buf(), ctx.clone());
-        std::thread::spawn(move || {
-            let _ = tx.send(stats::stats(&path).map_err(|e| e.to_string()));
-            ctx.request_repaint();
-        });
+        let path = folder.to_path_buf();
+        Dashboard::counting(
+            folder,
+            Job::spawn(ctx, "the count", move |_| {
+                stats::stats(&path).map_err(|e| e.to_string())
+            }),
+        )
+    }
+
+    /// The dashboard of `folder`, waiting for `job` to count it.
+    pub(super) fn counting(folder: &Path, job: Job<Result<Stats, String>>) -> Dashboard {
         Dashboard {
             folder: folder.to_path_buf(),
             open: true,
             stats: None,
             wants_entities: false,
-            job: Some(rx),
+            job: Some(job),
         }
     }
 
@@ -47,16 +52,11 @@ impl Dashboard {
         self.job.is_some()
     }
 
+    /// Takes the finished count, or why it failed.
     pub fn poll(&mut self) {
-        if let Some(rx) = &self.job {
-            match rx.try_recv() {
-                Ok(result) => {
-                    self.stats = Some(result);
-                    self.job = None;
-                }
-                Err(TryRecvError::Disconnected) => self.job = None,
-                Err(TryRecvError::Empty) => {}
-            }
+        if let Some(outcome) = self.job.as_ref().and_then(Job::poll) {
+            self.stats = Some(outcome.and_then(|counted| counted));
+            self.job = None;
         }
     }
 
@@ -241,43 +241,52 @@ pub fn ranked_bars(ui: &mut Ui, id: &str, entries: &[(String, usize)], color: Co
         });
 }
 
-/// Bar charts (side by side, or one) whose category axis shows names instead of numbers.
-pub(super) fn category_chart(
-    ui: &mut Ui,
-    id: &str,
-    charts: Vec<BarChart>,
-    names: Vec<String>,
-    horizontal: bool,
-    value_range: Option<[f64; 2]>,
-) {
-    let name_of = move |mark: egui_plot::GridMark, _: &std::ops::RangeInclusive<f64>| {
-        let i = mark.value.round();
-        if (mark.value - i).abs() > 1e-6 || i < 0.0 {
-            return String::new();
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A count whose worker dies shows why, and no spinner: never "Counting…" forever.
+    #[test]
+    fn a_count_that_panics_shows_the_failure_not_an_endless_spinner() {
+        let ctx = egui::Context::default();
+        let job = Job::spawn(&ctx, "the count", |_| -> Result<Stats, String> {
+            panic!("a sidecar held a surprise")
+        });
+        let mut dashboard = Dashboard::counting(Path::new("corpus"), job);
+        for _ in 0..500 {
+            dashboard.poll();
+            if !dashboard.is_counting() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
         }
-        names.get(i as usize).cloned().unwrap_or_default()
-    };
-    let mut plot = Plot::new(id)
-        .height(200.0)
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .show_grid(false);
-    plot = if horizontal {
-        plot.y_axis_formatter(name_of).y_axis_min_width(110.0)
-    } else {
-        plot.x_axis_formatter(name_of)
-    };
-    if let Some([low, high]) = value_range {
-        plot = plot.include_y(low).include_y(high);
-    }
-    let legend = charts.len() > 1;
-    if legend {
-        plot = plot.legend(egui_plot::Legend::default());
-    }
-    plot.show(ui, |plot_ui| {
-        for chart in charts {
-            plot_ui.bar_chart(chart);
+        assert!(!dashboard.is_counting());
+        assert_eq!(
+            dashboard.stats.as_ref().map(|s| s.as_ref().err().cloned()),
+            Some(Some(
+                "the count stopped: a sidecar held a surprise".to_string()
+            ))
+        );
+        // What the window draws: the message, and no "Counting".
+        let mut shown = Vec::new();
+        let mut output = egui::FullOutput::default();
+        for _ in 0..2 {
+            output = ctx.run_ui(Default::default(), |ui| {
+                dashboard.show(ui.ctx(), &Scheme::default());
+            });
+            output.textures_delta.clear();
         }
-    });
+        for shape in &output.shapes {
+            if let egui::epaint::Shape::Text(text) = &shape.shape {
+                shown.push(text.galley.text().to_string());
+            }
+        }
+        assert!(
+            shown
+                .iter()
+                .any(|t| t.contains("the count stopped: a sidecar held a surprise")),
+            "{shown:?}"
+        );
+        assert!(!shown.iter().any(|t| t.contains("Counting")), "{shown:?}");
+    }
 }

@@ -3,12 +3,11 @@
 //! what was written and what the format could not hold.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, TryRecvError};
-use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
+use super::dialogs::{Ask, FileDialog};
+use super::job::Job;
 use crate::export::{Format, Options};
 use crate::model::{Entities, Scheme};
 use crate::store::export::{self, ExportSummary};
@@ -21,24 +20,16 @@ pub enum Scope {
     Folder,
 }
 
-/// An export running on its own thread.
-struct Job {
-    done: Arc<AtomicUsize>,
-    total: Arc<AtomicUsize>,
-    cancel: Arc<AtomicBool>,
-    result: Receiver<Result<ExportSummary, String>>,
-}
-
 pub struct ExportDialog {
     pub open: bool,
     pub format: Format,
     pub scope: Scope,
     pub destination: String,
     pub include_orphans: bool,
-    job: Option<Job>,
+    job: Option<Job<Result<ExportSummary, String>>>,
     /// The last export's summary, or its error.
     pub outcome: Option<Result<ExportSummary, String>>,
-    browse: Option<Receiver<Option<PathBuf>>>,
+    browse: FileDialog<()>,
     /// The Export button was pressed; the app saves, then calls [`Self::start`].
     start_requested: bool,
 }
@@ -53,7 +44,7 @@ impl Default for ExportDialog {
             include_orphans: false,
             job: None,
             outcome: None,
-            browse: None,
+            browse: FileDialog::default(),
             start_requested: false,
         }
     }
@@ -106,88 +97,48 @@ impl ExportDialog {
         };
         let scheme = scheme.clone();
         let entities = entities.cloned();
-        let done = Arc::new(AtomicUsize::new(0));
-        let total = Arc::new(AtomicUsize::new(0));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let (tx, rx) = mpsc::channel();
-        let (d, t, c, ctx) = (done.clone(), total.clone(), cancel.clone(), ctx.clone());
-        std::thread::spawn(move || {
+        let job = Job::spawn(ctx, "the export", move |shared| {
             let progress = |n, of| {
-                d.store(n, Ordering::Relaxed);
-                t.store(of, Ordering::Relaxed);
-                ctx.request_repaint();
-                !c.load(Ordering::Relaxed)
+                shared.total.store(of, std::sync::atomic::Ordering::Relaxed);
+                shared.done.store(n, std::sync::atomic::Ordering::Relaxed);
+                !shared.cancelled()
             };
-            let result = match &entities {
+            match &entities {
                 Some(entities) => {
                     export::export_with(&corpus, format, &out, &scheme, entities, options, progress)
                 }
                 None => export::export(&corpus, format, &out, &scheme, options, progress),
             }
-            .map_err(|e| e.to_string());
-            let _ = tx.send(result);
-            ctx.request_repaint();
+            .map_err(|e| e.to_string())
         });
         self.outcome = None;
-        self.job = Some(Job {
-            done,
-            total,
-            cancel,
-            result: rx,
-        });
+        self.job = Some(job);
     }
 
     /// Collects a finished export or a chosen destination (call every frame).
     pub fn poll(&mut self) {
-        if let Some(job) = &self.job {
-            match job.result.try_recv() {
-                Ok(result) => {
-                    self.outcome = Some(result);
-                    self.job = None;
-                }
-                Err(TryRecvError::Disconnected) => {
-                    self.outcome = Some(Err("the export stopped unexpectedly".into()));
-                    self.job = None;
-                }
-                Err(TryRecvError::Empty) => {}
-            }
+        if let Some(outcome) = self.job.as_ref().and_then(Job::poll) {
+            self.outcome = Some(outcome.and_then(|exported| exported));
+            self.job = None;
         }
-        if let Some(rx) = &self.browse {
-            match rx.try_recv() {
-                Ok(choice) => {
-                    if let Some(path) = choice {
-                        self.destination = path.display().to_string();
-                    }
-                    self.browse = None;
-                }
-                Err(TryRecvError::Disconnected) => self.browse = None,
-                Err(TryRecvError::Empty) => {}
-            }
+        if let Some(((), path)) = self.browse.poll() {
+            self.destination = path.display().to_string();
         }
     }
 
     fn browse(&mut self, ctx: &egui::Context) {
-        let (tx, rx) = mpsc::channel();
-        let ctx = ctx.clone();
         let current = PathBuf::from(self.destination.trim());
-        let format = self.format;
-        std::thread::spawn(move || {
-            let mut dialog = rfd::FileDialog::new().set_title("Export to");
-            if let Some(folder) = current.parent().filter(|p| p.is_dir()) {
-                dialog = dialog.set_directory(folder);
+        let ask = if self.format.writes_folder() {
+            Ask::Folder
+        } else {
+            Ask::Save {
+                name: current
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
             }
-            let choice = if format.writes_folder() {
-                dialog.pick_folder()
-            } else {
-                if let Some(name) = current.file_name() {
-                    dialog = dialog.set_file_name(name.to_string_lossy());
-                }
-                dialog.save_file()
-            };
-            let _ = tx.send(choice);
-            ctx.request_repaint();
-        });
-        self.browse = Some(rx);
+        };
+        self.browse.ask(ctx, (), "Export to", ask, current.parent());
     }
 
     /// Draws the dialog. `article` is the open article; without one nothing is shown.
@@ -214,7 +165,7 @@ impl ExportDialog {
 
     pub fn close(&mut self) {
         if let Some(job) = &self.job {
-            job.cancel.store(true, Ordering::Relaxed);
+            job.cancel();
         }
         self.open = false;
     }
@@ -269,7 +220,7 @@ impl ExportDialog {
                         )
                         .labelled_by(label.id);
                         if ui
-                            .add_enabled(self.browse.is_none(), egui::Button::new("Browse…"))
+                            .add_enabled(!self.browse.is_open(), egui::Button::new("Browse…"))
                             .clicked()
                         {
                             self.browse(ui.ctx());
@@ -287,19 +238,8 @@ impl ExportDialog {
         });
         ui.separator();
         if let Some(job) = &self.job {
-            let (done, total) = (
-                job.done.load(Ordering::Relaxed),
-                job.total.load(Ordering::Relaxed),
-            );
-            let fraction = if total == 0 {
-                0.0
-            } else {
-                done as f32 / total as f32
-            };
-            ui.add(egui::ProgressBar::new(fraction).text(format!("{done} of {total} articles")));
-            if ui.button("Cancel").clicked() {
-                job.cancel.store(true, Ordering::Relaxed);
-            }
+            let (done, total) = job.progress().get();
+            job.bar(ui, &format!("{done} of {total} articles"), 320.0);
             return;
         }
         ui.horizontal(|ui| {

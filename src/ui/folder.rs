@@ -3,21 +3,13 @@
 //! thread (reading every sidecar), with a progress bar while it runs.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, TryRecvError};
-use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
+use super::job::Job;
 use crate::model::Status;
 use crate::store::stats::{summarize, ArticleSummary};
 use crate::store::walk;
-
-struct Scan {
-    done: Arc<AtomicUsize>,
-    total: Arc<AtomicUsize>,
-    result: Receiver<Result<Vec<ArticleSummary>, String>>,
-}
 
 pub struct Folder {
     pub root: PathBuf,
@@ -25,7 +17,7 @@ pub struct Folder {
     pub filter: String,
     /// Index in `entries` of the open article.
     pub current: Option<usize>,
-    scan: Option<Scan>,
+    scan: Option<Job<Result<Vec<ArticleSummary>, String>>>,
     pub error: Option<String>,
 }
 
@@ -38,40 +30,25 @@ pub enum PanelAction {
 impl Folder {
     /// Starts scanning `root` on its own thread.
     pub fn open(root: &Path, ctx: &egui::Context) -> Folder {
-        let done = Arc::new(AtomicUsize::new(0));
-        let total = Arc::new(AtomicUsize::new(0));
-        let (tx, rx) = mpsc::channel();
-        let (d, t, ctx, folder) = (done.clone(), total.clone(), ctx.clone(), root.to_path_buf());
-        std::thread::spawn(move || {
-            let result = walk::articles(&folder)
-                .map_err(|e| e.to_string())
-                .map(|list| {
-                    t.store(list.len(), Ordering::Relaxed);
-                    list.into_iter()
-                        .enumerate()
-                        .map(|(i, (id, path))| {
-                            let summary = summarize(id, path);
-                            d.store(i + 1, Ordering::Relaxed);
-                            if i % 256 == 0 {
-                                ctx.request_repaint();
-                            }
-                            summary
-                        })
-                        .collect()
-                });
-            let _ = tx.send(result);
-            ctx.request_repaint();
+        let folder = root.to_path_buf();
+        let scan = Job::spawn(ctx, "the folder scan", move |progress| {
+            let list = walk::articles(&folder).map_err(|e| e.to_string())?;
+            progress.start(list.len());
+            Ok(list
+                .into_iter()
+                .map(|(id, path)| {
+                    let summary = summarize(id, path);
+                    progress.step();
+                    summary
+                })
+                .collect())
         });
         Folder {
             root: root.to_path_buf(),
             entries: Vec::new(),
             filter: String::new(),
             current: None,
-            scan: Some(Scan {
-                done,
-                total,
-                result: rx,
-            }),
+            scan: Some(scan),
             error: None,
         }
     }
@@ -82,14 +59,11 @@ impl Folder {
 
     /// Takes a finished scan; true when it finished now.
     pub fn poll(&mut self) -> bool {
-        let Some(scan) = &self.scan else { return false };
-        let result = match scan.result.try_recv() {
-            Ok(result) => result,
-            Err(TryRecvError::Empty) => return false,
-            Err(TryRecvError::Disconnected) => Err("the folder scan stopped unexpectedly".into()),
+        let Some(outcome) = self.scan.as_ref().and_then(Job::poll) else {
+            return false;
         };
         self.scan = None;
-        match result {
+        match outcome.and_then(|listed| listed) {
             Ok(entries) => self.entries = entries,
             Err(e) => self.error = Some(e),
         }
@@ -144,17 +118,9 @@ impl Folder {
         ui.strong(name)
             .on_hover_text(self.root.display().to_string());
         if let Some(scan) = &self.scan {
-            let (done, total) = (
-                scan.done.load(Ordering::Relaxed),
-                scan.total.load(Ordering::Relaxed),
-            );
-            let fraction = if total == 0 {
-                0.0
-            } else {
-                done as f32 / total as f32
-            };
+            let (done, total) = scan.progress().get();
             ui.add(
-                egui::ProgressBar::new(fraction)
+                egui::ProgressBar::new(scan.fraction())
                     .text(format!("Reading {done} of {total} articles…")),
             );
             return None;

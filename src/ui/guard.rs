@@ -9,8 +9,10 @@
 use egui::{Id, RichText, Ui};
 use std::path::Path;
 
-use super::app::{AppCommand, Notice, SpantagApp};
+use super::app::SpantagApp;
+use super::command::{AppCommand, CommandSender};
 use super::doc_view::Selection;
+use super::state::{Notice, Workspace};
 use crate::model::Scheme;
 use crate::store::watch::FolderWatcher;
 use crate::store::{External, Resolution, SaveState, Session};
@@ -18,18 +20,24 @@ use crate::store::{External, Resolution, SaveState, Session};
 impl SpantagApp {
     /// Follows the open article's folder, and acts on changes others made there.
     pub(super) fn poll_watcher(&mut self, ctx: &egui::Context) {
-        let Some(session) = &self.session else {
-            self.watcher = None;
+        let Some(session) = &self.workspace.session else {
+            self.workspace.watcher = None;
             return;
         };
         let folder = session.article_path.parent().unwrap_or(Path::new(""));
-        if self.watcher.as_ref().is_none_or(|w| w.folder() != folder) {
+        if self
+            .workspace
+            .watcher
+            .as_ref()
+            .is_none_or(|w| w.folder() != folder)
+        {
             let wake = ctx.clone();
             // Without a watcher (e.g. the system's watch limit is reached) the saver's
             // check before each write still refuses to overwrite a changed sidecar.
-            self.watcher = FolderWatcher::new(folder, move || wake.request_repaint()).ok();
+            self.workspace.watcher =
+                FolderWatcher::new(folder, move || wake.request_repaint()).ok();
         }
-        let Some(watcher) = &mut self.watcher else {
+        let Some(watcher) = &mut self.workspace.watcher else {
             return;
         };
         let (names, wait) = watcher.settled();
@@ -37,16 +45,16 @@ impl SpantagApp {
             ctx.request_repaint_after(wait);
         }
         for name in names {
-            let Some(session) = &mut self.session else {
+            let Some(session) = &mut self.workspace.session else {
                 return;
             };
             let outcome = if Some(name.as_os_str()) == session.sidecar_path.file_name() {
-                session.sidecar_changed_on_disk(&self.saver)
+                session.sidecar_changed_on_disk(&self.workspace.saver)
             } else if Some(name.as_os_str()) == session.article_path.file_name() {
-                match session.article_changed_on_disk(&self.saver) {
+                match session.article_changed_on_disk(&self.workspace.saver) {
                     Ok(outcome) => outcome,
                     Err(e) => {
-                        self.notice = Some(Notice {
+                        self.view.notice = Some(Notice {
                             text: format!(
                                 "The article changed on disk and cannot be read again; \
                                  your annotations stay as they were. {e}"
@@ -85,10 +93,10 @@ impl SpantagApp {
             },
         };
         // Span ids and positions may mean something else now.
-        self.selection = Selection::None;
-        self.linking = None;
-        self.note_draft = None;
-        self.notice = Some(notice);
+        self.view.selection = Selection::None;
+        self.view.linking = None;
+        self.view.note_draft = None;
+        self.view.notice = Some(notice);
     }
 
     /// The window was asked to close: write what can be written, and ask before losing
@@ -112,10 +120,10 @@ impl SpantagApp {
         if self.work_is_safe() {
             return true;
         }
-        let Some(session) = &self.session else {
+        let Some(session) = &self.workspace.session else {
             return true;
         };
-        self.notice = Some(Notice {
+        self.view.notice = Some(Notice {
             text: format!(
                 "{} stays open: its annotations are not saved yet. Retry, use Save sidecar \
                  as… (Ctrl+Shift+S), or resolve the question about the sidecar first.",
@@ -129,24 +137,32 @@ impl SpantagApp {
     /// Whether the open article's annotations are all on disk: in its sidecar, or in a copy
     /// saved with Save sidecar as… since the last change.
     pub(super) fn work_is_safe(&self) -> bool {
-        let Some(session) = &self.session else {
+        let Some(session) = &self.workspace.session else {
             return true;
         };
         !session.has_unsaved_changes()
-            || self.copy_saved.as_ref().is_some_and(|(article, revision)| {
-                *article == session.article_path && *revision == session.document.revision()
-            })
+            || self
+                .workspace
+                .copy_saved
+                .as_ref()
+                .is_some_and(|(article, revision)| {
+                    *article == session.article_path && *revision == session.document.revision()
+                })
     }
 
     pub(super) fn resolve_conflict(&mut self, resolution: Resolution) -> Result<(), String> {
-        let session = self.session.as_mut().ok_or("Open an article first.")?;
+        let session = self
+            .workspace
+            .session
+            .as_mut()
+            .ok_or("Open an article first.")?;
         let copy = session
-            .resolve(resolution, &self.saver)
+            .resolve(resolution, &self.workspace.saver)
             .map_err(|e| format!("Could not save your copy, nothing was changed: {e}"))?;
-        self.selection = Selection::None;
-        self.note_draft = None;
+        self.view.selection = Selection::None;
+        self.view.note_draft = None;
         if let Some(copy) = copy {
-            self.notice = Some(Notice {
+            self.view.notice = Some(Notice {
                 text: format!(
                     "Your annotations were saved to {}; the sidecar now holds theirs.",
                     copy.display()
@@ -158,14 +174,19 @@ impl SpantagApp {
     }
 
     pub(super) fn save_copy_to(&mut self, path: &Path) -> Result<(), String> {
-        let session = self.session.as_ref().ok_or("Open an article first.")?;
+        let session = self
+            .workspace
+            .session
+            .as_ref()
+            .ok_or("Open an article first.")?;
         session
             .save_copy(path)
             .map_err(|e| format!("{}: cannot save: {e}", path.display()))?;
-        self.copy_saved = Some((session.article_path.clone(), session.document.revision()));
+        self.workspace.copy_saved =
+            Some((session.article_path.clone(), session.document.revision()));
         // Everything is in the copy: a pending close question is answered.
         self.asking_to_close = false;
-        self.notice = Some(Notice {
+        self.view.notice = Some(Notice {
             text: format!(
                 "Saved a copy of the annotations to {}. The article's own sidecar is saved \
                  separately, as the status bar shows.",
@@ -226,8 +247,8 @@ pub(super) fn opening_notice(session: &Session, scheme: &Scheme) -> Option<Notic
 }
 
 /// A failed save, above the text for as long as it lasts, with the ways out.
-pub(super) fn save_failure_banner(ui: &mut Ui, app: &mut SpantagApp) {
-    let Some(SaveState::Failed(error)) = app.save_state() else {
+pub(super) fn save_failure_banner(ui: &mut Ui, ws: &Workspace, tx: &CommandSender) {
+    let Some(SaveState::Failed(error)) = ws.save_state() else {
         return;
     };
     egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -239,18 +260,18 @@ pub(super) fn save_failure_banner(ui: &mut Ui, app: &mut SpantagApp) {
                 .color(ui.visuals().error_fg_color),
             );
             if ui.button("Retry").clicked() {
-                app.send(AppCommand::RetrySave);
+                tx.send(AppCommand::RetrySave);
             }
             if ui.button("Save sidecar as…").clicked() {
-                app.send(AppCommand::ShowSaveAsDialog);
+                tx.send(AppCommand::ShowSaveAsDialog);
             }
         });
     });
 }
 
 /// The question when the sidecar changed on disk under unsaved work.
-pub(super) fn conflict_modal(ctx: &egui::Context, app: &mut SpantagApp) {
-    let Some(session) = &app.session else { return };
+pub(super) fn conflict_modal(ctx: &egui::Context, ws: &Workspace, tx: &CommandSender) {
+    let Some(session) = &ws.session else { return };
     let Some(conflict) = &session.conflict else {
         return;
     };
@@ -273,32 +294,33 @@ pub(super) fn conflict_modal(ctx: &egui::Context, app: &mut SpantagApp) {
                 .on_hover_text("Write your annotations over the changed sidecar")
                 .clicked()
             {
-                app.send(AppCommand::Resolve(Resolution::KeepMine));
+                tx.send(AppCommand::Resolve(Resolution::KeepMine));
             }
             if ui
                 .button("Take theirs")
                 .on_hover_text("Drop your unsaved changes and load the sidecar on disk")
                 .clicked()
             {
-                app.send(AppCommand::Resolve(Resolution::TakeTheirs));
+                tx.send(AppCommand::Resolve(Resolution::TakeTheirs));
             }
             if ui
                 .button("Save mine as a copy")
                 .on_hover_text("Write yours beside it (….ann.ron.mine-N), then load theirs")
                 .clicked()
             {
-                app.send(AppCommand::Resolve(Resolution::SaveMineAsCopy));
+                tx.send(AppCommand::Resolve(Resolution::SaveMineAsCopy));
             }
         });
     });
 }
 
 /// The question when the window is closed with annotations that are not on disk.
-pub(super) fn close_modal(ctx: &egui::Context, app: &mut SpantagApp) {
-    if !app.asking_to_close {
+/// `asking`: the window was asked to close with such annotations.
+pub(super) fn close_modal(ctx: &egui::Context, ws: &Workspace, asking: bool, tx: &CommandSender) {
+    if !asking {
         return;
     }
-    let reason = match app.save_state() {
+    let reason = match ws.save_state() {
         Some(SaveState::Failed(error)) => format!("The last save failed: {error}."),
         Some(SaveState::Conflict) => "The sidecar changed on disk and you have not yet \
                                       chosen whose annotations to keep."
@@ -314,17 +336,17 @@ pub(super) fn close_modal(ctx: &egui::Context, app: &mut SpantagApp) {
         ui.add_space(8.0);
         ui.horizontal(|ui| {
             if ui.button("Save sidecar as…").clicked() {
-                app.send(AppCommand::ShowSaveAsDialog);
+                tx.send(AppCommand::ShowSaveAsDialog);
             }
             if ui.button("Close without saving").clicked() {
-                app.send(AppCommand::QuitWithoutSaving);
+                tx.send(AppCommand::QuitWithoutSaving);
             }
             if ui.button("Cancel").clicked() {
-                app.asking_to_close = false;
+                tx.send(AppCommand::KeepWindowOpen);
             }
         });
     });
     if response.should_close() {
-        app.asking_to_close = false;
+        tx.send(AppCommand::KeepWindowOpen);
     }
 }

@@ -5,20 +5,13 @@
 //! the records that could not be read, and what was added to the folder's scheme.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, TryRecvError};
-use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
+use super::dialogs::{Ask, FileDialog};
+use super::job::Job;
 use crate::import::{Format, OffsetUnit, Options};
 use crate::store::import::{self, Outcome, Request};
-use crate::store::progress::Progress;
-
-/// An import running on its own thread.
-struct Job {
-    progress: Arc<Progress>,
-    result: Receiver<Result<Outcome, String>>,
-}
 
 pub struct ImportDialog {
     pub open: bool,
@@ -37,14 +30,14 @@ pub struct ImportDialog {
     pub annotator: String,
     pub strict: bool,
     pub force: bool,
-    job: Option<Job>,
+    job: Option<Job<Result<Outcome, String>>>,
     /// The last import's outcome, or why it did not run.
     pub outcome: Option<Result<Outcome, String>>,
     /// A file dialog on its own thread, and which field it fills.
-    browse: Option<(Field, Receiver<Option<PathBuf>>)>,
+    browse: FileDialog<Field>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Field {
     Input,
     Into,
@@ -65,7 +58,7 @@ impl Default for ImportDialog {
             force: false,
             job: None,
             outcome: None,
-            browse: None,
+            browse: FileDialog::default(),
         }
     }
 }
@@ -108,92 +101,56 @@ impl ImportDialog {
     /// Starts the import on its own thread.
     pub fn start(&mut self, ctx: &egui::Context) {
         let request = self.request();
-        let progress = Arc::new(Progress::default());
-        let (tx, rx) = mpsc::channel();
-        let (shared, ctx) = (progress.clone(), ctx.clone());
-        std::thread::spawn(move || {
-            let result = import::run(&request, &shared).map_err(|p| p.to_string());
-            let _ = tx.send(result);
-            ctx.request_repaint();
+        let job = Job::spawn(ctx, "the import", move |progress| {
+            import::run(&request, progress).map_err(|p| p.to_string())
         });
         self.outcome = None;
-        self.job = Some(Job {
-            progress,
-            result: rx,
-        });
+        self.job = Some(job);
     }
 
     /// Collects a finished import or a chosen path (call every frame). Returns the folder
     /// of an import that wrote articles, once, so the app can refresh what it shows.
     pub fn poll(&mut self) -> Option<PathBuf> {
         let mut finished = None;
-        if let Some(job) = &self.job {
-            match job.result.try_recv() {
-                Ok(result) => {
-                    if let Ok(outcome) = &result {
-                        finished = outcome.written.then(|| outcome.into.clone());
-                    }
-                    self.outcome = Some(result);
-                    self.job = None;
-                }
-                Err(TryRecvError::Disconnected) => {
-                    self.outcome = Some(Err("the import stopped unexpectedly".into()));
-                    self.job = None;
-                }
-                Err(TryRecvError::Empty) => {}
+        if let Some(outcome) = self.job.as_ref().and_then(Job::poll) {
+            let outcome = outcome.and_then(|imported| imported);
+            if let Ok(outcome) = &outcome {
+                finished = outcome.written.then(|| outcome.into.clone());
             }
+            self.outcome = Some(outcome);
+            self.job = None;
         }
-        if let Some((field, rx)) = &self.browse {
-            match rx.try_recv() {
-                Ok(choice) => {
-                    if let Some(path) = choice {
-                        let path = path.display().to_string();
-                        match field {
-                            Field::Input => self.input = path,
-                            Field::Into => self.into = path,
-                        }
-                    }
-                    self.browse = None;
-                }
-                Err(TryRecvError::Disconnected) => self.browse = None,
-                Err(TryRecvError::Empty) => {}
+        if let Some((field, path)) = self.browse.poll() {
+            let path = path.display().to_string();
+            match field {
+                Field::Input => self.input = path,
+                Field::Into => self.into = path,
             }
         }
         finished
     }
 
     fn browse(&mut self, ctx: &egui::Context, field: Field) {
-        let (tx, rx) = mpsc::channel();
-        let ctx = ctx.clone();
         let current = PathBuf::from(match field {
             Field::Input => self.input.trim(),
             Field::Into => self.into.trim(),
         });
-        let pick_folder = field == Field::Into || self.format.reads_folder();
-        std::thread::spawn(move || {
-            let title = if field == Field::Input {
-                "Import from"
-            } else {
-                "Import into"
-            };
-            let mut dialog = rfd::FileDialog::new().set_title(title);
-            let start = if current.is_dir() {
-                Some(current.as_path())
-            } else {
-                current.parent()
-            };
-            if let Some(folder) = start.filter(|p| p.is_dir()) {
-                dialog = dialog.set_directory(folder);
-            }
-            let choice = if pick_folder {
-                dialog.pick_folder()
-            } else {
-                dialog.pick_file()
-            };
-            let _ = tx.send(choice);
-            ctx.request_repaint();
-        });
-        self.browse = Some((field, rx));
+        let (title, ask) = match field {
+            Field::Input if !self.format.reads_folder() => (
+                "Import from",
+                Ask::File {
+                    filters: Vec::new(),
+                },
+            ),
+            Field::Input => ("Import from", Ask::Folder),
+            Field::Into => ("Import into", Ask::Folder),
+        };
+        let start = if current.is_dir() {
+            Some(current.as_path())
+        } else {
+            current.parent()
+        };
+        self.browse.ask(ctx, field, title, ask, start);
     }
 
     /// Draws the dialog; returns a folder the user asked to open.
@@ -219,7 +176,7 @@ impl ImportDialog {
 
     pub fn close(&mut self) {
         if let Some(job) = &self.job {
-            job.progress.cancel();
+            job.cancel();
         }
         self.open = false;
     }
@@ -229,19 +186,8 @@ impl ImportDialog {
         ui.add_enabled_ui(!running, |ui| self.form(ui));
         ui.separator();
         if let Some(job) = &self.job {
-            let (done, total) = job.progress.get();
-            let fraction = if total == 0 {
-                0.0
-            } else {
-                done as f32 / total as f32
-            };
-            ui.add(egui::ProgressBar::new(fraction).text(format!("{done} of {total}")));
-            // The import counts without waking the window: look again soon.
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_millis(100));
-            if ui.button("Cancel").clicked() {
-                job.progress.cancel();
-            }
+            let (done, total) = job.progress().get();
+            job.bar(ui, &format!("{done} of {total}"), 320.0);
             return None;
         }
         let mut open_folder = None;
@@ -300,7 +246,7 @@ impl ImportDialog {
                     ui.add(egui::TextEdit::singleline(&mut self.input).desired_width(280.0))
                         .labelled_by(label.id);
                     if ui
-                        .add_enabled(self.browse.is_none(), egui::Button::new("Browse…"))
+                        .add_enabled(!self.browse.is_open(), egui::Button::new("Browse…"))
                         .clicked()
                     {
                         self.browse(ui.ctx(), Field::Input);
@@ -314,7 +260,7 @@ impl ImportDialog {
                         .labelled_by(label.id)
                         .on_hover_text("Articles and sidecars are written here; its spantag.ron is extended with the labels found");
                     if ui
-                        .add_enabled(self.browse.is_none(), egui::Button::new("Browse…"))
+                        .add_enabled(!self.browse.is_open(), egui::Button::new("Browse…"))
                         .clicked()
                     {
                         self.browse(ui.ctx(), Field::Into);

@@ -2,10 +2,12 @@
 //! they are applied, and [`doc_view`] for the document widget.
 
 pub mod app;
+pub mod command;
 pub mod compare;
 pub mod conflicts;
 pub mod corpus_view;
 pub mod dashboard;
+pub mod dialogs;
 pub mod doc_view;
 pub mod export_dialog;
 pub mod find;
@@ -13,11 +15,16 @@ pub mod folder;
 pub mod fonts;
 mod guard;
 pub mod import_dialog;
+pub mod job;
 mod panels;
 pub mod review;
+pub mod state;
+pub mod widgets;
 
-pub use app::{AppCommand, Notice, Pick, SpantagApp};
+pub use app::SpantagApp;
+pub use command::{command_channel, AppCommand, CommandSender, EntityEdit, Pick};
 pub use doc_view::Selection;
+pub use state::{Notice, Prefs, ViewState, Workspace};
 
 use std::path::PathBuf;
 
@@ -44,7 +51,7 @@ pub fn run(path: Option<PathBuf>) -> eframe::Result {
             fonts::install(&cc.egui_ctx, fonts::FontSources::SystemThenBundled);
             let prefs = cc
                 .storage
-                .and_then(|storage| eframe::get_value::<app::Prefs>(storage, app::PREFS_KEY))
+                .and_then(|storage| eframe::get_value::<state::Prefs>(storage, state::PREFS_KEY))
                 .unwrap_or_default();
             let mut app = SpantagApp::new(&cc.egui_ctx, path.as_deref());
             app.set_prefs(prefs);

@@ -1,15 +1,19 @@
 //! The panels around the document: toolbar, label palette and span list, status bar.
-//! They read the app's state and send commands; none of them changes the document.
+//! They read the workspace and send commands ([`CommandSender`]); none of them changes
+//! the document. They type only into the view's drafts (the note, attribute values, the
+//! pickers' queries).
 
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
-use super::app::{AppCommand, EntityEdit, Notice, SpantagApp};
-use super::doc_view::{label_color, shorten, Selection};
+use super::command::{AppCommand, CommandSender, EntityEdit};
+use super::doc_view::Selection;
 use super::find::SpanFilter;
+use super::state::{Notice, ViewState, Workspace};
+use super::widgets::{label_color, shorten, swatch};
 use crate::model::{AttrKind, Span};
 use crate::store::SaveState;
 
-pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
+pub fn toolbar(ui: &mut Ui, ws: &Workspace, view: &ViewState, tx: &CommandSender) {
     egui::Panel::top("toolbar").show(ui, |ui| {
         // Wrapped: in a narrow window the last buttons go to a second row, not off-screen.
         ui.horizontal_wrapped(|ui| {
@@ -18,18 +22,18 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
                 .on_hover_text("Open an article (a plain-text file)")
                 .clicked()
             {
-                app.send(AppCommand::ShowOpenDialog);
+                tx.send(AppCommand::ShowOpenDialog);
             }
             if ui
                 .add(egui::Button::new("Open folder…"))
                 .on_hover_text("Open a folder of articles and work through them (Ctrl+Shift+O)")
                 .clicked()
             {
-                app.send(AppCommand::ShowOpenFolderDialog);
+                tx.send(AppCommand::ShowOpenFolderDialog);
             }
             if ui
                 .add_enabled(
-                    app.session.is_some(),
+                    ws.session.is_some(),
                     egui::Button::new("Export…").shortcut_text("Ctrl+E"),
                 )
                 .on_hover_text(
@@ -37,7 +41,7 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
                 )
                 .clicked()
             {
-                app.send(AppCommand::ShowExport);
+                tx.send(AppCommand::ShowExport);
             }
             if ui
                 .add(egui::Button::new("Import…").shortcut_text("Ctrl+I"))
@@ -46,7 +50,7 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
                 )
                 .clicked()
             {
-                app.send(AppCommand::ShowImport);
+                tx.send(AppCommand::ShowImport);
             }
             if ui
                 .button("Compare…")
@@ -55,24 +59,24 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
                 )
                 .clicked()
             {
-                app.send(AppCommand::ShowCompare);
+                tx.send(AppCommand::ShowCompare);
             }
             if ui
-                .add_enabled(app.session.is_some() || app.folder.is_some(), egui::Button::new("Dashboard"))
+                .add_enabled(ws.session.is_some() || ws.folder.is_some(), egui::Button::new("Dashboard"))
                 .on_hover_text("Charts of the folder: spans per label, articles per status, frequent actors and places")
                 .clicked()
             {
-                app.send(AppCommand::ShowDashboard);
+                tx.send(AppCommand::ShowDashboard);
             }
             ui.separator();
-            let (can_undo, can_redo) = app.session.as_ref().map_or((false, false), |s| {
+            let (can_undo, can_redo) = ws.session.as_ref().map_or((false, false), |s| {
                 (s.document.can_undo(), s.document.can_redo())
             });
             if ui
                 .add_enabled(can_undo, egui::Button::new("Undo").shortcut_text("Ctrl+Z"))
                 .clicked()
             {
-                app.send(AppCommand::Undo);
+                tx.send(AppCommand::Undo);
             }
             if ui
                 .add_enabled(can_redo, egui::Button::new("Redo"))
@@ -80,28 +84,28 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
                 .on_disabled_hover_text("Ctrl+Shift+Z")
                 .clicked()
             {
-                app.send(AppCommand::Redo);
+                tx.send(AppCommand::Redo);
             }
-            let recent = app.prefs.clone();
+            let recent = ws.prefs.clone();
             ui.menu_button("Recent", |ui| {
                 if recent.recent_files.is_empty() && recent.recent_folders.is_empty() {
                     ui.weak("Nothing opened yet");
                 }
                 for folder in &recent.recent_folders {
                     if ui.button(format!("Folder: {}", folder.display())).clicked() {
-                        app.send(AppCommand::OpenFolder(folder.clone()));
+                        tx.send(AppCommand::OpenFolder(folder.clone()));
                         ui.close();
                     }
                 }
                 for file in &recent.recent_files {
                     if ui.button(file.display().to_string()).clicked() {
-                        app.send(AppCommand::Open(file.clone()));
+                        tx.send(AppCommand::Open(file.clone()));
                         ui.close();
                     }
                 }
             });
             ui.separator();
-            let mut whole_words = app.whole_words;
+            let mut whole_words = view.whole_words;
             if ui
                 .toggle_value(&mut whole_words, "Whole words (W)")
                 .on_hover_text(
@@ -109,7 +113,7 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
                 )
                 .clicked()
             {
-                app.send(AppCommand::ToggleWholeWords);
+                tx.send(AppCommand::ToggleWholeWords);
             }
             ui.separator();
             // Light or dark; egui remembers the choice, and the zoom (Ctrl+= / Ctrl+- / Ctrl+0).
@@ -122,14 +126,14 @@ pub fn toolbar(ui: &mut Ui, app: &mut SpantagApp) {
     });
 }
 
-pub fn status_bar(ui: &mut Ui, app: &mut SpantagApp) {
+pub fn status_bar(ui: &mut Ui, ws: &Workspace, view: &ViewState) {
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
-            if let Some(hint) = app.notice.as_ref().filter(|n| !n.is_error) {
+            if let Some(hint) = view.notice.as_ref().filter(|n| !n.is_error) {
                 ui.label(RichText::new(&hint.text).color(ui.visuals().warn_fg_color));
                 ui.separator();
             }
-            let Some(session) = &app.session else {
+            let Some(session) = &ws.session else {
                 ui.label("No article open");
                 return;
             };
@@ -154,16 +158,15 @@ pub fn status_bar(ui: &mut Ui, app: &mut SpantagApp) {
             ui.separator();
             let counts = document
                 .annotations()
-                .count_by_label(app.scheme.labels.iter().map(|l| l.name.as_str()));
+                .count_by_label(ws.scheme.labels.iter().map(|l| l.name.as_str()));
             for (label, count) in counts {
                 ui.label(
-                    RichText::new(format!("{label} {count}"))
-                        .color(label_color(&app.scheme, label)),
+                    RichText::new(format!("{label} {count}")).color(label_color(&ws.scheme, label)),
                 );
             }
             ui.separator();
             // Stored suggestions still to decide, per model.
-            let pending = &app.review.pending_by_source;
+            let pending = &ws.review.pending_by_source;
             if !pending.is_empty() {
                 let parts: Vec<String> = pending
                     .iter()
@@ -173,7 +176,7 @@ pub fn status_bar(ui: &mut Ui, app: &mut SpantagApp) {
                     .on_hover_text("N selects the next, Enter accepts it, X rejects it");
                 ui.separator();
             }
-            let conflicts = app.conflicts.rows.len();
+            let conflicts = ws.conflicts.rows.len();
             if conflicts > 0 {
                 let noun = if conflicts == 1 {
                     "conflict"
@@ -226,13 +229,12 @@ pub fn notice(ui: &mut Ui, notice: &Notice) -> bool {
 }
 
 /// A big article loading on another thread: its name and how much has been read.
-pub fn opening(ui: &mut Ui, opening: &super::app::Opening) {
-    let name = opening
-        .path
+/// `read`: the fraction of the file read so far.
+pub fn opening(ui: &mut Ui, path: &std::path::Path, read: f32) {
+    let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let read = opening.progress.fraction_read();
     ui.horizontal(|ui| {
         ui.spinner();
         let stage = if read < 1.0 {
@@ -263,27 +265,27 @@ pub fn welcome(ui: &mut Ui, dialog_open: bool) {
     });
 }
 
-pub fn side_panel(ui: &mut Ui, app: &mut SpantagApp) {
+pub fn side_panel(ui: &mut Ui, ws: &Workspace, view: &mut ViewState, tx: &CommandSender) {
     egui::Panel::right("spans")
         .default_size(300.0)
         .resizable(true)
         .show(ui, |ui| {
             ui.add_space(4.0);
-            palette(ui, app);
-            super::review::panel(ui, app);
+            palette(ui, ws, view, tx);
+            super::review::panel(ui, ws, view, tx);
             ui.separator();
-            selected_details(ui, app);
+            selected_details(ui, ws, view, tx);
             ui.separator();
-            span_list(ui, app);
+            span_list(ui, ws, view, tx);
         });
 }
 
-fn palette(ui: &mut Ui, app: &mut SpantagApp) {
+fn palette(ui: &mut Ui, ws: &Workspace, view: &mut ViewState, tx: &CommandSender) {
     ui.strong("Labels");
-    let has_target = app.selection != Selection::None;
+    let has_target = view.selection != Selection::None;
     let mut clicked = None;
-    for label in &app.scheme.labels {
-        let color = label_color(&app.scheme, &label.name);
+    for label in &ws.scheme.labels {
+        let color = label_color(&ws.scheme, &label.name);
         let button = egui::Button::new(RichText::new(format!("{}  {}", label.key, label.name)))
             .fill(color.gamma_multiply(0.35))
             .min_size(egui::vec2(ui.available_width(), 0.0));
@@ -314,16 +316,16 @@ fn palette(ui: &mut Ui, app: &mut SpantagApp) {
         }
     }
     if let Some(name) = clicked {
-        app.send(AppCommand::ApplyLabel(name));
+        tx.send(AppCommand::ApplyLabel(name));
     }
 }
 
-fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
-    let Selection::Span(id) = app.selection else {
+fn selected_details(ui: &mut Ui, ws: &Workspace, view: &mut ViewState, tx: &CommandSender) {
+    let Selection::Span(id) = view.selection else {
         ui.weak("Select text and press a label key; click a span to select it.");
         return;
     };
-    let Some(span) = app
+    let Some(span) = ws
         .session
         .as_ref()
         .and_then(|s| s.document.annotations().get(id))
@@ -332,26 +334,26 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
         return;
     };
     ui.horizontal(|ui| {
-        swatch(ui, label_color(&app.scheme, &span.label));
+        swatch(ui, label_color(&ws.scheme, &span.label));
         ui.strong(&span.label);
         ui.weak(format!("chars {}–{}", span.start, span.end));
     });
     ui.add(egui::Label::new(shorten(&span.text, 200)).wrap());
-    fragment_details(ui, app, id);
-    attributes(ui, app, &span);
-    entity_details(ui, app, &span);
+    fragment_details(ui, ws, view, tx, id);
+    attributes(ui, ws, view, tx, &span);
+    entity_details(ui, ws, tx, &span);
 
     // The note: edited in place, saved like every other change.
-    if app
+    if view
         .note_draft
         .as_ref()
         .is_none_or(|(draft_id, _)| *draft_id != id)
     {
-        app.note_draft = Some((id, span.note.clone()));
+        view.note_draft = Some((id, span.note.clone()));
     }
     let label = ui.label("Note");
     let mut changed_note = None;
-    if let Some((_, draft)) = &mut app.note_draft {
+    if let Some((_, draft)) = &mut view.note_draft {
         let response = ui.add(
             egui::TextEdit::multiline(draft)
                 .desired_rows(2)
@@ -367,13 +369,13 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
         }
     }
     if let Some(note) = changed_note {
-        app.send(AppCommand::SetNote { id, note });
+        tx.send(AppCommand::SetNote { id, note });
     }
 
     // Links: this span's speaker (or whatever the scheme links it to), and who links to it.
     // The relations that join fragments are the span's pieces, shown above, not links.
-    let fragments = app.fragments().unwrap_or_default();
-    let links: Vec<(u64, String)> = app.session.as_ref().map_or_else(Vec::new, |s| {
+    let fragments = view.fragments(ws).unwrap_or_default();
+    let links: Vec<(u64, String)> = ws.session.as_ref().map_or_else(Vec::new, |s| {
         let annotations = s.document.annotations();
         annotations
             .relations_of(id)
@@ -400,11 +402,11 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
                 .on_hover_text("Remove this link")
                 .clicked()
             {
-                app.send(AppCommand::Unlink(relation));
+                tx.send(AppCommand::Unlink(relation));
             }
         });
     }
-    if let Some(kind) = app
+    if let Some(kind) = ws
         .scheme
         .relations
         .iter()
@@ -420,7 +422,7 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
             ))
             .clicked()
         {
-            app.send(AppCommand::StartLink);
+            tx.send(AppCommand::StartLink);
         }
     }
     if ui
@@ -428,19 +430,25 @@ fn selected_details(ui: &mut Ui, app: &mut SpantagApp) {
         .on_hover_text("Delete or Backspace")
         .clicked()
     {
-        app.send(AppCommand::Remove(span.id));
+        tx.send(AppCommand::Remove(span.id));
     }
 }
 
 /// For a fragment of a discontinuous span: which one it is (`fragment 2 of 3 of quote
 /// span 4`), and a button per fragment that selects it.
-fn fragment_details(ui: &mut Ui, app: &mut SpantagApp, id: crate::model::SpanId) {
-    let Some(fragments) = app.fragments() else {
+fn fragment_details(
+    ui: &mut Ui,
+    ws: &Workspace,
+    view: &mut ViewState,
+    tx: &CommandSender,
+    id: crate::model::SpanId,
+) {
+    let Some(fragments) = view.fragments(ws) else {
         return;
     };
-    let Some(session) = &app.session else { return };
+    let Some(session) = &ws.session else { return };
     let document = &session.document;
-    let Some(line) = super::doc_view::fragment_line(document, &fragments, id) else {
+    let Some(line) = super::widgets::fragment_line(document, &fragments, id) else {
         return;
     };
     ui.label(line);
@@ -464,7 +472,7 @@ fn fragment_details(ui: &mut Ui, app: &mut SpantagApp, id: crate::model::SpanId)
         }
     });
     if let Some(fragment) = reveal {
-        app.send(AppCommand::Reveal(fragment));
+        tx.send(AppCommand::Reveal(fragment));
     }
 }
 
@@ -472,20 +480,20 @@ fn fragment_details(ui: &mut Ui, app: &mut SpantagApp, id: crate::model::SpanId)
 /// radio buttons (a combo box when it has many options), yes/no as a checkbox, numbers
 /// and text as fields applied on Enter when valid. Values the label does not declare
 /// (imported, or the label changed) are listed too, and can be cleared.
-fn attributes(ui: &mut Ui, app: &mut SpantagApp, span: &Span) {
-    let declared = app
+fn attributes(ui: &mut Ui, ws: &Workspace, view: &mut ViewState, tx: &CommandSender, span: &Span) {
+    let declared = ws
         .scheme
         .label(&span.label)
         .map(|l| l.attributes.clone())
         .unwrap_or_default();
-    if app
+    if view
         .attr_drafts
         .as_ref()
         .is_none_or(|(draft_id, _)| *draft_id != span.id)
     {
-        app.attr_drafts = Some((span.id, Default::default()));
+        view.attr_drafts = Some((span.id, Default::default()));
     }
-    let focus = app.attr_focus.take();
+    let focus = view.attr_focus.take();
     let mut commands = Vec::new();
     let set = |name: &str, value: Option<String>| AppCommand::SetAttr {
         id: span.id,
@@ -557,7 +565,7 @@ fn attributes(ui: &mut Ui, app: &mut SpantagApp, span: &Span) {
                     }
                 }
                 AttrKind::Number | AttrKind::Text => {
-                    let Some((_, drafts)) = &mut app.attr_drafts else {
+                    let Some((_, drafts)) = &mut view.attr_drafts else {
                         return;
                     };
                     let shown = current.clone().unwrap_or_default();
@@ -616,14 +624,14 @@ fn attributes(ui: &mut Ui, app: &mut SpantagApp, span: &Span) {
         });
     }
     for command in commands {
-        app.send(command);
+        tx.send(command);
     }
 }
 
 /// The corpus entity the selected span refers to: its name, aliases and external ids
 /// (editable, written to `entities.ron`), or a button to link one (E).
-fn entity_details(ui: &mut Ui, app: &mut SpantagApp, span: &Span) {
-    if !app.scheme.is_entity_label(&span.label) && span.entity.is_none() {
+fn entity_details(ui: &mut Ui, ws: &Workspace, tx: &CommandSender, span: &Span) {
+    if !ws.scheme.is_entity_label(&span.label) && span.entity.is_none() {
         return;
     }
     let mut commands = Vec::new();
@@ -638,7 +646,7 @@ fn entity_details(ui: &mut Ui, app: &mut SpantagApp, span: &Span) {
             }
         }
         Some(id) => {
-            let entity = app.entities.as_ref().and_then(|e| e.get(id)).cloned();
+            let entity = ws.entities.as_ref().and_then(|e| e.get(id)).cloned();
             ui.horizontal_wrapped(|ui| {
                 ui.label("Entity:");
                 match &entity {
@@ -735,23 +743,28 @@ fn entity_details(ui: &mut Ui, app: &mut SpantagApp, span: &Span) {
         }
     }
     for command in commands {
-        app.send(command);
+        tx.send(command);
     }
 }
 
 /// The entity picker (E on an actor or place): a type-ahead over the corpus's entities of
 /// the span's label; Enter links the first, or makes a new entity from the span's text
 /// when none matches.
-pub fn entity_picker(ctx: &egui::Context, app: &mut SpantagApp) {
-    let Some(linking) = &mut app.entity_linking else {
+pub fn entity_picker(
+    ctx: &egui::Context,
+    ws: &Workspace,
+    view: &mut ViewState,
+    tx: &CommandSender,
+) {
+    let Some(linking) = &mut view.entity_linking else {
         return;
     };
-    let (Some(session), Some(entities)) = (&app.session, &app.entities) else {
-        app.entity_linking = None;
+    let (Some(session), Some(entities)) = (&ws.session, &ws.entities) else {
+        view.entity_linking = None;
         return;
     };
     let Some(span) = session.document.annotations().get(linking.span) else {
-        app.entity_linking = None;
+        view.entity_linking = None;
         return;
     };
     let hits: Vec<(String, String)> = entities
@@ -810,23 +823,23 @@ pub fn entity_picker(ctx: &egui::Context, app: &mut SpantagApp) {
             }
         });
     if let Some(command) = command {
-        app.send(command);
+        tx.send(command);
     } else if cancel {
-        app.entity_linking = None;
+        tx.send(AppCommand::CancelLinking);
     }
 }
 
 /// The type-ahead list of link targets (R on a quote: the actors of the article).
-pub fn link_picker(ctx: &egui::Context, app: &mut SpantagApp) {
-    let Some(linking) = &mut app.linking else {
+pub fn link_picker(ctx: &egui::Context, ws: &Workspace, view: &mut ViewState, tx: &CommandSender) {
+    let Some(linking) = &mut view.linking else {
         return;
     };
-    let Some(session) = &app.session else { return };
+    let Some(session) = &ws.session else { return };
     let annotations = session.document.annotations();
     let Some(from) = annotations.get(linking.from) else {
         return;
     };
-    let targets: Vec<String> = app
+    let targets: Vec<String> = ws
         .scheme
         .relations
         .iter()
@@ -893,18 +906,18 @@ pub fn link_picker(ctx: &egui::Context, app: &mut SpantagApp) {
             }
         });
     if let Some(to) = chosen {
-        app.send(AppCommand::LinkTo(to));
+        tx.send(AppCommand::LinkTo(to));
     } else if cancel {
-        app.linking = None;
+        tx.send(AppCommand::CancelLinking);
     }
 }
 
-fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
-    let Some(session) = &app.session else { return };
+fn span_list(ui: &mut Ui, ws: &Workspace, view: &mut ViewState, tx: &CommandSender) {
+    let Some(session) = &ws.session else { return };
     let annotations = session.document.annotations();
     let mut commands = Vec::new();
     // Nothing here walks all the spans unless it must: a book has 50,000.
-    let conflicts = app.conflicts.rows.len();
+    let conflicts = ws.conflicts.rows.len();
     if annotations.orphan_count() > 0 || conflicts > 0 {
         // A conflicted orphan is listed once, with its conflict.
         let orphans: Vec<&Span> = match annotations.orphan_count() {
@@ -912,7 +925,7 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
             _ => annotations
                 .spans()
                 .iter()
-                .filter(|s| s.is_orphaned() && !app.conflicts.has(s.id))
+                .filter(|s| s.is_orphaned() && !ws.conflicts.has(s.id))
                 .collect(),
         };
         let mut about = Vec::new();
@@ -934,7 +947,7 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
             format!("Needs review ({})", conflicts + orphans.len()),
         )
         .on_hover_text(about.join("\n\n"));
-        let has_selection = matches!(app.selection, Selection::Text { .. });
+        let has_selection = matches!(view.selection, Selection::Text { .. });
         // Its own scroll area, so many conflicts leave room for a row or two of the span list.
         let room = ui.available_height();
         egui::ScrollArea::vertical()
@@ -942,7 +955,7 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
             .max_height((room - 96.0).max(room * 0.4))
             .auto_shrink([false, true])
             .show(ui, |ui| {
-                super::conflicts::section(ui, app, &mut commands);
+                super::conflicts::section(ui, ws, view, &mut commands);
                 for span in orphans {
                     ui.horizontal(|ui| {
                         if ui
@@ -972,13 +985,13 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
     }
 
     ui.strong("Spans");
-    let counts = annotations.count_by_label(app.scheme.labels.iter().map(|l| l.name.as_str()));
+    let counts = annotations.count_by_label(ws.scheme.labels.iter().map(|l| l.name.as_str()));
     let mut toggled = None;
     ui.horizontal_wrapped(|ui| {
         for (label, count) in &counts {
-            let shown = !app.hidden_labels.iter().any(|h| h == label);
+            let shown = !view.hidden_labels.iter().any(|h| h == label);
             let text =
-                RichText::new(format!("{label} {count}")).color(label_color(&app.scheme, label));
+                RichText::new(format!("{label} {count}")).color(label_color(&ws.scheme, label));
             if ui
                 .selectable_label(shown, text)
                 .on_hover_text(format!("Show or hide {label} spans in this list"))
@@ -989,12 +1002,7 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
         }
     });
     if let Some(label) = toggled {
-        match app.hidden_labels.iter().position(|h| *h == label) {
-            Some(i) => {
-                app.hidden_labels.remove(i);
-            }
-            None => app.hidden_labels.push(label),
-        }
+        commands.push(AppCommand::ToggleLabelShown(label));
     }
 
     // Filter by attribute value or entity, in the words of the find bar's "Spans where".
@@ -1023,12 +1031,12 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
     };
 
     let all = annotations.spans();
-    let entities = app.entities.as_ref();
+    let entities = ws.entities.as_ref();
     let filtered: Option<Vec<&Span>> =
-        (annotations.orphan_count() > 0 || !app.hidden_labels.is_empty() || !filter.is_empty())
+        (annotations.orphan_count() > 0 || !view.hidden_labels.is_empty() || !filter.is_empty())
             .then(|| {
                 all.iter()
-                    .filter(|s| !s.is_orphaned() && !app.hidden_labels.contains(&s.label))
+                    .filter(|s| !s.is_orphaned() && !view.hidden_labels.contains(&s.label))
                     .filter(|s| filter.matches(s, entities))
                     .collect()
             });
@@ -1047,10 +1055,10 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
                     Some(listed) => listed[row],
                     None => &all[row],
                 };
-                let selected = app.selection == Selection::Span(span.id);
+                let selected = view.selection == Selection::Span(span.id);
                 ui.horizontal(|ui| {
-                    swatch(ui, label_color(&app.scheme, &span.label));
-                    let mark = super::doc_view::chip_mark(span);
+                    swatch(ui, label_color(&ws.scheme, &span.label));
+                    let mark = super::widgets::chip_mark(span);
                     let text = if mark.is_empty() {
                         format!("{}  {}", span.label, shorten(&span.text, 60))
                     } else {
@@ -1067,11 +1075,6 @@ fn span_list(ui: &mut Ui, app: &mut SpantagApp) {
             }
         });
     for command in commands {
-        app.send(command);
+        tx.send(command);
     }
-}
-
-pub(super) fn swatch(ui: &mut Ui, color: Color32) {
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
-    ui.painter().rect_filled(rect, 2.0, color);
 }

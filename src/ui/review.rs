@@ -29,8 +29,10 @@ use std::path::{Path, PathBuf};
 
 use egui::{RichText, Ui};
 
-use super::app::{AppCommand, Pick, SpantagApp};
-use super::doc_view::{label_color, proposal_name, Selection};
+use super::command::{AppCommand, CommandSender, Pick};
+use super::doc_view::Selection;
+use super::state::{ViewState, Workspace};
+use super::widgets::{label_color, proposal_name, swatch};
 use crate::model::{
     differences, offered_suggestions, pending_by_source, Document, Origin, Proposal, Proposals,
 };
@@ -292,17 +294,17 @@ const NOTHING_SELECTED: &str =
     "Select a proposal first: click its dashed outline, or press N for the next one.";
 
 /// The side panel's section: counts, the selected proposal, and the accept buttons.
-pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
-    let (Some(session), pending) = (&app.session, &app.review.pending) else {
+pub fn panel(ui: &mut Ui, ws: &Workspace, view: &ViewState, tx: &CommandSender) {
+    let (Some(session), pending) = (&ws.session, &ws.review.pending) else {
         return;
     };
-    if pending.is_empty() && app.compare.is_none() {
+    if pending.is_empty() && ws.compare.is_none() {
         return;
     }
     ui.separator();
     ui.strong(format!(
         "{} ({} to decide)",
-        app.review.heading,
+        ws.review.heading,
         pending.len()
     ));
     let mut command = None;
@@ -310,8 +312,8 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
     let mut select = None;
     let mut entity_button = None;
     // Stored suggestions still to decide, per model.
-    let suggestions = match app.compare {
-        None => app.review.pending_by_source.clone(),
+    let suggestions = match ws.compare {
+        None => ws.review.pending_by_source.clone(),
         Some(_) => Default::default(),
     };
     for (source, count) in suggestions {
@@ -321,7 +323,7 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
                  one, X rejects it; the decisions are saved in its sidecar."
             ));
     }
-    if let Some(compare) = &app.compare {
+    if let Some(compare) = &ws.compare {
         if ui
             .small_button("Stop comparing")
             .on_hover_text("Keep the gold folder open as an ordinary folder")
@@ -329,18 +331,18 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
         {
             command = Some(AppCommand::EndCompare);
         }
-        super::compare::figures(ui, compare, &app.scheme);
+        super::compare::figures(ui, compare, &ws.scheme);
     }
-    let current = app.review.current(app.selection);
+    let current = ws.review.current(view.selection);
     if let Some((index, proposal)) = current.and_then(|i| Some((i, pending.get(i)?))) {
         let twin = pending.twin(index);
         ui.horizontal_wrapped(|ui| {
-            super::panels::swatch(ui, label_color(&app.scheme, &proposal.label));
+            swatch(ui, label_color(&ws.scheme, &proposal.label));
             // Not "only in A" when both have the span: this is one annotator's version.
             ui.label(proposal_name(&session.document, proposal, twin.is_some()));
         });
         if let Some((twin, other)) = twin {
-            if let Some(take) = versions(ui, app, index, proposal, twin, other) {
+            if let Some(take) = versions(ui, ws, index, proposal, twin, other) {
                 select = Some(take);
                 command = Some(AppCommand::Accept(Pick::Current));
             }
@@ -398,15 +400,15 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
     }
     for (label, count) in pending.count_by_label() {
         ui.horizontal(|ui| {
-            super::panels::swatch(ui, label_color(&app.scheme, label));
+            swatch(ui, label_color(&ws.scheme, label));
             ui.label(RichText::new(format!("{label}: {count}")));
             if ui.small_button("Accept all").clicked() {
                 command = Some(AppCommand::Accept(Pick::Label(label.to_string())));
             }
         });
     }
-    if app.compare.is_some() {
-        let disagreements = app.review.disagreements();
+    if ws.compare.is_some() {
+        let disagreements = ws.review.disagreements();
         if disagreements > 0 {
             ui.label(format!(
                 "{disagreements} with different values in A and B: take A's or B's values \
@@ -415,10 +417,10 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
         }
     }
     if let Some(index) = select {
-        app.selection = Selection::Proposal(index);
+        tx.send(AppCommand::Select(Selection::Proposal(index)));
     }
     if let Some(command) = command {
-        app.send(command);
+        tx.send(command);
     }
 }
 
@@ -427,13 +429,13 @@ pub fn panel(ui: &mut Ui, app: &mut SpantagApp) {
 /// still offered. Returns the index of the version to take.
 fn versions(
     ui: &mut Ui,
-    app: &SpantagApp,
+    ws: &Workspace,
     index: usize,
     proposal: &Proposal,
     twin: usize,
     other: &Proposal,
 ) -> Option<usize> {
-    let pending = &app.review.pending;
+    let pending = &ws.review.pending;
     let ((a_index, a), (b_index, b)) = if proposal.origin == Origin::OnlyA {
         ((index, proposal), (twin, other))
     } else {
@@ -441,7 +443,7 @@ fn versions(
     };
     let selected_a = a_index == index;
     ui.label("A and B both have this span, with different values:");
-    let entity_name = |id: &Option<String>| match (id, &app.entities) {
+    let entity_name = |id: &Option<String>| match (id, &ws.entities) {
         (None, _) => "unset".to_string(),
         (Some(id), Some(entities)) => entities.name_of(id).to_string(),
         (Some(id), None) => id.clone(),

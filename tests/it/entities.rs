@@ -417,7 +417,11 @@ fn the_corpus_view_shows_who_said_what_and_a_click_opens_the_span() {
     let mut harness = harness(Some(&root));
     step_until(&mut harness, "the folder open an article", |h| {
         let app = h.state();
-        app.folder.as_ref().is_some_and(|f| !f.is_scanning()) && app.session.is_some()
+        app.workspace
+            .folder
+            .as_ref()
+            .is_some_and(|f| !f.is_scanning())
+            && app.workspace.session.is_some()
     });
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::E);
     harness.step();
@@ -457,9 +461,9 @@ fn the_corpus_view_shows_who_said_what_and_a_click_opens_the_span() {
         .click();
     harness.run();
     let app = harness.state();
-    let session = app.session.as_ref().unwrap();
+    let session = app.workspace.session.as_ref().unwrap();
     assert_eq!(session.article_path, root.join("summit-crlf.txt"));
-    assert_eq!(app.selection, Selection::Span(quote));
+    assert_eq!(app.view.selection, Selection::Span(quote));
     let span = session.document.annotations().get(quote).unwrap();
     assert!(span.text.starts_with("supports an inclusive"));
 }
@@ -485,10 +489,10 @@ fn merging_from_the_app_changes_the_open_article_undoably_and_the_rest_on_disk()
 
     let mut harness = harness(Some(&summit));
     step_until(&mut harness, "the article open", |h| {
-        h.state().session.is_some()
+        h.state().workspace.session.is_some()
     });
     let linked = |h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>| {
-        let doc = &h.state().session.as_ref().unwrap().document;
+        let doc = &h.state().workspace.session.as_ref().unwrap().document;
         doc.annotations()
             .spans()
             .iter()
@@ -511,15 +515,21 @@ fn merging_from_the_app_changes_the_open_article_undoably_and_the_rest_on_disk()
     // The other sidecars are rewritten on another thread; entities.ron comes last.
     step_until(&mut harness, "the merge to finish", |h| {
         h.state()
+            .workspace
             .entities
             .as_ref()
             .is_some_and(|e| e.get(&gone).is_none())
     });
-    assert!(harness.state().notice.as_ref().is_none_or(|n| !n.is_error));
+    assert!(harness
+        .state()
+        .view
+        .notice
+        .as_ref()
+        .is_none_or(|n| !n.is_error));
     let saved = entities::load(&root).unwrap();
     assert!(saved.get(&gone).is_none());
     assert!(saved.get("sergei-lavrov").unwrap().is_called("S. Lavrov"));
-    assert_eq!(harness.state().entities.as_ref(), Some(&saved));
+    assert_eq!(harness.state().workspace.entities.as_ref(), Some(&saved));
     let other = std::fs::read_to_string(sidecar_path(&root.join("lavrov-libya.txt"))).unwrap();
     assert!(
         other.contains("\"sergei-lavrov\""),
@@ -587,10 +597,15 @@ fn the_corpus_view_links_the_mentions_in_the_other_articles() {
     let mut harness = harness(Some(&root));
     step_until(&mut harness, "the folder open an article", |h| {
         let app = h.state();
-        app.folder.as_ref().is_some_and(|f| !f.is_scanning()) && app.session.is_some()
+        app.workspace
+            .folder
+            .as_ref()
+            .is_some_and(|f| !f.is_scanning())
+            && app.workspace.session.is_some()
     });
     let open = harness
         .state()
+        .workspace
         .session
         .as_ref()
         .unwrap()

@@ -1005,6 +1005,7 @@ fn the_export_dialog_exports_the_apps_entities_and_refuses_a_broken_file() {
     let mut harness = crate::gui::harness(Some(&article));
     let entities = harness
         .state_mut()
+        .workspace
         .entities
         .as_mut()
         .expect("entities.ron read");
@@ -1038,7 +1039,7 @@ fn the_export_dialog_exports_the_apps_entities_and_refuses_a_broken_file() {
         "(\n  entities: [\n    (id: 1),\n  ],\n)\n",
     )
     .unwrap();
-    harness.state_mut().entities = None;
+    harness.state_mut().workspace.entities = None;
     harness.key_press(egui::Key::Escape);
     harness.run();
     std::fs::remove_file(&out).unwrap();

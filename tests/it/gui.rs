@@ -34,10 +34,17 @@ pub(crate) fn harness(article: Option<&Path>) -> Harness<'static, SpantagApp> {
 /// Where a char range of the open article is drawn.
 fn rects_of(harness: &Harness<'_, SpantagApp>, text: &str) -> Vec<egui::Rect> {
     let app = harness.state();
-    let doc = &app.session.as_ref().expect("an article is open").document;
+    let doc = &app
+        .workspace
+        .session
+        .as_ref()
+        .expect("an article is open")
+        .document;
     let byte = doc.text().as_str().find(text).expect("text in the article");
     let start = doc.text().char_from_byte(byte);
-    let rects = app.view().row_rects(start..start + text.chars().count());
+    let rects = app
+        .doc_view()
+        .row_rects(start..start + text.chars().count());
     assert!(!rects.is_empty(), "{text:?} is not on screen");
     rects
 }
@@ -84,6 +91,7 @@ fn double_click(harness: &mut Harness<'_, SpantagApp>, pos: Pos2) {
 pub(crate) fn spans(harness: &Harness<'_, SpantagApp>) -> Vec<Span> {
     let session = harness
         .state()
+        .workspace
         .session
         .as_ref()
         .expect("an article is open");
@@ -160,7 +168,10 @@ fn double_click_a_word_then_tag_it() {
     let mut harness = harness(Some(&article));
     let moscow = rects_of(&harness, "Moscow")[0];
     double_click(&mut harness, moscow.center());
-    assert!(matches!(harness.state().selection, Selection::Text { .. }));
+    assert!(matches!(
+        harness.state().view.selection,
+        Selection::Text { .. }
+    ));
     harness.key_press(Key::Num3);
     harness.run_steps(2);
     let tagged = spans(&harness);
@@ -180,12 +191,12 @@ fn click_a_span_by_name_delete_it_then_undo_and_redo() {
     harness.key_press(Key::Num4);
     harness.key_press(Key::Escape);
     harness.run_steps(2);
-    assert_eq!(harness.state().selection, Selection::None);
+    assert_eq!(harness.state().view.selection, Selection::None);
 
     harness.get_by_label("actor: Sergei Lavrov").click();
     harness.run_steps(2);
     let id = spans(&harness)[0].id;
-    assert_eq!(harness.state().selection, Selection::Span(id));
+    assert_eq!(harness.state().view.selection, Selection::Span(id));
 
     harness.key_press(Key::Delete);
     harness.run_steps(2);
@@ -229,20 +240,20 @@ fn retag_with_a_key_and_move_between_spans_with_tab() {
     assert_eq!(ids.len(), 2);
 
     // The new span is selected; Tab goes on in document order and wraps around.
-    assert_eq!(harness.state().selection, Selection::Span(ids[1]));
+    assert_eq!(harness.state().view.selection, Selection::Span(ids[1]));
     harness.key_press(Key::Tab);
     harness.run_steps(1);
     assert_eq!(
-        harness.state().selection,
+        harness.state().view.selection,
         Selection::Span(ids[0]),
         "Tab wraps to the first"
     );
     harness.key_press(Key::Tab);
     harness.run_steps(1);
-    assert_eq!(harness.state().selection, Selection::Span(ids[1]));
+    assert_eq!(harness.state().view.selection, Selection::Span(ids[1]));
     harness.key_press_modifiers(Modifiers::SHIFT, Key::Tab);
     harness.run_steps(1);
-    assert_eq!(harness.state().selection, Selection::Span(ids[0]));
+    assert_eq!(harness.state().view.selection, Selection::Span(ids[0]));
 
     harness.key_press(Key::Num1);
     harness.run_steps(2);
@@ -278,7 +289,7 @@ fn a_broken_sidecar_is_reported_and_never_overwritten() {
     std::fs::write(&sidecar, broken).unwrap();
     let mut harness = harness(Some(&article));
 
-    let notice = harness.state().notice.clone().expect("a notice");
+    let notice = harness.state().view.notice.clone().expect("a notice");
     assert!(notice.is_error);
     assert!(notice.text.contains("line 4, column"), "{}", notice.text);
     assert!(
@@ -305,8 +316,8 @@ fn a_file_that_is_not_text_is_refused_with_a_message() {
     let binary = dir.path().join("image.txt");
     std::fs::write(&binary, b"\x89PNG\r\n\x1a\n\0\0\0").unwrap();
     let harness = harness(Some(&binary));
-    assert!(harness.state().session.is_none());
-    let notice = harness.state().notice.clone().expect("a notice");
+    assert!(harness.state().workspace.session.is_none());
+    let notice = harness.state().view.notice.clone().expect("a notice");
     assert!(notice.text.contains("not a text file"), "{}", notice.text);
     assert!(notice.text.contains("image.txt"), "{}", notice.text);
 }
@@ -383,6 +394,7 @@ fn opening_another_article_saves_the_first() {
     assert_eq!(
         harness
             .state()
+            .workspace
             .session
             .as_ref()
             .unwrap()
@@ -462,7 +474,7 @@ impl egui::DroppedFile for Dropped {
 fn dropping_a_file_on_the_window_opens_it() {
     let (_dir, article) = sample_copy("summit-crlf.txt");
     let mut harness = harness(None);
-    assert!(harness.state().session.is_none());
+    assert!(harness.state().workspace.session.is_none());
     harness
         .input_mut()
         .dropped_files
@@ -470,6 +482,7 @@ fn dropping_a_file_on_the_window_opens_it() {
     harness.run();
     let session = harness
         .state()
+        .workspace
         .session
         .as_ref()
         .expect("the dropped article is open");
@@ -532,6 +545,7 @@ fn clicking_a_span_in_the_list_scrolls_to_it_and_selects_it() {
     // follows the new span down.
     let text = harness
         .state()
+        .workspace
         .session
         .as_ref()
         .unwrap()
@@ -560,6 +574,7 @@ fn clicking_a_span_in_the_list_scrolls_to_it_and_selects_it() {
     let on_screen = |h: &Harness<'_, SpantagApp>| {
         let span = h
             .state()
+            .workspace
             .session
             .as_ref()
             .unwrap()
@@ -569,7 +584,7 @@ fn clicking_a_span_in_the_list_scrolls_to_it_and_selects_it() {
             .unwrap()
             .clone();
         h.state()
-            .view()
+            .doc_view()
             .row_rects(span.char_range())
             .iter()
             .any(|r| window.contains_rect(*r))
@@ -578,7 +593,7 @@ fn clicking_a_span_in_the_list_scrolls_to_it_and_selects_it() {
 
     harness.get_by_label("location  Tripoli").click();
     harness.run();
-    assert_eq!(harness.state().selection, Selection::Span(id));
+    assert_eq!(harness.state().view.selection, Selection::Span(id));
     assert!(on_screen(&harness), "the span was scrolled into view");
 }
 
@@ -594,7 +609,7 @@ fn shift_arrows_extend_a_caret_and_exact_mode_tags_inside_a_word() {
     press_at(&harness, caret, false);
     harness.run_steps(2);
     assert_eq!(
-        harness.state().selection,
+        harness.state().view.selection,
         Selection::Text {
             anchor: 25,
             head: 25
@@ -605,7 +620,7 @@ fn shift_arrows_extend_a_caret_and_exact_mode_tags_inside_a_word() {
     }
     harness.run_steps(1);
     assert_eq!(
-        harness.state().selection,
+        harness.state().view.selection,
         Selection::Text {
             anchor: 25,
             head: 28
@@ -614,7 +629,7 @@ fn shift_arrows_extend_a_caret_and_exact_mode_tags_inside_a_word() {
     // Shift+Down reaches the row below, at about the same place; Shift+Up comes back.
     harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowDown);
     harness.run_steps(1);
-    let Selection::Text { head: below, .. } = harness.state().selection else {
+    let Selection::Text { head: below, .. } = harness.state().view.selection else {
         panic!("a text selection")
     };
     let second_row = rects_of(&harness, "Saturday, stressing")[0];
@@ -625,7 +640,7 @@ fn shift_arrows_extend_a_caret_and_exact_mode_tags_inside_a_word() {
     harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowUp);
     harness.run_steps(1);
     assert_eq!(
-        harness.state().selection,
+        harness.state().view.selection,
         Selection::Text {
             anchor: 25,
             head: 28
@@ -635,7 +650,7 @@ fn shift_arrows_extend_a_caret_and_exact_mode_tags_inside_a_word() {
     harness.key_press(Key::W);
     harness.key_press(Key::Num4);
     harness.run_steps(2);
-    assert!(!harness.state().whole_words);
+    assert!(!harness.state().view.whole_words);
     assert_eq!(spans(&harness)[0].text, "Ser");
 }
 
@@ -721,6 +736,7 @@ fn sample_folder() -> (tempfile::TempDir, PathBuf) {
 fn open_name(harness: &Harness<'_, SpantagApp>) -> String {
     harness
         .state()
+        .workspace
         .session
         .as_ref()
         .map(|s| s.document.meta.file_name.clone())
@@ -730,7 +746,11 @@ fn open_name(harness: &Harness<'_, SpantagApp>) -> String {
 pub(crate) fn wait_for_folder(harness: &mut Harness<'_, SpantagApp>) {
     step_until(harness, "the folder finish loading", |h| {
         let app = h.state();
-        app.folder.as_ref().is_some_and(|f| !f.is_scanning()) && app.session.is_some()
+        app.workspace
+            .folder
+            .as_ref()
+            .is_some_and(|f| !f.is_scanning())
+            && app.workspace.session.is_some()
     });
     harness.run();
 }
@@ -822,13 +842,14 @@ fn a_custom_scheme_key_tags_with_its_label_and_a_broken_scheme_says_where() {
     let harness = self::harness(Some(&article));
     let problem = harness
         .state()
+        .workspace
         .scheme_problem
         .clone()
         .expect("the scheme is refused");
     assert!(problem.contains("spantag.ron:4:"), "{problem}");
     assert!(problem.contains("share the key"), "{problem}");
     assert_eq!(
-        harness.state().scheme.labels[0].name,
+        harness.state().workspace.scheme.labels[0].name,
         "claim",
         "the defaults apply meanwhile"
     );
@@ -849,18 +870,19 @@ fn linking_a_speaker_with_r_and_a_note_reach_the_sidecar_and_undo() {
         .find(|s| s.label == "quote")
         .unwrap()
         .id;
-    assert_eq!(harness.state().selection, Selection::Span(quote_id));
+    assert_eq!(harness.state().view.selection, Selection::Span(quote_id));
 
     harness.key_press(Key::R);
     harness.run();
-    assert!(harness.state().linking.is_some());
+    assert!(harness.state().view.linking.is_some());
     harness.get_by_label("Find").type_text("lav");
     harness.run();
     harness.key_press(Key::Enter);
     harness.run();
-    assert!(harness.state().linking.is_none());
+    assert!(harness.state().view.linking.is_none());
     let relations = harness
         .state()
+        .workspace
         .session
         .as_ref()
         .unwrap()
@@ -891,7 +913,7 @@ fn linking_a_speaker_with_r_and_a_note_reach_the_sidecar_and_undo() {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    let doc = &harness.state().session.as_ref().unwrap().document;
+    let doc = &harness.state().workspace.session.as_ref().unwrap().document;
     assert_eq!(doc.annotations().get(quote_id).unwrap().note, "");
     assert!(doc.annotations().relations().is_empty());
 }
@@ -904,7 +926,7 @@ fn find_highlights_matches_and_tag_all_is_one_undo_step() {
     harness.run();
     harness.get_by_label("Find").type_text("egypt");
     harness.run();
-    let matches = harness.state().find.as_ref().unwrap().matches.len();
+    let matches = harness.state().view.find.as_ref().unwrap().matches.len();
     assert!(
         matches >= 4,
         "Egypt, Egyptian… found case-insensitively: {matches}"
@@ -933,7 +955,7 @@ fn find_highlights_matches_and_tag_all_is_one_undo_step() {
 
     harness.key_press(Key::Escape);
     harness.run();
-    assert!(harness.state().find.is_none());
+    assert!(harness.state().view.find.is_none());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     assert!(spans(&harness).is_empty(), "one undo removes them all");
@@ -979,14 +1001,17 @@ fn the_dashboard_charts_the_folder() {
 fn recent_articles_and_the_theme_are_remembered_as_preferences() {
     let (_dir, article) = sample_copy("lavrov-libya.txt");
     let mut harness = harness(Some(&article));
-    assert_eq!(harness.state().prefs.recent_files, vec![article.clone()]);
+    assert_eq!(
+        harness.state().workspace.prefs.recent_files,
+        vec![article.clone()]
+    );
     harness.key_press(Key::W);
     harness.run();
     // What eframe stores on exit, restored at the next start.
     let mut storage = MemoryStorage::default();
     eframe::App::save(harness.state_mut(), &mut storage);
-    let prefs: spantag::ui::app::Prefs =
-        eframe::get_value(&storage, spantag::ui::app::PREFS_KEY).unwrap();
+    let prefs: spantag::ui::Prefs =
+        eframe::get_value(&storage, spantag::ui::state::PREFS_KEY).unwrap();
     assert_eq!(prefs.recent_files, vec![article.clone()]);
     assert!(prefs.exact_characters);
 

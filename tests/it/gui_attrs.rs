@@ -18,8 +18,8 @@ use crate::util::sample_copy;
 const CLAIM: &str = "Russia is against putting the blame of the crisis on any side";
 
 fn selected_span(harness: &Harness<'_, SpantagApp>) -> Span {
-    let Selection::Span(id) = harness.state().selection else {
-        panic!("no span selected: {:?}", harness.state().selection);
+    let Selection::Span(id) = harness.state().view.selection else {
+        panic!("no span selected: {:?}", harness.state().view.selection);
     };
     spans(harness)
         .into_iter()
@@ -146,9 +146,9 @@ fn an_invalid_number_is_refused_with_a_message_and_a_valid_one_is_saved() {
     let sidecar = sidecar_of(&article);
     let mut harness = harness(Some(&article));
     assert!(
-        harness.state().scheme_problem.is_none(),
+        harness.state().workspace.scheme_problem.is_none(),
         "{:?}",
-        harness.state().scheme_problem
+        harness.state().workspace.scheme_problem
     );
     drag_select(&mut harness, CLAIM);
     harness.key_press(Key::Num1);
@@ -232,11 +232,12 @@ fn a_value_the_label_does_not_declare_is_shown_kept_and_can_be_cleared() {
     assert!(
         harness
             .state()
+            .view
             .notice
             .as_ref()
             .is_some_and(|n| n.text.contains("no attribute verdict")),
         "{:?}",
-        harness.state().notice
+        harness.state().view.notice
     );
     assert_eq!(
         selected_span(&harness)
@@ -288,16 +289,16 @@ fn e_links_an_actor_and_accept_all_links_its_other_mentions_in_one_step() {
     let sidecar = sidecar_of(&article);
     let entities_before = std::fs::read_to_string(dir.path().join("entities.ron")).unwrap();
     let mut harness = harness(Some(&article));
-    assert!(harness.state().entities_problem.is_none());
+    assert!(harness.state().workspace.entities_problem.is_none());
     drag_select(&mut harness, "Sergei Lavrov");
     harness.key_press(Key::Num4);
     harness.run();
     harness.key_press(Key::E);
     harness.run();
     assert!(
-        harness.state().entity_linking.is_some(),
+        harness.state().view.entity_linking.is_some(),
         "{:?}",
-        harness.state().notice
+        harness.state().view.notice
     );
     harness.get_by_label("Find").type_text("lav");
     harness.run();
@@ -305,7 +306,7 @@ fn e_links_an_actor_and_accept_all_links_its_other_mentions_in_one_step() {
     assert!(harness.query_by_label_contains("Lavrov Stadium").is_none());
     harness.key_press(Key::Enter);
     harness.run();
-    assert!(harness.state().entity_linking.is_none());
+    assert!(harness.state().view.entity_linking.is_none());
     assert_eq!(linked(&spans(&harness), "sergei-lavrov"), 1);
     // The details panel shows the entity and its Wikidata id.
     assert!(harness.query_all_by_label("Sergei Lavrov").count() >= 1);
@@ -320,6 +321,7 @@ fn e_links_an_actor_and_accept_all_links_its_other_mentions_in_one_step() {
     // The two other mentions are proposed, linked to him.
     let pending: Vec<_> = harness
         .state()
+        .workspace
         .review
         .pending
         .shown()
@@ -331,7 +333,10 @@ fn e_links_an_actor_and_accept_all_links_its_other_mentions_in_one_step() {
         .all(|p| p.entity.as_deref() == Some("sergei-lavrov") && p.label == "actor"));
     harness.key_press(Key::N);
     harness.run();
-    assert!(matches!(harness.state().selection, Selection::Proposal(_)));
+    assert!(matches!(
+        harness.state().view.selection,
+        Selection::Proposal(_)
+    ));
     harness
         .get_by_label("Accept all links to Sergei Lavrov")
         .click();
@@ -339,7 +344,7 @@ fn e_links_an_actor_and_accept_all_links_its_other_mentions_in_one_step() {
     let tagged = spans(&harness);
     assert_eq!(tagged.len(), 3);
     assert_eq!(linked(&tagged, "sergei-lavrov"), 3);
-    assert!(harness.state().review.pending.is_empty());
+    assert!(harness.state().workspace.review.pending.is_empty());
     wait_for_sidecar(&mut harness, &sidecar, "three linked mentions", |s| {
         linked(s, "sergei-lavrov") == 3
     });
@@ -356,7 +361,7 @@ fn e_links_an_actor_and_accept_all_links_its_other_mentions_in_one_step() {
     let tagged = spans(&harness);
     assert_eq!(tagged.len(), 1);
     assert_eq!(linked(&tagged, "sergei-lavrov"), 1);
-    assert_eq!(harness.state().review.pending.len(), 2);
+    assert_eq!(harness.state().workspace.review.pending.len(), 2);
     wait_for_sidecar(&mut harness, &sidecar, "one linked mention", |s| {
         s.len() == 1 && linked(s, "sergei-lavrov") == 1
     });
@@ -368,12 +373,12 @@ fn e_links_an_actor_and_accept_all_links_its_other_mentions_in_one_step() {
     harness.run();
     assert_eq!(linked(&spans(&harness), "sergei-lavrov"), 2);
     assert!(
-        matches!(harness.state().selection, Selection::Proposal(_)),
+        matches!(harness.state().view.selection, Selection::Proposal(_)),
         "the next one is selected"
     );
     harness.key_press(Key::X);
     harness.run();
-    assert!(harness.state().review.pending.is_empty());
+    assert!(harness.state().workspace.review.pending.is_empty());
     assert_eq!(linked(&spans(&harness), "sergei-lavrov"), 2);
     harness.key_press(Key::Escape);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
@@ -472,14 +477,14 @@ fn a_broken_entities_file_stops_e_with_the_reason_and_is_never_written() {
     let broken = "(entities: [ (id: \"x\", name: ";
     let (dir, article) = lavrov_corpus(broken);
     let mut harness = harness(Some(&article));
-    assert!(harness.state().entities.is_none());
+    assert!(harness.state().workspace.entities.is_none());
     drag_select(&mut harness, "Sergei Lavrov");
     harness.key_press(Key::Num4);
     harness.run();
     harness.key_press(Key::E);
     harness.run();
-    assert!(harness.state().entity_linking.is_none(), "no picker");
-    let notice = harness.state().notice.clone().expect("E says why");
+    assert!(harness.state().view.entity_linking.is_none(), "no picker");
+    let notice = harness.state().view.notice.clone().expect("E says why");
     assert!(notice.text.contains("entities.ron"), "{}", notice.text);
     assert!(
         notice.text.contains("entities.ron:1:"),
@@ -498,7 +503,7 @@ fn a_broken_entities_file_stops_e_with_the_reason_and_is_never_written() {
     harness.key_press(Key::Num1);
     harness.key_press(Key::E);
     harness.run();
-    let notice = harness.state().notice.clone().expect("E says why");
+    let notice = harness.state().view.notice.clone().expect("E says why");
     assert!(
         notice.text.contains("not linked to entities"),
         "{}",
@@ -530,9 +535,9 @@ fn find_spans_where_walks_the_refuted_claims() {
         .get_by_role_and_label(egui::Role::TextInput, "Spans where")
         .type_text("verdict=false");
     harness.run();
-    let find = harness.state().find.as_ref().unwrap();
+    let find = harness.state().view.find.as_ref().unwrap();
     assert_eq!(find.matches.len(), 1, "only the refuted claim");
-    let doc = &harness.state().session.as_ref().unwrap().document;
+    let doc = &harness.state().workspace.session.as_ref().unwrap().document;
     assert_eq!(
         doc.text().get(find.matches[0].clone()),
         Some("Moscow is in contact with all Libyan political factions")
@@ -541,9 +546,9 @@ fn find_spans_where_walks_the_refuted_claims() {
     // Enter in the filter goes to the span and selects its text.
     harness.key_press(Key::Enter);
     harness.run();
-    let range = harness.state().find.as_ref().unwrap().matches[0].clone();
+    let range = harness.state().view.find.as_ref().unwrap().matches[0].clone();
     assert_eq!(
-        harness.state().selection,
+        harness.state().view.selection,
         Selection::Text {
             anchor: range.start,
             head: range.end
@@ -573,12 +578,12 @@ fn chips_show_attribute_and_entity_marks_snapshot() {
     // Lavrov in the third line, linked through the picker.
     let rects = {
         let app = harness.state();
-        let doc = &app.session.as_ref().unwrap().document;
+        let doc = &app.workspace.session.as_ref().unwrap().document;
         let byte = doc.text().as_str().find("Later, Lavrov").unwrap() + "Later, ".len();
         let start = doc.text().char_from_byte(byte);
         start..start + "Lavrov".len()
     };
-    harness.state_mut().selection = Selection::Text {
+    harness.state_mut().view.selection = Selection::Text {
         anchor: rects.start,
         head: rects.end,
     };

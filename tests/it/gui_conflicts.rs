@@ -111,7 +111,7 @@ fn wait_for_saved(
 }
 
 fn conflicts_of(harness: &Harness<'_, SpantagApp>) -> Vec<SpanId> {
-    let doc = &harness.state().session.as_ref().unwrap().document;
+    let doc = &harness.state().workspace.session.as_ref().unwrap().document;
     doc.conflicts.iter().map(|c| c.span).collect()
 }
 
@@ -122,7 +122,7 @@ fn select_entry(harness: &mut Harness<'_, SpantagApp>, title: &str, id: SpanId) 
     harness.run();
     harness.get_by_label(&format!("⚠ {title}")).click();
     harness.run();
-    assert_eq!(harness.state().selection, Selection::Span(id));
+    assert_eq!(harness.state().view.selection, Selection::Span(id));
 }
 
 #[test]
@@ -176,7 +176,7 @@ fn conflicts_are_listed_with_both_versions_decided_with_o_and_t_saved_and_undone
         ),
         ("actor", NOTE, "Moscow")
     );
-    assert_eq!(harness.state().selection, Selection::Span(2));
+    assert_eq!(harness.state().view.selection, Selection::Span(2));
     harness.get_by_role_and_label(egui::Role::Mark, "actor: Moscow");
 
     // The claim was deleted on theirs: its button removes it with its link to Lavrov.
@@ -186,7 +186,7 @@ fn conflicts_are_listed_with_both_versions_decided_with_o_and_t_saved_and_undone
     assert!(conflicts_of(&harness).is_empty());
     assert!(harness.query_by_label_contains("Needs review").is_none());
     assert!(harness.query_by_label_contains("merge conflict").is_none());
-    let doc = &harness.state().session.as_ref().unwrap().document;
+    let doc = &harness.state().workspace.session.as_ref().unwrap().document;
     assert!(doc.annotations().relations().is_empty());
 
     // Saved as usual: no conflicts left, so version 2 again.
@@ -212,7 +212,7 @@ fn conflicts_are_listed_with_both_versions_decided_with_o_and_t_saved_and_undone
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     assert_eq!(conflicts_of(&harness), [3]);
-    assert_eq!(harness.state().selection, Selection::Span(3));
+    assert_eq!(harness.state().view.selection, Selection::Span(3));
     harness.get_by_label("Needs review (1)");
     let claim = spans(&harness).into_iter().find(|s| s.id == 3).unwrap();
     assert_eq!(
@@ -266,7 +266,7 @@ fn o_and_t_win_over_label_keys_only_while_the_selected_span_has_a_conflict() {
     // Lavrov has no conflict: O is the location key.
     harness.get_by_label("actor  Sergei Lavrov").click();
     harness.run();
-    assert_eq!(harness.state().selection, Selection::Span(lavrov));
+    assert_eq!(harness.state().view.selection, Selection::Span(lavrov));
     harness.key_press(Key::O);
     harness.run();
     assert_eq!(label_of(&harness, lavrov), ("location".into(), "".into()));

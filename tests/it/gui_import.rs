@@ -34,7 +34,7 @@ fn the_import_dialog_imports_into_the_open_folder_reports_and_refreshes_it() {
 
     let mut harness = harness(Some(&root));
     wait_for_folder(&mut harness);
-    assert!(harness.state().scheme.label("PER").is_none());
+    assert!(harness.state().workspace.scheme.label("PER").is_none());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
     harness.run();
     let state = harness.state_mut();
@@ -89,11 +89,12 @@ fn the_import_dialog_imports_into_the_open_folder_reports_and_refreshes_it() {
     // The open folder lists the new articles and uses the labels the import added.
     step_until(&mut harness, "the folder list the imported articles", |h| {
         h.state()
+            .workspace
             .folder
             .as_ref()
             .is_some_and(|f| !f.is_scanning() && f.entries.len() == 3)
     });
-    let scheme = &harness.state().scheme;
+    let scheme = &harness.state().workspace.scheme;
     assert!(scheme.label("PER").is_some() && scheme.label("LOC").is_some());
     harness.get_by_label("What came in").click();
     harness.run();
@@ -151,7 +152,10 @@ fn the_import_dialog_opens_the_folder_it_imported_into_and_escape_closes_it() {
         .click();
     harness.run();
     wait_for_folder(&mut harness);
-    assert_eq!(harness.state().folder.as_ref().unwrap().root, into);
+    assert_eq!(
+        harness.state().workspace.folder.as_ref().unwrap().root,
+        into
+    );
     assert!(!harness.state().import.open, "the dialog closed");
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);

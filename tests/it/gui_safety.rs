@@ -45,7 +45,13 @@ fn a_failed_save_stays_on_screen_offers_a_copy_and_closing_asks_first() {
     harness.state_mut().send(AppCommand::Open(other));
     harness.step();
     harness.step();
-    let open = &harness.state().session.as_ref().unwrap().article_path;
+    let open = &harness
+        .state()
+        .workspace
+        .session
+        .as_ref()
+        .unwrap()
+        .article_path;
     assert_eq!(open, &article);
     harness.get_by_label_contains("stays open: its annotations are not saved yet");
 
@@ -135,7 +141,7 @@ fn opening_a_flawed_sidecar_says_what_was_repaired_and_flags_unknown_labels() {
     let sidecar = sidecar.replace("label: \"location\"", "label: \"weapon\"");
     std::fs::write(sidecar_of(&article), sidecar).unwrap();
     let harness = harness(Some(&article));
-    let notice = harness.state().notice.clone().expect("a notice");
+    let notice = harness.state().view.notice.clone().expect("a notice");
     assert!(notice.is_error);
     assert!(
         notice.text.contains("span id 1 is used twice"),
@@ -169,7 +175,9 @@ fn a_book_opens_on_another_thread_with_progress_shown() {
     // The window is drawing while the article loads, and says what it is doing.
     assert!(harness.state().opening.is_some());
     harness.get_by_label_contains("Opening book.txt");
-    step_until(&mut harness, "the book", |h| h.state().session.is_some());
+    step_until(&mut harness, "the book", |h| {
+        h.state().workspace.session.is_some()
+    });
     assert!(harness.state().opening.is_none());
     assert_eq!(spans(&harness).len(), 5_000);
     assert!(harness
@@ -177,6 +185,7 @@ fn a_book_opens_on_another_thread_with_progress_shown() {
         .is_none());
     let text = harness
         .state()
+        .workspace
         .session
         .as_ref()
         .unwrap()
@@ -184,7 +193,7 @@ fn a_book_opens_on_another_thread_with_progress_shown() {
         .text()
         .as_str()
         .to_string();
-    let pending = &harness.state().review.pending;
+    let pending = &harness.state().workspace.review.pending;
     assert!(!pending.is_empty());
     assert!(pending.len() <= text.matches("Lavrov").count());
     assert!(pending.shown().all(|(_, p)| p.label == "actor"));

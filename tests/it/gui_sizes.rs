@@ -109,15 +109,22 @@ fn the_find_bar_leaves_the_document_inside_its_panel() {
             let mut harness = sized(size, Some(&article));
             harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
             harness.run();
-            harness.state_mut().find.as_mut().unwrap().query = "Libya".into();
+            harness.state_mut().view.find.as_mut().unwrap().query = "Libya".into();
             harness.run();
             (harness, Box::new(dir))
         },
         |harness, what| {
             let side = harness.get_by_label("Labels").rect();
             let app = harness.state();
-            let chars = app.session.as_ref().unwrap().document.text().len_chars();
-            let rows = app.view().row_rects(0..chars);
+            let chars = app
+                .workspace
+                .session
+                .as_ref()
+                .unwrap()
+                .document
+                .text()
+                .len_chars();
+            let rows = app.doc_view().row_rects(0..chars);
             assert!(rows.len() > 5, "{what}: the text is on screen");
             for row in rows {
                 assert!(
@@ -225,7 +232,7 @@ fn the_side_panel_fits_with_a_span_selected_and_with_suggestions() {
             drag_select(&mut harness, "Sergei Lavrov");
             harness.key_press(Key::Num4);
             harness.run();
-            assert!(matches!(harness.state().selection, Selection::Span(_)));
+            assert!(matches!(harness.state().view.selection, Selection::Span(_)));
             step_until(&mut harness, "the span saved", |h| {
                 h.state().save_state() == Some(SaveState::Saved)
             });
@@ -313,11 +320,11 @@ fn the_save_failure_and_the_close_question_fit() {
         // The folder watcher may also report the article gone, at a time of its own:
         // wait for it a moment and dismiss it, so each run draws the same window.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
-        while harness.state().notice.is_none() && std::time::Instant::now() < deadline {
+        while harness.state().view.notice.is_none() && std::time::Instant::now() < deadline {
             harness.step();
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        if harness.state().notice.is_some() {
+        if harness.state().view.notice.is_some() {
             harness.state_mut().send(AppCommand::DismissNotice);
         }
         harness.run();

@@ -112,19 +112,21 @@ fn compare_two_annotators_accept_and_reject_into_a_gold_folder() {
     // The gold folder opens at its first article, which neither annotator tagged.
     step_until(&mut harness, "the gold folder open", |h| {
         h.state()
+            .workspace
             .session
             .as_ref()
             .is_some_and(|s| s.document.meta.file_name == "harbour-strike.txt")
     });
     harness.run();
-    assert!(harness.state().review.pending.is_empty());
+    assert!(harness.state().workspace.review.pending.is_empty());
     harness.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
     step_until(&mut harness, "the gold article open with proposals", |h| {
         let app = h.state();
-        app.session
+        app.workspace
+            .session
             .as_ref()
             .is_some_and(|s| s.document.meta.file_name == "lavrov-libya.txt")
-            && !app.review.pending.is_empty()
+            && !app.workspace.review.pending.is_empty()
     });
     harness.run();
     let gold = root.join("gold/lavrov-libya.txt");
@@ -135,6 +137,7 @@ fn compare_two_annotators_accept_and_reject_into_a_gold_folder() {
     // Agreed, only-A and only-B spans are offered, each drawn with its own name.
     let offered: Vec<(String, Origin)> = harness
         .state()
+        .workspace
         .review
         .pending
         .shown()
@@ -148,11 +151,12 @@ fn compare_two_annotators_accept_and_reject_into_a_gold_folder() {
     // The agreement chart: this article (counted at once) and the folders.
     step_until(&mut harness, "the folders' agreement", |h| {
         h.state()
+            .workspace
             .compare
             .as_ref()
             .is_some_and(|c| matches!(c.folder, Some(Ok(_))))
     });
-    let compare = harness.state().compare.as_ref().unwrap();
+    let compare = harness.state().workspace.compare.as_ref().unwrap();
     let article = &compare.article.as_ref().unwrap().overall;
     // A: 3 spans, B: 3, one exact match: P = R = F1 = 1/3.
     assert!((article.exact_f1 - 1.0 / 3.0).abs() < 1e-9, "{article:?}");
@@ -172,16 +176,21 @@ fn compare_two_annotators_accept_and_reject_into_a_gold_folder() {
     assert_eq!(labels(&harness), ["actor: Sergei Lavrov"]);
 
     // N selects the next proposal; X rejects B's "Moscow" as actor, Enter takes A's.
-    harness.state_mut().selection = Selection::None;
+    harness.state_mut().view.selection = Selection::None;
     harness.key_press(Key::N);
     harness.run();
     let current = |h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>| {
         let app = h.state();
-        let Selection::Proposal(i) = app.selection else {
-            panic!("no proposal selected: {:?}", app.selection)
+        let Selection::Proposal(i) = app.view.selection else {
+            panic!("no proposal selected: {:?}", app.view.selection)
         };
-        let p = app.review.pending.get(i).expect("a shown proposal");
-        let doc = &app.session.as_ref().unwrap().document;
+        let p = app
+            .workspace
+            .review
+            .pending
+            .get(i)
+            .expect("a shown proposal");
+        let doc = &app.workspace.session.as_ref().unwrap().document;
         (
             p.label.clone(),
             doc.text().slice(p.char_range.clone()).to_string(),
@@ -200,9 +209,9 @@ fn compare_two_annotators_accept_and_reject_into_a_gold_folder() {
     assert_eq!(current(&harness), ("actor".into(), "NATO".into()));
     harness.key_press(Key::X);
     harness.run();
-    assert!(harness.state().review.pending.is_empty());
+    assert!(harness.state().workspace.review.pending.is_empty());
 
-    let session = harness.state().session.as_ref().unwrap();
+    let session = harness.state().workspace.session.as_ref().unwrap();
     let relations = session.document.annotations().relations();
     assert_eq!(relations.len(), 1);
     assert_eq!(relations[0].kind, "said_by");
@@ -227,17 +236,22 @@ fn compare_two_annotators_accept_and_reject_into_a_gold_folder() {
     // Undo brings a proposal back; A and B were never written.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    assert_eq!(harness.state().review.pending.len(), 1);
+    assert_eq!(harness.state().workspace.review.pending.len(), 1);
     assert_eq!(folder_bytes(&root.join("A")), a_before);
     assert_eq!(folder_bytes(&root.join("B")), b_before);
 
     // Stopping leaves the gold folder open as an ordinary one.
     harness.get_by_label("Stop comparing").click();
     harness.run();
-    assert!(harness.state().compare.is_none());
-    assert!(harness.state().review.pending.is_empty());
+    assert!(harness.state().workspace.compare.is_none());
+    assert!(harness.state().workspace.review.pending.is_empty());
     assert_eq!(
-        harness.state().folder.as_ref().map(|f| f.root.clone()),
+        harness
+            .state()
+            .workspace
+            .folder
+            .as_ref()
+            .map(|f| f.root.clone()),
         Some(root.join("gold"))
     );
 }
@@ -270,7 +284,7 @@ fn compare_refuses_a_gold_folder_inside_an_annotators_folder() {
         .state_mut()
         .send(spantag::ui::AppCommand::StartCompare(folders));
     harness.run();
-    let notice = harness.state().notice.clone().unwrap();
+    let notice = harness.state().view.notice.clone().unwrap();
     assert!(notice.text.contains("outside folder A"), "{}", notice.text);
     let shown = harness
         .state()
@@ -283,7 +297,7 @@ fn compare_refuses_a_gold_folder_inside_an_annotators_folder() {
         "the dialog says it too: {shown}"
     );
     assert!(!dir.path().join("A/gold").exists());
-    assert!(harness.state().compare.is_none());
+    assert!(harness.state().workspace.compare.is_none());
 }
 
 /// Clicks the middle of the first row of a char range, as a person would.
@@ -291,7 +305,7 @@ fn click_range(
     harness: &mut egui_kittest::Harness<'_, spantag::ui::SpantagApp>,
     range: std::ops::Range<usize>,
 ) {
-    let rect = harness.state().view().row_rects(range)[0];
+    let rect = harness.state().doc_view().row_rects(range)[0];
     harness.hover_at(rect.center());
     harness.step();
     crate::gui::press_at(harness, rect.center(), true);
@@ -312,8 +326,8 @@ fn suggestions_are_drawn_accepted_with_their_rule_rejected_and_relabelled() {
     )
     .unwrap();
     let mut harness = harness(Some(&article));
-    assert_eq!(harness.state().review.heading, "Suggestions");
-    let offered = harness.state().review.pending.len();
+    assert_eq!(harness.state().workspace.review.heading, "Suggestions");
+    let offered = harness.state().workspace.review.pending.len();
     assert!(offered > 10, "{offered}");
     harness.get_by_label("suggested actor (rule actors): Sergei Lavrov");
     // Nothing is saved until something is accepted.
@@ -337,18 +351,24 @@ fn suggestions_are_drawn_accepted_with_their_rule_rejected_and_relabelled() {
     // The next one is selected: X rejects it, and it is not offered again.
     let next = |h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>| {
         let app = h.state();
-        let Selection::Proposal(i) = app.selection else {
-            panic!("no proposal selected: {:?}", app.selection)
+        let Selection::Proposal(i) = app.view.selection else {
+            panic!("no proposal selected: {:?}", app.view.selection)
         };
-        app.review.pending.get(i).expect("a shown proposal").clone()
+        app.workspace
+            .review
+            .pending
+            .get(i)
+            .expect("a shown proposal")
+            .clone()
     };
     let moscow = next(&harness);
     assert_eq!(moscow.label, "location");
     harness.key_press(Key::X);
     harness.run();
-    assert_eq!(harness.state().review.pending.len(), offered - 2);
+    assert_eq!(harness.state().workspace.review.pending.len(), offered - 2);
     assert!(harness
         .state()
+        .workspace
         .review
         .pending
         .find("location", moscow.char_range.clone())
@@ -357,6 +377,7 @@ fn suggestions_are_drawn_accepted_with_their_rule_rejected_and_relabelled() {
     // A click on the quote selects it; Enter takes it with its speaker and the link.
     let quote = harness
         .state()
+        .workspace
         .review
         .pending
         .shown()
@@ -368,7 +389,7 @@ fn suggestions_are_drawn_accepted_with_their_rule_rejected_and_relabelled() {
     assert_eq!(next(&harness).char_range, quote.char_range);
     harness.key_press(Key::Enter);
     harness.run();
-    let session = harness.state().session.as_ref().unwrap();
+    let session = harness.state().workspace.session.as_ref().unwrap();
     let annotations = session.document.annotations();
     let relation = &annotations.relations()[0];
     let (from, to) = (
@@ -382,7 +403,7 @@ fn suggestions_are_drawn_accepted_with_their_rule_rejected_and_relabelled() {
     let relabelled = next(&harness);
     harness.key_press(Key::Num1);
     harness.run();
-    let session = harness.state().session.as_ref().unwrap();
+    let session = harness.state().workspace.session.as_ref().unwrap();
     assert_eq!(
         session
             .document
@@ -396,19 +417,24 @@ fn suggestions_are_drawn_accepted_with_their_rule_rejected_and_relabelled() {
     harness.key_press(Key::N);
     harness.run();
     let label = next(&harness).label;
-    let before = harness.state().review.pending.len();
+    let before = harness.state().workspace.review.pending.len();
     harness.key_press_modifiers(Modifiers::SHIFT, Key::Enter);
     harness.run();
-    let left = harness.state().review.pending.len();
+    let left = harness.state().workspace.review.pending.len();
     assert!(harness
         .state()
+        .workspace
         .review
         .pending
         .shown()
         .all(|(_, p)| p.label != label));
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    assert_eq!(harness.state().review.pending.len(), before, "{left}");
+    assert_eq!(
+        harness.state().workspace.review.pending.len(),
+        before,
+        "{left}"
+    );
 
     wait_for_sidecar(
         &mut harness,
@@ -517,13 +543,14 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
             },
         ));
     step_until(&mut harness, "the gold article with proposals", |h| {
-        !h.state().review.pending.is_empty()
+        !h.state().workspace.review.pending.is_empty()
     });
     harness.run();
     let gold = root.join("gold/lavrov-libya.txt");
     let offered = |h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>| {
         let mut seen: Vec<(String, Origin)> = h
             .state()
+            .workspace
             .review
             .pending
             .shown()
@@ -553,7 +580,7 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
         seen
     };
     assert_eq!(gold_spans(&harness), ["location"]);
-    assert_eq!(harness.state().review.pending.len(), 4);
+    assert_eq!(harness.state().workspace.review.pending.len(), 4);
     // Accept all of a label leaves them too, and says why.
     harness
         .state_mut()
@@ -562,7 +589,7 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
         )));
     harness.run();
     assert_eq!(gold_spans(&harness), ["location"]);
-    let notice = harness.state().notice.clone().expect("a notice");
+    let notice = harness.state().view.notice.clone().expect("a notice");
     assert!(
         notice.text.contains("Only disagreements"),
         "{}",
@@ -572,6 +599,7 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
     // Selecting A's quote shows what differs: kind, A's value and B's.
     let version = |h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>, label: &str, origin| {
         h.state()
+            .workspace
             .review
             .pending
             .shown()
@@ -580,7 +608,7 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
             .unwrap()
     };
     let quote_a = version(&harness, "quote", Origin::OnlyA);
-    harness.state_mut().selection = Selection::Proposal(quote_a);
+    harness.state_mut().view.selection = Selection::Proposal(quote_a);
     harness.run();
     // The panel names the version, and so does the document view to a screen reader.
     let named = "quote, A's values: We advocate";
@@ -610,6 +638,7 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
     );
     let relations = |h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>| {
         h.state()
+            .workspace
             .session
             .as_ref()
             .unwrap()
@@ -620,7 +649,7 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
     };
     assert_eq!(relations(&harness), 0);
     assert_eq!(
-        harness.state().review.pending.len(),
+        harness.state().workspace.review.pending.len(),
         2,
         "both versions decided"
     );
@@ -628,7 +657,7 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
     // The speaker: the entity differs. Enter on A's version takes A's link to the entity,
     // and the quote's link comes with it.
     let actor_a = version(&harness, "actor", Origin::OnlyA);
-    harness.state_mut().selection = Selection::Proposal(actor_a);
+    harness.state_mut().view.selection = Selection::Proposal(actor_a);
     harness.run();
     harness.get_by_label("entity");
     // The entity by its name (from the gold folder's copy of the entities), B's unset.
@@ -637,7 +666,7 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
     assert!(root.join("gold/entities.ron").exists());
     harness.key_press(Key::Enter);
     harness.run();
-    assert!(harness.state().review.pending.is_empty());
+    assert!(harness.state().workspace.review.pending.is_empty());
     assert_eq!(relations(&harness), 1);
     wait_for_sidecar(
         &mut harness,
@@ -656,10 +685,10 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
     // Undo twice: both disagreements are offered again, and the gold copy loses them.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    assert_eq!(harness.state().review.pending.len(), 2);
+    assert_eq!(harness.state().workspace.review.pending.len(), 2);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    assert_eq!(harness.state().review.pending.len(), 4);
+    assert_eq!(harness.state().workspace.review.pending.len(), 4);
     assert_eq!(gold_spans(&harness), ["location"]);
     wait_for_sidecar(
         &mut harness,
@@ -670,10 +699,10 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
 
     // X rejects one version only: B's quote stays to take.
     let quote_a = version(&harness, "quote", Origin::OnlyA);
-    harness.state_mut().selection = Selection::Proposal(quote_a);
+    harness.state_mut().view.selection = Selection::Proposal(quote_a);
     harness.key_press(Key::X);
     harness.run();
-    assert_eq!(harness.state().review.pending.len(), 3);
+    assert_eq!(harness.state().workspace.review.pending.len(), 3);
     let left = offered(&harness);
     assert!(
         left.contains(&("quote".to_string(), Origin::OnlyB)),
@@ -681,10 +710,10 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
     );
     // Taking B's and undoing it offers B's again, A's still rejected.
     let quote_b = version(&harness, "quote", Origin::OnlyB);
-    harness.state_mut().selection = Selection::Proposal(quote_b);
+    harness.state_mut().view.selection = Selection::Proposal(quote_b);
     harness.key_press(Key::Enter);
     harness.run();
-    assert_eq!(harness.state().review.pending.len(), 2);
+    assert_eq!(harness.state().workspace.review.pending.len(), 2);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     let left = offered(&harness);
@@ -698,7 +727,7 @@ fn compare_offers_value_disagreements_and_takes_the_chosen_annotators_values() {
     );
     // Taking B's speaker, without A's entity, decides A's version too.
     let actor_b = version(&harness, "actor", Origin::OnlyB);
-    harness.state_mut().selection = Selection::Proposal(actor_b);
+    harness.state_mut().view.selection = Selection::Proposal(actor_b);
     harness.key_press(Key::Enter);
     harness.run();
     assert_eq!(
@@ -802,8 +831,8 @@ fn imported_suggestions_are_accepted_and_rejected_with_the_keys_saved_and_undone
     let dir = tempfile::tempdir().unwrap();
     let article = article_with_suggestions(dir.path());
     let mut harness = harness(Some(&article));
-    assert_eq!(harness.state().review.heading, "Suggestions");
-    assert_eq!(harness.state().review.pending.len(), 4);
+    assert_eq!(harness.state().workspace.review.heading, "Suggestions");
+    assert_eq!(harness.state().workspace.review.pending.len(), 4);
     // Drawn with the model as their tag; the status bar and panel count them per model.
     harness.get_by_label("suggested actor (from ner-v2): Sergei Lavrov");
     harness.get_by_label("suggested location (from llm-tagger): Egyptian");
@@ -839,16 +868,23 @@ fn imported_suggestions_are_accepted_and_rejected_with_the_keys_saved_and_undone
         ("actor", &Source::Imported("ner-v2".into()))
     );
     // The next one (Moscow) is selected: X rejects it.
-    let Selection::Proposal(next) = harness.state().selection else {
+    let Selection::Proposal(next) = harness.state().view.selection else {
         panic!("the next suggestion is selected")
     };
     assert_eq!(
-        harness.state().review.pending.get(next).unwrap().label,
+        harness
+            .state()
+            .workspace
+            .review
+            .pending
+            .get(next)
+            .unwrap()
+            .label,
         "location"
     );
     harness.key_press(Key::X);
     harness.run();
-    assert_eq!(harness.state().review.pending.len(), 2);
+    assert_eq!(harness.state().workspace.review.pending.len(), 2);
     harness.get_by_label("Suggestions to decide: 1 from llm-tagger, 1 from ner-v2");
     let saved = wait_for_statuses(
         &mut harness,
@@ -870,7 +906,7 @@ fn imported_suggestions_are_accepted_and_rejected_with_the_keys_saved_and_undone
 
     // With the mouse: a click on the NATO suggestion, then Accept in the panel.
     let nato = range_of(
-        &harness.state().session.as_ref().unwrap().document,
+        &harness.state().workspace.session.as_ref().unwrap().document,
         "NATO",
         0,
     );
@@ -889,14 +925,14 @@ fn imported_suggestions_are_accepted_and_rejected_with_the_keys_saved_and_undone
         harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
         harness.run();
     }
-    let doc = &harness.state().session.as_ref().unwrap().document;
+    let doc = &harness.state().workspace.session.as_ref().unwrap().document;
     assert!(doc.suggestions.iter().all(|s| s.status == Pending));
     assert_eq!(
         spans(&harness).len(),
         2,
         "only the claim's fragments are left"
     );
-    assert_eq!(harness.state().review.pending.len(), 4);
+    assert_eq!(harness.state().workspace.review.pending.len(), 4);
     let saved = wait_for_statuses(&mut harness, &article, &[Pending; 4]);
     assert_eq!(saved.spans.len(), 2);
 }
