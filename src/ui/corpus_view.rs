@@ -351,37 +351,35 @@ impl CorpusView {
                 );
             }
             ui.separator();
+            // One statement per block, its quote on its own wrapping line: a grid row
+            // would run past a narrow window's edge.
             egui::ScrollArea::vertical().show(ui, |ui| {
-                egui::Grid::new("statements")
-                    .striped(true)
-                    .num_columns(4)
-                    .show(ui, |ui| {
-                        for said in &row.statements {
-                            ui.label(&said.article);
-                            ui.label(&said.label);
-                            let text = format!("«{}»", shorten(&said.text, 70));
-                            if ui
-                                .link(text)
-                                .on_hover_text(format!(
-                                    "Open {} at span {}",
-                                    said.article, said.span
-                                ))
-                                .clicked()
-                            {
-                                action = Some(CorpusAction::OpenSpan {
-                                    article: self.root.join(&said.article),
-                                    span: said.span,
-                                });
-                            }
-                            let attrs: Vec<String> = said
-                                .attrs
-                                .iter()
-                                .map(|(k, v)| format!("{k}: {v}"))
-                                .collect();
-                            ui.label(attrs.join(", "));
-                            ui.end_row();
+                for said in &row.statements {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(&said.article);
+                        ui.weak(&said.label);
+                        let attrs: Vec<String> = said
+                            .attrs
+                            .iter()
+                            .map(|(k, v)| format!("{k}: {v}"))
+                            .collect();
+                        if !attrs.is_empty() {
+                            ui.weak(attrs.join(", "));
                         }
                     });
+                    let text = format!("«{}»", shorten(&said.text, 70));
+                    if ui
+                        .link(text)
+                        .on_hover_text(format!("Open {} at span {}", said.article, said.span))
+                        .clicked()
+                    {
+                        action = Some(CorpusAction::OpenSpan {
+                            article: self.root.join(&said.article),
+                            span: said.span,
+                        });
+                    }
+                    ui.separator();
+                }
             });
         });
         action
