@@ -173,7 +173,10 @@ impl SpantagApp {
         let Some(layer) = self.focus_layer else {
             return false;
         };
-        let in_dashboard = self.dashboard.as_ref().is_some_and(|d| d.layer == Some(layer));
+        let in_dashboard = self
+            .dashboard
+            .as_ref()
+            .is_some_and(|d| d.layer == Some(layer));
         let in_corpus = self
             .corpus_view
             .as_ref()

@@ -195,7 +195,10 @@ impl ImportDialog {
         }
         let mut open_folder = None;
         ui.horizontal(|ui| {
-            if ui.add_enabled(self.ready(), egui::Button::new("Import")).clicked() {
+            if ui
+                .add_enabled(self.ready(), egui::Button::new("Import"))
+                .clicked()
+            {
                 self.start(ui.ctx());
             }
             if ui.button("Close").clicked() {

@@ -1000,8 +1000,7 @@ fn span_list(ui: &mut Ui, ws: &Workspace, view: &mut ViewState, tx: &CommandSend
                 .selectable_label(shown, text)
                 .on_hover_text(format!("Show or hide {label} spans in this list"));
             Regions::offer(ui.ctx(), Region::Side, &response);
-            if response.clicked()
-            {
+            if response.clicked() {
                 toggled = Some(label.to_string());
             }
         }

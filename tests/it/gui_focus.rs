@@ -92,7 +92,10 @@ fn export_dialog_is_worked_with_tab_and_enter_and_closed_with_esc() {
         assert!(presses < 20, "Tab never came back to Export");
     }
     assert!(visited_field, "Tab reaches the destination field");
-    assert!(presses >= 4, "format, scope, destination, Browse, … are stops");
+    assert!(
+        presses >= 4,
+        "format, scope, destination, Browse, … are stops"
+    );
 
     // Shift+Tab goes back: from Export to the checkbox before it.
     press_modifiers(&mut harness, Modifiers::SHIFT, Key::Tab);
@@ -160,7 +163,10 @@ fn import_dialog_fields_are_filled_with_the_keyboard_and_enter_imports() {
     });
     let outcome = harness.state().import.outcome.as_ref().unwrap();
     assert!(outcome.is_ok(), "{:?}", outcome.as_ref().err());
-    assert!(into.join("spantag.ron").exists(), "the import wrote the folder");
+    assert!(
+        into.join("spantag.ron").exists(),
+        "the import wrote the folder"
+    );
     press(&mut harness, Key::Escape);
     assert!(!harness.state().import.open, "Esc closes the dialog");
 }
@@ -194,12 +200,17 @@ fn compare_dialog_takes_three_folders_and_enter_starts_it() {
     // Enter started the comparison; folders that do not exist are refused in the dialog.
     let error = harness.state().compare_dialog.error.clone();
     assert!(
-        error.as_deref().is_some_and(|e| e.contains("Cannot compare")),
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("Cannot compare")),
         "{error:?}"
     );
     assert!(harness.state().compare_dialog.open);
     press(&mut harness, Key::Escape);
-    assert!(!harness.state().compare_dialog.open, "Esc closes the dialog");
+    assert!(
+        !harness.state().compare_dialog.open,
+        "Esc closes the dialog"
+    );
 }
 
 #[test]
@@ -217,7 +228,11 @@ fn the_region_command_moves_the_keyboard_between_toolbar_document_and_side_panel
     assert_eq!(region(&harness), Some(Region::Side));
     assert!(!harness.state().keys_reach_document(&harness.ctx));
     step(&mut harness, true);
-    assert_eq!(region(&harness), Some(Region::Toolbar), "wraps, no folder open");
+    assert_eq!(
+        region(&harness),
+        Some(Region::Toolbar),
+        "wraps, no folder open"
+    );
     assert!(harness
         .get_by(|n| n.role() == Role::Button && n.label().is_some_and(|l| l.starts_with("Open…")))
         .is_focused());
@@ -259,4 +274,20 @@ fn the_dashboard_takes_the_keyboard_and_esc_closes_it() {
     assert_eq!(region(&harness), Some(Region::Toolbar));
     press(&mut harness, Key::Escape);
     assert!(harness.state().dashboard.is_some());
+}
+
+#[test]
+fn the_focus_ring_shows_on_a_field_in_the_light_theme() {
+    let article = fixed_article("light");
+    let mut harness = harness(Some(&article));
+    harness.ctx.set_theme(egui::Theme::Light);
+    press_modifiers(&mut harness, Modifiers::COMMAND, Key::E);
+    // Export ← the checkbox ← Browse… ← Destination.
+    for _ in 0..3 {
+        press_modifiers(&mut harness, Modifiers::SHIFT, Key::Tab);
+    }
+    assert!(harness
+        .get_by_role_and_label(Role::TextInput, "Destination")
+        .is_focused());
+    harness.snapshot("focus_field_light");
 }
