@@ -24,7 +24,7 @@ use super::job::Job;
 use super::state::{
     remember, EntityLinking, Linking, Notice, Prefs, ViewState, Workspace, PREFS_KEY,
 };
-use super::{guard, panels};
+use super::{focus, guard, panels};
 use crate::model::{select, Command, Proposal, Side, SpanId};
 use crate::store::adjudicate::{self, Folders};
 use crate::store::article::Progress;
@@ -86,6 +86,9 @@ pub struct SpantagApp {
     pub(super) asking_to_close: bool,
     /// The analyst chose to close without saving.
     pub(super) quitting: bool,
+    /// The layer of the control that had the keyboard at the end of the last frame (Esc
+    /// has dropped the focus by the time keys are read).
+    focus_layer: Option<egui::LayerId>,
     /// A big article being opened on another thread.
     pub opening: Option<Opening>,
     /// For waking the window from other threads.
@@ -113,6 +116,7 @@ impl SpantagApp {
             compare_dialog: CompareDialog::default(),
             asking_to_close: false,
             quitting: false,
+            focus_layer: None,
             opening: None,
             ctx: ctx.clone(),
             dialog: FileDialog::default(),
@@ -137,6 +141,58 @@ impl SpantagApp {
     /// Queues a command for the end of this frame.
     pub fn send(&mut self, command: AppCommand) {
         self.sender.send(command);
+    }
+
+    /// Whether a dialog holds the keyboard: export, import, compare, or a question (unsaved
+    /// work on closing, a sidecar changed on disk). While one does, the document's plain
+    /// keys (Tab walking spans, Enter, Esc, arrows, letters) must not fire: Tab and Shift+Tab
+    /// move between the dialog's controls, Space and Enter press the focused one.
+    pub fn modal_open(&self) -> bool {
+        self.export.open
+            || self.import.open
+            || self.compare_dialog.open
+            || self.asking_to_close
+            || self
+                .workspace
+                .session
+                .as_ref()
+                .is_some_and(|s| s.conflict.is_some())
+    }
+
+    /// Whether the document's plain keys (Tab walking spans, Enter, Esc, arrows, letters)
+    /// may fire: no dialog is open ([`Self::modal_open`]) and no control other than the
+    /// document has the keyboard (a toolbar or side-panel button reached with F6 and Tab,
+    /// a tool window's control). Chords with Ctrl or Alt are not affected.
+    pub fn keys_reach_document(&self, ctx: &egui::Context) -> bool {
+        !self.modal_open() && ctx.memory(|m| m.focused().is_none_or(|id| id == DocView::id()))
+    }
+
+    /// Esc in a tool window (dashboard, corpus view) that has the keyboard closes it; the
+    /// Esc is consumed. Returns whether one was closed.
+    fn close_focused_window(&mut self, ctx: &egui::Context) -> bool {
+        let Some(layer) = self.focus_layer else {
+            return false;
+        };
+        let in_dashboard = self
+            .dashboard
+            .as_ref()
+            .is_some_and(|d| d.layer == Some(layer));
+        let in_corpus = self
+            .corpus_view
+            .as_ref()
+            .is_some_and(|v| v.layer == Some(layer));
+        if !(in_dashboard || in_corpus)
+            || !ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))
+        {
+            return false;
+        }
+        if in_dashboard {
+            self.dashboard = None;
+        } else if let Some(view) = self.corpus_view.take() {
+            view.close();
+        }
+        self.focus_layer = None;
+        true
     }
 
     /// A sender for commands, for panels and dialogs.
@@ -544,6 +600,7 @@ impl SpantagApp {
             | AppCommand::Select(_)
             | AppCommand::NextProposal { .. }
             | AppCommand::ShowFind
+            | AppCommand::FocusRegion { .. }
             | AppCommand::Find(FindAction::Close | FindAction::Step { .. })
             | AppCommand::StartLink
             | AppCommand::Reveal(_)
@@ -695,6 +752,13 @@ impl SpantagApp {
                     .ok_or("Nothing is proposed for this article.")?;
                 self.view.doc.scroll_to(start);
                 self.view.selection = Selection::Proposal(next);
+                Ok(())
+            }
+            AppCommand::FocusRegion { forward } => {
+                let next = focus::Regions::get(ctx).next(ctx, DocView::id(), forward);
+                if let Some(id) = next {
+                    ctx.memory_mut(|m| m.request_focus(id));
+                }
                 Ok(())
             }
             AppCommand::ShowFind => {
@@ -1645,19 +1709,22 @@ impl eframe::App for SpantagApp {
         self.poll_opening();
         self.poll_watcher(ctx);
         self.handle_close_request(ctx);
+        self.close_focused_window(ctx);
         self.handle_keys(ctx);
         self.update_title(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        focus::Regions::begin_frame(ui.ctx());
         panels::toolbar(ui, &self.workspace, &self.view, &self.sender);
         panels::status_bar(ui, &self.workspace, &self.view);
         if let Some(folder) = &mut self.workspace.folder {
-            let action = egui::Panel::left("articles")
+            let shown = egui::Panel::left("articles")
                 .default_size(240.0)
                 .resizable(true)
-                .show(ui, |ui| folder.panel(ui))
-                .inner;
+                .show(ui, |ui| folder.panel(ui));
+            focus::Regions::set_rect(ui.ctx(), focus::Region::Articles, shown.response.rect);
+            let action = shown.inner;
             match action {
                 Some(PanelAction::Open(path)) => self.send(AppCommand::Open(path)),
                 Some(PanelAction::MarkDoneAndNext) => self.send(AppCommand::DoneAndNext),
@@ -1665,7 +1732,7 @@ impl eframe::App for SpantagApp {
             }
         }
         panels::side_panel(ui, &self.workspace, &mut self.view, &self.sender);
-        egui::CentralPanel::default().show(ui, |ui| {
+        let central = egui::CentralPanel::default().show(ui, |ui| {
             // Errors stay above the text until dismissed; hints go to the status bar so
             // the text never jumps under the pointer.
             if let Some(notice) = self.view.notice.as_ref().filter(|n| n.is_error) {
@@ -1728,12 +1795,17 @@ impl eframe::App for SpantagApp {
                 None => panels::welcome(ui, self.dialog.is_open()),
             }
         });
+        focus::Regions::set_rect(ui.ctx(), focus::Region::Document, central.response.rect);
+        if self.workspace.session.is_some() {
+            focus::Regions::set_first(ui.ctx(), focus::Region::Document, DocView::id());
+        }
         // Keys reach the document unless a text field has focus: the text takes focus
         // when nothing else has it, and keeps Tab, arrows and Esc from egui's focus
         // navigation while it has it.
         let ctx = ui.ctx().clone();
+        // Not while a dialog is open: its controls take Tab.
         let doc_focus = ctx.memory(|m| m.focused().is_none_or(|id| id == DocView::id()));
-        if self.workspace.session.is_some() && doc_focus {
+        if self.workspace.session.is_some() && doc_focus && !self.modal_open() {
             ctx.memory_mut(|m| {
                 m.request_focus(DocView::id());
                 m.set_focus_lock_filter(
@@ -1794,6 +1866,11 @@ impl eframe::App for SpantagApp {
             );
         }
         self.apply(&ctx);
+        focus::ring(&ctx, DocView::id());
+        self.focus_layer = ctx
+            .memory(|m| m.focused())
+            .and_then(|id| ctx.read_response(id))
+            .map(|r| r.layer_id);
         if let Some(session) = &mut self.workspace.session {
             let now = ctx.input(|i| i.time);
             if let Some(wait) = session.autosave(now, &self.workspace.saver) {

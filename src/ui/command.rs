@@ -115,6 +115,11 @@ pub enum AppCommand {
     KeepWindowOpen,
     /// Open the find bar, or put the keyboard in it (Ctrl+F).
     ShowFind,
+    /// Put the keyboard on the first control of the next (or previous) part of the window:
+    /// toolbar, articles, document, side panel (F6, Shift+F6).
+    FocusRegion {
+        forward: bool,
+    },
     /// Count the folder (or the article's folder) and chart it.
     ShowDashboard,
     /// Open the corpus view: entities, their mentions and who said what (Ctrl+Shift+E).
@@ -169,6 +174,7 @@ impl AppCommand {
             AppCommand::KeepWindowOpen
                 | AppCommand::CancelLinking
                 | AppCommand::ToggleLabelShown(_)
+                | AppCommand::FocusRegion { .. }
         )
     }
 }

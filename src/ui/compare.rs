@@ -43,7 +43,8 @@ impl CompareDialog {
         }
         let mut action = None;
         let mut open = self.open;
-        egui::Window::new("Compare two annotators")
+        let mut entered = false;
+        let shown = egui::Window::new("Compare two annotators")
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
@@ -61,12 +62,18 @@ impl CompareDialog {
                             .enumerate()
                         {
                             let label = ui.label(name);
-                            ui.add(
-                                egui::TextEdit::singleline(&mut self.fields[i])
-                                    .desired_width(320.0)
-                                    .hint_text("/path/to/folder"),
-                            )
-                            .labelled_by(label.id);
+                            let field = ui
+                                .add(
+                                    egui::TextEdit::singleline(&mut self.fields[i])
+                                        .desired_width(320.0)
+                                        .hint_text("/path/to/folder"),
+                                )
+                                .labelled_by(label.id);
+                            if i == 0 {
+                                // The dialog opens with the keyboard in A's folder.
+                                super::focus::claim(ui, &field);
+                            }
+                            entered |= super::focus::entered(ui, &field);
                             if ui.button("Choose…").clicked() {
                                 action = Some(DialogAction::Choose(i));
                             }
@@ -77,15 +84,20 @@ impl CompareDialog {
                     ui.colored_label(ui.visuals().error_fg_color, error);
                 }
                 let ready = self.fields.iter().all(|f| !f.trim().is_empty());
+                // Enter in a folder field compares, as the Compare button would.
                 if ui
                     .add_enabled(ready, egui::Button::new("Compare"))
                     .on_disabled_hover_text("Fill in the three folders.")
                     .clicked()
+                    || (entered && ready)
                 {
                     let [a, b, gold] = self.fields.clone().map(|f| PathBuf::from(f.trim()));
                     action = Some(DialogAction::Start(Folders { a, b, gold }));
                 }
             });
+        if let Some(shown) = shown {
+            super::focus::modal(ctx, &shown.response);
+        }
         self.open = open;
         action
     }

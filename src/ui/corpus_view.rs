@@ -90,6 +90,11 @@ pub struct CorpusView {
     /// A merge the app is running (`Merging A into B`), drawn as a progress bar with Cancel
     /// while the view waits for it.
     pub(super) merging: Option<(String, std::rc::Rc<Pass<MergeDone>>)>,
+    /// The window's layer, once drawn: Esc closes the window while a control in it has the
+    /// keyboard.
+    pub layer: Option<egui::LayerId>,
+    /// The window has just opened: the filter takes the keyboard when it shows.
+    focus_pending: bool,
 }
 
 /// A finished merge: the merged entities, as saved, and what was rewritten.
@@ -112,6 +117,8 @@ impl CorpusView {
             open_article: None,
             message: None,
             merging: None,
+            layer: None,
+            focus_pending: true,
         };
         view.rebuild(entities, ctx);
         view
@@ -194,17 +201,23 @@ impl CorpusView {
     ) -> Option<CorpusAction> {
         let mut open = self.open;
         let mut action = None;
-        egui::Window::new("Entities")
+        let shown = egui::Window::new("Entities")
             .open(&mut open)
             .default_size([820.0, 560.0])
             .show(ctx, |ui| action = self.contents(ui, entities));
+        self.layer = shown.map(|shown| shown.response.layer_id);
         self.open = open;
         if !open {
-            if let Some(job) = &self.job {
-                job.cancel();
-            }
+            self.close();
         }
         action
+    }
+
+    /// Closes the window: the index being built is no longer needed.
+    pub fn close(&self) {
+        if let Some(job) = &self.job {
+            job.cancel();
+        }
     }
 
     fn contents(&mut self, ui: &mut Ui, entities: Option<&Entities>) -> Option<CorpusAction> {
@@ -279,8 +292,10 @@ impl CorpusView {
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     let label = ui.label("Filter");
-                    ui.text_edit_singleline(&mut self.filter)
+                    let filter = ui
+                        .text_edit_singleline(&mut self.filter)
                         .labelled_by(label.id);
+                    super::focus::claim_once(&mut self.focus_pending, &filter);
                 });
                 ui.horizontal(|ui| {
                     ui.label("Sort by");

@@ -22,6 +22,11 @@ pub struct Dashboard {
     pub stats: Option<Result<Stats, String>>,
     /// "Entities…" was clicked: the app opens the corpus view.
     pub wants_entities: bool,
+    /// The window's layer, once drawn: Esc closes the window while a control in it has the
+    /// keyboard.
+    pub layer: Option<egui::LayerId>,
+    /// The window has just opened: its first button takes the keyboard.
+    focus_pending: bool,
     job: Option<Job<Result<Stats, String>>>,
 }
 
@@ -44,6 +49,8 @@ impl Dashboard {
             open: true,
             stats: None,
             wants_entities: false,
+            layer: None,
+            focus_pending: true,
             job: Some(job),
         }
     }
@@ -62,15 +69,15 @@ impl Dashboard {
 
     pub fn show(&mut self, ctx: &egui::Context, scheme: &Scheme) {
         let mut open = self.open;
-        egui::Window::new("Dashboard")
+        let shown = egui::Window::new("Dashboard")
             .open(&mut open)
             .default_size([720.0, 560.0])
             .show(ctx, |ui| {
-                if ui
+                let entities = ui
                     .button("Entities…")
-                    .on_hover_text("Who said what: the corpus view (Ctrl+Shift+E)")
-                    .clicked()
-                {
+                    .on_hover_text("Who said what: the corpus view (Ctrl+Shift+E)");
+                super::focus::claim_once(&mut self.focus_pending, &entities);
+                if entities.clicked() {
                     self.wants_entities = true;
                 }
                 match &self.stats {
@@ -86,6 +93,7 @@ impl Dashboard {
                     Some(Ok(stats)) => charts(ui, stats, scheme, &self.folder),
                 }
             });
+        self.layer = shown.map(|shown| shown.response.layer_id);
         self.open = open;
     }
 }

@@ -151,12 +151,15 @@ impl ExportDialog {
             return;
         }
         let mut open = true;
-        egui::Window::new("Export")
+        let shown = egui::Window::new("Export")
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
             .default_width(460.0)
             .show(ctx, |ui| self.contents(ui, article));
+        if let Some(shown) = shown {
+            super::focus::modal(ctx, &shown.response);
+        }
         // Closing the window cancels a running export.
         if !open {
             self.close();
@@ -215,10 +218,21 @@ impl ExportDialog {
 
                     let label = ui.label("Destination");
                     ui.horizontal(|ui| {
-                        ui.add(
-                            egui::TextEdit::singleline(&mut self.destination).desired_width(260.0),
-                        )
-                        .labelled_by(label.id);
+                        let field = ui
+                            .add(
+                                egui::TextEdit::singleline(&mut self.destination)
+                                    .desired_width(260.0),
+                            )
+                            .labelled_by(label.id);
+                        // Enter in the field exports, as the Export button would.
+                        if super::focus::entered(ui, &field) && !self.destination.trim().is_empty()
+                        {
+                            self.start_requested = true;
+                        }
+                        if self.destination.trim().is_empty() {
+                            // No Export to press yet: the keyboard goes where the path is typed.
+                            super::focus::claim(ui, &field);
+                        }
                         if ui
                             .add_enabled(!self.browse.is_open(), egui::Button::new("Browse…"))
                             .clicked()
@@ -244,7 +258,10 @@ impl ExportDialog {
         }
         ui.horizontal(|ui| {
             let ready = !self.destination.trim().is_empty();
-            if ui.add_enabled(ready, egui::Button::new("Export")).clicked() {
+            let export = ui.add_enabled(ready, egui::Button::new("Export"));
+            // The default action: Enter (or Space) presses it as soon as the dialog opens.
+            super::focus::claim(ui, &export);
+            if export.clicked() {
                 self.start_requested = true;
             }
             if ui.button("Close").clicked() {

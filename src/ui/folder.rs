@@ -148,8 +148,11 @@ impl Folder {
             action = Some(PanelAction::MarkDoneAndNext);
         }
         let label = ui.label("Filter");
-        ui.add(egui::TextEdit::singleline(&mut self.filter).hint_text("part of a name"))
+        let filter = ui
+            .add(egui::TextEdit::singleline(&mut self.filter).hint_text("part of a name"))
             .labelled_by(label.id);
+        // F6 lands on the filter: type to narrow the list, Tab to the articles.
+        super::focus::Regions::offer(ui.ctx(), super::focus::Region::Articles, &filter);
         let needle = self.filter.to_lowercase();
         let shown: Vec<usize> = (0..self.entries.len())
             .filter(|&i| needle.is_empty() || self.entries[i].id.to_lowercase().contains(&needle))

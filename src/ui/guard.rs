@@ -303,11 +303,12 @@ pub(super) fn conflict_modal(ctx: &egui::Context, ws: &Workspace, tx: &CommandSe
             {
                 tx.send(AppCommand::Resolve(Resolution::TakeTheirs));
             }
-            if ui
+            let copy = ui
                 .button("Save mine as a copy")
-                .on_hover_text("Write yours beside it (….ann.ron.mine-N), then load theirs")
-                .clicked()
-            {
+                .on_hover_text("Write yours beside it (….ann.ron.mine-N), then load theirs");
+            // The keyboard starts on the answer that loses nothing.
+            super::focus::claim(ui, &copy);
+            if copy.clicked() {
                 tx.send(AppCommand::Resolve(Resolution::SaveMineAsCopy));
             }
         });
@@ -341,7 +342,10 @@ pub(super) fn close_modal(ctx: &egui::Context, ws: &Workspace, asking: bool, tx:
             if ui.button("Close without saving").clicked() {
                 tx.send(AppCommand::QuitWithoutSaving);
             }
-            if ui.button("Cancel").clicked() {
+            let cancel = ui.button("Cancel");
+            // The keyboard starts on the answer that loses nothing.
+            super::focus::claim(ui, &cancel);
+            if cancel.clicked() {
                 tx.send(AppCommand::KeepWindowOpen);
             }
         });

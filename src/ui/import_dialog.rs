@@ -160,12 +160,15 @@ impl ImportDialog {
         }
         let mut open = true;
         let mut open_folder = None;
-        egui::Window::new("Import")
+        let shown = egui::Window::new("Import")
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
             .default_width(520.0)
             .show(ctx, |ui| open_folder = self.contents(ui));
+        if let Some(shown) = shown {
+            super::focus::modal(ctx, &shown.response);
+        }
         // Closing the window cancels a running import (nothing is written once cancelled
         // before its write phase).
         if !open {
@@ -192,8 +195,10 @@ impl ImportDialog {
         }
         let mut open_folder = None;
         ui.horizontal(|ui| {
-            let ready = !self.input.trim().is_empty() && !self.into.trim().is_empty();
-            if ui.add_enabled(ready, egui::Button::new("Import")).clicked() {
+            if ui
+                .add_enabled(self.ready(), egui::Button::new("Import"))
+                .clicked()
+            {
                 self.start(ui.ctx());
             }
             if ui.button("Close").clicked() {
@@ -218,7 +223,14 @@ impl ImportDialog {
         open_folder
     }
 
+    /// Whether the file and the folder are filled in, so Import can start.
+    fn ready(&self) -> bool {
+        !self.input.trim().is_empty() && !self.into.trim().is_empty()
+    }
+
     fn form(&mut self, ui: &mut Ui) {
+        // Enter in the file or folder field imports, as the Import button would.
+        let mut entered = false;
         egui::Grid::new("import-form")
             .num_columns(2)
             .spacing([12.0, 8.0])
@@ -243,8 +255,12 @@ impl ImportDialog {
                 };
                 let label = ui.label(what);
                 ui.horizontal(|ui| {
-                    ui.add(egui::TextEdit::singleline(&mut self.input).desired_width(280.0))
+                    let field = ui
+                        .add(egui::TextEdit::singleline(&mut self.input).desired_width(280.0))
                         .labelled_by(label.id);
+                    // The dialog opens with the keyboard where the file is typed.
+                    super::focus::claim(ui, &field);
+                    entered |= super::focus::entered(ui, &field);
                     if ui
                         .add_enabled(!self.browse.is_open(), egui::Button::new("Browse…"))
                         .clicked()
@@ -256,9 +272,11 @@ impl ImportDialog {
 
                 let label = ui.label("Into folder");
                 ui.horizontal(|ui| {
-                    ui.add(egui::TextEdit::singleline(&mut self.into).desired_width(280.0))
+                    let field = ui
+                        .add(egui::TextEdit::singleline(&mut self.into).desired_width(280.0))
                         .labelled_by(label.id)
                         .on_hover_text("Articles and sidecars are written here; its spantag.ron is extended with the labels found");
+                    entered |= super::focus::entered(ui, &field);
                     if ui
                         .add_enabled(!self.browse.is_open(), egui::Button::new("Browse…"))
                         .clicked()
@@ -333,6 +351,9 @@ impl ImportDialog {
                 });
                 ui.end_row();
             });
+        if entered && self.ready() && !self.is_running() {
+            self.start(ui.ctx());
+        }
     }
 }
 

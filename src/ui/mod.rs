@@ -11,6 +11,7 @@ pub mod dialogs;
 pub mod doc_view;
 pub mod export_dialog;
 pub mod find;
+pub mod focus;
 pub mod folder;
 pub mod fonts;
 mod guard;

@@ -8,20 +8,21 @@ use egui::{RichText, Ui};
 use super::command::{AppCommand, CommandSender, EntityEdit};
 use super::doc_view::Selection;
 use super::find::SpanFilter;
+use super::focus::{Region, Regions};
 use super::state::{Notice, ViewState, Workspace};
 use super::widgets::{label_color, shorten, swatch};
 use crate::model::{AttrKind, Span};
 use crate::store::SaveState;
 
 pub fn toolbar(ui: &mut Ui, ws: &Workspace, view: &ViewState, tx: &CommandSender) {
-    egui::Panel::top("toolbar").show(ui, |ui| {
+    let shown = egui::Panel::top("toolbar").show(ui, |ui| {
         // Wrapped: in a narrow window the last buttons go to a second row, not off-screen.
         ui.horizontal_wrapped(|ui| {
-            if ui
+            let open = ui
                 .add(egui::Button::new("Open…").shortcut_text("Ctrl+O"))
-                .on_hover_text("Open an article (a plain-text file)")
-                .clicked()
-            {
+                .on_hover_text("Open an article (a plain-text file)");
+            Regions::offer(ui.ctx(), Region::Toolbar, &open);
+            if open.clicked() {
                 tx.send(AppCommand::ShowOpenDialog);
             }
             if ui
@@ -124,6 +125,7 @@ pub fn toolbar(ui: &mut Ui, ws: &Workspace, view: &ViewState, tx: &CommandSender
             }
         });
     });
+    Regions::set_rect(ui.ctx(), Region::Toolbar, shown.response.rect);
 }
 
 pub fn status_bar(ui: &mut Ui, ws: &Workspace, view: &ViewState) {
@@ -266,7 +268,7 @@ pub fn welcome(ui: &mut Ui, dialog_open: bool) {
 }
 
 pub fn side_panel(ui: &mut Ui, ws: &Workspace, view: &mut ViewState, tx: &CommandSender) {
-    egui::Panel::right("spans")
+    let shown = egui::Panel::right("spans")
         .default_size(300.0)
         .resizable(true)
         .show(ui, |ui| {
@@ -278,6 +280,7 @@ pub fn side_panel(ui: &mut Ui, ws: &Workspace, view: &mut ViewState, tx: &Comman
             ui.separator();
             span_list(ui, ws, view, tx);
         });
+    Regions::set_rect(ui.ctx(), Region::Side, shown.response.rect);
 }
 
 fn palette(ui: &mut Ui, ws: &Workspace, view: &mut ViewState, tx: &CommandSender) {
@@ -311,6 +314,7 @@ fn palette(ui: &mut Ui, ws: &Workspace, view: &mut ViewState, tx: &CommandSender
                 "{}{keys}\n\nSelect text first, then press {} or click here.",
                 label.description, label.key
             ));
+        Regions::offer(ui.ctx(), Region::Side, &response);
         if response.clicked() {
             clicked = Some(label.name.clone());
         }
@@ -992,11 +996,11 @@ fn span_list(ui: &mut Ui, ws: &Workspace, view: &mut ViewState, tx: &CommandSend
             let shown = !view.hidden_labels.iter().any(|h| h == label);
             let text =
                 RichText::new(format!("{label} {count}")).color(label_color(&ws.scheme, label));
-            if ui
+            let response = ui
                 .selectable_label(shown, text)
-                .on_hover_text(format!("Show or hide {label} spans in this list"))
-                .clicked()
-            {
+                .on_hover_text(format!("Show or hide {label} spans in this list"));
+            Regions::offer(ui.ctx(), Region::Side, &response);
+            if response.clicked() {
                 toggled = Some(label.to_string());
             }
         }

@@ -16,6 +16,7 @@ mod git_merge;
 mod gui;
 mod gui_attrs;
 mod gui_conflicts;
+mod gui_focus;
 mod gui_import;
 mod gui_safety;
 mod gui_sizes;
