@@ -1318,6 +1318,11 @@ impl SpantagApp {
     fn handle_keys(&mut self, ctx: &egui::Context) {
         use super::keymap::{in_match_order, Action, Cmd, When};
         let typing = ctx.text_edit_focused();
+        if self.view.was_typing && !typing {
+            // The Esc that took the keyboard out of a text field is the field's.
+            let esc = KeyboardShortcut::new(Modifiers::NONE, Key::Escape);
+            ctx.input_mut(|i| i.consume_shortcut(&esc));
+        }
         let document = !typing
             && self.view.linking.is_none()
             && self.view.entity_linking.is_none()
@@ -1829,6 +1834,7 @@ impl eframe::App for SpantagApp {
                 self.workspace.entities.as_ref(),
             );
         }
+        self.view.was_typing = ctx.text_edit_focused();
         self.apply(&ctx);
         if let Some(session) = &mut self.workspace.session {
             let now = ctx.input(|i| i.time);

@@ -530,6 +530,7 @@ pub fn help_window(ctx: &egui::Context, scheme: &crate::model::Scheme) -> bool {
         .open(&mut open)
         .collapsible(false)
         .default_width(560.0)
+        .default_height(560.0)
         .vscroll(true)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ctx, |ui| {

@@ -144,6 +144,10 @@ pub struct ViewState {
     pub help_open: bool,
     /// The details panel's note takes the keyboard on the next frame (Enter on a span).
     pub note_focus: bool,
+    /// A text field had the keyboard at the end of the last frame: an Esc now left it
+    /// (egui drops the focus before the app sees the key), so it does not also clear
+    /// the selection.
+    pub was_typing: bool,
 }
 
 impl Default for ViewState {
@@ -166,6 +170,7 @@ impl Default for ViewState {
             synced: Selection::None,
             help_open: false,
             note_focus: false,
+            was_typing: false,
         }
     }
 }

@@ -17,6 +17,7 @@ mod gui;
 mod gui_attrs;
 mod gui_conflicts;
 mod gui_import;
+mod gui_keys;
 mod gui_safety;
 mod gui_sizes;
 mod hostile;
