@@ -397,6 +397,59 @@ pub fn markdown_table() -> String {
     table
 }
 
+/// The help overlay (F1, ?): every binding by group, then the scheme's label and
+/// attribute keys. Returns whether it is still open (its close button, Esc via the app).
+pub fn help_window(ctx: &egui::Context, scheme: &crate::model::Scheme) -> bool {
+    let mut open = true;
+    egui::Window::new("Keys")
+        .open(&mut open)
+        .collapsible(false)
+        .default_width(560.0)
+        .default_height(560.0)
+        .vscroll(true)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            ui.weak("F1 or ? shows and hides this list; Esc closes it.");
+            for group in Group::ALL {
+                ui.add_space(6.0);
+                ui.strong(group.title());
+                egui::Grid::new(("keys", group as usize))
+                    .num_columns(2)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for binding in KEYMAP.iter().filter(|b| b.group == group) {
+                            ui.monospace(binding.keys_text());
+                            ui.label(binding.description);
+                            ui.end_row();
+                        }
+                    });
+            }
+            ui.add_space(6.0);
+            ui.strong("This scheme's keys");
+            egui::Grid::new("scheme-keys")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    for label in &scheme.labels {
+                        ui.monospace(label.key.to_uppercase());
+                        ui.label(format!("tag as {}", label.name));
+                        ui.end_row();
+                        for attribute in &label.attributes {
+                            if let Some(key) = &attribute.key {
+                                ui.monospace(key.to_uppercase());
+                                ui.label(format!(
+                                    "{}'s {} (on a selected {})",
+                                    label.name, attribute.name, label.name
+                                ));
+                                ui.end_row();
+                            }
+                        }
+                    }
+                });
+        });
+    open
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -520,57 +573,4 @@ mod tests {
             .expect("README.md has the keymap between <!-- keymap --> and <!-- /keymap -->");
         assert_eq!(section, markdown_table().trim());
     }
-}
-
-/// The help overlay (F1, ?): every binding by group, then the scheme's label and
-/// attribute keys. Returns whether it is still open (its close button, Esc via the app).
-pub fn help_window(ctx: &egui::Context, scheme: &crate::model::Scheme) -> bool {
-    let mut open = true;
-    egui::Window::new("Keys")
-        .open(&mut open)
-        .collapsible(false)
-        .default_width(560.0)
-        .default_height(560.0)
-        .vscroll(true)
-        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
-        .show(ctx, |ui| {
-            ui.weak("F1 or ? shows and hides this list; Esc closes it.");
-            for group in Group::ALL {
-                ui.add_space(6.0);
-                ui.strong(group.title());
-                egui::Grid::new(("keys", group as usize))
-                    .num_columns(2)
-                    .striped(true)
-                    .show(ui, |ui| {
-                        for binding in KEYMAP.iter().filter(|b| b.group == group) {
-                            ui.monospace(binding.keys_text());
-                            ui.label(binding.description);
-                            ui.end_row();
-                        }
-                    });
-            }
-            ui.add_space(6.0);
-            ui.strong("This scheme's keys");
-            egui::Grid::new("scheme-keys")
-                .num_columns(2)
-                .striped(true)
-                .show(ui, |ui| {
-                    for label in &scheme.labels {
-                        ui.monospace(label.key.to_uppercase());
-                        ui.label(format!("tag as {}", label.name));
-                        ui.end_row();
-                        for attribute in &label.attributes {
-                            if let Some(key) = &attribute.key {
-                                ui.monospace(key.to_uppercase());
-                                ui.label(format!(
-                                    "{}'s {} (on a selected {})",
-                                    label.name, attribute.name, label.name
-                                ));
-                                ui.end_row();
-                            }
-                        }
-                    }
-                });
-        });
-    open
 }
