@@ -9,6 +9,8 @@
 //! - steady frame: scrolling a few rows a frame, the pointer moving over the text;
 //! - the frame after a tag, a retag, a removal and an undo;
 //! - jumping to a span far down the article;
+//! - the caret keys (→, ↓, Ctrl+→, PageDown) and the same with Shift, which extends the
+//!   selection, in the middle of the book;
 //! - Ctrl+F over the whole article: the frame that finds every match and the one that
 //!   jumps to the first;
 //! - saving the 50,000-span sidecar: the snapshot the UI thread takes, the encoding and
@@ -79,6 +81,10 @@ impl Driver {
         });
         let primitives = self.ctx.tessellate(output.shapes, output.pixels_per_point);
         std::hint::black_box(primitives);
+        // No renderer takes the textures: epaint asserts (in builds with debug
+        // assertions) that a delta is never dropped unapplied.
+        let mut textures = output.textures_delta;
+        textures.clear();
         start.elapsed()
     }
 
@@ -174,6 +180,49 @@ fn main() {
         })
         .collect();
     let jump = median_ms(jumps);
+
+    // The caret: each key's frame (the move, the scroll request, the redraw) and the
+    // frame after (the view following the caret), 60 presses each, from the middle of
+    // the book; Shift extends the selection.
+    let middle = driver.document().text().len_chars() / 2;
+    driver.send(AppCommand::Select(Selection::Text {
+        anchor: middle,
+        head: middle,
+    }));
+    driver.step(Vec::new());
+    let key = |key, modifiers| Event::Key {
+        key,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers,
+    };
+    let (none, ctrl, shift) = (
+        egui::Modifiers::NONE,
+        egui::Modifiers::COMMAND,
+        egui::Modifiers::SHIFT,
+    );
+    let mut caret_frames = Vec::new();
+    for (name, k, m) in [
+        ("→", egui::Key::ArrowRight, none),
+        ("↓", egui::Key::ArrowDown, none),
+        ("Ctrl+→", egui::Key::ArrowRight, ctrl),
+        ("PageDown", egui::Key::PageDown, none),
+        ("Shift+→", egui::Key::ArrowRight, shift),
+        ("Shift+↓", egui::Key::ArrowDown, shift),
+        ("Ctrl+Shift+→", egui::Key::ArrowRight, ctrl.plus(shift)),
+        ("Shift+PageDown", egui::Key::PageDown, shift),
+    ] {
+        let runs: Vec<Duration> = (0..60)
+            .map(|_| {
+                let start = Instant::now();
+                driver.step(vec![key(k, m)]);
+                driver.step(Vec::new());
+                start.elapsed()
+            })
+            .collect();
+        caret_frames.push((name, median_ms(runs)));
+    }
 
     // Ctrl+F: open the find bar with a query, let it search, step to the first match.
     let finds: Vec<Duration> = ["Cairo", "talks on Libya", "Łódź"]
@@ -283,6 +332,9 @@ fn main() {
         "jump to a span (two frames): {jump:.2} ms (median of {})",
         ids.len()
     );
+    for (name, ms) in &caret_frames {
+        println!("caret key {name} (its frame and the next): {ms:.2} ms (median of 60)");
+    }
     println!(
         "Ctrl+F over the article, to the first match (two frames): {find:.2} ms \
          (median of 3; the last query has {matches} matches)"

@@ -15,7 +15,7 @@ use super::compare::{Compare, CompareDialog, DialogAction};
 use super::corpus_view::{CorpusAction, CorpusView};
 use super::dashboard::Dashboard;
 use super::dialogs::{Ask, FileDialog};
-use super::doc_view::{snapped, DocView, Selection, ViewInput};
+use super::doc_view::{DocView, Selection, ViewInput};
 use super::export_dialog::ExportDialog;
 use super::find::{FindAction, FindBar};
 use super::folder::{Folder, PanelAction};
@@ -25,6 +25,7 @@ use super::state::{
     remember, EntityLinking, Linking, Notice, Prefs, ViewState, Workspace, PREFS_KEY,
 };
 use super::{focus, guard, panels};
+use crate::model::selection::{self, Caret, Motion};
 use crate::model::{select, Command, Proposal, Side, SpanId};
 use crate::store::adjudicate::{self, Folders};
 use crate::store::article::Progress;
@@ -55,15 +56,6 @@ enum DialogKind {
     SaveSidecarAs,
     /// A folder for field `i` of the compare dialog.
     CompareFolder(usize),
-}
-
-/// Which way Shift+arrow moves the selection's free end.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Step {
-    Left,
-    Right,
-    Up,
-    Down,
 }
 
 /// The window: the workspace and the view of it, the dialogs and windows over them, the
@@ -315,10 +307,21 @@ impl SpantagApp {
                         &session.article_path,
                     );
                 }
+                let from = self
+                    .workspace
+                    .session
+                    .as_ref()
+                    .map(|s| s.article_path.clone());
+                self.view.switch_article(
+                    from.as_deref(),
+                    &session.article_path,
+                    session.document.text(),
+                );
+                self.view.doc = DocView::default();
+                self.view.doc.scroll_to(self.view.caret.head());
                 self.workspace.session = Some(session);
                 self.view.selection = Selection::None;
                 self.view.entity_linking = None;
-                self.view.doc = DocView::default();
                 self.offer_proposals(suggested);
             }
             Err(e) => {
@@ -552,7 +555,9 @@ impl SpantagApp {
 
     /// Carries out the queued commands. The only place the document changes.
     fn apply(&mut self, ctx: &egui::Context) {
-        for command in self.commands.take() {
+        let commands = self.commands.take();
+        let any = !commands.is_empty();
+        for command in commands {
             let before = self.view.notice.clone();
             let acts = command.is_action();
             match self.apply_one(ctx, command) {
@@ -573,6 +578,10 @@ impl SpantagApp {
                     })
                 }
             }
+        }
+        if any {
+            let now = ctx.input(|i| i.time);
+            self.view.sync_caret(&self.workspace, now);
         }
     }
 
@@ -604,7 +613,13 @@ impl SpantagApp {
             | AppCommand::Find(FindAction::Close | FindAction::Step { .. })
             | AppCommand::StartLink
             | AppCommand::Reveal(_)
-            | AppCommand::Cycle { .. } => self.apply_view(ctx, command),
+            | AppCommand::Cycle { .. }
+            | AppCommand::MoveCaret { .. }
+            | AppCommand::SelectSentence
+            | AppCommand::SelectQuotation
+            | AppCommand::OpenDetails
+            | AppCommand::ToggleHelp
+            | AppCommand::CloseWindow => self.apply_view(ctx, command),
             AppCommand::ShowDashboard
             | AppCommand::ShowEntities
             | AppCommand::Corpus(_)
@@ -762,6 +777,9 @@ impl SpantagApp {
                 Ok(())
             }
             AppCommand::ShowFind => {
+                if self.workspace.session.is_none() {
+                    return Ok(());
+                }
                 match &mut self.view.find {
                     Some(find) => find.focus(),
                     None => self.view.find = Some(FindBar::new(&self.workspace.scheme)),
@@ -812,10 +830,45 @@ impl SpantagApp {
             }
             AppCommand::Reveal(id) => {
                 self.reveal(id);
+                self.caret_to_span_start(id);
                 Ok(())
             }
             AppCommand::Cycle { forward } => {
                 self.cycle(forward);
+                Ok(())
+            }
+            AppCommand::MoveCaret { motion, extend } => self.move_caret(motion, extend),
+            AppCommand::SelectSentence => self.select_around(
+                selection::sentence_around,
+                "No sentence at the caret: it is on a blank line.",
+            ),
+            AppCommand::SelectQuotation => self.select_around(
+                selection::quote_around,
+                "The caret is in no quotation (\"…\", “…”, «…», „…“).",
+            ),
+            AppCommand::OpenDetails => {
+                let Selection::Span(_) = self.view.selection else {
+                    return Err("Select a span first (Tab goes to the next one).".into());
+                };
+                self.view.note_focus = true;
+                Ok(())
+            }
+            AppCommand::ToggleHelp => {
+                self.view.help_open = !self.view.help_open;
+                Ok(())
+            }
+            AppCommand::CloseWindow => {
+                if self.view.help_open {
+                    self.view.help_open = false;
+                } else if self.import.open {
+                    self.import.close();
+                } else if self.export.open {
+                    self.export.close();
+                } else if self.compare_dialog.open {
+                    self.compare_dialog.open = false;
+                } else {
+                    self.view.find = None;
+                }
                 Ok(())
             }
             other => self.apply_edit(other),
@@ -995,7 +1048,9 @@ impl SpantagApp {
                         .view
                         .selection
                         .text_range()
-                        .and_then(|r| snapped(&session.document, r, self.view.whole_words))
+                        .and_then(|r| {
+                            select::snapped(session.document.text(), r, self.view.whole_words)
+                        })
                         .ok_or("Select some text to tag (only whitespace is selected).")?;
                     Command::Tag {
                         char_range: range,
@@ -1021,7 +1076,9 @@ impl SpantagApp {
                     .view
                     .selection
                     .text_range()
-                    .and_then(|r| snapped(&session.document, r, self.view.whole_words))
+                    .and_then(|r| {
+                        select::snapped(session.document.text(), r, self.view.whole_words)
+                    })
                     .ok_or("Select the text this span belongs to, then press Attach.")?;
                 Command::Attach {
                     id,
@@ -1202,6 +1259,93 @@ impl SpantagApp {
         self.view.selection = Selection::Span(id);
     }
 
+    /// Puts the caret at a span's start (Tab, a click in the span list).
+    fn caret_to_span_start(&mut self, id: SpanId) {
+        if let Some(session) = &self.workspace.session {
+            if let Some(span) = session.document.annotations().get(id) {
+                self.view.caret = Caret::at(session.document.text(), span.start);
+            }
+        }
+    }
+
+    /// An arrow, Home/End or Page key: moves the caret, or with Shift its head. Extending
+    /// from a selected span or proposal starts from its range, so its edges can be
+    /// adjusted; the view follows the head.
+    fn move_caret(&mut self, motion: Motion, extend: bool) -> Result<(), String> {
+        let session = self
+            .workspace
+            .session
+            .as_ref()
+            .ok_or("Open an article first.")?;
+        let text = session.document.text();
+        let range = match self.view.selection {
+            Selection::Span(id) => session
+                .document
+                .annotations()
+                .get(id)
+                .map(|s| s.char_range()),
+            Selection::Proposal(i) => self
+                .workspace
+                .review
+                .pending
+                .get(i)
+                .map(|p| p.char_range.clone()),
+            _ => None,
+        };
+        let forward = matches!(
+            motion,
+            Motion::CharRight
+                | Motion::WordRight
+                | Motion::LineEnd
+                | Motion::TextEnd
+                | Motion::RowDown
+                | Motion::RowEnd
+                | Motion::PageDown
+        );
+        let from = match range.filter(|_| extend) {
+            Some(r) if forward => Caret::new(text, r.start, r.end),
+            Some(r) => Caret::new(text, r.end, r.start),
+            None => self.view.caret,
+        };
+        let rows = self.view.doc.rows(text);
+        let caret = if extend {
+            from.extended(text, &rows, motion)
+        } else {
+            from.moved(text, &rows, motion)
+        };
+        self.set_caret(caret);
+        Ok(())
+    }
+
+    /// Makes `caret` the caret and the selection, and brings its head into view.
+    fn set_caret(&mut self, caret: Caret) {
+        self.view.caret = caret;
+        self.view.selection = Selection::Text {
+            anchor: caret.anchor(),
+            head: caret.head(),
+        };
+        self.view.doc.scroll_to(caret.head());
+    }
+
+    /// Selects what `find` finds around the caret (a sentence, a quotation), the head at
+    /// its end; `missing` says why when there is nothing.
+    fn select_around(
+        &mut self,
+        find: fn(&crate::model::Text, usize) -> Option<std::ops::Range<usize>>,
+        missing: &str,
+    ) -> Result<(), String> {
+        let session = self
+            .workspace
+            .session
+            .as_ref()
+            .ok_or("Open an article first.")?;
+        let text = session.document.text();
+        let range = find(text, self.view.caret.head()).ok_or(missing)?;
+        let caret = Caret::new(text, range.start, range.end);
+        self.set_caret(caret);
+        Ok(())
+    }
+
     fn cycle(&mut self, forward: bool) {
         let Some(session) = &self.workspace.session else {
             return;
@@ -1228,140 +1372,84 @@ impl SpantagApp {
         };
         let id = spans[next].id;
         self.reveal(id);
+        self.caret_to_span_start(id);
     }
 
-    /// Keys that act on the document. Plain keys only while no text field has focus.
+    /// Keys, as the keymap ([`super::keymap::KEYMAP`]) binds them: each chord is tried
+    /// most modifiers first, and sends its command when its context holds. The scheme's
+    /// label and attribute keys come after the table, so O and T (a conflict's sides)
+    /// win over them only while the selected span has a conflict.
     fn handle_keys(&mut self, ctx: &egui::Context) {
-        let shortcut = |modifiers, key| {
-            ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(modifiers, key)))
+        use super::keymap::{in_match_order, Action, Cmd, When};
+        let typing = ctx.text_edit_focused();
+        if self.view.was_typing && !typing && !self.modal_open() {
+            // The Esc that took the keyboard out of a text field is the field's (in a
+            // dialog, Esc closes the dialog from any of its fields).
+            let esc = KeyboardShortcut::new(Modifiers::NONE, Key::Escape);
+            ctx.input_mut(|i| i.consume_shortcut(&esc));
+        }
+        // Plain keys act on the document only while no dialog is open and no other control
+        // (a toolbar button reached with F6, a tool window's field) has the keyboard.
+        let document = !typing
+            && self.view.linking.is_none()
+            && self.view.entity_linking.is_none()
+            && self.workspace.session.is_some()
+            && self.keys_reach_document(ctx);
+        let span = match self.view.selection {
+            Selection::Span(id) => Some(id),
+            _ => None,
         };
-        // Most specific first: Ctrl+Shift+O before Ctrl+O.
-        if shortcut(Modifiers::COMMAND | Modifiers::SHIFT, Key::O) {
-            self.send(AppCommand::ShowOpenFolderDialog);
+        let proposals = !self.workspace.review.pending.is_empty();
+        let window = self.view.help_open
+            || self.import.open
+            || self.export.open
+            || self.compare_dialog.open
+            || (self.view.find.is_some() && !typing);
+        let applies = |when: When| match when {
+            When::Always => true,
+            When::Window => window,
+            When::Document => document,
+            When::Proposals => document && proposals,
+            When::Span => document && span.is_some(),
+            When::SpanNoProposals => document && span.is_some() && !proposals,
+            When::Conflict => document && span.is_some_and(|s| self.workspace.conflicts.has(s)),
+        };
+        let mut commands = Vec::new();
+        for (binding, chord, extend) in in_match_order() {
+            if !applies(binding.when) {
+                continue;
+            }
+            let shortcut = KeyboardShortcut::new(chord.modifiers, chord.key);
+            if !ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+                continue;
+            }
+            commands.push(match binding.action {
+                Action::Caret(motion) => AppCommand::MoveCaret { motion, extend },
+                Action::Command(Cmd::KeepOurs) => AppCommand::KeepVersion {
+                    span: span.unwrap_or_default(),
+                    side: Side::Ours,
+                },
+                Action::Command(Cmd::TakeTheirs) => AppCommand::KeepVersion {
+                    span: span.unwrap_or_default(),
+                    side: Side::Theirs,
+                },
+                Action::Command(cmd) => match cmd.command() {
+                    Some(command) => command,
+                    None => continue,
+                },
+                Action::Label | Action::Attribute => continue,
+            });
         }
-        if shortcut(Modifiers::COMMAND, Key::O) {
-            self.send(AppCommand::ShowOpenDialog);
+        for command in commands {
+            self.send(command);
         }
-        if shortcut(Modifiers::COMMAND | Modifiers::SHIFT, Key::S) {
-            self.send(AppCommand::ShowSaveAsDialog);
-        }
-        if shortcut(Modifiers::ALT, Key::ArrowRight) {
-            self.send(AppCommand::NextArticle { forward: true });
-        }
-        if shortcut(Modifiers::ALT, Key::ArrowLeft) {
-            self.send(AppCommand::NextArticle { forward: false });
-        }
-        if shortcut(Modifiers::COMMAND, Key::Enter) {
-            self.send(AppCommand::DoneAndNext);
-        }
-        if shortcut(Modifiers::COMMAND | Modifiers::SHIFT, Key::E) {
-            self.send(AppCommand::ShowEntities);
-        }
-        if shortcut(Modifiers::COMMAND, Key::E) {
-            self.send(AppCommand::ShowExport);
-        }
-        if shortcut(Modifiers::COMMAND, Key::I) {
-            self.send(AppCommand::ShowImport);
-        }
-        if self.import.open && shortcut(Modifiers::NONE, Key::Escape) {
-            self.import.close();
-        }
-        if shortcut(Modifiers::COMMAND, Key::F) && self.workspace.session.is_some() {
-            self.send(AppCommand::ShowFind);
-        }
-        if self.export.open && shortcut(Modifiers::NONE, Key::Escape) {
-            self.export.close();
-        }
-        if self.compare_dialog.open && shortcut(Modifiers::NONE, Key::Escape) {
-            self.compare_dialog.open = false;
-        }
-        if self.view.find.is_some()
-            && !ctx.text_edit_focused()
-            && shortcut(Modifiers::NONE, Key::Escape)
-        {
-            self.send(AppCommand::Find(FindAction::Close));
-        }
-        if ctx.text_edit_focused()
-            || self.view.linking.is_some()
-            || self.view.entity_linking.is_some()
-        {
+        if !document {
             return;
-        }
-        if shortcut(Modifiers::NONE, Key::R) {
-            self.send(AppCommand::StartLink);
-        }
-        if shortcut(Modifiers::NONE, Key::E) {
-            self.send(AppCommand::StartEntityLink);
-        }
-        // Proposals: most specific first (Shift+Enter before Enter, Shift+N before N).
-        if !self.workspace.review.pending.is_empty() {
-            for (modifiers, key, command) in [
-                (
-                    Modifiers::SHIFT,
-                    Key::Enter,
-                    AppCommand::Accept(Pick::SameLabel),
-                ),
-                (
-                    Modifiers::NONE,
-                    Key::Enter,
-                    AppCommand::Accept(Pick::Current),
-                ),
-                (Modifiers::SHIFT, Key::A, AppCommand::Accept(Pick::Agreed)),
-                (Modifiers::NONE, Key::X, AppCommand::Reject),
-                (
-                    Modifiers::SHIFT,
-                    Key::N,
-                    AppCommand::NextProposal { forward: false },
-                ),
-                (
-                    Modifiers::NONE,
-                    Key::N,
-                    AppCommand::NextProposal { forward: true },
-                ),
-            ] {
-                if shortcut(modifiers, key) {
-                    self.send(command);
-                }
-            }
-        }
-        // Most specific first: Ctrl+Shift+Z before Ctrl+Z.
-        if shortcut(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z)
-            || shortcut(Modifiers::COMMAND, Key::Y)
-        {
-            self.send(AppCommand::Redo);
-        }
-        if shortcut(Modifiers::COMMAND, Key::Z) {
-            self.send(AppCommand::Undo);
-        }
-        if shortcut(Modifiers::SHIFT, Key::Tab) {
-            self.send(AppCommand::Cycle { forward: false });
-        }
-        if shortcut(Modifiers::NONE, Key::Tab) {
-            self.send(AppCommand::Cycle { forward: true });
-        }
-        if shortcut(Modifiers::NONE, Key::Delete) || shortcut(Modifiers::NONE, Key::Backspace) {
-            self.send(AppCommand::RemoveSelected);
-        }
-        if shortcut(Modifiers::NONE, Key::Escape) {
-            self.send(AppCommand::Select(Selection::None));
-        }
-        if shortcut(Modifiers::NONE, Key::W) {
-            self.send(AppCommand::ToggleWholeWords);
-        }
-        // O / T decide the selected span's merge conflict: before the label and attribute
-        // keys, which they win over only while the selected span has one.
-        if let Selection::Span(span) = self.view.selection {
-            if self.workspace.conflicts.has(span) {
-                for (key, side) in [(Key::O, Side::Ours), (Key::T, Side::Theirs)] {
-                    if shortcut(Modifiers::NONE, key) {
-                        self.send(AppCommand::KeepVersion { span, side });
-                    }
-                }
-            }
         }
         for label in &self.workspace.scheme.labels {
             if let Some(key) = Key::from_name(&label.key) {
-                if shortcut(Modifiers::NONE, key) {
+                let shortcut = KeyboardShortcut::new(Modifiers::NONE, key);
+                if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
                     self.sender.send(AppCommand::ApplyLabel(label.name.clone()));
                 }
             }
@@ -1370,16 +1458,6 @@ impl SpantagApp {
         // scheme refuses such a clash, so this only guards a hand-built scheme).
         for name in self.attribute_keys_pressed(ctx) {
             self.send(AppCommand::AttrKey(name));
-        }
-        for (key, step) in [
-            (Key::ArrowRight, Step::Right),
-            (Key::ArrowLeft, Step::Left),
-            (Key::ArrowDown, Step::Down),
-            (Key::ArrowUp, Step::Up),
-        ] {
-            if shortcut(Modifiers::SHIFT, key) {
-                self.extend_selection(step);
-            }
         }
     }
 
@@ -1411,54 +1489,6 @@ impl SpantagApp {
                     .then(|| a.name.clone())
             })
             .collect()
-    }
-
-    /// Shift+arrow: move the selection's free end by one grapheme cluster, or to the same
-    /// place on the row above or below. A selected span becomes a text selection over its
-    /// range first, so its edges can be adjusted.
-    fn extend_selection(&mut self, step: Step) {
-        let Some(session) = &self.workspace.session else {
-            return;
-        };
-        let text = session.document.text();
-        let forward = matches!(step, Step::Right | Step::Down);
-        let (anchor, head) = match self.view.selection {
-            Selection::Text { anchor, head } => (anchor, head),
-            Selection::Span(id) => match session.document.annotations().get(id) {
-                Some(span) if forward => (span.start, span.end),
-                Some(span) => (span.end, span.start),
-                None => return,
-            },
-            Selection::Proposal(index) => match self.workspace.review.pending.get(index) {
-                Some(p) if forward => (p.char_range.start, p.char_range.end),
-                Some(p) => (p.char_range.end, p.char_range.start),
-                None => return,
-            },
-            Selection::None => return,
-        };
-        let head = match step {
-            Step::Right => select::next_grapheme(text, head),
-            Step::Left => select::prev_grapheme(text, head),
-            Step::Down | Step::Up => {
-                let moved = self.view.doc.char_on_next_row(head, forward);
-                // Off the laid-out rows: the start of the next line, or the end of the last.
-                let fallback = || {
-                    let paragraphs = text.paragraphs();
-                    let here = text.paragraph_index_at(head);
-                    if forward {
-                        paragraphs
-                            .get(here + 1)
-                            .map_or(text.len_chars(), |p| p.char_range.start)
-                    } else {
-                        here.checked_sub(1)
-                            .map_or(0, |i| paragraphs[i].char_range.end)
-                    }
-                };
-                moved.unwrap_or_else(fallback)
-            }
-        };
-        self.view.doc.scroll_to(head);
-        self.send(AppCommand::Select(Selection::Text { anchor, head }));
     }
 
     /// What the corpus view asked for. Renames and merges write `entities.ron`; a merge
@@ -1768,6 +1798,10 @@ impl eframe::App for SpantagApp {
                 }
                 ui.separator();
             }
+            // The caret shows while the document has the keyboard.
+            let caret_shown = !ui.ctx().text_edit_focused()
+                && self.view.linking.is_none()
+                && self.view.entity_linking.is_none();
             match &self.workspace.session {
                 Some(session) => {
                     let (highlights, current) = match &self.view.find {
@@ -1786,8 +1820,16 @@ impl eframe::App for SpantagApp {
                             proposals: &self.workspace.review.pending,
                             entities: self.workspace.entities.as_ref(),
                             conflicted: &self.workspace.conflicts.spans,
+                            caret: self.view.caret,
+                            caret_shown,
+                            caret_idle: ui.input(|i| i.time) - self.view.caret_moved_at,
                         },
                     );
+                    if let Some(char_pos) = output.clicked_char {
+                        let text = session.document.text();
+                        self.view.caret = Caret::at(text, char_pos);
+                        self.view.caret_moved_at = ui.input(|i| i.time);
+                    }
                     if let Some(selection) = output.selection {
                         self.send(AppCommand::Select(selection));
                     }
@@ -1818,6 +1860,9 @@ impl eframe::App for SpantagApp {
                     },
                 );
             });
+        }
+        if self.view.help_open {
+            self.view.help_open = super::keymap::help_window(&ctx, &self.workspace.scheme);
         }
         panels::link_picker(&ctx, &self.workspace, &mut self.view, &self.sender);
         panels::entity_picker(&ctx, &self.workspace, &mut self.view, &self.sender);
@@ -1865,6 +1910,7 @@ impl eframe::App for SpantagApp {
                 self.workspace.entities.as_ref(),
             );
         }
+        self.view.was_typing = ctx.text_edit_focused();
         self.apply(&ctx);
         focus::ring(&ctx, DocView::id());
         self.focus_layer = ctx

@@ -90,6 +90,21 @@ pub enum AppCommand {
     Undo,
     Redo,
     Select(Selection),
+    /// Move the caret (collapsing the selection), or with `extend` move only its head.
+    MoveCaret {
+        motion: crate::model::selection::Motion,
+        extend: bool,
+    },
+    /// Select the sentence around the caret (Alt+S).
+    SelectSentence,
+    /// Select the quotation around the caret, inside its marks (Alt+Q).
+    SelectQuotation,
+    /// Put the keyboard in the selected span's note (Enter).
+    OpenDetails,
+    /// Show or hide the list of keys (F1, ?).
+    ToggleHelp,
+    /// Close the help, a dialog or the find bar (Esc).
+    CloseWindow,
     /// Select a span and bring it into view.
     Reveal(SpanId),
     /// Select the next (or previous) span after the current selection.

@@ -48,6 +48,9 @@ impl CompareDialog {
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
+            // Wide enough for the folder fields: the text above would otherwise wrap the
+            // window down to a few characters per field.
+            .min_width(520.0)
             .show(ctx, |ui| {
                 ui.label(
                     "Each annotator's copy of the corpus is a folder. Their spans are shown \
@@ -62,10 +65,13 @@ impl CompareDialog {
                             .enumerate()
                         {
                             let label = ui.label(name);
+                            // Sized, not just desired: a grid cell would give the field
+                            // only the width its column had on the first frame.
+                            let height = ui.spacing().interact_size.y;
                             let field = ui
-                                .add(
+                                .add_sized(
+                                    [320.0, height],
                                     egui::TextEdit::singleline(&mut self.fields[i])
-                                        .desired_width(320.0)
                                         .hint_text("/path/to/folder"),
                                 )
                                 .labelled_by(label.id);

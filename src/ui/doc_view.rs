@@ -27,6 +27,7 @@ use super::widgets::{
     accessible_name, chip_mark, fragment_line, label_color, proposal_name, shorten,
 };
 
+use crate::model::selection::{Caret, ParagraphRows, Rows};
 use crate::model::{
     select, Document, Entities, Fragments, Origin, Proposals, Relation, Scheme, Span, SpanId,
 };
@@ -65,21 +66,6 @@ impl Selection {
             }
             _ => None,
         }
-    }
-}
-
-/// How a text selection becomes a span range.
-pub fn snapped(
-    document: &Document,
-    range: Range<usize>,
-    whole_words: bool,
-) -> Option<Range<usize>> {
-    let text = document.text();
-    if whole_words {
-        select::snap_to_words(text, range)
-    } else {
-        let range = select::snap_to_graphemes(text, range);
-        (range.start < range.end).then_some(range)
     }
 }
 
@@ -128,6 +114,12 @@ pub struct ViewInput<'a> {
     pub entities: Option<&'a Entities>,
     /// Spans with a merge conflict to decide: outlined and marked `⚠`.
     pub conflicted: &'a std::collections::HashSet<SpanId>,
+    /// The caret (and the selection it drags), for the accessibility tree.
+    pub caret: Caret,
+    /// Whether the caret is drawn: not while a text field or picker has the keyboard.
+    pub caret_shown: bool,
+    /// Seconds since the caret last moved: it blinks from lit, as in a text field.
+    pub caret_idle: f64,
 }
 
 /// What the view reports back to the app.
@@ -135,6 +127,8 @@ pub struct ViewInput<'a> {
 pub struct ViewOutput {
     /// The user clicked, dragged or double-clicked: the new selection.
     pub selection: Option<Selection>,
+    /// Where a click put the caret (also on a span, which the click selects).
+    pub clicked_char: Option<usize>,
 }
 
 impl DocView {
@@ -169,6 +163,9 @@ impl DocView {
             proposals,
             entities,
             conflicted: _,
+            caret,
+            caret_shown,
+            caret_idle,
         } = input;
         let text = document.text();
         let paragraphs = text.paragraphs();
@@ -200,13 +197,31 @@ impl DocView {
             .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
             .auto_shrink([false, false]);
         if let Some(target) = self.scroll_to.take() {
+            // The row of the char, if it was laid out last frame, else its paragraph's top.
             let para = text.paragraph_index_at(target);
-            let y = self.tops[para];
-            let in_view = self
-                .last_viewport
-                .is_some_and(|v| v.top() <= y && y + row_height <= v.bottom());
-            if !in_view {
-                scroll = scroll.vertical_scroll_offset((y - ui.available_height() / 3.0).max(0.0));
+            let y = row_height / 2.0
+                + self.tops[para]
+                + self.row_top_in_paragraph(target).unwrap_or(0.0);
+            let height = ui.available_height();
+            if let Some(view) = self.last_viewport {
+                let margin = row_height.min(height / 4.0);
+                let offset = if y - margin < view.top() && view.top() - y < height {
+                    // Just above: the least scroll that shows it.
+                    Some(y - margin)
+                } else if y + row_height + margin > view.bottom() && y - view.bottom() < height {
+                    // Just below.
+                    Some(y + row_height + margin - height)
+                } else if y < view.top() || y + row_height > view.bottom() {
+                    // Far away: a third of the way down the view.
+                    Some(y - height / 3.0)
+                } else {
+                    None
+                };
+                if let Some(offset) = offset {
+                    scroll = scroll.vertical_scroll_offset(offset.max(0.0));
+                }
+            } else {
+                scroll = scroll.vertical_scroll_offset((y - height / 3.0).max(0.0));
             }
         }
 
@@ -266,9 +281,18 @@ impl DocView {
                 response.request_focus();
             }
             response.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Document, true, "Article text")
+                let mut info =
+                    egui::WidgetInfo::labeled(egui::Role::Document, true, "Article text");
+                // The visible text: what a screen reader reads from here.
+                info.current_text_value = Some(self.visible_text(text));
+                info
             });
             output.selection = self.handle_pointer(ui, &response, document, proposals, selection);
+            if response.clicked() {
+                output.clicked_char = response
+                    .interact_pointer_pos()
+                    .and_then(|p| self.char_at(p));
+            }
             let selection = output.selection.unwrap_or(selection);
 
             let visible = self.visible_chars();
@@ -288,6 +312,18 @@ impl DocView {
                 linked.push(id);
             }
             self.paint_links(ui, document, scheme, &linked);
+            if caret_shown {
+                if let Some(rect) = self.caret_rect(caret.head()) {
+                    let rect = text_band(rect, self.layout_key.1);
+                    egui::text_selection::visuals::paint_text_cursor(
+                        ui,
+                        ui.painter(),
+                        rect,
+                        caret_idle,
+                    );
+                }
+            }
+            self.describe(ui, document, entities, caret, selection);
             if let Some(char_pos) = hovered_char {
                 let under: Vec<&Span> = spans
                     .iter()
@@ -508,7 +544,7 @@ impl DocView {
         // The selection the next label key would tag, as it will be snapped.
         if let Some(range) = selection
             .text_range()
-            .and_then(|r| snapped(document, r, whole_words))
+            .and_then(|r| select::snapped(document.text(), r, whole_words))
         {
             for rect in self.row_rects(range) {
                 painter.rect_filled(
@@ -705,6 +741,112 @@ impl DocView {
         }
     }
 
+    /// The visible text, for the accessibility tree.
+    fn visible_text(&self, text: &crate::model::Text) -> String {
+        text.slice(self.visible_chars()).to_string()
+    }
+
+    /// Tells a screen reader where the caret is and what is selected (the document node's
+    /// description), and makes the selected span's node the document's active descendant,
+    /// so moving to a span with Tab announces it ("actor: Sergei Lavrov").
+    fn describe(
+        &self,
+        ui: &Ui,
+        document: &Document,
+        entities: Option<&Entities>,
+        caret: Caret,
+        selection: Selection,
+    ) {
+        let text = document.text();
+        let mut description = format!("caret at char {}", caret.head());
+        let mut active = None;
+        match selection {
+            Selection::Span(id) => {
+                if let Some(span) = document.annotations().get(id) {
+                    description.push_str(&format!(
+                        "; selected span: {}",
+                        accessible_name(span, entities)
+                    ));
+                    active = Some(Self::id().with(("span", id)));
+                }
+            }
+            _ if !caret.is_empty() => {
+                let selected = text.slice(caret.char_range());
+                description.push_str(&format!("; selected: '{}'", shorten(selected, 200)));
+            }
+            _ => {}
+        }
+        let has_active = active.is_some_and(|id| ui.ctx().has_accesskit_node(id));
+        ui.ctx().accesskit_node_builder(Self::id(), |node| {
+            node.set_description(description);
+            if let Some(id) = active.filter(|_| has_active) {
+                node.set_active_descendant(id.accesskit_id());
+            }
+        });
+        if let Some(id) = active.filter(|_| has_active) {
+            ui.ctx()
+                .accesskit_node_builder(id, |node| node.set_selected(true));
+        }
+    }
+
+    /// The rows laid out last frame, for the caret's row and page moves.
+    pub fn rows<'a>(&'a self, text: &'a crate::model::Text) -> LaidOutRows<'a> {
+        LaidOutRows { view: self, text }
+    }
+
+    /// A zero-width rect at `char_pos`, full row height, if its row is laid out.
+    pub fn caret_rect(&self, char_pos: usize) -> Option<Rect> {
+        let placed = self
+            .placed
+            .iter()
+            .find(|p| p.char_start <= char_pos && char_pos <= p.char_end)?;
+        let cursor = egui::text::CCursor::new(char_pos - placed.char_start);
+        Some(
+            placed
+                .galley
+                .pos_from_cursor(cursor)
+                .translate(placed.pos.to_vec2()),
+        )
+    }
+
+    /// The y of the row holding `char_pos` from its paragraph's top, if laid out.
+    fn row_top_in_paragraph(&self, char_pos: usize) -> Option<f32> {
+        let placed = self
+            .placed
+            .iter()
+            .find(|p| p.char_start <= char_pos && char_pos <= p.char_end)?;
+        let cursor = egui::text::CCursor::new(char_pos - placed.char_start);
+        Some(placed.galley.pos_from_cursor(cursor).top())
+    }
+
+    /// The laid-out row holding `char_pos`: (paragraph, row, the row's first char).
+    fn row_of(&self, char_pos: usize) -> Option<(usize, usize, usize)> {
+        let mut found = None;
+        for (p, placed) in self.placed.iter().enumerate() {
+            if char_pos < placed.char_start || char_pos > placed.char_end {
+                continue;
+            }
+            let mut start = placed.char_start;
+            for (r, row) in placed.galley.rows.iter().enumerate() {
+                if start <= char_pos {
+                    found = Some((p, r, start));
+                }
+                start += row.char_count_including_newline().0;
+            }
+            return found;
+        }
+        None
+    }
+
+    /// How many rows fit the view: a page for PageUp / PageDown.
+    fn page_rows(&self) -> usize {
+        let row_height = (self.layout_key.1 * LINE_SPACING).round().max(1.0);
+        let height = self.last_viewport.map_or(600.0, |v| v.height());
+        ((height / row_height).floor() as usize)
+            .saturating_sub(1)
+            .max(1)
+    }
+
     /// The char at the same horizontal place on the row below (or above) the one holding
     /// `char_pos`, among the rows laid out last frame.
     pub fn char_on_next_row(&self, char_pos: usize, down: bool) -> Option<usize> {
@@ -849,6 +991,77 @@ impl DocView {
             }
         }
         rects
+    }
+}
+
+/// The document's rows as laid out last frame ([`DocView::rows`]): a wrapped paragraph is
+/// several rows, and a page is the rows that fit the view. A char outside the laid-out
+/// rows (off screen) falls back to [`ParagraphRows`], a paragraph per row.
+pub struct LaidOutRows<'a> {
+    view: &'a DocView,
+    text: &'a crate::model::Text,
+}
+
+impl LaidOutRows<'_> {
+    fn fallback(&self) -> ParagraphRows<'_> {
+        ParagraphRows {
+            text: self.text,
+            page_rows: self.view.page_rows(),
+        }
+    }
+
+    /// `count` rows up or down, row by row through the laid-out rows, then by paragraphs.
+    fn rows_away(&self, char_pos: usize, count: usize, down: bool) -> usize {
+        let mut pos = char_pos;
+        for _ in 0..count {
+            let next = match self.view.char_on_next_row(pos, down) {
+                Some(next) => next,
+                None if down => self.fallback().below(pos),
+                None => self.fallback().above(pos),
+            };
+            if next == pos {
+                break;
+            }
+            pos = next;
+        }
+        pos
+    }
+}
+
+impl Rows for LaidOutRows<'_> {
+    fn row_start(&self, char_pos: usize) -> usize {
+        match self.view.row_of(char_pos) {
+            Some((_, _, start)) => start,
+            None => self.fallback().row_start(char_pos),
+        }
+    }
+    fn row_end(&self, char_pos: usize) -> usize {
+        match self.view.row_of(char_pos) {
+            Some((p, r, start)) => {
+                let rows = &self.view.placed[p].galley.rows;
+                let count = rows[r].char_count_excluding_newline().0;
+                // A wrapped row's end is its next row's start: stop before the space it
+                // wrapped at, so the caret stays on this row.
+                if r + 1 < rows.len() {
+                    start + count.saturating_sub(1)
+                } else {
+                    start + count
+                }
+            }
+            None => self.fallback().row_end(char_pos),
+        }
+    }
+    fn above(&self, char_pos: usize) -> usize {
+        self.rows_away(char_pos, 1, false)
+    }
+    fn below(&self, char_pos: usize) -> usize {
+        self.rows_away(char_pos, 1, true)
+    }
+    fn page_up(&self, char_pos: usize) -> usize {
+        self.rows_away(char_pos, self.view.page_rows(), false)
+    }
+    fn page_down(&self, char_pos: usize) -> usize {
+        self.rows_away(char_pos, self.view.page_rows(), true)
     }
 }
 

@@ -17,6 +17,7 @@ pub mod fonts;
 mod guard;
 pub mod import_dialog;
 pub mod job;
+pub mod keymap;
 mod panels;
 pub mod review;
 pub mod state;

@@ -9,6 +9,7 @@ use super::command::{AppCommand, CommandSender, EntityEdit};
 use super::doc_view::Selection;
 use super::find::SpanFilter;
 use super::focus::{Region, Regions};
+use super::keymap::{keys_of, Cmd};
 use super::state::{Notice, ViewState, Workspace};
 use super::widgets::{label_color, shorten, swatch};
 use crate::model::{AttrKind, Span};
@@ -19,7 +20,7 @@ pub fn toolbar(ui: &mut Ui, ws: &Workspace, view: &ViewState, tx: &CommandSender
         // Wrapped: in a narrow window the last buttons go to a second row, not off-screen.
         ui.horizontal_wrapped(|ui| {
             let open = ui
-                .add(egui::Button::new("Open…").shortcut_text("Ctrl+O"))
+                .add(egui::Button::new("Open…").shortcut_text(keys_of(Cmd::OpenArticle)))
                 .on_hover_text("Open an article (a plain-text file)");
             Regions::offer(ui.ctx(), Region::Toolbar, &open);
             if open.clicked() {
@@ -27,7 +28,10 @@ pub fn toolbar(ui: &mut Ui, ws: &Workspace, view: &ViewState, tx: &CommandSender
             }
             if ui
                 .add(egui::Button::new("Open folder…"))
-                .on_hover_text("Open a folder of articles and work through them (Ctrl+Shift+O)")
+                .on_hover_text(format!(
+                    "Open a folder of articles and work through them ({})",
+                    keys_of(Cmd::OpenFolder)
+                ))
                 .clicked()
             {
                 tx.send(AppCommand::ShowOpenFolderDialog);
@@ -35,7 +39,7 @@ pub fn toolbar(ui: &mut Ui, ws: &Workspace, view: &ViewState, tx: &CommandSender
             if ui
                 .add_enabled(
                     ws.session.is_some(),
-                    egui::Button::new("Export…").shortcut_text("Ctrl+E"),
+                    egui::Button::new("Export…").shortcut_text(keys_of(Cmd::Export)),
                 )
                 .on_hover_text(
                     "Export this article or its folder for doccano, brat, spaCy, pandas…",
@@ -45,7 +49,7 @@ pub fn toolbar(ui: &mut Ui, ws: &Workspace, view: &ViewState, tx: &CommandSender
                 tx.send(AppCommand::ShowExport);
             }
             if ui
-                .add(egui::Button::new("Import…").shortcut_text("Ctrl+I"))
+                .add(egui::Button::new("Import…").shortcut_text(keys_of(Cmd::Import)))
                 .on_hover_text(
                     "Bring in another tool's files or a model's output: doccano, brat, Label Studio, Prodigy, CoNLL",
                 )
@@ -74,15 +78,15 @@ pub fn toolbar(ui: &mut Ui, ws: &Workspace, view: &ViewState, tx: &CommandSender
                 (s.document.can_undo(), s.document.can_redo())
             });
             if ui
-                .add_enabled(can_undo, egui::Button::new("Undo").shortcut_text("Ctrl+Z"))
+                .add_enabled(can_undo, egui::Button::new("Undo").shortcut_text(keys_of(Cmd::Undo)))
                 .clicked()
             {
                 tx.send(AppCommand::Undo);
             }
             if ui
                 .add_enabled(can_redo, egui::Button::new("Redo"))
-                .on_hover_text("Ctrl+Shift+Z")
-                .on_disabled_hover_text("Ctrl+Shift+Z")
+                .on_hover_text(keys_of(Cmd::Redo))
+                .on_disabled_hover_text(keys_of(Cmd::Redo))
                 .clicked()
             {
                 tx.send(AppCommand::Redo);
@@ -108,7 +112,10 @@ pub fn toolbar(ui: &mut Ui, ws: &Workspace, view: &ViewState, tx: &CommandSender
             ui.separator();
             let mut whole_words = view.whole_words;
             if ui
-                .toggle_value(&mut whole_words, "Whole words (W)")
+                .toggle_value(
+                    &mut whole_words,
+                    format!("Whole words ({})", keys_of(Cmd::ToggleWholeWords)),
+                )
                 .on_hover_text(
                     "Snap selections to whole words. Turn off (W) for a span inside a word.",
                 )
@@ -122,6 +129,13 @@ pub fn toolbar(ui: &mut Ui, ws: &Workspace, view: &ViewState, tx: &CommandSender
             let (text, theme) = if dark { ("Light theme", egui::Theme::Light) } else { ("Dark theme", egui::Theme::Dark) };
             if ui.button(text).clicked() {
                 ui.ctx().set_theme(theme);
+            }
+            if ui
+                .button("Keys")
+                .on_hover_text(format!("Every key of the app ({})", keys_of(Cmd::Help)))
+                .clicked()
+            {
+                tx.send(AppCommand::ToggleHelp);
             }
         });
     });
@@ -365,6 +379,10 @@ fn selected_details(ui: &mut Ui, ws: &Workspace, view: &mut ViewState, tx: &Comm
                 .hint_text("Why this span, what to check…"),
         );
         let response = response.labelled_by(label.id);
+        if std::mem::take(&mut view.note_focus) {
+            response.request_focus();
+            response.scroll_to_me(None);
+        }
         if response.changed() {
             changed_note = Some(draft.clone());
         } else if !response.has_focus() && *draft != span.note {

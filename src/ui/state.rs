@@ -14,7 +14,7 @@
 //! every change; they may only type into the view's drafts (note, attribute values, the
 //! pickers' queries), which are theirs to edit, never the workspace.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -24,6 +24,7 @@ use super::doc_view::{DocView, Selection};
 use super::find::FindBar;
 use super::folder::Folder;
 use super::review::Review;
+use crate::model::selection::Caret;
 use crate::model::{Command, Entities, Fragments, Scheme, SpanId};
 use crate::store::watch::FolderWatcher;
 use crate::store::{SaveState, Saver, Session};
@@ -131,6 +132,22 @@ pub struct ViewState {
     pub attr_drafts: Option<(SpanId, BTreeMap<String, String>)>,
     /// The document widget: its layout, scroll requests and fragment cache.
     pub doc: DocView,
+    /// The caret in the open article, and the selection it drags (see [`ViewState::sync_caret`]).
+    pub caret: Caret,
+    /// The caret of every article opened this session, by path: reopening one puts it back.
+    pub carets: HashMap<PathBuf, Caret>,
+    /// When the caret last moved (egui time, seconds): its blink starts lit from there.
+    pub caret_moved_at: f64,
+    /// The selection the caret was last brought in line with.
+    synced: Selection,
+    /// The help overlay (F1, ?) is open.
+    pub help_open: bool,
+    /// The details panel's note takes the keyboard on the next frame (Enter on a span).
+    pub note_focus: bool,
+    /// A text field had the keyboard at the end of the last frame: an Esc now left it
+    /// (egui drops the focus before the app sees the key), so it does not also clear
+    /// the selection.
+    pub was_typing: bool,
 }
 
 impl Default for ViewState {
@@ -147,11 +164,72 @@ impl Default for ViewState {
             attr_focus: None,
             attr_drafts: None,
             doc: DocView::default(),
+            caret: Caret::default(),
+            carets: HashMap::new(),
+            caret_moved_at: 0.0,
+            synced: Selection::None,
+            help_open: false,
+            note_focus: false,
+            was_typing: false,
         }
     }
 }
 
 impl ViewState {
+    /// Brings the caret in line with the selection: a text selection *is* the caret's range
+    /// (anchor and head); a span or proposal newly selected collapses the caret, which
+    /// stays where it is if it is inside or at an edge of it (a click on it, the span just
+    /// tagged), else goes to its start; no selection leaves the caret where it is. `now` is egui's time, for the blink.
+    pub fn sync_caret(&mut self, workspace: &Workspace, now: f64) {
+        let Some(session) = &workspace.session else {
+            return;
+        };
+        let text = session.document.text();
+        let before = self.caret;
+        let range_of = |selection: Selection| match selection {
+            Selection::Span(id) => session
+                .document
+                .annotations()
+                .get(id)
+                .map(|s| s.char_range()),
+            Selection::Proposal(i) => workspace
+                .review
+                .pending
+                .get(i)
+                .map(|p| p.char_range.clone()),
+            _ => None,
+        };
+        match self.selection {
+            Selection::Text { anchor, head } => self.caret = Caret::new(text, anchor, head),
+            selection if selection != self.synced => {
+                if let Some(range) = range_of(selection) {
+                    let head = self.caret.head();
+                    let inside = range.start <= head && head <= range.end;
+                    self.caret = Caret::at(text, if inside { head } else { range.start });
+                }
+            }
+            _ => {}
+        }
+        if !self.caret.is_valid(text) {
+            self.caret = Caret::at(text, self.caret.head());
+        }
+        self.synced = self.selection;
+        if self.caret != before {
+            self.caret_moved_at = now;
+        }
+    }
+
+    /// Keeps the open article's caret for when it is opened again, and takes the caret
+    /// remembered for `next` (or the text's start).
+    pub fn switch_article(&mut self, from: Option<&Path>, next: &Path, text: &crate::model::Text) {
+        if let Some(from) = from {
+            self.carets.insert(from.to_path_buf(), self.caret);
+        }
+        let kept = self.carets.get(next).copied().unwrap_or_default();
+        self.caret = Caret::new(text, kept.anchor(), kept.head());
+        self.synced = Selection::None;
+    }
+
     /// The open article's fragment groups (cached by the document widget until the article
     /// changes).
     pub fn fragments(&mut self, workspace: &Workspace) -> Option<Rc<Fragments>> {

@@ -18,6 +18,7 @@ mod gui_attrs;
 mod gui_conflicts;
 mod gui_focus;
 mod gui_import;
+mod gui_keys;
 mod gui_safety;
 mod gui_sizes;
 mod hostile;
