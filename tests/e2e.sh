@@ -246,5 +246,32 @@ sleep 0.5
 shot "12-entity-linked"
 stop_app
 
+step "keyboard only: words, a sentence, a label key, Tab, Enter into the note, Esc"
+KEYS="$WORK/keys"
+mkdir -p "$KEYS"
+cp assets/samples/lavrov-libya.txt "$KEYS/"
+SIDECAR="$KEYS/lavrov-libya.txt.ann.ron"
+start_app "$KEYS/lavrov-libya.txt"
+sleep 1
+# The caret starts at the text's start: three words on, then two words selected.
+xdotool key ctrl+Right ctrl+Right ctrl+Right; sleep 0.2
+xdotool key ctrl+shift+Right ctrl+shift+Right; sleep 0.2
+shot "13-keys-selected"
+xdotool key 4
+wait_for 5 has_span "actor: Sergei Lavrov" || fail "Ctrl+Shift+→ twice and 4 did not tag Sergei Lavrov (sidecar has: $(spans | tr '\n' ';'))"
+# Alt+S: the sentence around the caret; 1 makes it a claim.
+xdotool key alt+s; sleep 0.2
+xdotool key 1
+wait_for 5 has_span "claim: Russian Foreign Minister Sergei Lavrov announced Moscow's stance on the Libyan conflict on Saturday, stressing that Russia is against putting the blame of the crisis on any side." ||
+    fail "Alt+S and 1 did not tag the first sentence (sidecar has: $(spans | tr '\n' ';'))"
+# Tab selects the first span (the claim), Enter puts the keyboard in its note.
+xdotool key Escape Tab; sleep 0.2
+xdotool key Return; sleep 0.3
+xdotool type --delay 30 "checked"
+xdotool key Escape; sleep 0.2
+shot "14-keys-note"
+wait_for 5 grep -q 'note: "checked"' "$SIDECAR" || fail "the note typed after Enter never reached the sidecar"
+stop_app
+
 echo "screenshots in $OUT"
-echo "e2e: 11 passed, 0 failed"
+echo "e2e: 12 passed, 0 failed"
