@@ -16,7 +16,7 @@
 //! a command.
 //!
 //! This module holds the state ([`ConflictReview`], which the workspace owns); the section
-//! that draws it is [`super::conflicts_panel`].
+//! that draws it is `conflicts_panel`.
 //!
 //! [`Command::ResolveConflict`]: crate::model::Command::ResolveConflict
 

@@ -24,7 +24,7 @@
 //! version is taken (both versions bring it).
 //!
 //! This module holds the state ([`Review`], which the workspace owns) and its rules; the
-//! side panel that draws it is [`super::review_panel`].
+//! side panel that draws it is `review_panel`.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
