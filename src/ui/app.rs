@@ -227,7 +227,7 @@ impl SpantagApp {
     }
 
     fn open(&mut self, path: &Path) {
-        if !self.may_leave_article() {
+        if !guard::may_leave_article(&mut self.workspace, &mut self.view) {
             return;
         }
         if self.workspace.folder.is_none() {
@@ -281,7 +281,7 @@ impl SpantagApp {
             Some(Ok((result, suggested))) => {
                 self.opening = None;
                 // The open article may have changed while this one loaded.
-                if self.may_leave_article() {
+                if guard::may_leave_article(&mut self.workspace, &mut self.view) {
                     self.install(result, suggested);
                 }
             }
@@ -391,7 +391,7 @@ impl SpantagApp {
     /// Prepares the gold folder and opens it, comparing A and B.
     fn start_compare(&mut self, ctx: &egui::Context, folders: Folders) -> Result<(), String> {
         // Work that cannot be saved keeps the article open; that says why itself.
-        if !self.may_leave_article() {
+        if !guard::may_leave_article(&mut self.workspace, &mut self.view) {
             return Ok(());
         }
         let prepared = adjudicate::prepare(&folders)
@@ -653,7 +653,11 @@ impl SpantagApp {
                 self.show_dialog(ctx, DialogKind::SaveSidecarAs);
                 Ok(())
             }
-            AppCommand::SaveCopyTo(path) => self.save_copy_to(&path),
+            AppCommand::SaveCopyTo(path) => {
+                guard::save_copy_to(&mut self.workspace, &mut self.view, &path)?;
+                self.asking_to_close = false;
+                Ok(())
+            }
             AppCommand::RetrySave => {
                 let session = self
                     .workspace
@@ -663,7 +667,9 @@ impl SpantagApp {
                 session.retry_save(&self.workspace.saver);
                 Ok(())
             }
-            AppCommand::Resolve(resolution) => self.resolve_conflict(resolution),
+            AppCommand::Resolve(resolution) => {
+                guard::resolve_conflict(&mut self.workspace, &mut self.view, resolution)
+            }
             AppCommand::QuitWithoutSaving => {
                 self.quitting = true;
                 self.asking_to_close = false;
@@ -1737,8 +1743,10 @@ impl eframe::App for SpantagApp {
             }
         }
         self.poll_opening();
-        self.poll_watcher(ctx);
-        self.handle_close_request(ctx);
+        guard::poll_watcher(ctx, &mut self.workspace, &mut self.view);
+        if guard::handle_close_request(ctx, &mut self.workspace, self.quitting) {
+            self.asking_to_close = true;
+        }
         self.close_focused_window(ctx);
         self.handle_keys(ctx);
         self.update_title(ctx);

@@ -5,197 +5,193 @@
 //! watches the open article's folder, turns outcomes into messages, and asks the analyst
 //! whenever their work and the disk disagree: a conflict never resolves itself, and the
 //! window never closes over unsaved annotations without a question.
+//!
+//! Its functions take the parts they read and change (the [`Workspace`], the
+//! [`ViewState`], a [`CommandSender`]), not the app: the app calls them, and nothing here
+//! imports the app.
 
 use egui::{Id, RichText, Ui};
 use std::path::Path;
 
-use super::app::SpantagApp;
 use super::command::{AppCommand, CommandSender};
 use super::doc_view::Selection;
-use super::state::{Notice, Workspace};
+use super::state::{Notice, ViewState, Workspace};
 use crate::model::Scheme;
 use crate::store::watch::FolderWatcher;
 use crate::store::{External, Resolution, SaveState, Session};
 
-impl SpantagApp {
-    /// Follows the open article's folder, and acts on changes others made there.
-    pub(super) fn poll_watcher(&mut self, ctx: &egui::Context) {
-        let Some(session) = &self.workspace.session else {
-            self.workspace.watcher = None;
+/// Follows the open article's folder, and acts on changes others made there.
+pub(super) fn poll_watcher(ctx: &egui::Context, ws: &mut Workspace, view: &mut ViewState) {
+    let Some(session) = &ws.session else {
+        ws.watcher = None;
+        return;
+    };
+    let folder = session.article_path.parent().unwrap_or(Path::new(""));
+    if ws.watcher.as_ref().is_none_or(|w| w.folder() != folder) {
+        let wake = ctx.clone();
+        // Without a watcher (e.g. the system's watch limit is reached) the saver's
+        // check before each write still refuses to overwrite a changed sidecar.
+        ws.watcher = FolderWatcher::new(folder, move || wake.request_repaint()).ok();
+    }
+    let Some(watcher) = &mut ws.watcher else {
+        return;
+    };
+    let (names, wait) = watcher.settled();
+    if let Some(wait) = wait {
+        ctx.request_repaint_after(wait);
+    }
+    for name in names {
+        let Some(session) = &mut ws.session else {
             return;
         };
-        let folder = session.article_path.parent().unwrap_or(Path::new(""));
-        if self
-            .workspace
-            .watcher
-            .as_ref()
-            .is_none_or(|w| w.folder() != folder)
-        {
-            let wake = ctx.clone();
-            // Without a watcher (e.g. the system's watch limit is reached) the saver's
-            // check before each write still refuses to overwrite a changed sidecar.
-            self.workspace.watcher =
-                FolderWatcher::new(folder, move || wake.request_repaint()).ok();
-        }
-        let Some(watcher) = &mut self.workspace.watcher else {
-            return;
-        };
-        let (names, wait) = watcher.settled();
-        if let Some(wait) = wait {
-            ctx.request_repaint_after(wait);
-        }
-        for name in names {
-            let Some(session) = &mut self.workspace.session else {
-                return;
-            };
-            let outcome = if Some(name.as_os_str()) == session.sidecar_path.file_name() {
-                session.sidecar_changed_on_disk(&self.workspace.saver)
-            } else if Some(name.as_os_str()) == session.article_path.file_name() {
-                match session.article_changed_on_disk(&self.workspace.saver) {
-                    Ok(outcome) => outcome,
-                    Err(e) => {
-                        self.view.notice = Some(Notice {
-                            text: format!(
-                                "The article changed on disk and cannot be read again; \
-                                 your annotations stay as they were. {e}"
-                            ),
-                            is_error: true,
-                        });
-                        continue;
-                    }
+        let outcome = if Some(name.as_os_str()) == session.sidecar_path.file_name() {
+            session.sidecar_changed_on_disk(&ws.saver)
+        } else if Some(name.as_os_str()) == session.article_path.file_name() {
+            match session.article_changed_on_disk(&ws.saver) {
+                Ok(outcome) => outcome,
+                Err(e) => {
+                    view.notice = Some(Notice {
+                        text: format!(
+                            "The article changed on disk and cannot be read again; \
+                             your annotations stay as they were. {e}"
+                        ),
+                        is_error: true,
+                    });
+                    continue;
                 }
-            } else {
-                continue;
-            };
-            self.on_external(outcome);
-        }
-    }
-
-    fn on_external(&mut self, outcome: External) {
-        let notice = match outcome {
-            External::Nothing | External::Conflict => return,
-            External::Reloaded => Notice {
-                text: "The sidecar changed on disk and was read again.".into(),
-                is_error: false,
-            },
-            External::Unreadable(reason) => Notice {
-                text: format!(
-                    "The sidecar changed on disk and cannot be read; the article is read-only \
-                     and the file is left untouched. {reason}"
-                ),
-                is_error: true,
-            },
-            External::ArticleChanged(report) => Notice {
-                is_error: !report.anchoring.orphaned.is_empty(),
-                text: report
-                    .summary()
-                    .unwrap_or_else(|| "The article changed on disk and was read again.".into()),
-            },
+            }
+        } else {
+            continue;
         };
-        // Span ids and positions may mean something else now.
-        self.view.selection = Selection::None;
-        self.view.linking = None;
-        self.view.note_draft = None;
-        self.view.notice = Some(notice);
+        on_external(view, outcome);
     }
+}
 
-    /// The window was asked to close: write what can be written, and ask before losing
-    /// anything that could not.
-    pub(super) fn handle_close_request(&mut self, ctx: &egui::Context) {
-        if !ctx.input(|i| i.viewport().close_requested()) || self.quitting {
-            return;
-        }
-        self.save_now();
-        if !self.work_is_safe() {
-            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.asking_to_close = true;
-        }
-    }
-
-    /// Writes the open article's work before another article replaces it. If it cannot be
-    /// written (a failed save, an open conflict) the article stays open and says why: its
-    /// annotations exist only in memory.
-    pub(super) fn may_leave_article(&mut self) -> bool {
-        self.save_now();
-        if self.work_is_safe() {
-            return true;
-        }
-        let Some(session) = &self.workspace.session else {
-            return true;
-        };
-        self.view.notice = Some(Notice {
+fn on_external(view: &mut ViewState, outcome: External) {
+    let notice = match outcome {
+        External::Nothing | External::Conflict => return,
+        External::Reloaded => Notice {
+            text: "The sidecar changed on disk and was read again.".into(),
+            is_error: false,
+        },
+        External::Unreadable(reason) => Notice {
             text: format!(
-                "{} stays open: its annotations are not saved yet. Retry, use Save sidecar \
-                 as… (Ctrl+Shift+S), or resolve the question about the sidecar first.",
-                session.document.meta.file_name
+                "The sidecar changed on disk and cannot be read; the article is read-only \
+                 and the file is left untouched. {reason}"
             ),
             is_error: true,
-        });
-        false
-    }
+        },
+        External::ArticleChanged(report) => Notice {
+            is_error: !report.anchoring.orphaned.is_empty(),
+            text: report
+                .summary()
+                .unwrap_or_else(|| "The article changed on disk and was read again.".into()),
+        },
+    };
+    // Span ids and positions may mean something else now.
+    view.selection = Selection::None;
+    view.linking = None;
+    view.note_draft = None;
+    view.notice = Some(notice);
+}
 
-    /// Whether the open article's annotations are all on disk: in its sidecar, or in a copy
-    /// saved with Save sidecar as… since the last change.
-    pub(super) fn work_is_safe(&self) -> bool {
-        let Some(session) = &self.workspace.session else {
-            return true;
-        };
-        !session.has_unsaved_changes()
-            || self
-                .workspace
-                .copy_saved
-                .as_ref()
-                .is_some_and(|(article, revision)| {
-                    *article == session.article_path && *revision == session.document.revision()
-                })
+/// The window was asked to close: write what can be written, and ask before losing
+/// anything that could not. Returns whether to ask (the window stays open meanwhile);
+/// once `quitting`, the close goes ahead.
+pub(super) fn handle_close_request(
+    ctx: &egui::Context,
+    ws: &mut Workspace,
+    quitting: bool,
+) -> bool {
+    if !ctx.input(|i| i.viewport().close_requested()) || quitting {
+        return false;
     }
-
-    pub(super) fn resolve_conflict(&mut self, resolution: Resolution) -> Result<(), String> {
-        let session = self
-            .workspace
-            .session
-            .as_mut()
-            .ok_or("Open an article first.")?;
-        let copy = session
-            .resolve(resolution, &self.workspace.saver)
-            .map_err(|e| format!("Could not save your copy, nothing was changed: {e}"))?;
-        self.view.selection = Selection::None;
-        self.view.note_draft = None;
-        if let Some(copy) = copy {
-            self.view.notice = Some(Notice {
-                text: format!(
-                    "Your annotations were saved to {}; the sidecar now holds theirs.",
-                    copy.display()
-                ),
-                is_error: false,
-            });
-        }
-        Ok(())
+    ws.save_now();
+    if work_is_safe(ws) {
+        return false;
     }
+    ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+    true
+}
 
-    pub(super) fn save_copy_to(&mut self, path: &Path) -> Result<(), String> {
-        let session = self
-            .workspace
-            .session
-            .as_ref()
-            .ok_or("Open an article first.")?;
-        session
-            .save_copy(path)
-            .map_err(|e| format!("{}: cannot save: {e}", path.display()))?;
-        self.workspace.copy_saved =
-            Some((session.article_path.clone(), session.document.revision()));
-        // Everything is in the copy: a pending close question is answered.
-        self.asking_to_close = false;
-        self.view.notice = Some(Notice {
+/// Writes the open article's work before another article replaces it. If it cannot be
+/// written (a failed save, an open conflict) the article stays open and says why: its
+/// annotations exist only in memory.
+pub(super) fn may_leave_article(ws: &mut Workspace, view: &mut ViewState) -> bool {
+    ws.save_now();
+    if work_is_safe(ws) {
+        return true;
+    }
+    let Some(session) = &ws.session else {
+        return true;
+    };
+    view.notice = Some(Notice {
+        text: format!(
+            "{} stays open: its annotations are not saved yet. Retry, use Save sidecar \
+             as… (Ctrl+Shift+S), or resolve the question about the sidecar first.",
+            session.document.meta.file_name
+        ),
+        is_error: true,
+    });
+    false
+}
+
+/// Whether the open article's annotations are all on disk: in its sidecar, or in a copy
+/// saved with Save sidecar as… since the last change.
+pub(super) fn work_is_safe(ws: &Workspace) -> bool {
+    let Some(session) = &ws.session else {
+        return true;
+    };
+    !session.has_unsaved_changes()
+        || ws.copy_saved.as_ref().is_some_and(|(article, revision)| {
+            *article == session.article_path && *revision == session.document.revision()
+        })
+}
+
+pub(super) fn resolve_conflict(
+    ws: &mut Workspace,
+    view: &mut ViewState,
+    resolution: Resolution,
+) -> Result<(), String> {
+    let session = ws.session.as_mut().ok_or("Open an article first.")?;
+    let copy = session
+        .resolve(resolution, &ws.saver)
+        .map_err(|e| format!("Could not save your copy, nothing was changed: {e}"))?;
+    view.selection = Selection::None;
+    view.note_draft = None;
+    if let Some(copy) = copy {
+        view.notice = Some(Notice {
             text: format!(
-                "Saved a copy of the annotations to {}. The article's own sidecar is saved \
-                 separately, as the status bar shows.",
-                path.display()
+                "Your annotations were saved to {}; the sidecar now holds theirs.",
+                copy.display()
             ),
             is_error: false,
         });
-        Ok(())
     }
+    Ok(())
+}
+
+/// Saves a copy of the annotations to `path`. On success everything is in the copy, so
+/// a pending close question is answered (the caller stops asking).
+pub(super) fn save_copy_to(
+    ws: &mut Workspace,
+    view: &mut ViewState,
+    path: &Path,
+) -> Result<(), String> {
+    let session = ws.session.as_ref().ok_or("Open an article first.")?;
+    session
+        .save_copy(path)
+        .map_err(|e| format!("{}: cannot save: {e}", path.display()))?;
+    ws.copy_saved = Some((session.article_path.clone(), session.document.revision()));
+    view.notice = Some(Notice {
+        text: format!(
+            "Saved a copy of the annotations to {}. The article's own sidecar is saved \
+             separately, as the status bar shows.",
+            path.display()
+        ),
+        is_error: false,
+    });
+    Ok(())
 }
 
 /// What the analyst should know about an article just opened: a sidecar that could not be

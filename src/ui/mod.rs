@@ -5,6 +5,7 @@ pub mod app;
 pub mod command;
 pub mod compare;
 pub mod conflicts;
+mod conflicts_panel;
 pub mod corpus_view;
 pub mod dashboard;
 pub mod dialogs;
@@ -20,6 +21,7 @@ pub mod job;
 pub mod keymap;
 mod panels;
 pub mod review;
+mod review_panel;
 pub mod state;
 pub mod widgets;
 

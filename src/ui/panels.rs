@@ -288,7 +288,7 @@ pub fn side_panel(ui: &mut Ui, ws: &Workspace, view: &mut ViewState, tx: &Comman
         .show(ui, |ui| {
             ui.add_space(4.0);
             palette(ui, ws, view, tx);
-            super::review::panel(ui, ws, view, tx);
+            super::review_panel::panel(ui, ws, view, tx);
             ui.separator();
             selected_details(ui, ws, view, tx);
             ui.separator();
@@ -977,7 +977,7 @@ fn span_list(ui: &mut Ui, ws: &Workspace, view: &mut ViewState, tx: &CommandSend
             .max_height((room - 96.0).max(room * 0.4))
             .auto_shrink([false, true])
             .show(ui, |ui| {
-                super::conflicts::section(ui, ws, view, &mut commands);
+                super::conflicts_panel::section(ui, ws, view, &mut commands);
                 for span in orphans {
                     ui.horizontal(|ui| {
                         if ui
