@@ -291,3 +291,63 @@ fn the_focus_ring_shows_on_a_field_in_the_light_theme() {
         .is_focused());
     harness.snapshot("focus_field_light");
 }
+
+/// The keymap's F6 / Shift+F6 move the keyboard between the window's parts, and while a
+/// toolbar button has it, Tab moves between buttons instead of walking the spans, and a
+/// label key tags nothing.
+#[test]
+fn f6_moves_the_keyboard_and_plain_keys_then_leave_the_document_alone() {
+    let article = fixed_article("f6");
+    let mut harness = harness(Some(&article));
+    // A span to walk to, selected from the keyboard: Tab would select it.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::ArrowRight);
+    harness.run_steps(2);
+    press(&mut harness, Key::Num4);
+    press(&mut harness, Key::Escape);
+    let spans = |h: &Harness<'_, SpantagApp>| {
+        h.state()
+            .workspace
+            .session
+            .as_ref()
+            .unwrap()
+            .document
+            .annotations()
+            .len()
+    };
+    assert_eq!(spans(&harness), 1);
+
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::F6);
+    harness.run_steps(3);
+    assert_eq!(
+        region(&harness),
+        Some(Region::Toolbar),
+        "Shift+F6: back to the toolbar"
+    );
+    press(&mut harness, Key::Tab);
+    assert!(harness
+        .get_by_role_and_label(Role::Button, "Open folder…")
+        .is_focused());
+    assert_eq!(
+        harness.state().view.selection,
+        spantag::ui::Selection::None,
+        "Tab on the toolbar did not walk the spans"
+    );
+    press(&mut harness, Key::Num4);
+    assert_eq!(
+        spans(&harness),
+        1,
+        "a label key on the toolbar tags nothing"
+    );
+    press(&mut harness, Key::F6);
+    harness.run_steps(2);
+    assert_eq!(
+        region(&harness),
+        Some(Region::Document),
+        "F6: on to the document"
+    );
+    press(&mut harness, Key::Tab);
+    assert!(matches!(
+        harness.state().view.selection,
+        spantag::ui::Selection::Span(_)
+    ));
+}
