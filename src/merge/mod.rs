@@ -28,8 +28,9 @@
 //!   differently on both is a conflict).
 //! - **Different spans added with the same id** (or theirs's with an id ours handed out
 //!   since the fork, even one ours deleted again): theirs's gets a new id above every id of
-//!   the three versions and their `next_id`s, and its relations follow it. An id once
-//!   written on either branch never comes to mean another span.
+//!   the three versions and their `next_id`s, and its relations follow it. Theirs never
+//!   takes an id ours wrote; ours keeps its ids (so an id theirs wrote and deleted again
+//!   may be one of ours's new spans).
 //! - **Relations, by id**, the same way: changes on one side applied, deletions applied,
 //!   additions kept (theirs's renumbered when ours has or handed out the id, one identical in
 //!   `(kind, from, to)` to a relation already kept is kept once). A relation deleted on one
