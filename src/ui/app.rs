@@ -1421,7 +1421,7 @@ impl SpantagApp {
             When::Conflict => document && span.is_some_and(|s| self.workspace.conflicts.has(s)),
         };
         let mut commands = Vec::new();
-        for (binding, chord, extend) in in_match_order() {
+        for &(binding, chord, extend) in in_match_order() {
             if !applies(binding.when) {
                 continue;
             }

@@ -369,13 +369,18 @@ pub const KEYMAP: &[Binding] = &[
 
 /// The bindings of [`KEYMAP`] with their chords, most modifiers first (table order
 /// among equals), each chord with whether it extends the selection.
-pub fn in_match_order() -> Vec<(&'static Binding, Chord, bool)> {
-    let mut all: Vec<(&'static Binding, Chord, bool)> = KEYMAP
-        .iter()
-        .flat_map(|b| b.all_chords().into_iter().map(move |(c, e)| (b, c, e)))
-        .collect();
-    all.sort_by_key(|(_, c, _)| std::cmp::Reverse(c.specificity()));
-    all
+pub fn in_match_order() -> &'static [(&'static Binding, Chord, bool)] {
+    // Worked out once: the key handler walks it every frame.
+    static ORDER: std::sync::OnceLock<Vec<(&'static Binding, Chord, bool)>> =
+        std::sync::OnceLock::new();
+    ORDER.get_or_init(|| {
+        let mut all: Vec<(&'static Binding, Chord, bool)> = KEYMAP
+            .iter()
+            .flat_map(|b| b.all_chords().into_iter().map(move |(c, e)| (b, c, e)))
+            .collect();
+        all.sort_by_key(|(_, c, _)| std::cmp::Reverse(c.specificity()));
+        all
+    })
 }
 
 /// The keys of the command's binding, as the user reads them (a button's shortcut text).
