@@ -89,13 +89,13 @@ fn double_click(harness: &mut Harness<'_, SpantagApp>, pos: Pos2) {
 }
 
 pub(crate) fn spans(harness: &Harness<'_, SpantagApp>) -> Vec<Span> {
-    let session = harness
-        .state()
-        .workspace
-        .session
-        .as_ref()
-        .expect("an article is open");
-    session.document.annotations().spans().to_vec()
+    document(harness).annotations().spans().to_vec()
+}
+
+/// The open article's document.
+pub(crate) fn document<'a>(harness: &'a Harness<'_, SpantagApp>) -> &'a spantag::model::Document {
+    let session = harness.state().workspace.session.as_ref();
+    &session.expect("an article is open").document
 }
 
 /// Steps the app until the sidecar on disk satisfies `check`, or fails after a few seconds.

@@ -33,15 +33,7 @@ fn head(harness: &Harness<'_, SpantagApp>) -> usize {
 }
 
 fn text(harness: &Harness<'_, SpantagApp>) -> spantag::model::Text {
-    harness
-        .state()
-        .workspace
-        .session
-        .as_ref()
-        .unwrap()
-        .document
-        .text()
-        .clone()
+    crate::gui::document(harness).text().clone()
 }
 
 fn selected_text(harness: &Harness<'_, SpantagApp>) -> String {
@@ -228,15 +220,7 @@ fn a_whole_article_is_annotated_with_keys_only() {
     let caret_before = harness.state().view.caret;
     key(&mut harness, ctrl, Key::Enter);
     assert_eq!(
-        harness
-            .state()
-            .workspace
-            .session
-            .as_ref()
-            .unwrap()
-            .document
-            .meta
-            .file_name,
+        crate::gui::document(&harness).meta.file_name,
         "summit-crlf.txt"
     );
     assert_eq!(

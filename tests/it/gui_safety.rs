@@ -11,7 +11,8 @@ use spantag::ui::{AppCommand, SpantagApp};
 use crate::gui::{drag_select, harness, sidecar_of, spans, step_until, wait_for_sidecar};
 use crate::util::sample_copy;
 
-fn request_close(harness: &mut Harness<'_, SpantagApp>) {
+/// Asks the window to close, as the window manager's close button does.
+pub(crate) fn request_close(harness: &mut Harness<'_, SpantagApp>) {
     harness
         .input_mut()
         .viewports

@@ -6,7 +6,7 @@
 //! Each scene is built afresh at each size, as a person opening it in a window of that
 //! size would see it.
 
-use egui::{Key, Modifiers, Rect, ViewportEvent, ViewportId};
+use egui::{Key, Modifiers, Rect};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use std::any::Any;
@@ -16,6 +16,7 @@ use spantag::store::SaveState;
 use spantag::ui::{AppCommand, Selection, SpantagApp};
 
 use crate::gui::{drag_select, harness, step_until, wait_for_folder};
+use crate::gui_safety::request_close;
 
 /// (width, height, snapshot prefix).
 const SIZES: [(f32, f32, &str); 2] = [(1180.0, 780.0, "default"), (800.0, 600.0, "800")];
@@ -290,18 +291,6 @@ fn needs_review_fits_with_an_orphan_and_a_conflict() {
             assert_inside(harness, "Labels", what);
         },
     );
-}
-
-fn request_close(harness: &mut Harness<'_, SpantagApp>) {
-    harness
-        .input_mut()
-        .viewports
-        .entry(ViewportId::ROOT)
-        .or_default()
-        .events
-        .push(ViewportEvent::Close);
-    harness.step();
-    harness.step();
 }
 
 #[test]
