@@ -523,3 +523,35 @@ fn git_setup_outside_a_repository_says_so_and_running_it_twice_adds_nothing() {
     );
     assert!(!outside.path().join(".gitattributes").exists());
 }
+
+/// A version that does not parse (here theirs, cut short mid-record) stops the merge with
+/// its line and column, and ours, which the result would replace, is left byte for byte.
+/// Needs no git.
+#[test]
+fn a_version_that_does_not_parse_writes_nothing_and_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut document = fixture::document(CAIRO);
+    let article = dir.path().join("cairo.txt");
+    corpus::write_article(&article, &mut document).unwrap();
+    let ours = spantag::store::sidecar_path(&article);
+    let before = std::fs::read(&ours).unwrap();
+    let text = String::from_utf8(before.clone()).unwrap();
+    let cut = text.find("text: \"Cairo\"").unwrap();
+    let theirs = dir.path().join("theirs.ron");
+    std::fs::write(&theirs, &text[..cut]).unwrap();
+    let out = Process::new(env!("CARGO_BIN_EXE_spantag"))
+        .arg("merge")
+        .arg(&ours)
+        .arg(&ours)
+        .arg(&theirs)
+        .args(["--path", "corpus/cairo.txt.ann.ron"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    let message = said(&out);
+    assert!(
+        message.contains("corpus/cairo.txt.ann.ron:") && message.contains(": theirs version: "),
+        "{message}"
+    );
+    assert_eq!(std::fs::read(&ours).unwrap(), before, "ours untouched");
+}
