@@ -20,6 +20,8 @@
 //!   quote with context, or orphaned; never moved onto other text).
 //! - [`export`]: pure too: annotations to other tools' formats and back, each span checked in
 //!   the target's own offset unit before it is written.
+//! - [`extract`]: pure too: article text and citation from web pages, PDFs, Word files,
+//!   e-mails and Markdown, deterministic, so offsets into it stay valid.
 //! - [`agree`]: pure too: inter-annotator agreement (span F1, Cohen's and Fleiss' kappa).
 //! - [`suggest`]: pure too: rule-based suggestions (gazetteers, regexes, a quote finder
 //!   that links speakers) from a corpus's `suggest.ron`, as proposals to accept.
@@ -35,6 +37,7 @@ pub mod agree;
 pub mod anchor;
 pub mod cli;
 pub mod export;
+pub mod extract;
 pub mod fuzz;
 pub mod import;
 pub mod merge;

@@ -12,8 +12,8 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{
-    Annotations, Attrs, Conflict, Origin, Proposal, Relation, Side, Span, SpanId, Suggestion,
-    SuggestionStatus, Text, FRAGMENT_KIND,
+    Annotations, Attrs, Citation, CitationField, Conflict, Extraction, Origin, Proposal, Relation,
+    Side, Span, SpanId, Suggestion, SuggestionStatus, Text, FRAGMENT_KIND,
 };
 
 /// Where an article stands in the analyst's work.
@@ -37,6 +37,8 @@ pub struct ArticleMeta {
     /// Whether the encoding was detected rather than known (not recorded in the sidecar:
     /// the app says so while the article is open).
     pub encoding_guessed: bool,
+    /// How the text was extracted, for an article that is not plain text.
+    pub extraction: Option<Extraction>,
 }
 
 impl ArticleMeta {
@@ -48,6 +50,7 @@ impl ArticleMeta {
             sha256: String::new(),
             encoding: "UTF-8".into(),
             encoding_guessed: false,
+            extraction: None,
         }
     }
 }
@@ -141,6 +144,12 @@ pub enum Command {
         span: SpanId,
         side: Side,
     },
+    /// Set one field of the article's citation. Consecutive edits of the same field are
+    /// one undo step, so typing a title undoes as a whole.
+    SetCitation {
+        field: CitationField,
+        value: String,
+    },
     Undo,
     Redo,
 }
@@ -233,6 +242,10 @@ enum Op {
     RemoveConflict {
         span: SpanId,
     },
+    SetCitation {
+        field: CitationField,
+        value: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -253,6 +266,10 @@ pub struct Document {
     /// after that changed only through [`Document::apply`] ([`Command::ResolveConflict`],
     /// [`Command::Remove`]), so undo brings a decided conflict back.
     pub conflicts: Vec<Conflict>,
+    /// Where the article came from. Set when a document is made (from the sidecar, else
+    /// from the source's metadata); after that changed only through
+    /// [`Command::SetCitation`].
+    pub citation: Citation,
     undo: Vec<Vec<Op>>,
     redo: Vec<Vec<Op>>,
     /// Bumped on every change, so views and the autosaver can tell what is new.
@@ -280,6 +297,7 @@ impl Document {
             annotations,
             suggestions: Vec::new(),
             conflicts: Vec::new(),
+            citation: Citation::default(),
             undo: Vec::new(),
             redo: Vec::new(),
             revision: 0,
@@ -554,8 +572,29 @@ impl Document {
                 (vec![Op::SetSuggestion { index, status }], None)
             }
             Command::ResolveConflict { span, side } => self.resolve(span, side)?,
+            Command::SetCitation { field, value } => {
+                if self.citation.get(field) == value {
+                    return Ok(Applied::unchanged(None));
+                }
+                // Typing continues the last step when it was an edit of the same field.
+                if let (Some([Op::SetCitation { field: last, .. }]), true) =
+                    (self.undo.last().map(Vec::as_slice), self.redo.is_empty())
+                {
+                    if *last == field {
+                        self.apply_ops(vec![Op::SetCitation { field, value }]);
+                        return Ok(Applied {
+                            focus: None,
+                            changed: true,
+                        });
+                    }
+                }
+                (vec![Op::SetCitation { field, value }], None)
+            }
         };
-        let edits_spans = !matches!(ops.as_slice(), [Op::SetStatus(_)]);
+        let edits_spans = !matches!(
+            ops.as_slice(),
+            [Op::SetStatus(_)] | [Op::SetCitation { .. }]
+        );
         let inverse = self.apply_ops(ops);
         self.undo.push(inverse);
         self.redo.clear();
@@ -736,7 +775,8 @@ impl Document {
             | Op::SetStatus(_)
             | Op::RemoveRelation(_)
             | Op::SetSuggestion { .. }
-            | Op::RemoveConflict { .. } => None,
+            | Op::RemoveConflict { .. }
+            | Op::SetCitation { .. } => None,
         });
         let inverse = self.apply_ops(ops);
         if undo {
@@ -795,6 +835,10 @@ impl Document {
             }
             Op::SetStatus(status) => {
                 Some(Op::SetStatus(std::mem::replace(&mut self.status, status)))
+            }
+            Op::SetCitation { field, value } => {
+                let old = std::mem::replace(self.citation.get_mut(field), value);
+                Some(Op::SetCitation { field, value: old })
             }
             Op::SetNote { id, note } => {
                 let old = self.annotations.set_note(id, note)?;
@@ -1123,6 +1167,39 @@ mod tests {
         assert_eq!(d.annotations().len(), before + 3);
         d.apply(Command::Undo).unwrap();
         assert_eq!(d.annotations().len(), before, "one undo removes them all");
+    }
+
+    #[test]
+    fn typing_a_citation_field_is_one_undo_step_and_leaves_the_status_alone() {
+        let mut d = doc("[actor|Lavrov] said");
+        let title = |v: &str| Command::SetCitation {
+            field: CitationField::Title,
+            value: v.into(),
+        };
+        for typed in ["L", "La", "Lav"] {
+            assert!(d.apply(title(typed)).unwrap().changed);
+        }
+        d.apply(Command::SetCitation {
+            field: CitationField::Url,
+            value: "https://example.org".into(),
+        })
+        .unwrap();
+        assert_eq!(d.citation.title, "Lav");
+        assert!(!d.apply(title("Lav")).unwrap().changed, "same value");
+        assert_eq!(
+            d.status,
+            Status::NotStarted,
+            "a citation is not annotation work"
+        );
+        d.apply(Command::Undo).unwrap();
+        assert_eq!(
+            (d.citation.title.as_str(), d.citation.url.as_str()),
+            ("Lav", "")
+        );
+        d.apply(Command::Undo).unwrap();
+        assert!(d.citation.is_empty(), "the typing undoes as a whole");
+        d.apply(Command::Redo).unwrap();
+        assert_eq!(d.citation.title, "Lav");
     }
 
     #[test]

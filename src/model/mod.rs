@@ -4,6 +4,7 @@
 //! tested without a window or a disk.
 
 mod annotations;
+mod citation;
 mod conflict;
 mod document;
 pub mod entities;
@@ -21,6 +22,7 @@ mod suggestion;
 mod text;
 
 pub use annotations::{Annotations, Fragments, IdError, IdProblem, MAX_ID};
+pub use citation::{Citation, CitationField, Extraction, SourceKind};
 pub use conflict::{Conflict, Side};
 pub use document::{Applied, ArticleMeta, Command, CommandError, Document, Status};
 pub use entities::{Entities, Entity, ENTITIES_FILE};

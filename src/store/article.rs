@@ -104,6 +104,7 @@ pub fn load_with_progress(path: &Path, progress: &Progress) -> Result<LoadedArti
         sha256,
         encoding: decoded.encoding.to_string(),
         encoding_guessed: decoded.guessed,
+        extraction: None,
     };
     Ok(LoadedArticle {
         text: Text::new(decoded.text),

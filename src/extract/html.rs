@@ -1,0 +1,10 @@
+//! Placeholder until the html extractor lands in this branch.
+
+use super::{ExtractError, Extracted};
+
+pub(super) fn extract(_bytes: &[u8]) -> Result<Extracted, ExtractError> {
+    Err(ExtractError::Corrupt {
+        kind: "html",
+        reason: "not built yet".into(),
+    })
+}

@@ -1,0 +1,10 @@
+//! Placeholder until the markdown extractor lands in this branch.
+
+use super::{ExtractError, Extracted};
+
+pub(super) fn extract(_bytes: &[u8]) -> Result<Extracted, ExtractError> {
+    Err(ExtractError::Corrupt {
+        kind: "markdown",
+        reason: "not built yet".into(),
+    })
+}
