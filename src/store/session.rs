@@ -85,6 +85,9 @@ pub struct Session {
     pub sidecar_path: PathBuf,
     pub document: Document,
     pub report: LoadReport,
+    /// What extracting the article's text says the analyst should know (tables left out,
+    /// the whole page's text used), one sentence each; empty for plain text.
+    pub notices: Vec<String>,
     /// Why the sidecar must not be written (then no command may change the document).
     pub read_only: Option<String>,
     /// A change on disk waiting for the analyst's choice; nothing is saved meanwhile.
@@ -187,6 +190,7 @@ impl Session {
             stale: is_stale(&report),
             document,
             report,
+            notices: Vec::new(),
             read_only,
             conflict: None,
             on_disk,
