@@ -148,6 +148,7 @@ pub(super) fn fragments(chars: &[char], start: usize, end: usize) -> Vec<(usize,
 }
 
 pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError> {
+    ctx.lose_citation("brat");
     let (normalized, map) = normalize_newlines(ctx.text().as_str());
     let chars: Vec<char> = normalized.chars().collect();
     let mut groups = ctx.fragments();

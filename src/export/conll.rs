@@ -58,6 +58,7 @@ fn tokenize(text: &str) -> Vec<Token> {
 
 pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError> {
     ctx.lose_attributes_and_entities("CoNLL");
+    ctx.lose_citation("CoNLL");
     ctx.lose_relations(|_| false, "CoNLL has no place for relations");
     let text = ctx.text().as_str();
     let tokens = tokenize(text);

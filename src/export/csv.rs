@@ -3,13 +3,15 @@
 //! is `manual`, `rule:NAME` (an accepted suggestion) or `imported:FORMAT`. After these
 //! come one column per attribute of the scheme (every attribute name once, in scheme
 //! order, empty when the span has no value), then `entity_id` and `entity_name` (the id
-//! itself when the corpus's `entities.ron` does not know it). An attribute the scheme does
+//! itself when the corpus's `entities.ron` does not know it), and last the article's
+//! citation, the same on each of its rows: `title`, `byline`, `outlet`, `published`, `url`
+//! (empty when unknown). An attribute the scheme does
 //! not declare has no column: the report names it. No relation is written as one (the
 //! report's relation count is 0); the report counts per article those the `speaker` column
 //! does not show either.
 
 use super::{Ctx, ExportError, Output};
-use crate::model::Scheme;
+use crate::model::{CitationField, Scheme};
 
 const COLUMNS: [&str; 10] = [
     "article", "span_id", "label", "start", "end", "text", "speaker", "note", "status", "source",
@@ -21,6 +23,7 @@ pub(super) fn header(scheme: &Scheme) -> Vec<u8> {
         .copied()
         .chain(scheme.attribute_names())
         .chain(["entity_id", "entity_name"])
+        .chain(CitationField::ALL.map(CitationField::key))
         .map(str::to_string))
 }
 
@@ -71,6 +74,8 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
         let entity = span.entity.as_deref();
         fields.push(entity.unwrap_or("").to_string());
         fields.push(entity.map_or("", |id| ctx.entity_name(id)).to_string());
+        let citation = &ctx.article.document.citation;
+        fields.extend(CitationField::ALL.map(|f| citation.get(f).to_string()));
         bytes.extend(row(fields));
         for name in span.attrs.keys() {
             if !attribute_names.contains(&name.as_str()) {

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{json_line, utf16_offsets, Ctx, ExportError, Output};
+use crate::model::Citation;
 
 #[derive(Serialize, Deserialize)]
 pub(crate) struct DoccanoLine {
@@ -18,6 +19,10 @@ pub(crate) struct DoccanoLine {
     pub entities: Option<Vec<DoccanoEntity>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relations: Option<Vec<DoccanoRelation>>,
+    /// The article's source as doccano metadata: doccano keeps every other key of a line
+    /// as the example's `meta`, shown beside the text and written back on export.
+    #[serde(flatten)]
+    pub citation: Citation,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -67,6 +72,7 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
         DoccanoLine {
             id: Some(ctx.article.id.to_string()),
             text: text.to_string(),
+            citation: ctx.article.document.citation.clone(),
             label: None,
             entities: Some(entities),
             relations: Some(
@@ -92,6 +98,7 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
         DoccanoLine {
             id: Some(ctx.article.id.to_string()),
             text: text.to_string(),
+            citation: ctx.article.document.citation.clone(),
             label: Some(
                 entities
                     .into_iter()

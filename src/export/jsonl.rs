@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{json_line, Ctx, ExportError, Output};
-use crate::model::{Anchor, Attrs, Fragments, Relation, Source, Span, Status};
+use crate::model::{Anchor, Attrs, Citation, Fragments, Relation, Source, Span, Status};
 
 /// The jsonl record as read back by the importer.
 #[derive(Deserialize)]
@@ -24,6 +24,9 @@ pub(crate) struct JsonlArticle {
     pub text: String,
     #[serde(default)]
     pub status: Status,
+    /// The article's source (absent in files other programs wrote).
+    #[serde(default)]
+    pub citation: Citation,
     #[serde(default)]
     pub spans: Vec<JsonlSpan>,
     #[serde(default)]
@@ -58,10 +61,25 @@ struct ArticleOut<'a> {
     text: &'a str,
     sha256: &'a str,
     status: Status,
+    #[serde(skip_serializing_if = "Citation::is_empty")]
+    citation: &'a Citation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extraction: Option<ExtractionOut<'a>>,
     spans: Vec<SpanOut<'a>>,
     relations: Vec<&'a Relation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     orphans: Vec<SpanOut<'a>>,
+}
+
+/// How the text was extracted from a page, PDF, Word file, e-mail or Markdown: the text's
+/// hash ties the offsets to one extraction.
+#[derive(Serialize)]
+struct ExtractionOut<'a> {
+    kind: &'static str,
+    extractor: &'a str,
+    text_sha256: &'a str,
+    #[serde(skip_serializing_if = "<[usize]>::is_empty")]
+    page_starts: &'a [usize],
 }
 
 #[derive(Serialize)]
@@ -128,6 +146,13 @@ pub(super) fn article(ctx: &mut Ctx<'_, '_>) -> Result<Vec<Output>, ExportError>
         text: ctx.text().as_str(),
         sha256: &doc.meta.sha256,
         status: doc.status,
+        citation: &doc.citation,
+        extraction: doc.meta.extraction.as_ref().map(|e| ExtractionOut {
+            kind: e.kind.key(),
+            extractor: &e.extractor,
+            text_sha256: &e.text_sha256,
+            page_starts: &e.page_starts,
+        }),
         spans,
         relations: ctx.relations().collect(),
         orphans,

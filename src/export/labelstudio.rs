@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 use super::{push_array_item, Ctx, ExportError, Output};
-use crate::model::{AttrKind, Scheme, Span};
+use crate::model::{AttrKind, Citation, Scheme, Span};
 
 /// The `from_name` of the per-region result that holds a span's entity id.
 pub(crate) const ENTITY_FROM_NAME: &str = "entity";
@@ -33,6 +33,10 @@ pub(crate) struct TaskData {
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The article's source, as task data fields (`$title`, `$url` in a labeling
+    /// config): Label Studio keeps every key of `data` and writes it back on export.
+    #[serde(flatten)]
+    pub citation: Citation,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -289,6 +293,7 @@ pub(super) fn article(
         data: TaskData {
             text: ctx.text().as_str().to_string(),
             id: Some(ctx.article.id.to_string()),
+            citation: ctx.article.document.citation.clone(),
         },
         annotations: vec![TaskAnnotation { result }],
     };

@@ -395,6 +395,24 @@ impl<'a> Ctx<'a, '_> {
             .filter(|external| !external.is_empty())
     }
 
+    /// For formats with no place for an article's citation (title, byline, outlet,
+    /// published date, URL): one line saying which fields it had.
+    fn lose_citation(&mut self, format: &str) {
+        let citation = &self.article.document.citation;
+        if citation.is_empty() {
+            return;
+        }
+        let fields: Vec<&str> = citation.known().map(|(key, _)| key).collect();
+        self.lose(
+            None,
+            false,
+            format!(
+                "its citation ({}): {format} has no place for an article's source",
+                fields.join(", ")
+            ),
+        );
+    }
+
     /// For formats with no place for attributes or entity links: one line per article
     /// saying how many spans lost which attributes and how many lost their entity.
     fn lose_attributes_and_entities(&mut self, format: &str) {
@@ -509,4 +527,147 @@ pub(crate) fn utf16_offsets(s: &str) -> Vec<usize> {
         offsets.push(at);
     }
     offsets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Article, Exporter, Format, Options, Output};
+    use crate::import;
+    use crate::model::{fixture, Citation, Entities, Extraction, Scheme, SourceKind};
+
+    fn cited() -> crate::model::Document {
+        let mut doc = fixture::document("[actor|Lavrov] said [quote|“we will wait”].");
+        doc.citation = Citation {
+            title: "Lavrov: “we will wait”".into(),
+            byline: "Ana Souza".into(),
+            outlet: "Harbour Gazette".into(),
+            published: "2026-11-30T08:15:00+01:00".into(),
+            url: "https://example.org/news/lavrov".into(),
+        };
+        doc.meta.extraction = Some(Extraction {
+            kind: SourceKind::Html,
+            extractor: "dom_smoothie 0.19.0 + spantag html 1".into(),
+            text_sha256: "ab".repeat(32),
+            page_starts: Vec::new(),
+        });
+        doc
+    }
+
+    /// The appended bytes of a one-article export, and its loss report.
+    fn export(format: Format, doc: &crate::model::Document) -> (String, Vec<String>) {
+        let (scheme, entities) = (Scheme::default(), Entities::default());
+        let mut exporter = Exporter::new(format, &scheme, &entities, Options::default());
+        let mut outputs = exporter.begin();
+        let article = Article {
+            id: "lavrov.html",
+            document: doc,
+        };
+        outputs.extend(exporter.article(article).unwrap());
+        outputs.extend(exporter.finish());
+        let mut bytes = Vec::new();
+        for output in outputs {
+            match output {
+                Output::Append(b) => bytes.extend(b),
+                Output::File { path, bytes: b } if path.ends_with(".ann") => bytes.extend(b),
+                _ => {}
+            }
+        }
+        let losses = exporter.report.losses.iter().map(|l| l.to_string());
+        (String::from_utf8(bytes).unwrap(), losses.collect())
+    }
+
+    fn json(text: &str) -> serde_json::Value {
+        serde_json::from_str(text.trim()).unwrap()
+    }
+
+    #[test]
+    fn the_citation_reaches_every_format_or_its_loss_report() {
+        let doc = cited();
+        let c = &doc.citation;
+        let (jsonl, losses) = export(Format::Jsonl, &doc);
+        let record = json(&jsonl);
+        assert_eq!(record["citation"]["title"], c.title.as_str());
+        assert_eq!(record["citation"]["url"], c.url.as_str());
+        assert_eq!(record["extraction"]["kind"], "html");
+        assert_eq!(record["extraction"]["text_sha256"], "ab".repeat(32));
+        assert!(losses.is_empty(), "{losses:?}");
+
+        let (doccano, losses) = export(Format::Doccano, &doc);
+        let line = json(&doccano);
+        for (key, value) in c.known() {
+            assert_eq!(line[key], value, "doccano {key}");
+        }
+        assert!(losses.is_empty(), "{losses:?}");
+
+        let (ls, _) = export(Format::LabelStudio, &doc);
+        let data = &json(&ls)[0]["data"];
+        assert_eq!(data["outlet"], c.outlet.as_str());
+        assert_eq!(data["published"], c.published.as_str());
+
+        let (w3c, _) = export(Format::W3c, &doc);
+        let target = &json(&w3c)[0]["target"];
+        assert_eq!(target["scope"], c.url.as_str());
+        assert_eq!(target["dcterms:title"], c.title.as_str());
+        assert_eq!(target["dcterms:creator"], c.byline.as_str());
+        assert_eq!(target["dcterms:publisher"], c.outlet.as_str());
+        assert_eq!(target["dcterms:issued"], c.published.as_str());
+
+        let (csv, _) = export(Format::Csv, &doc);
+        let mut rows = ::csv::Reader::from_reader(csv.as_bytes());
+        let header = rows.headers().unwrap().clone();
+        let row = rows.records().next().unwrap().unwrap();
+        let column = |name: &str| {
+            let names: Vec<&str> = header.iter().collect();
+            let at = names.iter().rposition(|h| *h == name).unwrap();
+            row[at].to_string()
+        };
+        assert_eq!(column("title"), c.title);
+        assert_eq!(column("byline"), c.byline);
+        assert_eq!(column("url"), c.url);
+
+        for format in [Format::Brat, Format::Conll] {
+            let (_, losses) = export(format, &doc);
+            let said = format!(
+                "lavrov.html: changed: its citation (title, byline, outlet, published, url): {format} has no place for an article's source",
+                format = if format == Format::Brat { "brat" } else { "CoNLL" }
+            );
+            assert!(losses.contains(&said), "{format}: {losses:?}");
+        }
+    }
+
+    #[test]
+    fn an_article_without_a_citation_writes_no_citation_fields() {
+        let doc = fixture::document("[actor|Lavrov] said it.");
+        let (jsonl, _) = export(Format::Jsonl, &doc);
+        assert!(
+            !jsonl.contains("citation") && !jsonl.contains("extraction"),
+            "{jsonl}"
+        );
+        let (doccano, _) = export(Format::Doccano, &doc);
+        assert!(!doccano.contains("title"), "{doccano}");
+        let (_, losses) = export(Format::Brat, &doc);
+        assert!(losses.iter().all(|l| !l.contains("citation")), "{losses:?}");
+    }
+
+    #[test]
+    fn jsonl_doccano_and_label_studio_bring_the_citation_back_on_import() {
+        let doc = cited();
+        for (export_format, import_format) in [
+            (Format::Jsonl, import::Format::Jsonl),
+            (Format::Doccano, import::Format::Doccano),
+            (Format::LabelStudio, import::Format::LabelStudio),
+        ] {
+            let (bytes, _) = export(export_format, &doc);
+            let parsed = import::parse(import_format, "in", &bytes, &import::Options::default());
+            assert_eq!(
+                parsed.articles.len(),
+                1,
+                "{export_format}: {:?}",
+                parsed.report
+            );
+            assert_eq!(parsed.articles[0].citation, doc.citation, "{export_format}");
+            let left_out = format!("{:?}", parsed.report.left_out);
+            assert!(!left_out.contains("title"), "{export_format}: {left_out}");
+        }
+    }
 }

@@ -3,7 +3,8 @@
 //! as a commenting body; an accepted suggestion's rule as its `creator` (`spantag rule
 //! NAME`), and an imported span's source (the format it was imported from, or the model
 //! whose suggestion was accepted) as its `creator` `imported:NAME`, the csv's `source`
-//! column; relations as `linking` annotations between the span annotations.
+//! column; relations as `linking` annotations between the span annotations. The article's
+//! citation goes on each span's target ([`add_citation`]).
 //!
 //! Each attribute is a `TextualBody` with `purpose: "classifying"` and the value
 //! `NAME=VALUE` (the name is everything before the first `=`). An entity link is a
@@ -24,7 +25,7 @@
 use serde_json::json;
 
 use super::{push_array_item, Ctx, ExportError, Output};
-use crate::model::Source;
+use crate::model::{Citation, Source};
 
 fn span_iri(article: &str, id: u64) -> String {
     format!("urn:spantag:{}#span-{id}", urlencode(article))
@@ -58,6 +59,25 @@ fn urlencode(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// The article's citation on a span's target: the page's URL as the target's `scope` (the
+/// model's "resource that provides the context", here the web page the text was taken
+/// from), the rest as Dublin Core terms: `dcterms:title`, `dcterms:creator` (the byline),
+/// `dcterms:publisher` (the outlet), `dcterms:issued` (the published date).
+fn add_citation(target: &mut serde_json::Value, citation: &Citation) {
+    let terms = [
+        ("scope", &citation.url),
+        ("dcterms:title", &citation.title),
+        ("dcterms:creator", &citation.byline),
+        ("dcterms:publisher", &citation.outlet),
+        ("dcterms:issued", &citation.published),
+    ];
+    for (key, value) in terms {
+        if !value.is_empty() {
+            target[key] = json!(value);
+        }
+    }
 }
 
 pub(super) fn article(
@@ -113,6 +133,7 @@ pub(super) fn article(
             }
             Source::Manual => {}
         }
+        add_citation(&mut item["target"], &ctx.article.document.citation);
         if let Some(first) = fragments.part_of(span.id) {
             item["dcterms:isPartOf"] = json!(span_iri(id, first));
         }

@@ -17,7 +17,8 @@
 //! What spantag has no place for is listed in the report's `left_out`, with the line: labels
 //! of the whole document (`cats`, a classification `label`), comments, who made each span,
 //! and the metadata doccano spreads over the top level of a record (everything it does not
-//! know; `meta` in older versions). A record with anything unreadable (not JSON, an offset
+//! know; `meta` in older versions), except the citation spantag's export writes there
+//! (`title`, `byline`, `outlet`, `published`, `url` as text), which becomes the article's. A record with anything unreadable (not JSON, an offset
 //! outside the text or inside a character, a relation to an entity the record does not
 //! have) is skipped whole, since one wrong offset makes the record's others suspect; the
 //! message names the field in doccano's terms. The other records import.
@@ -205,6 +206,7 @@ fn record(
     Ok(ImportedArticle {
         name,
         status: status_for(&spans),
+        citation: super::citation_of(&object),
         text,
         spans,
         relations,
@@ -473,6 +475,7 @@ fn metadata(object: &Map<String, Value>) -> Option<String> {
                     .filter(|(_, v)| has_content(v))
                     .map(|(k, v)| format!("meta.{k} = {}", shown(v))),
             ),
+            value if super::is_citation_field(name, value) => {}
             value if has_content(value) => fields.push(format!("{name} = {}", shown(value))),
             _ => {}
         }

@@ -66,6 +66,7 @@ fn record(index: usize, json: &str) -> Result<(ImportedArticle, Vec<JsonlSpan>),
         name: article_name(Some(&record.id), index),
         text: record.text,
         status: record.status,
+        citation: record.citation,
         spans,
         relations: record.relations,
         ..ImportedArticle::default()

@@ -353,8 +353,10 @@ fn read_task(
         report.count(&format!("articles with their text in data.{field}"), 1);
     }
     for (name, value) in data {
-        let not_data =
-            name == field || name == "id" || (!wrapped && TASK_KEYS.contains(&name.as_str()));
+        let not_data = name == field
+            || name == "id"
+            || super::is_citation_field(name, value)
+            || (!wrapped && TASK_KEYS.contains(&name.as_str()));
         if !not_data {
             unread.add(name, value);
         }
@@ -368,6 +370,7 @@ fn read_task(
         name: article_name(article_id(data, object).as_deref(), index),
         from: format!("{}:{}: {}", place.file, place.line, place.task),
         text: text.to_string(),
+        citation: super::citation_of(data),
         ..ImportedArticle::default()
     };
     for set in &sets {
@@ -2301,18 +2304,24 @@ mod tests {
 
     #[test]
     fn drafts_and_other_fields_are_reported() {
-        let parsed =
-            read(r#"{"data": {"text": "a", "url": "http://x"}, "drafts": [{"result": []}]}"#);
+        let parsed = read(
+            r#"{"data": {"text": "a", "image": "http://x/a.png", "url": "http://x"}, "drafts": [{"result": []}]}"#,
+        );
         no_errors(&parsed);
+        assert_eq!(
+            parsed.articles[0].citation.url, "http://x",
+            "read as the citation"
+        );
         let left_out = messages(&parsed.report.left_out);
         assert!(
             left_out.contains("in.json:1: task 1: 1 draft is not imported"),
             "{left_out}"
         );
         assert!(
-            left_out.contains("data field \"url\" (1 task) is not kept"),
+            left_out.contains("data field \"image\" (1 task) is not kept"),
             "{left_out}"
         );
+        assert!(!left_out.contains("\"url\""), "{left_out}");
     }
 
     #[test]

@@ -30,7 +30,9 @@ mod prodigy;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::model::{Entity, Relation, Source, Span, Status, Suggestion, Text};
+use crate::model::{
+    Citation, CitationField, Entity, Relation, Source, Span, Status, Suggestion, Text,
+};
 use crate::problem::Problem;
 
 pub use brat::{brat_text, parse as parse_brat};
@@ -150,6 +152,9 @@ pub struct ImportedArticle {
     pub from: String,
     pub text: String,
     pub status: Status,
+    /// The article's source, where the input says it (spantag's own jsonl, doccano
+    /// metadata and Label Studio data fields named as spantag exports them).
+    pub citation: Citation,
     pub spans: Vec<Span>,
     pub relations: Vec<Relation>,
     /// Spans offered for review (a model's predictions), kept with the article.
@@ -229,6 +234,24 @@ pub fn parse(format: Format, file: &str, input: &str, options: &Options) -> Pars
 }
 
 /// The last component of a path as written in a report.
+/// The citation a record carries as plain string fields named as spantag's exports write
+/// them (`title`, `byline`, `outlet`, `published`, `url`): doccano's metadata, a Label
+/// Studio task's data.
+fn citation_of(fields: &serde_json::Map<String, serde_json::Value>) -> Citation {
+    let mut citation = Citation::default();
+    for field in CitationField::ALL {
+        if let Some(value) = fields.get(field.key()).and_then(|v| v.as_str()) {
+            *citation.get_mut(field) = value.to_string();
+        }
+    }
+    citation
+}
+
+/// Whether a record's field is read as part of the citation ([`citation_of`]).
+fn is_citation_field(name: &str, value: &serde_json::Value) -> bool {
+    value.is_string() && CitationField::ALL.iter().any(|f| f.key() == name)
+}
+
 fn file_name(file: &str) -> String {
     file.rsplit(['/', '\\']).next().unwrap_or(file).to_string()
 }

@@ -58,17 +58,20 @@ impl CitationField {
 /// An article's citation. Every field is text as the source (or the analyst) gave it; an
 /// empty field is unknown. `published` is ISO 8601 where the source says so precisely
 /// (`2026-11-30` or `2026-11-30T08:15:00Z`), else as written.
+///
+/// Its serde form is what exports write (only the known fields, by their keys) and read
+/// back.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Citation {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub byline: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub outlet: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub published: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub url: String,
 }
 

@@ -469,7 +469,12 @@ fn consumers_find_every_span_in_every_export() {
             "remark",
             "kind",
             "entity_id",
-            "entity_name"
+            "entity_name",
+            "title",
+            "byline",
+            "outlet",
+            "published",
+            "url"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
@@ -491,7 +496,7 @@ fn consumers_find_every_span_in_every_export() {
     );
     let nato = row("actor", "NATO");
     assert_eq!((&nato[14], &nato[15]), ("nato", "nato"));
-    assert!(rows.iter().all(|r| r.len() == 16));
+    assert!(rows.iter().all(|r| r.len() == 21));
 
     // W3C: the position selector, in code points, finds the quote selector's exact text.
     let annotations: Vec<serde_json::Value> =
@@ -1028,10 +1033,10 @@ fn the_export_dialog_exports_the_apps_entities_and_refuses_a_broken_file() {
     export(&mut harness).expect("exported");
     let csv = std::fs::read_to_string(&out).unwrap();
     assert!(
-        csv.contains(",sergei-lavrov,S. V. Lavrov\r\n"),
+        csv.contains(",sergei-lavrov,S. V. Lavrov,,,,,\r\n"),
         "the app's name: {csv}"
     );
-    assert!(csv.contains(",nato,nato\r\n"), "{csv}");
+    assert!(csv.contains(",nato,nato,,,,,\r\n"), "{csv}");
 
     // The file on disk breaks and the app holds no entities: the export names the line.
     std::fs::write(

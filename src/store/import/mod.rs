@@ -545,6 +545,7 @@ fn plan(
         .map_err(|e| at(&from, format!("{e}; the record is not imported")))?;
     let mut document = Document::new(text, meta, annotations);
     document.status = article.status;
+    document.citation = std::mem::take(&mut article.citation);
     document.suggestions = article.suggestions;
     Ok(Plan {
         path,
