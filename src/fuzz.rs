@@ -5,7 +5,8 @@
 //! corpus in `fuzz/corpus/` through them, so CI runs the same checks without a fuzzer.
 
 use crate::anchor;
-use crate::model::{sidecar, Anchor, ArticleMeta, Span, Text};
+use crate::extract;
+use crate::model::{sidecar, Anchor, ArticleMeta, SourceKind, Span, Text};
 
 /// The article every fuzzed sidecar is attached to.
 const ARTICLE: &str = include_str!("../assets/samples/lavrov-libya.txt");
@@ -81,4 +82,37 @@ pub fn reanchor(data: &[u8]) {
             }
         }
     }
+}
+
+/// The extractors: the first byte picks the kind (web page, PDF, Word file, e-mail,
+/// Markdown), the rest is the file. Whatever is accepted is the same text on a second run
+/// (offsets depend on it), follows the layout every extractor promises, and has its page
+/// starts inside the text, in order.
+pub fn extract(data: &[u8]) {
+    let Some((&pick, bytes)) = data.split_first() else {
+        return;
+    };
+    let kinds = [
+        SourceKind::Html,
+        SourceKind::Pdf,
+        SourceKind::Docx,
+        SourceKind::Email,
+        SourceKind::Markdown,
+    ];
+    let kind = kinds[usize::from(pick) % kinds.len()];
+    let Ok(first) = extract::extract(kind, bytes) else {
+        return;
+    };
+    let second = extract::extract(kind, bytes).expect("accepted once, accepted again");
+    assert_eq!(first, second, "the same bytes gave another extraction");
+    if let Err(broken) = extract::check_layout(&first.text) {
+        panic!("{kind:?}: {broken}");
+    }
+    let chars = first.text.chars().count();
+    assert!(
+        first.page_starts.windows(2).all(|w| w[0] < w[1])
+            && first.page_starts.iter().all(|&p| 0 < p && p < chars),
+        "page starts {:?} in {chars} chars",
+        first.page_starts
+    );
 }

@@ -59,6 +59,26 @@ impl ExtractError {
     };
 }
 
+/// Checks the layout every extractor promises (module docs): `Err` says what is wrong and
+/// where. The fuzz target and the tests hold every extraction to it.
+pub fn check_layout(text: &str) -> Result<(), String> {
+    if text.contains('\r') {
+        return Err("a carriage return (newlines are \\n only)".into());
+    }
+    if text.starts_with('\n') || text.ends_with('\n') {
+        return Err("a line break at the start or the end".into());
+    }
+    if text.contains("\n\n\n") {
+        return Err("more than one blank line between paragraphs".into());
+    }
+    for (number, line) in text.split('\n').enumerate() {
+        if line.ends_with([' ', '\t']) {
+            return Err(format!("line {}: trailing white space", number + 1));
+        }
+    }
+    Ok(())
+}
+
 /// Extracts the article from a source of `kind`. [`SourceKind::Text`] is not extracted
 /// (the store decodes it); asking for it is an error.
 pub fn extract(kind: SourceKind, bytes: &[u8]) -> Result<Extracted, ExtractError> {

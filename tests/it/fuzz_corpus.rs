@@ -33,3 +33,8 @@ fn the_decode_corpus_replays_cleanly() {
 fn the_reanchor_corpus_replays_cleanly() {
     replay("reanchor", spantag::fuzz::reanchor);
 }
+
+#[test]
+fn the_extract_corpus_replays_cleanly() {
+    replay("extract", spantag::fuzz::extract);
+}
