@@ -43,7 +43,7 @@ pub fn desktop_entry(exe: &Path) -> String {
          Icon=spantag\n\
          Terminal=false\n\
          Categories=Utility;TextTools;\n\
-         MimeType=text/plain;\n\
+         MimeType=text/plain;text/html;application/xhtml+xml;application/pdf;application/vnd.openxmlformats-officedocument.wordprocessingml.document;message/rfc822;text/markdown;\n\
          Keywords=annotation;corpus;NLP;news;\n\
          StartupWMClass=spantag\n",
         exec_argument(&exe.to_string_lossy())
@@ -146,7 +146,7 @@ mod tests {
         let entry = desktop_entry(Path::new("/opt/spantag/bin/spantag"));
         assert!(entry.starts_with("[Desktop Entry]\n"));
         assert!(entry.contains("\nExec=\"/opt/spantag/bin/spantag\" %f\n"));
-        assert!(entry.contains("\nMimeType=text/plain;\n"));
+        assert!(entry.contains("\nMimeType=text/plain;text/html;application/xhtml+xml;application/pdf;application/vnd.openxmlformats-officedocument.wordprocessingml.document;message/rfc822;text/markdown;\n"));
         assert!(entry.contains("\nIcon=spantag\n"));
     }
 }

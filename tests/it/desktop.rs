@@ -26,7 +26,7 @@ fn desktop_install_writes_a_valid_entry_and_the_icon_and_uninstall_removes_them(
     let entry = std::fs::read_to_string(&entry_path).unwrap();
     let exec = format!("\nExec=\"{}\" %f\n", env!("CARGO_BIN_EXE_spantag"));
     assert!(entry.contains(&exec), "{entry}");
-    assert!(entry.contains("\nMimeType=text/plain;\n"));
+    assert!(entry.contains("\nMimeType=text/plain;text/html;application/xhtml+xml;application/pdf;application/vnd.openxmlformats-officedocument.wordprocessingml.document;message/rfc822;text/markdown;\n"));
     let icon = std::fs::read(home.path().join("icons/hicolor/128x128/apps/spantag.png")).unwrap();
     assert_eq!(icon, std::fs::read("assets/icon.png").unwrap());
     let stdout = String::from_utf8_lossy(&out.stdout);
