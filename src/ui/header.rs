@@ -119,17 +119,10 @@ impl SourceHeader {
         let weak = ui.visuals().weak_text_color();
         let shown = ui.scope(|ui| {
             ui.spacing_mut().item_spacing.y = 2.0;
+            // The title, then the toggle at the right edge; a long title is cut short
+            // (hovering shows it whole) so the header stays one line.
             ui.horizontal(|ui| {
-                let toggle = ui
-                    .add(egui::Button::selectable(self.editing, "Edit source"))
-                    .on_hover_text(format!(
-                        "Edit the title, byline, outlet, published date and URL ({})",
-                        keys_of(Cmd::EditSource)
-                    ));
-                Regions::offer(ui.ctx(), Region::Source, &toggle);
-                if toggle.clicked() {
-                    self.toggle();
-                }
+                const TOGGLE_WIDTH: f32 = 110.0;
                 let title = &document.citation.title;
                 let size = ui.style().text_styles[&egui::TextStyle::Body].size * 1.35;
                 let text = if title.is_empty() {
@@ -137,7 +130,22 @@ impl SourceHeader {
                 } else {
                     RichText::new(title).strong()
                 };
-                ui.add(egui::Label::new(text.size(size)).truncate());
+                ui.scope(|ui| {
+                    ui.set_max_width((ui.available_width() - TOGGLE_WIDTH).max(0.0));
+                    ui.add(egui::Label::new(text.size(size)).truncate());
+                });
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let toggle = ui
+                        .add(egui::Button::selectable(self.editing, "Edit source"))
+                        .on_hover_text(format!(
+                            "Edit the title, byline, outlet, published date and URL ({})",
+                            keys_of(Cmd::EditSource)
+                        ));
+                    Regions::offer(ui.ctx(), Region::Source, &toggle);
+                    if toggle.clicked() {
+                        self.toggle();
+                    }
+                });
             });
             let url = &document.citation.url;
             if !lines.details.is_empty() || !url.is_empty() || !lines.source.is_empty() {
@@ -173,6 +181,7 @@ impl SourceHeader {
                 ui.add(egui::Label::new(RichText::new(notice.as_str()).color(warn)).wrap());
             }
             if self.editing {
+                ui.add_space(4.0);
                 self.editor(ui, session, tx);
             } else {
                 self.field_focused = false;
