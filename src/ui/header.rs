@@ -246,3 +246,62 @@ fn hint(field: CitationField) -> &'static str {
         CitationField::Url => "https://…",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Annotations, ArticleMeta, Command, Extraction, Text};
+
+    fn document() -> Document {
+        Document::new(
+            Text::new("Lavrov met Shoukry.".into()),
+            ArticleMeta::utf8("a.pdf"),
+            Annotations::default(),
+        )
+    }
+
+    #[test]
+    fn the_lines_join_the_known_details_and_say_how_the_text_was_extracted() {
+        let mut doc = document();
+        let empty = HeaderLines::of(&doc);
+        assert_eq!((empty.details.as_str(), empty.source.as_str()), ("", ""));
+        doc.meta.extraction = Some(Extraction {
+            kind: SourceKind::Pdf,
+            extractor: "pdf-extract 0.12.0 + spantag pdf 1".into(),
+            text_sha256: String::new(),
+            page_starts: vec![10, 20, 30],
+        });
+        for (field, value) in [
+            (CitationField::Byline, "Jane Doe"),
+            (CitationField::Published, "2026-11-30"),
+        ] {
+            doc.apply(Command::SetCitation {
+                field,
+                value: value.into(),
+            })
+            .unwrap();
+        }
+        let lines = HeaderLines::of(&doc);
+        assert_eq!(lines.details, "Jane Doe · 2026-11-30");
+        assert_eq!(
+            lines.source,
+            "PDF · pdf-extract 0.12.0 + spantag pdf 1 · 4 pages"
+        );
+        assert_eq!(lines.made_for, (doc.instance(), doc.revision()));
+    }
+
+    #[test]
+    fn a_web_page_has_no_page_count_and_its_kind_is_capitalized() {
+        let mut doc = document();
+        doc.meta.extraction = Some(Extraction {
+            kind: SourceKind::Html,
+            extractor: "dom_smoothie 0.19.0 + spantag html 1".into(),
+            text_sha256: String::new(),
+            page_starts: Vec::new(),
+        });
+        assert_eq!(
+            HeaderLines::of(&doc).source,
+            "Web page · dom_smoothie 0.19.0 + spantag html 1"
+        );
+    }
+}

@@ -79,12 +79,19 @@ fn typed_source_details_set_the_citation_and_undo_one_field_at_a_time() {
 
     // Esc leaves the field and closes the editor; the header still shows the citation.
     press(&mut harness, Modifiers::NONE, Key::Escape);
-    assert!(!harness.state().view.source.editing, "Esc closed the editor");
+    assert!(
+        !harness.state().view.source.editing,
+        "Esc closed the editor"
+    );
     harness.get_by_label("Lavrov in Cairo");
     harness.get_by_label("Reuters");
 
     press(&mut harness, Modifiers::COMMAND, Key::Z);
-    assert_eq!(citation(&harness, CitationField::Outlet), "", "undo: the outlet");
+    assert_eq!(
+        citation(&harness, CitationField::Outlet),
+        "",
+        "undo: the outlet"
+    );
     assert_eq!(citation(&harness, CitationField::Title), "Lavrov in Cairo");
     press(&mut harness, Modifiers::COMMAND, Key::Z);
     assert_eq!(
@@ -151,23 +158,32 @@ fn a_read_only_article_shows_its_source_fields_disabled() {
 fn f6_reaches_the_source_header_and_its_button_opens_the_editor() {
     let path = article("f6");
     let mut harness = harness(Some(&path));
-    let region = |h: &Harness<'_, SpantagApp>| {
-        Regions::get(&h.ctx).current(&h.ctx, DocView::id())
-    };
+    let region = |h: &Harness<'_, SpantagApp>| Regions::get(&h.ctx).current(&h.ctx, DocView::id());
     assert_eq!(region(&harness), Some(Region::Document));
     press(&mut harness, Modifiers::NONE, Key::F6);
-    assert_eq!(region(&harness), Some(Region::Source), "F6: from the text to its header");
+    assert_eq!(
+        region(&harness),
+        Some(Region::Source),
+        "F6: from the text to its header"
+    );
     assert!(harness
         .get_by_role_and_label(Role::Button, "Edit source")
         .is_focused());
     press(&mut harness, Modifiers::NONE, Key::Space);
-    assert!(harness.state().view.source.editing, "Space pressed Edit source");
+    assert!(
+        harness.state().view.source.editing,
+        "Space pressed Edit source"
+    );
     assert!(field_focused(&harness, CitationField::Title));
     // Tab walks the fields in order.
     press(&mut harness, Modifiers::NONE, Key::Tab);
     assert!(field_focused(&harness, CitationField::Byline));
     press(&mut harness, Modifiers::NONE, Key::F6);
-    assert_eq!(region(&harness), Some(Region::Side), "F6: on to the side panel");
+    assert_eq!(
+        region(&harness),
+        Some(Region::Side),
+        "F6: on to the side panel"
+    );
 }
 
 /// The header of an extracted article (set by hand here: the extractors are tested on
@@ -189,7 +205,10 @@ fn the_source_header_shows_the_citation_the_extraction_and_its_notices() {
             .push("2 tables were left out of the text.".into());
     }
     for (field, value) in [
-        (CitationField::Title, "Lavrov meets Shoukry in Cairo to talk about Libya"),
+        (
+            CitationField::Title,
+            "Lavrov meets Shoukry in Cairo to talk about Libya",
+        ),
         (CitationField::Byline, "Jane Doe"),
         (CitationField::Outlet, "Reuters"),
         (CitationField::Published, "2026-11-30"),
