@@ -48,6 +48,41 @@ pub struct Opening {
     pub job: Job<Opened, Progress>,
 }
 
+/// The open dialog's filters: every article kind at once (shown first, so chosen by
+/// default), then each kind alone, then all files.
+fn article_filters() -> Vec<(String, Vec<String>)> {
+    use crate::model::SourceKind;
+    let owned = |extensions: &[&str]| extensions.iter().map(|e| e.to_string()).collect();
+    let mut filters = vec![(
+        "Articles".to_string(),
+        owned(&SourceKind::all_extensions().collect::<Vec<_>>()),
+    )];
+    for kind in [
+        SourceKind::Html,
+        SourceKind::Pdf,
+        SourceKind::Docx,
+        SourceKind::Email,
+        SourceKind::Markdown,
+        SourceKind::Text,
+    ] {
+        let name = match kind {
+            SourceKind::Html => "Web pages",
+            SourceKind::Pdf => "PDF",
+            SourceKind::Docx => "Word",
+            SourceKind::Email => "E-mail",
+            SourceKind::Markdown => "Markdown",
+            SourceKind::Text => "Text",
+        };
+        let extensions = kind.extensions();
+        filters.push((
+            format!("{name} ({})", extensions.join(", ")),
+            owned(extensions),
+        ));
+    }
+    filters.push(("All files".into(), vec!["*".into()]));
+    filters
+}
+
 /// What a system dialog running on its own thread is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum DialogKind {
@@ -484,10 +519,7 @@ impl SpantagApp {
             DialogKind::OpenArticle => (
                 "Open article",
                 Ask::File {
-                    filters: vec![
-                        ("Text articles".into(), vec!["txt".into()]),
-                        ("All files".into(), vec!["*".into()]),
-                    ],
+                    filters: article_filters(),
                 },
             ),
             DialogKind::SaveSidecarAs => (
@@ -619,6 +651,7 @@ impl SpantagApp {
             | AppCommand::SelectQuotation
             | AppCommand::OpenDetails
             | AppCommand::ToggleHelp
+            | AppCommand::ToggleSourceEditor
             | AppCommand::CloseWindow => self.apply_view(ctx, command),
             AppCommand::ShowDashboard
             | AppCommand::ShowEntities
@@ -863,6 +896,13 @@ impl SpantagApp {
                 self.view.help_open = !self.view.help_open;
                 Ok(())
             }
+            AppCommand::ToggleSourceEditor => {
+                if self.workspace.session.is_none() {
+                    return Err("Open an article first.".into());
+                }
+                self.view.source.toggle();
+                Ok(())
+            }
             AppCommand::CloseWindow => {
                 if self.view.help_open {
                     self.view.help_open = false;
@@ -872,6 +912,8 @@ impl SpantagApp {
                     self.export.close();
                 } else if self.compare_dialog.open {
                     self.compare_dialog.open = false;
+                } else if self.view.source.editing {
+                    self.view.source.close();
                 } else {
                     self.view.find = None;
                 }
@@ -1017,6 +1059,11 @@ impl SpantagApp {
     /// [`Workspace::edit`]; the span it leaves in focus is selected and shown.
     fn apply_edit(&mut self, command: AppCommand) -> Result<(), String> {
         let edit = match command {
+            AppCommand::SetCitation { field, value } => {
+                // Typing the source details leaves the selection in the text alone.
+                self.workspace.edit(Command::SetCitation { field, value })?;
+                return Ok(());
+            }
             AppCommand::Find(FindAction::TagAll(label)) => {
                 let session = self
                     .workspace
@@ -1392,7 +1439,10 @@ impl SpantagApp {
             // The Esc that took the keyboard out of a text field is the field's (in a
             // dialog, Esc closes the dialog from any of its fields).
             let esc = KeyboardShortcut::new(Modifiers::NONE, Key::Escape);
-            ctx.input_mut(|i| i.consume_shortcut(&esc));
+            if ctx.input_mut(|i| i.consume_shortcut(&esc)) && self.view.source.field_focused {
+                // Esc in a field of the source editor also closes it.
+                self.view.source.close();
+            }
         }
         // Plain keys act on the document only while no dialog is open and no other control
         // (a toolbar button reached with F6, a tool window's field) has the keyboard.
@@ -1410,7 +1460,7 @@ impl SpantagApp {
             || self.import.open
             || self.export.open
             || self.compare_dialog.open
-            || (self.view.find.is_some() && !typing);
+            || ((self.view.find.is_some() || self.view.source.editing) && !typing);
         let applies = |when: When| match when {
             When::Always => true,
             When::Window => window,
@@ -1703,8 +1753,13 @@ impl eframe::App for SpantagApp {
                 .map(|f| f.path().to_path_buf())
                 .collect()
         });
+        // Any article kind opens (the store tells them apart); a folder opens as a folder.
         if let Some(path) = dropped.into_iter().next() {
-            self.send(AppCommand::Open(path));
+            self.send(if path.is_dir() {
+                AppCommand::OpenFolder(path)
+            } else {
+                AppCommand::Open(path)
+            });
         }
         self.export.poll();
         if let Some(into) = self.import.poll() {
@@ -1798,6 +1853,9 @@ impl eframe::App for SpantagApp {
                         *problem = None;
                     }
                 }
+            }
+            if let Some(session) = &self.workspace.session {
+                self.view.source.show(ui, session, &self.sender);
             }
             if let (Some(find), Some(session)) = (&mut self.view.find, &self.workspace.session) {
                 find.refresh(&session.document, self.workspace.entities.as_ref());
@@ -1940,5 +1998,33 @@ impl eframe::App for SpantagApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.save_now();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::article_filters;
+
+    #[test]
+    fn the_open_dialog_offers_every_article_kind_together_then_each_alone() {
+        let filters = article_filters();
+        let names: Vec<&str> = filters.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Articles",
+                "Web pages (html, htm)",
+                "PDF (pdf)",
+                "Word (docx)",
+                "E-mail (eml)",
+                "Markdown (md, markdown)",
+                "Text (txt)",
+                "All files"
+            ]
+        );
+        assert_eq!(
+            filters[0].1,
+            ["txt", "html", "htm", "pdf", "docx", "eml", "md", "markdown"]
+        );
     }
 }

@@ -130,8 +130,16 @@ pub enum AppCommand {
     KeepWindowOpen,
     /// Open the find bar, or put the keyboard in it (Ctrl+F).
     ShowFind,
+    /// Open (with the keyboard in its Title field) or close the editor of the article's
+    /// source details above the text (Ctrl+Shift+I, "Edit source").
+    ToggleSourceEditor,
+    /// Set one field of the article's citation (typed in the source editor).
+    SetCitation {
+        field: crate::model::CitationField,
+        value: String,
+    },
     /// Put the keyboard on the first control of the next (or previous) part of the window:
-    /// toolbar, articles, document, side panel (F6, Shift+F6).
+    /// toolbar, articles, document, source header, side panel (F6, Shift+F6).
     FocusRegion {
         forward: bool,
     },

@@ -10,7 +10,7 @@ use super::job::Job;
 /// What to ask the system for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ask {
-    /// An existing file, with name filters (`("Text articles", ["txt"])`).
+    /// An existing file, with name filters (`("Text (txt)", ["txt"])`).
     File {
         filters: Vec<(String, Vec<String>)>,
     },

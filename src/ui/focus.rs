@@ -10,7 +10,8 @@
 //!   in a field).
 //! - **Tool windows** (dashboard, corpus view) take the focus once, when they open
 //!   ([`claim_once`]), and leave it wherever the analyst puts it afterwards.
-//! - **Regions** of the main window (toolbar, articles, document, side panel): each panel
+//! - **Regions** of the main window (toolbar, articles, document, the article's source
+//!   header, side panel): each panel
 //!   names its first control ([`Regions::offer`]) and its rect; [`Regions::next`] finds the
 //!   region holding the focus and the first control of the next one (F6 / Shift+F6).
 //! - **The focus ring** ([`ring`]): egui draws a focused button like a pressed one (a 1 px
@@ -26,15 +27,19 @@ pub enum Region {
     /// The folder's list of articles (only while a folder is open).
     Articles,
     Document,
+    /// The header above the text: the article's citation and its editor. After the
+    /// document, so F6 from the toolbar still lands in the text.
+    Source,
     /// Labels, proposals, the selected span's details, the span list.
     Side,
 }
 
 impl Region {
-    pub const ALL: [Region; 4] = [
+    pub const ALL: [Region; 5] = [
         Region::Toolbar,
         Region::Articles,
         Region::Document,
+        Region::Source,
         Region::Side,
     ];
 }
@@ -42,8 +47,8 @@ impl Region {
 /// Where each region was drawn this frame and which control of it takes the keyboard first.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Regions {
-    rects: [Option<Rect>; 4],
-    first: [Option<Id>; 4],
+    rects: [Option<Rect>; 5],
+    first: [Option<Id>; 5],
 }
 
 impl Regions {

@@ -112,6 +112,7 @@ pub enum Cmd {
     Entities,
     Export,
     Import,
+    EditSource,
     Find,
     Help,
     CloseWindow,
@@ -153,6 +154,7 @@ impl Cmd {
             Cmd::Entities => AppCommand::ShowEntities,
             Cmd::Export => AppCommand::ShowExport,
             Cmd::Import => AppCommand::ShowImport,
+            Cmd::EditSource => AppCommand::ToggleSourceEditor,
             Cmd::Find => AppCommand::ShowFind,
             Cmd::Help => AppCommand::ToggleHelp,
             Cmd::CloseWindow => AppCommand::CloseWindow,
@@ -319,6 +321,7 @@ pub const KEYMAP: &[Binding] = &[
     command(Cmd::DoneAndNext, &[chord(CTRL, Key::Enter)], "mark the article done and open the next one", Group::Files, When::Always),
     command(Cmd::Export, &[chord(CTRL, Key::E)], "export", Group::Files, When::Always),
     command(Cmd::Import, &[chord(CTRL, Key::I)], "import another tool's files or a model's output into a folder", Group::Files, When::Always),
+    command(Cmd::EditSource, &[chord(CTRL_SHIFT, Key::I)], "edit the article's source details above the text: title, byline, outlet, published, URL (again or Esc closes)", Group::Files, When::Always),
     // Windows.
     command(Cmd::Entities, &[chord(CTRL_SHIFT, Key::E)], "the corpus view: entities, their mentions, and who said what", Group::Windows, When::Always),
     command(Cmd::Find, &[chord(CTRL, Key::F)], "find in the article (Enter, Shift+Enter: next, previous match; the match is selected, so a label key tags it)", Group::Windows, When::Always),

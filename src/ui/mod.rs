@@ -16,6 +16,7 @@ pub mod focus;
 pub mod folder;
 pub mod fonts;
 mod guard;
+pub mod header;
 pub mod import_dialog;
 pub mod job;
 pub mod keymap;

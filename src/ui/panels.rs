@@ -21,7 +21,7 @@ pub fn toolbar(ui: &mut Ui, ws: &Workspace, view: &ViewState, tx: &CommandSender
         ui.horizontal_wrapped(|ui| {
             let open = ui
                 .add(egui::Button::new("Open…").shortcut_text(keys_of(Cmd::OpenArticle)))
-                .on_hover_text("Open an article (a plain-text file)");
+                .on_hover_text("Open an article: text, web page, PDF, Word file, e-mail or Markdown");
             Regions::offer(ui.ctx(), Region::Toolbar, &open);
             if open.clicked() {
                 tx.send(AppCommand::ShowOpenDialog);
@@ -275,7 +275,8 @@ pub fn welcome(ui: &mut Ui, dialog_open: bool) {
             ui.label("Choose an article in the file dialog…");
         } else {
             ui.label(
-                "Open an article with Ctrl+O or a folder with Ctrl+Shift+O, or drop a .txt file on this window.",
+                "Open an article with Ctrl+O or a folder with Ctrl+Shift+O, or drop an article \
+                 (.txt, .html, .pdf, .docx, .eml, .md) on this window.",
             );
         }
     });

@@ -130,6 +130,8 @@ pub struct ViewState {
     /// Number and text attribute values being typed in the details panel, for the span
     /// they belong to: applied on Enter or leaving the field, if valid.
     pub attr_drafts: Option<(SpanId, BTreeMap<String, String>)>,
+    /// The header above the text: the source editor, its drafts, its cached lines.
+    pub source: super::header::SourceHeader,
     /// The document widget: its layout, scroll requests and fragment cache.
     pub doc: DocView,
     /// The caret in the open article, and the selection it drags (see [`ViewState::sync_caret`]).
@@ -163,6 +165,7 @@ impl Default for ViewState {
             entity_linking: None,
             attr_focus: None,
             attr_drafts: None,
+            source: Default::default(),
             doc: DocView::default(),
             caret: Caret::default(),
             carets: HashMap::new(),

@@ -225,6 +225,15 @@ fn the_region_command_moves_the_keyboard_between_toolbar_document_and_side_panel
         harness.run_steps(3);
     };
     step(&mut harness, true);
+    assert_eq!(
+        region(&harness),
+        Some(Region::Source),
+        "the header above the text"
+    );
+    assert!(harness
+        .get_by_role_and_label(Role::Button, "Edit source")
+        .is_focused());
+    step(&mut harness, true);
     assert_eq!(region(&harness), Some(Region::Side));
     assert!(!harness.state().keys_reach_document(&harness.ctx));
     step(&mut harness, true);

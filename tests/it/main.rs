@@ -15,6 +15,7 @@ mod fuzz_corpus;
 mod git_merge;
 mod gui;
 mod gui_attrs;
+mod gui_citation;
 mod gui_conflicts;
 mod gui_focus;
 mod gui_import;
