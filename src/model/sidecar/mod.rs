@@ -1702,8 +1702,8 @@ mod tests {
     #[test]
     fn newer_versions_and_other_formats_are_refused() {
         let doc = fixture::document("x");
-        let newer = encode(&doc).replace("version: 2", "version: 5");
-        assert_eq!(decode(&newer), Err(SidecarError::TooNew(5)));
+        let newer = encode(&doc).replace("version: 2", "version: 6");
+        assert_eq!(decode(&newer), Err(SidecarError::TooNew(6)));
         let other = encode(&doc).replace("\"spantag\"", "\"brat\"");
         assert_eq!(decode(&other), Err(SidecarError::NotSpantag("brat".into())));
     }
@@ -2230,5 +2230,110 @@ mod tests {
         assert_eq!(suggestion_position(hand, 3), None);
         assert_eq!(suggestion_position("", 1), None);
         assert_eq!(suggestion_position("(suggestions: [", 1), None);
+    }
+
+    /// A web page's document as the store loads it: `meta.extraction` set by hand.
+    fn extracted(markup: &str, extractor: &str, file_sha256: &str) -> Document {
+        let mut doc = fixture::document(markup);
+        doc.meta = ArticleMeta {
+            file_name: "cairo.html".into(),
+            sha256: file_sha256.into(),
+            encoding: "html".into(),
+            encoding_guessed: false,
+            extraction: Some(Extraction {
+                kind: crate::model::SourceKind::Html,
+                extractor: extractor.into(),
+                text_sha256: {
+                    use sha2::Digest;
+                    let digest = sha2::Sha256::digest(doc.text().as_str().as_bytes());
+                    digest.iter().map(|b| format!("{b:02x}")).collect()
+                },
+                page_starts: vec![7, 12],
+            }),
+        };
+        doc
+    }
+
+    #[test]
+    fn an_extracted_article_with_a_citation_is_version_5_and_round_trips_byte_for_byte() {
+        let mut doc = extracted("[actor|Lavrov] met\n\nin Cairo", "x 1", "ab");
+        doc.citation.title = "Talks \"resume\"".into();
+        doc.citation.url = "https://example.org/a".into();
+        let bytes = encode(&doc);
+        let text_sha = doc.meta.extraction.as_ref().unwrap().text_sha256.clone();
+        assert_eq!(
+            bytes,
+            format!(
+                "// spantag annotations for cairo.html\n(\n    format: \"spantag\",\n    \
+                 version: 5,\n    article: (\n        file: \"cairo.html\",\n        sha256: \
+                 \"ab\",\n        chars: 20,\n        encoding: \"html\",\n        newline: \
+                 \"LF\",\n    ),\n    source: (kind: \"html\", extractor: \"x 1\", text_sha256: \
+                 \"{text_sha}\", pages: [7, 12]),\n    citation: (title: \"Talks \\\"resume\\\"\", \
+                 url: \"https://example.org/a\"),\n    annotator: None,\n    status: \
+                 NotStarted,\n    next_id: (span: 2, relation: 1),\n    spans: [\n        (id: \
+                 1, label: \"actor\", start: 0, end: 6, text: \"Lavrov\", prefix: \"\", suffix: \
+                 \" met\\n\\nin Cairo\", note: \"\", source: Manual, anchor: Exact),\n    ],\n    \
+                 relations: [\n    ],\n)\n"
+            )
+        );
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(decoded.source, doc.meta.extraction.as_ref().map(SourceRecord::of));
+        assert_eq!(decoded.citation.as_ref(), Some(&doc.citation));
+        assert_eq!(decoded.encode(), bytes, "a Sidecar writes the same bytes");
+        let (back, report) = attach(doc.text().clone(), doc.meta.clone(), decoded).unwrap();
+        assert!(!report.article_changed && !report.changed_anything());
+        assert_eq!(back.citation, doc.citation);
+        assert_eq!(encode(&back), bytes);
+    }
+
+    #[test]
+    fn a_citation_alone_makes_version_5_and_an_empty_one_leaves_the_bytes_as_before() {
+        let mut doc = fixture::document("[actor|Lavrov] met Shoukry");
+        let before = encode(&doc);
+        assert!(before.contains("    version: 2,\n"));
+        doc.citation.outlet = "Reuters".into();
+        let bytes = encode(&doc);
+        assert_eq!(
+            bytes,
+            before
+                .replace("version: 2,", "version: 5,")
+                .replace("    ),\n    annotator", "    ),\n    citation: (outlet: \"Reuters\"),\n    annotator")
+        );
+        assert!(!bytes.contains("    source: ("));
+        let (back, _) = attach(doc.text().clone(), doc.meta.clone(), decode(&bytes).unwrap()).unwrap();
+        assert_eq!(back.citation.outlet, "Reuters");
+        doc.citation.outlet.clear();
+        assert_eq!(encode(&doc), before);
+    }
+
+    #[test]
+    fn other_extracted_text_from_the_same_bytes_re_anchors_and_names_both_extractors() {
+        let old = extracted("[actor|Lavrov] said", "x 1", "ab");
+        let bytes = encode(&old);
+        // A newer extractor keeps a title: the same file, other text.
+        let new = extracted("Mr [actor|Lavrov] said", "x 2", "ab");
+        let (back, report) =
+            attach(new.text().clone(), new.meta.clone(), decode(&bytes).unwrap()).unwrap();
+        assert!(report.article_changed);
+        assert_eq!(report.extractor_changed, Some(("x 1".into(), "x 2".into())));
+        assert_eq!(report.anchoring.moved, [1], "{report:?}");
+        assert_eq!(back.annotations().get(1).unwrap().start, 3);
+        assert_eq!(
+            report.summary().unwrap(),
+            "The article's text was extracted differently since it was annotated (x 1 then, \
+             x 2 now): 0 held, 1 moved."
+        );
+    }
+
+    #[test]
+    fn other_source_bytes_giving_the_same_text_are_no_change() {
+        let old = extracted("[actor|Lavrov] met Shoukry", "x 1", "ab");
+        let bytes = encode(&old);
+        let new = extracted("[actor|Lavrov] met Shoukry", "x 1", "cd");
+        let (back, report) =
+            attach(new.text().clone(), new.meta.clone(), decode(&bytes).unwrap()).unwrap();
+        assert!(!report.article_changed && !report.changed_anything());
+        assert_eq!(report.summary(), None);
+        assert_eq!(back.meta.sha256, "cd", "the next save records the new bytes");
     }
 }
