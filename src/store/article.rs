@@ -361,6 +361,43 @@ mod tests {
     }
 
     #[test]
+    fn the_sidecars_citation_wins_and_the_extracted_one_fills_in_when_it_has_none() {
+        let text = Text::new("Lavrov met Shoukry.".into());
+        let loaded = LoadedArticle {
+            text: text.clone(),
+            meta: ArticleMeta {
+                extraction: Some(Extraction {
+                    kind: SourceKind::Html,
+                    extractor: "x 1".into(),
+                    text_sha256: sha256_hex(text.as_str().as_bytes()),
+                    page_starts: Vec::new(),
+                }),
+                ..ArticleMeta::utf8("a.html")
+            },
+            citation: Citation {
+                title: "From the page".into(),
+                ..Citation::default()
+            },
+            notices: Vec::new(),
+        };
+        let blank = loaded.document();
+        assert_eq!(blank.citation.title, "From the page");
+        let without = sidecar::decode(&sidecar::encode(&blank).replace(
+            "    citation: (title: \"From the page\"),\n",
+            "",
+        ))
+        .unwrap();
+        assert_eq!(without.citation, None);
+        let (document, _) = loaded.attach(without, None).unwrap();
+        assert_eq!(document.citation.title, "From the page");
+        let mut typed = blank.clone();
+        typed.citation.title = "Typed by the analyst".into();
+        let with = sidecar::decode(&sidecar::encode(&typed)).unwrap();
+        let (document, _) = loaded.attach(with, None).unwrap();
+        assert_eq!(document.citation.title, "Typed by the analyst");
+    }
+
+    #[test]
     fn a_byte_order_mark_decides_and_is_dropped_and_nothing_else_changes() {
         assert_eq!(
             text_of(b"\xEF\xBB\xBFa\r\nb"),

@@ -31,6 +31,7 @@ mod peer_data;
 mod review;
 mod roundtrip;
 mod selection_props;
+mod sources;
 mod sidecar_golden;
 mod store;
 mod suggest;
