@@ -407,8 +407,7 @@ fn format_parser(formats: &[Format]) -> impl TypedValueParser<Value = Format> {
 /// as JSON.
 fn text(file: &Path, json: bool) -> Result<Outcome, Failure> {
     use std::io::Write;
-    let loaded =
-        crate::store::article::load(file).map_err(|e| Failure::Stopped(e.to_string()))?;
+    let loaded = crate::store::article::load(file).map_err(|e| Failure::Stopped(e.to_string()))?;
     if json {
         let extraction = loaded.meta.extraction.as_ref();
         let text = loaded.text.as_str();

@@ -6,8 +6,8 @@ use super::{read_sidecar, take, take_with, Input, Items, MergeError, Merged, Sum
 use crate::model::short;
 use crate::model::sidecar::{NextIds, Sidecar, VERSION};
 use crate::model::{
-    Anchor, Attrs, Citation, CitationField, Conflict, Relation, Source, Span, SpanId, Status, Suggestion, SuggestionStatus,
-    MAX_ID,
+    Anchor, Attrs, Citation, CitationField, Conflict, Relation, Source, Span, SpanId, Status,
+    Suggestion, SuggestionStatus, MAX_ID,
 };
 
 /// Merges three versions of a sidecar by span id: `base` is the common ancestor (empty or

@@ -23,9 +23,9 @@ use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
 
+use crate::extract::ExtractError;
 use crate::model::sidecar::{self, LoadReport, Sidecar, SidecarError};
 use crate::model::{Annotations, ArticleMeta, Citation, Document, Extraction, SourceKind, Text};
-use crate::extract::ExtractError;
 
 /// Articles larger than this (100 MB) are refused instead of exhausting memory.
 pub const MAX_ARTICLE_BYTES: u64 = 100 * 1024 * 1024;
@@ -58,10 +58,10 @@ pub enum ArticleError {
 
 /// Extensions of files that are surely not articles: refused by name rather than decoded.
 const NOT_ARTICLES: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff", "ico", "svg", "heic", "mp3",
-    "wav", "ogg", "flac", "m4a", "mp4", "mov", "avi", "mkv", "webm", "zip", "gz", "tgz", "bz2",
-    "xz", "7z", "rar", "tar", "exe", "dll", "so", "dylib", "bin", "doc", "xls", "xlsx", "ppt",
-    "pptx", "odt", "rtf", "epub", "mobi", "msg",
+    "png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff", "ico", "svg", "heic", "mp3", "wav",
+    "ogg", "flac", "m4a", "mp4", "mov", "avi", "mkv", "webm", "zip", "gz", "tgz", "bz2", "xz",
+    "7z", "rar", "tar", "exe", "dll", "so", "dylib", "bin", "doc", "xls", "xlsx", "ppt", "pptx",
+    "odt", "rtf", "epub", "mobi", "msg",
 ];
 
 /// `.txt, .html, .htm, .pdf, ...`: every extension spantag opens.
@@ -103,12 +103,8 @@ impl LoadedArticle {
         sidecar: Sidecar,
         previous: Option<&Text>,
     ) -> Result<(Document, LoadReport), SidecarError> {
-        let (mut document, report) = sidecar::attach_after_change(
-            self.text.clone(),
-            self.meta.clone(),
-            sidecar,
-            previous,
-        )?;
+        let (mut document, report) =
+            sidecar::attach_after_change(self.text.clone(), self.meta.clone(), sidecar, previous)?;
         if document.citation.is_empty() {
             document.citation = self.citation.clone();
         }
@@ -199,8 +195,11 @@ pub fn load_with_progress(path: &Path, progress: &Progress) -> Result<LoadedArti
             })
         }
         Some(kind) => {
-            let extracted = crate::extract::extract(kind, &bytes)
-                .map_err(|source| ArticleError::Extract { path: shown, source })?;
+            let extracted =
+                crate::extract::extract(kind, &bytes).map_err(|source| ArticleError::Extract {
+                    path: shown,
+                    source,
+                })?;
             let extraction = Extraction {
                 kind,
                 extractor: extracted.extractor,
@@ -382,10 +381,9 @@ mod tests {
         };
         let blank = loaded.document();
         assert_eq!(blank.citation.title, "From the page");
-        let without = sidecar::decode(&sidecar::encode(&blank).replace(
-            "    citation: (title: \"From the page\"),\n",
-            "",
-        ))
+        let without = sidecar::decode(
+            &sidecar::encode(&blank).replace("    citation: (title: \"From the page\"),\n", ""),
+        )
         .unwrap();
         assert_eq!(without.citation, None);
         let (document, _) = loaded.attach(without, None).unwrap();

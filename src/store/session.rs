@@ -146,9 +146,7 @@ fn read_sidecar(path: &Path, loaded: &LoadedArticle) -> Result<Option<Read>, Str
 
 fn parse_sidecar(contents: String, loaded: &LoadedArticle) -> Result<Read, String> {
     let decoded = sidecar::decode(&contents).map_err(|e| e.to_string())?;
-    let (document, report) = loaded
-        .attach(decoded, None)
-        .map_err(|e| e.to_string())?;
+    let (document, report) = loaded.attach(decoded, None).map_err(|e| e.to_string())?;
     Ok((Some(contents.into_bytes().into()), document, report))
 }
 

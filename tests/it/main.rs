@@ -31,8 +31,8 @@ mod peer_data;
 mod review;
 mod roundtrip;
 mod selection_props;
-mod sources;
 mod sidecar_golden;
+mod sources;
 mod store;
 mod suggest;
 

@@ -926,11 +926,16 @@ fn the_citation_merges_field_by_field_and_ours_wins_a_field_changed_on_both() {
             url: "https://example.org/a".into(),
         })
     );
-    assert_eq!(merged.conflicts, 0, "a citation field is not a span conflict");
+    assert_eq!(
+        merged.conflicts, 0,
+        "a citation field is not a span conflict"
+    );
     assert_eq!(
         merged.summary.notes,
-        ["the citation's title changed on both sides (\"Talks resume\" on ours, \"Talks in \
-          Cairo\" on theirs): ours's kept"]
+        [
+            "the citation's title changed on both sides (\"Talks resume\" on ours, \"Talks in \
+          Cairo\" on theirs): ours's kept"
+        ]
     );
     assert!(merged.text.contains("    version: 5,\n"));
     // A citation emptied on one side and untouched on the other is gone.
@@ -963,7 +968,9 @@ fn the_source_record_takes_the_side_that_changed_and_ours_when_both_did() {
     assert_eq!(back.source, Some(record("x 3", "cc")));
     assert_eq!(
         merged.summary.notes,
-        ["the source record (how the text was extracted) changed on both sides: ours's kept; \
-          spantag re-anchors the spans when the article is opened"]
+        [
+            "the source record (how the text was extracted) changed on both sides: ours's kept; \
+          spantag re-anchors the spans when the article is opened"
+        ]
     );
 }

@@ -58,7 +58,10 @@ fn a_file_named_as_an_image_or_archive_is_not_an_article_and_says_what_is() {
     );
     // A name of no known kind is still read as text when it is text.
     let log = write(dir.path(), "wire.log", b"Lavrov met Shoukry.");
-    assert_eq!(article::load(&log).unwrap().text.as_str(), "Lavrov met Shoukry.");
+    assert_eq!(
+        article::load(&log).unwrap().text.as_str(),
+        "Lavrov met Shoukry."
+    );
 }
 
 #[test]
@@ -94,8 +97,14 @@ fn a_citation_typed_for_a_text_file_is_saved_as_version_5_and_read_back() {
     session.save_now(&saver);
     let bytes = std::fs::read_to_string(&session.sidecar_path).unwrap();
     assert!(bytes.contains("    version: 5,\n"), "{bytes}");
-    assert!(bytes.contains("    citation: (outlet: \"Reuters\"),\n"), "{bytes}");
-    assert!(!bytes.contains("    source: ("), "no extraction for a text file");
+    assert!(
+        bytes.contains("    citation: (outlet: \"Reuters\"),\n"),
+        "{bytes}"
+    );
+    assert!(
+        !bytes.contains("    source: ("),
+        "no extraction for a text file"
+    );
     let reopened = Session::open(&path).unwrap();
     assert_eq!(reopened.document.citation.outlet, "Reuters");
     assert!(reopened.notices.is_empty());
@@ -115,7 +124,11 @@ fn spantag_text_prints_the_text_byte_for_byte_and_errors_name_the_file() {
     let path = write(dir.path(), "a.txt", bytes);
     let out = spantag(&["text".as_ref(), path.as_os_str()]);
     assert!(out.status.success());
-    assert_eq!(out.stdout, "Lavrov said\r\n«no deal»".as_bytes(), "the mark dropped, nothing added");
+    assert_eq!(
+        out.stdout,
+        "Lavrov said\r\n«no deal»".as_bytes(),
+        "the mark dropped, nothing added"
+    );
     assert!(out.stderr.is_empty());
 
     let json = spantag(&["text".as_ref(), path.as_os_str(), "--json".as_ref()]);
@@ -125,7 +138,10 @@ fn spantag_text_prints_the_text_byte_for_byte_and_errors_name_the_file() {
     assert_eq!(value["extractor"], serde_json::Value::Null);
     assert_eq!(value["chars"], 22);
     assert_eq!(value["sha256"], sha256_hex(bytes));
-    assert_eq!(value["text_sha256"], sha256_hex("Lavrov said\r\n«no deal»".as_bytes()));
+    assert_eq!(
+        value["text_sha256"],
+        sha256_hex("Lavrov said\r\n«no deal»".as_bytes())
+    );
     assert_eq!(value["citation"], serde_json::json!({}));
     assert_eq!(value["notices"], serde_json::json!([]));
     assert_eq!(value["pages"], serde_json::json!([]));

@@ -36,8 +36,9 @@ use std::sync::Arc;
 mod canonical;
 
 use super::{
-    Anchor, Annotations, ArticleMeta, Citation, Conflict, Extraction, Document, IdProblem, NewlineStyle, Relation, Side,
-    Source, Span, SpanId, Status, Suggestion, SuggestionProblem, Text, MAX_ID,
+    Anchor, Annotations, ArticleMeta, Citation, Conflict, Document, Extraction, IdProblem,
+    NewlineStyle, Relation, Side, Source, Span, SpanId, Status, Suggestion, SuggestionProblem,
+    Text, MAX_ID,
 };
 use crate::anchor;
 use crate::model::suggestion::short;
@@ -2277,7 +2278,10 @@ mod tests {
             )
         );
         let decoded = decode(&bytes).unwrap();
-        assert_eq!(decoded.source, doc.meta.extraction.as_ref().map(SourceRecord::of));
+        assert_eq!(
+            decoded.source,
+            doc.meta.extraction.as_ref().map(SourceRecord::of)
+        );
         assert_eq!(decoded.citation.as_ref(), Some(&doc.citation));
         assert_eq!(decoded.encode(), bytes, "a Sidecar writes the same bytes");
         let (back, report) = attach(doc.text().clone(), doc.meta.clone(), decoded).unwrap();
@@ -2295,12 +2299,18 @@ mod tests {
         let bytes = encode(&doc);
         assert_eq!(
             bytes,
-            before
-                .replace("version: 2,", "version: 5,")
-                .replace("    ),\n    annotator", "    ),\n    citation: (outlet: \"Reuters\"),\n    annotator")
+            before.replace("version: 2,", "version: 5,").replace(
+                "    ),\n    annotator",
+                "    ),\n    citation: (outlet: \"Reuters\"),\n    annotator"
+            )
         );
         assert!(!bytes.contains("    source: ("));
-        let (back, _) = attach(doc.text().clone(), doc.meta.clone(), decode(&bytes).unwrap()).unwrap();
+        let (back, _) = attach(
+            doc.text().clone(),
+            doc.meta.clone(),
+            decode(&bytes).unwrap(),
+        )
+        .unwrap();
         assert_eq!(back.citation.outlet, "Reuters");
         doc.citation.outlet.clear();
         assert_eq!(encode(&doc), before);
@@ -2312,8 +2322,12 @@ mod tests {
         let bytes = encode(&old);
         // A newer extractor keeps a title: the same file, other text.
         let new = extracted("Mr [actor|Lavrov] said", "x 2", "ab");
-        let (back, report) =
-            attach(new.text().clone(), new.meta.clone(), decode(&bytes).unwrap()).unwrap();
+        let (back, report) = attach(
+            new.text().clone(),
+            new.meta.clone(),
+            decode(&bytes).unwrap(),
+        )
+        .unwrap();
         assert!(report.article_changed);
         assert_eq!(report.extractor_changed, Some(("x 1".into(), "x 2".into())));
         assert_eq!(report.anchoring.moved, [1], "{report:?}");
@@ -2330,10 +2344,17 @@ mod tests {
         let old = extracted("[actor|Lavrov] met Shoukry", "x 1", "ab");
         let bytes = encode(&old);
         let new = extracted("[actor|Lavrov] met Shoukry", "x 1", "cd");
-        let (back, report) =
-            attach(new.text().clone(), new.meta.clone(), decode(&bytes).unwrap()).unwrap();
+        let (back, report) = attach(
+            new.text().clone(),
+            new.meta.clone(),
+            decode(&bytes).unwrap(),
+        )
+        .unwrap();
         assert!(!report.article_changed && !report.changed_anything());
         assert_eq!(report.summary(), None);
-        assert_eq!(back.meta.sha256, "cd", "the next save records the new bytes");
+        assert_eq!(
+            back.meta.sha256, "cd",
+            "the next save records the new bytes"
+        );
     }
 }
