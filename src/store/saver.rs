@@ -80,7 +80,8 @@ pub fn write_replacing(
 }
 
 enum Message {
-    Write(SaveJob),
+    /// Boxed: a job holds the document's snapshot, and the channel's messages stay small.
+    Write(Box<SaveJob>),
     /// Answered once every job before it has been written.
     Flush(Sender<()>),
 }
@@ -102,7 +103,7 @@ impl Saver {
                     match message {
                         Message::Write(job) => {
                             let (path, revision) = (job.path.clone(), job.revision);
-                            let result = write(job);
+                            let result = write(*job);
                             let sent = result_tx.send(SaveResult {
                                 path,
                                 revision,
@@ -126,7 +127,7 @@ impl Saver {
     pub fn submit(&self, job: SaveJob) {
         // The thread lives as long as `self`; a send can only fail if it panicked, and
         // the flush after it would then report the lost save as missing.
-        let _ = self.jobs.send(Message::Write(job));
+        let _ = self.jobs.send(Message::Write(Box::new(job)));
     }
 
     /// Results that have arrived since the last call.
