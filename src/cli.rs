@@ -20,7 +20,8 @@ use crate::store::walk::scheme_folder;
 #[derive(Debug, Parser)]
 #[command(version, about, args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// An article (plain-text file) or a folder of articles to open in the window.
+    /// An article (a .txt, .html, .htm, .pdf, .docx, .eml or .md file) or a folder of
+    /// articles to open in the window.
     pub path: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Commands>,
@@ -87,6 +88,16 @@ pub enum Commands {
         #[arg(required = true, num_args = 2..)]
         folders: Vec<PathBuf>,
         /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print an article's text exactly as spantag annotates it (extracted from a web page,
+    /// PDF, Word file, e-mail or Markdown; decoded from plain text), byte for byte: the
+    /// text every offset counts.
+    Text {
+        file: PathBuf,
+        /// Print JSON instead: the kind, extractor, the text's hash and length in chars,
+        /// the citation, the notices and the page starts.
         #[arg(long)]
         json: bool,
     },
@@ -184,6 +195,7 @@ impl Commands {
             Commands::Export { .. } => "export",
             Commands::Import { .. } => "import",
             Commands::Agree { .. } => "agree",
+            Commands::Text { .. } => "text",
             Commands::Validate { .. } => "validate",
             Commands::Reanchor { .. } => "reanchor",
             Commands::Merge { .. } => "merge",
@@ -328,6 +340,7 @@ fn dispatch(command: Commands) -> Result<Outcome, Failure> {
             import(&request, json)
         }
         Commands::Agree { folders, json } => agree(&folders, json),
+        Commands::Text { file, json } => text(&file, json),
         Commands::Validate { corpus } => validate(&corpus),
         Commands::Reanchor { corpus } => reanchor(&corpus),
         Commands::Merge {
@@ -388,6 +401,40 @@ fn import_format_parser() -> impl TypedValueParser<Value = crate::import::Format
 fn format_parser(formats: &[Format]) -> impl TypedValueParser<Value = Format> {
     let names: Vec<&'static str> = formats.iter().map(|f| f.name()).collect();
     PossibleValuesParser::new(names).map(|name| Format::from_name(&name).unwrap_or(Format::Jsonl))
+}
+
+/// `spantag text`: the article's text on stdout, exactly (no newline added), or its facts
+/// as JSON.
+fn text(file: &Path, json: bool) -> Result<Outcome, Failure> {
+    use std::io::Write;
+    let loaded = crate::store::article::load(file).map_err(|e| Failure::Stopped(e.to_string()))?;
+    if json {
+        let extraction = loaded.meta.extraction.as_ref();
+        let text = loaded.text.as_str();
+        let citation: serde_json::Map<String, serde_json::Value> = loaded
+            .citation
+            .known()
+            .map(|(key, value)| (key.to_string(), value.into()))
+            .collect();
+        print_json(&serde_json::json!({
+            "file": file.display().to_string(),
+            "kind": extraction.map_or("text", |e| e.kind.key()),
+            "extractor": extraction.map(|e| e.extractor.as_str()),
+            "encoding": loaded.meta.encoding,
+            "sha256": loaded.meta.sha256,
+            "text_sha256": crate::store::article::sha256_hex(text.as_bytes()),
+            "chars": loaded.text.len_chars(),
+            "citation": citation,
+            "notices": loaded.notices,
+            "pages": extraction.map_or(&[][..], |e| &e.page_starts[..]),
+        }));
+        return Ok(Outcome::Clean);
+    }
+    let mut out = std::io::stdout().lock();
+    out.write_all(loaded.text.as_str().as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::Stopped(format!("cannot write the text: {e}")))?;
+    Ok(Outcome::Clean)
 }
 
 /// `spantag export`: the counts on stdout, what the format could not hold and the

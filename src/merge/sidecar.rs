@@ -6,8 +6,8 @@ use super::{read_sidecar, take, take_with, Input, Items, MergeError, Merged, Sum
 use crate::model::short;
 use crate::model::sidecar::{NextIds, Sidecar, VERSION};
 use crate::model::{
-    Anchor, Attrs, Conflict, Relation, Source, Span, SpanId, Status, Suggestion, SuggestionStatus,
-    MAX_ID,
+    Anchor, Attrs, Citation, CitationField, Conflict, Relation, Source, Span, SpanId, Status,
+    Suggestion, SuggestionStatus, MAX_ID,
 };
 
 /// Merges three versions of a sidecar by span id: `base` is the common ancestor (empty or
@@ -35,6 +35,8 @@ fn empty_like(ours: &Sidecar) -> Sidecar {
         format: ours.format.clone(),
         version: ours.version,
         article: ours.article.clone(),
+        source: None,
+        citation: None,
         annotator: None,
         status: Status::NotStarted,
         next_id: NextIds::default(),
@@ -332,6 +334,24 @@ fn merge(base: Option<&Sidecar>, ours: &Sidecar, theirs: &Sidecar) -> (Sidecar, 
             ours.article.clone()
         }
     };
+    let source = match take(base.map(|b| &b.source), &ours.source, &theirs.source) {
+        Take::Ours => ours.source.clone(),
+        Take::Theirs => theirs.source.clone(),
+        Take::Both => {
+            summary.notes.push(
+                "the source record (how the text was extracted) changed on both sides: ours's \
+                 kept; spantag re-anchors the spans when the article is opened"
+                    .into(),
+            );
+            ours.source.clone()
+        }
+    };
+    let citation = merge_citation(
+        base.and_then(|b| b.citation.as_ref()),
+        ours.citation.as_ref(),
+        theirs.citation.as_ref(),
+        &mut summary.notes,
+    );
     let annotator = match take(
         base.map(|b| &b.annotator),
         &ours.annotator,
@@ -375,6 +395,8 @@ fn merge(base: Option<&Sidecar>, ours: &Sidecar, theirs: &Sidecar) -> (Sidecar, 
         format: "spantag".into(),
         version: VERSION,
         article,
+        source,
+        citation,
         annotator,
         status,
         next_id,
@@ -384,6 +406,37 @@ fn merge(base: Option<&Sidecar>, ours: &Sidecar, theirs: &Sidecar) -> (Sidecar, 
         conflicts,
     };
     (merged, summary)
+}
+
+/// Merges the citation field by field, three-way (a missing record is a citation with no
+/// field known): a field changed on one side takes that side's value; changed differently
+/// on both, ours's is kept and a note says so.
+fn merge_citation(
+    base: Option<&Citation>,
+    ours: Option<&Citation>,
+    theirs: Option<&Citation>,
+    notes: &mut Vec<String>,
+) -> Option<Citation> {
+    let none = Citation::default();
+    let (base, ours, theirs) = (
+        base.unwrap_or(&none),
+        ours.unwrap_or(&none),
+        theirs.unwrap_or(&none),
+    );
+    let mut merged = ours.clone();
+    for field in CitationField::ALL {
+        let (o, t) = (ours.get(field), theirs.get(field));
+        match take(Some(base.get(field)), o, t) {
+            Take::Ours => {}
+            Take::Theirs => t.clone_into(merged.get_mut(field)),
+            Take::Both => notes.push(format!(
+                "the citation's {} changed on both sides ({o:?} on ours, {t:?} on theirs): \
+                 ours's kept",
+                field.key()
+            )),
+        }
+    }
+    (!merged.is_empty()).then_some(merged)
 }
 
 /// Merges one span's three versions group by group. Returns the span for the span list

@@ -1,6 +1,17 @@
 //! Reading an article file into a [`Text`]: the offset contract's decoding step.
 //!
-//! The text is the file decoded to Unicode with the byte-order mark dropped and nothing
+//! The file's name says its kind ([`SourceKind::of_file_name`]). A plain text file is
+//! decoded as below; a web page, PDF, Word file, e-mail or Markdown file is handed to
+//! [`crate::extract`], whose text is the article (the offsets count its chars) and whose
+//! citation and notices come along. Either way `meta.sha256` is the hash of the file's
+//! bytes. For an extracted article `meta.encoding` is the kind's key (`html`, `pdf`, ...):
+//! the file is read by its extractor, not decoded with a character encoding, and the
+//! sidecar's `encoding` field says so. A file of no kind spantag opens is decoded as text
+//! (a `.log` or a file without an extension may well be one), except a file whose name
+//! says it is an image, audio, video, archive or office file of another kind: that is
+//! refused at once, naming the kinds spantag opens. Every kind has the same size limit.
+//!
+//! The text of a plain text file is the file decoded to Unicode with the byte-order mark dropped and nothing
 //! else changed. A byte-order mark decides the encoding; bytes that are valid UTF-8 are
 //! UTF-8; anything else is detected (chardetng) and decoded strictly (encoding_rs), and the
 //! analyst is told the encoding was a guess. Data that is not text, and files too large to
@@ -12,7 +23,9 @@ use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
 
-use crate::model::{ArticleMeta, Text};
+use crate::extract::ExtractError;
+use crate::model::sidecar::{self, LoadReport, Sidecar, SidecarError};
+use crate::model::{Annotations, ArticleMeta, Citation, Document, Extraction, SourceKind, Text};
 
 /// Articles larger than this (100 MB) are refused instead of exhausting memory.
 pub const MAX_ARTICLE_BYTES: u64 = 100 * 1024 * 1024;
@@ -35,12 +48,68 @@ pub enum ArticleError {
         encoding: &'static str,
         offset: usize,
     },
+    /// A web page, PDF, Word file, e-mail or Markdown file with no text to annotate.
+    #[error("{path}: {source}")]
+    Extract { path: String, source: ExtractError },
+    /// A file whose name says it is not an article (an image, an archive, ...).
+    #[error("{path}: not an article spantag opens (it opens {kinds})")]
+    NotAnArticle { path: String, kinds: String },
 }
 
-/// A decoded article and the facts its sidecar records.
+/// Extensions of files that are surely not articles: refused by name rather than decoded.
+const NOT_ARTICLES: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff", "ico", "svg", "heic", "mp3", "wav",
+    "ogg", "flac", "m4a", "mp4", "mov", "avi", "mkv", "webm", "zip", "gz", "tgz", "bz2", "xz",
+    "7z", "rar", "tar", "exe", "dll", "so", "dylib", "bin", "doc", "xls", "xlsx", "ppt", "pptx",
+    "odt", "rtf", "epub", "mobi", "msg",
+];
+
+/// `.txt, .html, .htm, .pdf, ...`: every extension spantag opens.
+fn opened_kinds() -> String {
+    SourceKind::all_extensions()
+        .map(|e| format!(".{e}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A decoded (or extracted) article and the facts its sidecar records.
+#[derive(Clone)]
 pub struct LoadedArticle {
     pub text: Text,
     pub meta: ArticleMeta,
+    /// What the source's own metadata says; empty for plain text. The document's citation
+    /// is the sidecar's when it has one, else this ([`LoadedArticle::attach`]).
+    pub citation: Citation,
+    /// What extraction says the analyst should know, one sentence each.
+    pub notices: Vec<String>,
+}
+
+impl LoadedArticle {
+    /// The article's document with no sidecar: no spans, the extracted citation.
+    pub fn document(&self) -> Document {
+        let mut document =
+            Document::new(self.text.clone(), self.meta.clone(), Annotations::default());
+        document.citation = self.citation.clone();
+        document
+    }
+
+    /// Joins a parsed sidecar to this article ([`sidecar::attach_after_change`];
+    /// `previous` is the text the sidecar was made on, when known). The one place the
+    /// citation rule lives: the sidecar's `citation` record when it has one, else the
+    /// citation extracted from the source. (An analyst who empties every field gets the
+    /// extracted one back on the next open: an empty citation is not written.)
+    pub fn attach(
+        &self,
+        sidecar: Sidecar,
+        previous: Option<&Text>,
+    ) -> Result<(Document, LoadReport), SidecarError> {
+        let (mut document, report) =
+            sidecar::attach_after_change(self.text.clone(), self.meta.clone(), sidecar, previous)?;
+        if document.citation.is_empty() {
+            document.citation = self.citation.clone();
+        }
+        Ok((document, report))
+    }
 }
 
 /// Reads and decodes an article file.
@@ -73,6 +142,20 @@ impl Progress {
 /// [`load`], reporting how much of the file has been read.
 pub fn load_with_progress(path: &Path, progress: &Progress) -> Result<LoadedArticle, ArticleError> {
     let shown = path.display().to_string();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let kind = SourceKind::of_file_name(&file_name);
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase());
+    if kind.is_none() && extension.is_some_and(|e| NOT_ARTICLES.contains(&e.as_str())) {
+        return Err(ArticleError::NotAnArticle {
+            path: shown,
+            kinds: opened_kinds(),
+        });
+    }
     let io = |source| ArticleError::Io {
         path: shown.clone(),
         source,
@@ -95,21 +178,48 @@ pub fn load_with_progress(path: &Path, progress: &Progress) -> Result<LoadedArti
         chunk = (&mut file).take(1 << 20);
     }
     let sha256 = sha256_hex(&bytes);
-    let decoded = decode(bytes).map_err(|e| e.with_path(&shown))?;
-    let meta = ArticleMeta {
-        file_name: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        sha256,
-        encoding: decoded.encoding.to_string(),
-        encoding_guessed: decoded.guessed,
-        extraction: None,
-    };
-    Ok(LoadedArticle {
-        text: Text::new(decoded.text),
-        meta,
-    })
+    match kind {
+        None | Some(SourceKind::Text) => {
+            let decoded = decode(bytes).map_err(|e| e.with_path(&shown))?;
+            Ok(LoadedArticle {
+                text: Text::new(decoded.text),
+                meta: ArticleMeta {
+                    file_name,
+                    sha256,
+                    encoding: decoded.encoding.to_string(),
+                    encoding_guessed: decoded.guessed,
+                    extraction: None,
+                },
+                citation: Citation::default(),
+                notices: Vec::new(),
+            })
+        }
+        Some(kind) => {
+            let extracted =
+                crate::extract::extract(kind, &bytes).map_err(|source| ArticleError::Extract {
+                    path: shown,
+                    source,
+                })?;
+            let extraction = Extraction {
+                kind,
+                extractor: extracted.extractor,
+                text_sha256: sha256_hex(extracted.text.as_bytes()),
+                page_starts: extracted.page_starts,
+            };
+            Ok(LoadedArticle {
+                text: Text::new(extracted.text),
+                meta: ArticleMeta {
+                    file_name,
+                    sha256,
+                    encoding: kind.key().into(),
+                    encoding_guessed: false,
+                    extraction: Some(extraction),
+                },
+                citation: extracted.citation,
+                notices: extracted.notices,
+            })
+        }
+    }
 }
 
 /// Hex SHA-256 of some bytes.
@@ -247,6 +357,42 @@ mod tests {
     fn text_of(bytes: &[u8]) -> (String, &'static str, bool) {
         let d = decode(bytes.to_vec()).unwrap();
         (d.text, d.encoding, d.guessed)
+    }
+
+    #[test]
+    fn the_sidecars_citation_wins_and_the_extracted_one_fills_in_when_it_has_none() {
+        let text = Text::new("Lavrov met Shoukry.".into());
+        let loaded = LoadedArticle {
+            text: text.clone(),
+            meta: ArticleMeta {
+                extraction: Some(Extraction {
+                    kind: SourceKind::Html,
+                    extractor: "x 1".into(),
+                    text_sha256: sha256_hex(text.as_str().as_bytes()),
+                    page_starts: Vec::new(),
+                }),
+                ..ArticleMeta::utf8("a.html")
+            },
+            citation: Citation {
+                title: "From the page".into(),
+                ..Citation::default()
+            },
+            notices: Vec::new(),
+        };
+        let blank = loaded.document();
+        assert_eq!(blank.citation.title, "From the page");
+        let without = sidecar::decode(
+            &sidecar::encode(&blank).replace("    citation: (title: \"From the page\"),\n", ""),
+        )
+        .unwrap();
+        assert_eq!(without.citation, None);
+        let (document, _) = loaded.attach(without, None).unwrap();
+        assert_eq!(document.citation.title, "From the page");
+        let mut typed = blank.clone();
+        typed.citation.title = "Typed by the analyst".into();
+        let with = sidecar::decode(&sidecar::encode(&typed)).unwrap();
+        let (document, _) = loaded.attach(with, None).unwrap();
+        assert_eq!(document.citation.title, "Typed by the analyst");
     }
 
     #[test]

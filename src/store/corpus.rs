@@ -16,7 +16,7 @@ use std::path::Path;
 use super::article::{self, sha256_hex, ArticleError};
 use super::{atomic, sidecar_path};
 use crate::model::sidecar::{self, LoadReport, Sidecar, SidecarError};
-use crate::model::{Annotations, Document, Scheme};
+use crate::model::{Document, Scheme};
 use crate::problem::Problem;
 
 /// An article and its sidecar (none: no spans), or what is wrong with them.
@@ -32,11 +32,11 @@ pub(crate) fn load_with_source(
     let loaded = article::load(path).map_err(|e| article_problem(&e, path))?;
     let sidecar = sidecar_path(path);
     let Some(source) = read_sidecar_source(&sidecar)? else {
-        let document = Document::new(loaded.text, loaded.meta, Annotations::default());
-        return Ok((document, LoadReport::default(), None));
+        return Ok((loaded.document(), LoadReport::default(), None));
     };
     let parsed = decode_sidecar(&sidecar, &source)?;
-    let (document, report) = sidecar::attach(loaded.text, loaded.meta, parsed)
+    let (document, report) = loaded
+        .attach(parsed, None)
         .map_err(|e| sidecar_problem(&sidecar, e))?;
     Ok((document, report, Some(source)))
 }
@@ -112,6 +112,8 @@ pub(crate) fn stage_article(
     document.meta.sha256 = sha256_hex(document.text().as_str().as_bytes());
     document.meta.encoding = "UTF-8".into();
     document.meta.encoding_guessed = false;
+    // Written as plain text: nothing is extracted from it.
+    document.meta.extraction = None;
     let mut article = atomic::Staged::create(path)?;
     article.write_all(document.text().as_str().as_bytes())?;
     Ok([article, stage_sidecar(path, document)?])

@@ -24,7 +24,7 @@ use super::article::{self, ArticleError, LoadedArticle};
 use super::atomic;
 use super::saver::{SaveError, SaveJob, SaveResult, Saver};
 use crate::model::sidecar::{self, LoadReport, Sidecar};
-use crate::model::{Annotations, Document};
+use crate::model::Document;
 
 /// Seconds of quiet after a change before it is saved.
 pub const AUTOSAVE_DELAY: f64 = 0.3;
@@ -88,6 +88,9 @@ pub struct Session {
     /// What extracting the article's text says the analyst should know (tables left out,
     /// the whole page's text used), one sentence each; empty for plain text.
     pub notices: Vec<String>,
+    /// The citation extracted from the article's source, the document's when its sidecar
+    /// has none (kept for reloading the sidecar).
+    extracted_citation: crate::model::Citation,
     /// Why the sidecar must not be written (then no command may change the document).
     pub read_only: Option<String>,
     /// A change on disk waiting for the analyst's choice; nothing is saved meanwhile.
@@ -143,8 +146,7 @@ fn read_sidecar(path: &Path, loaded: &LoadedArticle) -> Result<Option<Read>, Str
 
 fn parse_sidecar(contents: String, loaded: &LoadedArticle) -> Result<Read, String> {
     let decoded = sidecar::decode(&contents).map_err(|e| e.to_string())?;
-    let (document, report) = sidecar::attach(loaded.text.clone(), loaded.meta.clone(), decoded)
-        .map_err(|e| e.to_string())?;
+    let (document, report) = loaded.attach(decoded, None).map_err(|e| e.to_string())?;
     Ok((Some(contents.into_bytes().into()), document, report))
 }
 
@@ -178,10 +180,8 @@ impl Session {
             Ok(read) => (read, None),
             Err(reason) => (None, Some(reason)),
         };
-        let (on_disk, document, report) = read.unwrap_or_else(|| {
-            let empty = Document::new(loaded.text, loaded.meta, Annotations::default());
-            (None, empty, LoadReport::default())
-        });
+        let (on_disk, document, report) =
+            read.unwrap_or_else(|| (None, loaded.document(), LoadReport::default()));
         Ok(Session {
             article_path: article_path.to_path_buf(),
             sidecar_path,
@@ -190,7 +190,8 @@ impl Session {
             stale: is_stale(&report),
             document,
             report,
-            notices: Vec::new(),
+            notices: loaded.notices,
+            extracted_citation: loaded.citation,
             read_only,
             conflict: None,
             on_disk,
@@ -359,12 +360,13 @@ impl Session {
         let loaded = LoadedArticle {
             text: self.document.text().clone(),
             meta: self.document.meta.clone(),
+            citation: self.extracted_citation.clone(),
+            notices: self.notices.clone(),
         };
         self.conflict = None;
         self.read_only = None;
         let Some(bytes) = theirs else {
-            let empty = Document::new(loaded.text, loaded.meta, Annotations::default());
-            self.take_document(empty, LoadReport::default());
+            self.take_document(loaded.document(), LoadReport::default());
             self.on_disk = None;
             return External::Reloaded;
         };
@@ -464,6 +466,13 @@ impl Session {
                 encoding: self.document.meta.encoding.clone(),
                 newline: previous.newline().as_str().into(),
             },
+            source: self
+                .document
+                .meta
+                .extraction
+                .as_ref()
+                .map(sidecar::SourceRecord::of),
+            citation: Some(self.document.citation.clone()),
             annotator: self.document.annotator.clone(),
             status: self.document.status,
             next_id: {
@@ -476,11 +485,14 @@ impl Session {
             conflicts: self.document.conflicts.clone(),
         };
         let (document, report) =
-            sidecar::attach_after_change(loaded.text, loaded.meta, current, Some(&previous))
+            loaded
+                .attach(current, Some(&previous))
                 .map_err(|e| ArticleError::Io {
                     path: self.article_path.display().to_string(),
                     source: std::io::Error::other(e.to_string()),
                 })?;
+        self.notices = loaded.notices;
+        self.extracted_citation = loaded.citation;
         self.take_document(document, report.clone());
         self.stale = true;
         Ok(External::ArticleChanged(report))

@@ -107,11 +107,17 @@ fn sidecar_problems(
     let annotations = document.annotations();
     if report.article_changed {
         let a = &report.anchoring;
+        let what = match &report.extractor_changed {
+            Some((then, now)) => {
+                format!("the article's text was extracted differently ({then} then, {now} now)")
+            }
+            None => "the article changed".into(),
+        };
         found.push((
             None,
             format!(
-                "the article changed since it was annotated: {} spans held, {} moved, {} \
-                 orphaned (spantag reanchor updates the sidecar)",
+                "{what} since it was annotated: {} spans held, {} moved, {} orphaned \
+                 (spantag reanchor updates the sidecar)",
                 a.held,
                 a.moved.len(),
                 a.orphaned.len()

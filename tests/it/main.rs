@@ -33,6 +33,7 @@ mod review;
 mod roundtrip;
 mod selection_props;
 mod sidecar_golden;
+mod sources;
 mod store;
 mod suggest;
 

@@ -898,3 +898,79 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_citation_merges_field_by_field_and_ours_wins_a_field_changed_on_both() {
+    use spantag::model::Citation;
+    let mut b = base();
+    b.citation = Some(Citation {
+        title: "Talks".into(),
+        outlet: "Reuters".into(),
+        ..Citation::default()
+    });
+    let (mut o, mut t) = (b.clone(), b.clone());
+    let (ours, theirs) = (o.citation.as_mut().unwrap(), t.citation.as_mut().unwrap());
+    ours.title = "Talks resume".into();
+    ours.byline = "A. Writer".into();
+    theirs.title = "Talks in Cairo".into();
+    theirs.url = "https://example.org/a".into();
+    theirs.outlet.clear();
+    let (merged, back) = merge(&b, &o, &t);
+    assert_eq!(
+        back.citation,
+        Some(Citation {
+            title: "Talks resume".into(),
+            byline: "A. Writer".into(),
+            outlet: String::new(),
+            published: String::new(),
+            url: "https://example.org/a".into(),
+        })
+    );
+    assert_eq!(
+        merged.conflicts, 0,
+        "a citation field is not a span conflict"
+    );
+    assert_eq!(
+        merged.summary.notes,
+        [
+            "the citation's title changed on both sides (\"Talks resume\" on ours, \"Talks in \
+          Cairo\" on theirs): ours's kept"
+        ]
+    );
+    assert!(merged.text.contains("    version: 5,\n"));
+    // A citation emptied on one side and untouched on the other is gone.
+    let mut emptied = b.clone();
+    emptied.citation = None;
+    let (_, back) = merge(&b, &emptied, &b);
+    assert_eq!(back.citation, None);
+    assert!(!back.encode().contains("citation:"));
+}
+
+#[test]
+fn the_source_record_takes_the_side_that_changed_and_ours_when_both_did() {
+    use spantag::model::sidecar::SourceRecord;
+    let record = |extractor: &str, text_sha256: &str| SourceRecord {
+        kind: "html".into(),
+        extractor: extractor.into(),
+        text_sha256: text_sha256.into(),
+        pages: Vec::new(),
+    };
+    let mut b = base();
+    b.source = Some(record("x 1", "aa"));
+    let mut t = b.clone();
+    t.source = Some(record("x 2", "bb"));
+    let (merged, back) = merge(&b, &b, &t);
+    assert_eq!(back.source, Some(record("x 2", "bb")));
+    assert!(merged.summary.notes.is_empty());
+    let mut o = b.clone();
+    o.source = Some(record("x 3", "cc"));
+    let (merged, back) = merge(&b, &o, &t);
+    assert_eq!(back.source, Some(record("x 3", "cc")));
+    assert_eq!(
+        merged.summary.notes,
+        [
+            "the source record (how the text was extracted) changed on both sides: ours's kept; \
+          spantag re-anchors the spans when the article is opened"
+        ]
+    );
+}

@@ -312,6 +312,9 @@ pub(super) fn parse(source: &str) -> Option<Sidecar> {
             encoding,
             newline,
         },
+        // A sidecar with a `source` or `citation` (version 5) is read by `ron`.
+        source: None,
+        citation: None,
         annotator,
         status,
         next_id,

@@ -13,6 +13,16 @@
 //! and the decisions on them, and write it back without them on its next save; it opens a
 //! version 3 sidecar read-only instead.
 //!
+//! Version 5 adds two records after `article`, each written only when it has something to
+//! say: `source`, how the text of a web page, PDF, Word file, e-mail or Markdown file was
+//! extracted ([`SourceRecord`]), and `citation`, the article's title, byline, outlet,
+//! published date and URL (only the known fields). Only a sidecar with one of them is
+//! version 5; a version 4 spantag would drop them on its next save, so it opens a version
+//! 5 sidecar read-only. For an extracted article the offsets count chars of the extracted
+//! text, and "the article changed" means that text's hash differs from `source.text_sha256`
+//! (the file's bytes may change without the text changing, and a newer extractor may give
+//! other text from the same bytes): then the spans are re-anchored as for any change.
+//!
 //! Writing is done by hand rather than by a RON pretty-printer so that the layout is
 //! exactly the documented one, one span per line, and the same annotations always produce
 //! the same bytes (small git diffs and merges). Reading goes through `ron` and serde, and
@@ -26,14 +36,20 @@ use std::sync::Arc;
 mod canonical;
 
 use super::{
-    Anchor, Annotations, ArticleMeta, Conflict, Document, IdProblem, NewlineStyle, Relation, Side,
-    Source, Span, SpanId, Status, Suggestion, SuggestionProblem, Text, MAX_ID,
+    Anchor, Annotations, ArticleMeta, Citation, Conflict, Document, Extraction, IdProblem,
+    NewlineStyle, Relation, Side, Source, Span, SpanId, Status, Suggestion, SuggestionProblem,
+    Text, MAX_ID,
 };
 use crate::anchor;
 use crate::model::suggestion::short;
 
-/// The newest sidecar version this build reads and writes (4: with merge conflicts).
-pub const VERSION: u32 = 4;
+/// The newest sidecar version this build reads and writes (5: with a `source` or a
+/// `citation` record).
+pub const VERSION: u32 = 5;
+
+/// The version written for a sidecar with merge conflicts and neither a `source` nor a
+/// `citation` record.
+pub const VERSION_WITH_CONFLICTS: u32 = 4;
 
 /// The version written for a sidecar with suggestions and no conflicts.
 pub const VERSION_WITH_SUGGESTIONS: u32 = 3;
@@ -62,12 +78,54 @@ pub struct ArticleRecord {
     pub newline: String,
 }
 
+/// The `source` record of a sidecar (version 5): how an extracted article's text was made.
+/// Written one line, `pages` only when there are any.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct SourceRecord {
+    /// The source kind's key (`html`, `pdf`, ...).
+    pub kind: String,
+    /// The extractor and its version.
+    pub extractor: String,
+    /// Hex SHA-256 of the extracted text's UTF-8 bytes.
+    pub text_sha256: String,
+    /// For a PDF, the char offset where each page after the first starts.
+    #[serde(default)]
+    pub pages: Vec<usize>,
+}
+
+impl SourceRecord {
+    pub fn of(extraction: &Extraction) -> Self {
+        SourceRecord {
+            kind: extraction.kind.key().into(),
+            extractor: extraction.extractor.clone(),
+            text_sha256: extraction.text_sha256.clone(),
+            pages: extraction.page_starts.clone(),
+        }
+    }
+}
+
+/// Reads a record written without `Some(…)` as present: a missing one is `None` through
+/// `#[serde(default)]`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
 /// A parsed sidecar, not yet checked against its article.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Sidecar {
     pub format: String,
     pub version: u32,
     pub article: ArticleRecord,
+    /// How the text was extracted (version 5; written only for an extracted article).
+    #[serde(default, deserialize_with = "present")]
+    pub source: Option<SourceRecord>,
+    /// The article's citation (version 5; written only when a field is known).
+    #[serde(default, deserialize_with = "present")]
+    pub citation: Option<Citation>,
     #[serde(default)]
     pub annotator: Option<String>,
     #[serde(default)]
@@ -126,8 +184,11 @@ pub enum SidecarError {
 /// article changed, and what was wrong in the sidecar itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LoadReport {
-    /// The article's bytes differ from those the sidecar was written for.
+    /// The article's text differs from the one the sidecar was written for: its bytes
+    /// differ, or for an extracted article the extracted text's hash does.
     pub article_changed: bool,
+    /// The article changed because another extractor made its text: `(then, now)`.
+    pub extractor_changed: Option<(String, String)>,
     /// Where each span was found (see [`crate::anchor`]).
     pub anchoring: anchor::Outcome,
     /// Flaws in the sidecar, each repaired in memory as its message says. A suggestion
@@ -151,10 +212,17 @@ impl LoadReport {
         let a = &self.anchoring;
         let mut parts = Vec::new();
         if self.article_changed || a.changed_anything() {
-            let opening = if self.article_changed {
-                "The article changed since it was annotated"
-            } else {
-                "Some spans were not at their stored position"
+            let extracted;
+            let opening = match &self.extractor_changed {
+                Some((then, now)) if self.article_changed => {
+                    extracted = format!(
+                        "The article's text was extracted differently since it was annotated \
+                         ({then} then, {now} now)"
+                    );
+                    &extracted
+                }
+                _ if self.article_changed => "The article changed since it was annotated",
+                _ => "Some spans were not at their stored position",
             };
             let mut counts = format!("{} held, {} moved", a.held, a.moved.len());
             if !a.orphaned.is_empty() {
@@ -466,8 +534,19 @@ pub fn attach_after_change(
         sound
     });
     check_conflicts(&mut conflicts, &mut spans, &mut flaws);
-    let article_changed =
-        !sidecar.article.sha256.is_empty() && sidecar.article.sha256 != meta.sha256;
+    // An extracted article changed when its text did, whatever its bytes did.
+    let (article_changed, extractor_changed) = match (&meta.extraction, &sidecar.source) {
+        (Some(now), Some(then)) => {
+            let changed = now.text_sha256 != then.text_sha256;
+            let extractor = (changed && now.extractor != then.extractor)
+                .then(|| (then.extractor.clone(), now.extractor.clone()));
+            (changed, extractor)
+        }
+        _ => (
+            !sidecar.article.sha256.is_empty() && sidecar.article.sha256 != meta.sha256,
+            None,
+        ),
+    };
     let mut suggestions = sidecar.suggestions;
     let suggestions_moved = place_suggestions(
         &mut suggestions,
@@ -478,6 +557,7 @@ pub fn attach_after_change(
     );
     let mut report = LoadReport {
         article_changed,
+        extractor_changed,
         anchoring: anchor::reanchor(&mut spans, &text, previous),
         flaws,
         suggestions_moved,
@@ -517,6 +597,7 @@ pub fn attach_after_change(
     document.status = sidecar.status;
     document.suggestions = suggestions;
     document.conflicts = conflicts;
+    document.citation = sidecar.citation.unwrap_or_default();
     Ok((document, report))
 }
 
@@ -692,6 +773,7 @@ pub struct Snapshot {
     meta: ArticleMeta,
     chars: usize,
     newline: NewlineStyle,
+    citation: Citation,
     annotator: Option<String>,
     status: Status,
     next_ids: (SpanId, u64),
@@ -710,6 +792,7 @@ impl Snapshot {
             meta: document.meta.clone(),
             chars: document.text().len_chars(),
             newline: document.text().newline(),
+            citation: document.citation.clone(),
             annotator: document.annotator.clone(),
             status: document.status,
             next_ids: document.annotations().next_ids_to_record(),
@@ -734,6 +817,8 @@ impl Snapshot {
             chars: self.chars,
             encoding: &self.meta.encoding,
             newline: self.newline.as_str(),
+            source: self.meta.extraction.as_ref().map(SourceRecord::of),
+            citation: Some(&self.citation),
             annotator: self.annotator.as_deref(),
             status: self.status,
             next_ids: self.next_ids,
@@ -750,7 +835,8 @@ impl Sidecar {
     /// The sidecar text of these values in the canonical layout, as [`Snapshot::encode`]
     /// writes it: spans sorted by `(start, end, label, id)`, relations by id, conflicts by
     /// span id (each list sorted here when it is not already), suggestions in their order.
-    /// The version is the codec's choice (4 with conflicts, 3 with suggestions, else 2),
+    /// The version is the codec's choice (5 with a `source` or `citation` record, 4 with
+    /// conflicts, 3 with suggestions, else 2),
     /// whatever `self.version` says; `decode` of the result gives these values back.
     pub fn encode(&self) -> String {
         use std::borrow::Cow;
@@ -774,6 +860,8 @@ impl Sidecar {
             chars: a.chars,
             encoding: &a.encoding,
             newline: &a.newline,
+            source: self.source.clone(),
+            citation: self.citation.as_ref(),
             annotator: self.annotator.as_deref(),
             status: self.status,
             next_ids: (self.next_id.span, self.next_id.relation),
@@ -794,6 +882,9 @@ struct Layout<'a> {
     chars: usize,
     encoding: &'a str,
     newline: &'a str,
+    source: Option<SourceRecord>,
+    /// Written only when a field is known.
+    citation: Option<&'a Citation>,
     annotator: Option<&'a str>,
     status: Status,
     next_ids: (SpanId, u64),
@@ -809,8 +900,11 @@ impl Layout<'_> {
         // Writing to a String cannot fail; the results are ignored below for that reason.
         let _ = writeln!(out, "// spantag annotations for {}", one_line(self.file));
         out.push_str("(\n    format: \"spantag\",\n");
-        let version = if !self.conflicts.is_empty() {
+        let citation = self.citation.filter(|c| !c.is_empty());
+        let version = if self.source.is_some() || citation.is_some() {
             VERSION
+        } else if !self.conflicts.is_empty() {
+            VERSION_WITH_CONFLICTS
         } else if !self.suggestions.is_empty() {
             VERSION_WITH_SUGGESTIONS
         } else {
@@ -825,6 +919,31 @@ impl Layout<'_> {
         field_line(&mut out, "encoding", self.encoding);
         field_line(&mut out, "newline", self.newline);
         out.push_str("    ),\n");
+        if let Some(source) = &self.source {
+            out.push_str("    source: (kind: ");
+            push_quoted(&mut out, &source.kind);
+            out.push_str(", extractor: ");
+            push_quoted(&mut out, &source.extractor);
+            out.push_str(", text_sha256: ");
+            push_quoted(&mut out, &source.text_sha256);
+            if !source.pages.is_empty() {
+                let pages: Vec<String> = source.pages.iter().map(usize::to_string).collect();
+                let _ = write!(out, ", pages: [{}]", pages.join(", "));
+            }
+            out.push_str("),\n");
+        }
+        if let Some(citation) = citation {
+            out.push_str("    citation: (");
+            for (i, (key, value)) in citation.known().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(key);
+                out.push_str(": ");
+                push_quoted(&mut out, value);
+            }
+            out.push_str("),\n");
+        }
         match self.annotator {
             Some(name) => {
                 out.push_str("    annotator: Some(");
@@ -1584,8 +1703,8 @@ mod tests {
     #[test]
     fn newer_versions_and_other_formats_are_refused() {
         let doc = fixture::document("x");
-        let newer = encode(&doc).replace("version: 2", "version: 5");
-        assert_eq!(decode(&newer), Err(SidecarError::TooNew(5)));
+        let newer = encode(&doc).replace("version: 2", "version: 6");
+        assert_eq!(decode(&newer), Err(SidecarError::TooNew(6)));
         let other = encode(&doc).replace("\"spantag\"", "\"brat\"");
         assert_eq!(decode(&other), Err(SidecarError::NotSpantag("brat".into())));
     }
@@ -2112,5 +2231,130 @@ mod tests {
         assert_eq!(suggestion_position(hand, 3), None);
         assert_eq!(suggestion_position("", 1), None);
         assert_eq!(suggestion_position("(suggestions: [", 1), None);
+    }
+
+    /// A web page's document as the store loads it: `meta.extraction` set by hand.
+    fn extracted(markup: &str, extractor: &str, file_sha256: &str) -> Document {
+        let mut doc = fixture::document(markup);
+        doc.meta = ArticleMeta {
+            file_name: "cairo.html".into(),
+            sha256: file_sha256.into(),
+            encoding: "html".into(),
+            encoding_guessed: false,
+            extraction: Some(Extraction {
+                kind: crate::model::SourceKind::Html,
+                extractor: extractor.into(),
+                text_sha256: {
+                    use sha2::Digest;
+                    let digest = sha2::Sha256::digest(doc.text().as_str().as_bytes());
+                    digest.iter().map(|b| format!("{b:02x}")).collect()
+                },
+                page_starts: vec![7, 12],
+            }),
+        };
+        doc
+    }
+
+    #[test]
+    fn an_extracted_article_with_a_citation_is_version_5_and_round_trips_byte_for_byte() {
+        let mut doc = extracted("[actor|Lavrov] met\n\nin Cairo", "x 1", "ab");
+        doc.citation.title = "Talks \"resume\"".into();
+        doc.citation.url = "https://example.org/a".into();
+        let bytes = encode(&doc);
+        let text_sha = doc.meta.extraction.as_ref().unwrap().text_sha256.clone();
+        assert_eq!(
+            bytes,
+            format!(
+                "// spantag annotations for cairo.html\n(\n    format: \"spantag\",\n    \
+                 version: 5,\n    article: (\n        file: \"cairo.html\",\n        sha256: \
+                 \"ab\",\n        chars: 20,\n        encoding: \"html\",\n        newline: \
+                 \"LF\",\n    ),\n    source: (kind: \"html\", extractor: \"x 1\", text_sha256: \
+                 \"{text_sha}\", pages: [7, 12]),\n    citation: (title: \"Talks \\\"resume\\\"\", \
+                 url: \"https://example.org/a\"),\n    annotator: None,\n    status: \
+                 NotStarted,\n    next_id: (span: 2, relation: 1),\n    spans: [\n        (id: \
+                 1, label: \"actor\", start: 0, end: 6, text: \"Lavrov\", prefix: \"\", suffix: \
+                 \" met\\n\\nin Cairo\", note: \"\", source: Manual, anchor: Exact),\n    ],\n    \
+                 relations: [\n    ],\n)\n"
+            )
+        );
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(
+            decoded.source,
+            doc.meta.extraction.as_ref().map(SourceRecord::of)
+        );
+        assert_eq!(decoded.citation.as_ref(), Some(&doc.citation));
+        assert_eq!(decoded.encode(), bytes, "a Sidecar writes the same bytes");
+        let (back, report) = attach(doc.text().clone(), doc.meta.clone(), decoded).unwrap();
+        assert!(!report.article_changed && !report.changed_anything());
+        assert_eq!(back.citation, doc.citation);
+        assert_eq!(encode(&back), bytes);
+    }
+
+    #[test]
+    fn a_citation_alone_makes_version_5_and_an_empty_one_leaves_the_bytes_as_before() {
+        let mut doc = fixture::document("[actor|Lavrov] met Shoukry");
+        let before = encode(&doc);
+        assert!(before.contains("    version: 2,\n"));
+        doc.citation.outlet = "Reuters".into();
+        let bytes = encode(&doc);
+        assert_eq!(
+            bytes,
+            before.replace("version: 2,", "version: 5,").replace(
+                "    ),\n    annotator",
+                "    ),\n    citation: (outlet: \"Reuters\"),\n    annotator"
+            )
+        );
+        assert!(!bytes.contains("    source: ("));
+        let (back, _) = attach(
+            doc.text().clone(),
+            doc.meta.clone(),
+            decode(&bytes).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(back.citation.outlet, "Reuters");
+        doc.citation.outlet.clear();
+        assert_eq!(encode(&doc), before);
+    }
+
+    #[test]
+    fn other_extracted_text_from_the_same_bytes_re_anchors_and_names_both_extractors() {
+        let old = extracted("[actor|Lavrov] said", "x 1", "ab");
+        let bytes = encode(&old);
+        // A newer extractor keeps a title: the same file, other text.
+        let new = extracted("Mr [actor|Lavrov] said", "x 2", "ab");
+        let (back, report) = attach(
+            new.text().clone(),
+            new.meta.clone(),
+            decode(&bytes).unwrap(),
+        )
+        .unwrap();
+        assert!(report.article_changed);
+        assert_eq!(report.extractor_changed, Some(("x 1".into(), "x 2".into())));
+        assert_eq!(report.anchoring.moved, [1], "{report:?}");
+        assert_eq!(back.annotations().get(1).unwrap().start, 3);
+        assert_eq!(
+            report.summary().unwrap(),
+            "The article's text was extracted differently since it was annotated (x 1 then, \
+             x 2 now): 0 held, 1 moved."
+        );
+    }
+
+    #[test]
+    fn other_source_bytes_giving_the_same_text_are_no_change() {
+        let old = extracted("[actor|Lavrov] met Shoukry", "x 1", "ab");
+        let bytes = encode(&old);
+        let new = extracted("[actor|Lavrov] met Shoukry", "x 1", "cd");
+        let (back, report) = attach(
+            new.text().clone(),
+            new.meta.clone(),
+            decode(&bytes).unwrap(),
+        )
+        .unwrap();
+        assert!(!report.article_changed && !report.changed_anything());
+        assert_eq!(report.summary(), None);
+        assert_eq!(
+            back.meta.sha256, "cd",
+            "the next save records the new bytes"
+        );
     }
 }

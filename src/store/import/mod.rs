@@ -371,7 +371,9 @@ fn read(request: &Request, progress: &Progress) -> Result<import::Parsed, Proble
             "brat is imported from a folder of .txt and .ann pairs",
         ));
     }
-    let pairs = super::walk::articles(&request.input)?;
+    // A brat folder's articles are its `.txt` files (a README.md beside them is not one).
+    let mut pairs = super::walk::articles(&request.input)?;
+    pairs.retain(|(_, path)| path.extension().is_some_and(|e| e == "txt"));
     progress.start(pairs.len());
     for (id, txt_path) in pairs {
         if progress.cancelled() {
