@@ -234,6 +234,17 @@ pub fn build_corpus(dir: &Path) {
             Annotations::from_parts(spans, relations).unwrap(),
         );
         doc.status = spantag::model::Status::InProgress;
+        // One article says where it came from, so every format shows where its citation
+        // goes (or its report says it has no place for it).
+        if *name == "lavrov-libya.txt" {
+            doc.citation = spantag::model::Citation {
+                title: "Lavrov: no attempts to appoint the perpetrators".into(),
+                byline: "Staff reporter".into(),
+                outlet: "Harbour Gazette".into(),
+                published: "2026-11-30".into(),
+                url: "https://example.org/news/lavrov-libya".into(),
+            };
+        }
         std::fs::write(sidecar_path(&path), sidecar::encode(&doc)).unwrap();
     }
 }
@@ -718,7 +729,7 @@ fn the_command_line_exports_imports_and_validates_with_exit_codes() {
     let invalid = run(&["validate".as_ref(), into.as_os_str()]);
     assert_eq!(invalid.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&invalid.stderr);
-    assert!(stderr.contains("lavrov-libya.txt.ann.ron:16:"), "{stderr}");
+    assert!(stderr.contains("lavrov-libya.txt.ann.ron:17:"), "{stderr}");
     assert!(
         stderr.contains("harbour-strike.txt.ann.ron:16:9: span"),
         "{stderr}"
@@ -1033,10 +1044,10 @@ fn the_export_dialog_exports_the_apps_entities_and_refuses_a_broken_file() {
     export(&mut harness).expect("exported");
     let csv = std::fs::read_to_string(&out).unwrap();
     assert!(
-        csv.contains(",sergei-lavrov,S. V. Lavrov,,,,,\r\n"),
+        csv.contains(",sergei-lavrov,S. V. Lavrov,Lavrov: no attempts"),
         "the app's name: {csv}"
     );
-    assert!(csv.contains(",nato,nato,,,,,\r\n"), "{csv}");
+    assert!(csv.contains(",nato,nato,Lavrov: no attempts"), "{csv}");
 
     // The file on disk breaks and the app holds no entities: the export names the line.
     std::fs::write(
