@@ -48,6 +48,15 @@ pub(super) fn extractor() -> String {
 }
 
 pub(super) fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
+    // No page has a NUL outside UTF-16 (which has a byte order mark): the file is data.
+    if Encoding::for_bom(bytes).is_none() {
+        if let Some(at) = memchr::memchr(0, bytes) {
+            return Err(ExtractError::Corrupt {
+                kind: "web page",
+                reason: format!("binary data, not a web page (a NUL byte at byte {at})"),
+            });
+        }
+    }
     let html = decode(bytes);
     if html.trim().is_empty() {
         return Err(ExtractError::NoText { hint: "" });
