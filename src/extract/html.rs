@@ -17,8 +17,10 @@
 //! `<!-- saved from url=(NNNN)... -->` comment a browser writes when it saves a page.
 //!
 //! When dom_smoothie finds no main article — parsing fails, gives no text, or gives text of
-//! which half or more is link text (its choice on a page of menus and link lists) — the text is the whole page's visible text (scripts, styles, `noscript`
-//! and templates removed, blocks on their own lines), and a notice says so.
+//! which half or more is link text (its choice on a page of menus and link lists) — the
+//! text is the whole page's visible text (scripts, styles, `noscript` and templates
+//! removed, blocks on their own lines), and a notice says so. A file with a NUL byte (and
+//! no UTF-16 byte order mark) is data, not a page, and is refused.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -37,7 +39,7 @@ const DOM_SMOOTHIE_VERSION: &str = "0.19.0";
 const RULES_VERSION: u32 = 1;
 
 /// Said when the page's text is used because no main article was found.
-pub(super) const WHOLE_PAGE_NOTICE: &str =
+const WHOLE_PAGE_NOTICE: &str =
     "The main article could not be found: this is the whole page's text, menus and all.";
 
 /// How far into the page a `<meta charset>` counts, as in the HTML standard's prescan.
