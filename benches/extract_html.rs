@@ -99,5 +99,8 @@ fn main() {
             start.elapsed()
         })
         .collect();
-    println!("  extract(Html): median {:.1} ms over {RUNS} runs", median_ms(runs));
+    println!(
+        "  extract(Html): median {:.1} ms over {RUNS} runs",
+        median_ms(runs)
+    );
 }

@@ -194,8 +194,6 @@ fn whole_page_text(html: &str) -> String {
     }
 }
 
-/// A metadata value on one line: trimmed, whitespace runs collapsed to one space.
-
 #[cfg(test)]
 mod tests {
     use super::*;
