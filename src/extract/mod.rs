@@ -9,7 +9,8 @@
 //!
 //! The text follows one layout whatever the source: paragraphs separated by one blank line,
 //! headings and list items on lines of their own, `\n` newlines, no trailing whitespace on a
-//! line, and no blank line at the start or the end.
+//! line, whitespace runs inside a line collapsed to one space, and no blank line at the
+//! start or the end. [`layout`] puts any extractor's raw text into it.
 //!
 //! Every extractor runs under [`std::panic::catch_unwind`] as well: a third-party parser
 //! that panics on a hostile file gives a [`ExtractError::Corrupt`], never a crash.
@@ -111,4 +112,89 @@ pub fn extract(kind: SourceKind, bytes: &[u8]) -> Result<Extracted, ExtractError
         });
     }
     Ok(extracted)
+}
+
+/// `raw` in the common layout: `\r\n` and `\r` become `\n`, each line's whitespace runs
+/// (tabs, no-break spaces) collapse to one space and its ends are trimmed, runs of blank
+/// lines become one, and blank lines at the start and end go.
+pub(crate) fn layout(raw: &str) -> String {
+    let mut text = String::with_capacity(raw.len());
+    let mut blank_pending = false;
+    for line in raw.replace("\r\n", "\n").split(['\n', '\r']) {
+        let mut words = line.split_whitespace().peekable();
+        if words.peek().is_none() {
+            blank_pending = !text.is_empty();
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(if blank_pending { "\n\n" } else { "\n" });
+        }
+        blank_pending = false;
+        for (i, word) in words.enumerate() {
+            if i > 0 {
+                text.push(' ');
+            }
+            text.push_str(word);
+        }
+    }
+    text
+}
+
+/// A metadata value on one line: trimmed, whitespace runs collapsed to one space.
+pub(crate) fn one_line(value: &str) -> String {
+    value.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Bytes decoded by their byte order mark, else as UTF-8 if valid, else by chardetng's
+/// guess (never failing: undecodable bytes become U+FFFD). Also returns the encoding when
+/// it was guessed, for a notice. A web page's declared charset comes before the guess.
+pub(crate) fn decode_text(
+    bytes: &[u8],
+    declared: impl FnOnce() -> Option<&'static encoding_rs::Encoding>,
+) -> (
+    std::borrow::Cow<'_, str>,
+    Option<&'static encoding_rs::Encoding>,
+) {
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        return (
+            encoding.decode_without_bom_handling(&bytes[bom_len..]).0,
+            None,
+        );
+    }
+    if let Some(encoding) = declared() {
+        return (encoding.decode_without_bom_handling(bytes).0, None);
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (text.into(), None);
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+    (
+        encoding.decode_without_bom_handling(bytes).0,
+        Some(encoding),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::layout;
+
+    /// The version of `package` in Cargo.lock.
+    pub(super) fn locked_version(package: &str) -> &'static str {
+        let lock = include_str!("../../Cargo.lock");
+        let entry = format!("name = \"{package}\"\nversion = \"");
+        let start = lock.find(&entry).expect("the package in Cargo.lock") + entry.len();
+        let len = lock[start..].find('"').expect("a quoted version");
+        &lock[start..start + len]
+    }
+
+    #[test]
+    fn layout_collapses_blank_lines_and_spaces() {
+        assert_eq!(
+            layout("\r\n\n  Title \r\n\r\n\n\nOne\u{a0}\t two  \nthree\r\r\n\n"),
+            "Title\n\nOne two\nthree"
+        );
+        assert_eq!(layout(" \n\t\n"), "");
+    }
 }
