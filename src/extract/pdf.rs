@@ -13,6 +13,8 @@
 //! `2026-11-30T08:15:00+01:00`) and a Company entry if there is one (the outlet; Creator
 //! and Producer name software, not the outlet). PDFs carry no URL.
 //!
+//! A file that does not start with `%PDF-` is not a PDF; one that lopdf cannot load is
+//! corrupt, with lopdf's reason (and "cut short" when it lacks the closing `%%EOF`).
 //! A page that fails to read loses its text and says so in a notice; a file where no page
 //! reads is corrupt. A file without any text (a scan) gives empty text, which `extract`
 //! turns into the "run OCR first" error.
@@ -30,14 +32,24 @@ const EXTRACTOR: &str = "pdf-extract 0.12.1 + spantag pdf 1";
 const KIND: &str = "PDF";
 
 pub(super) fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
+    let head = &bytes[..bytes.len().min(1024)];
+    if memchr::memmem::find(head, b"%PDF-").is_none() {
+        return Err(ExtractError::Corrupt {
+            kind: KIND,
+            reason: "it does not start with %PDF-, as every PDF does".into(),
+        });
+    }
     let doc = match Document::load_mem(bytes) {
         Ok(doc) => doc,
         Err(pdf_extract::Error::Decryption(_)) => return Err(ExtractError::Encrypted { kind: KIND }),
         Err(error) => {
-            return Err(ExtractError::Corrupt {
-                kind: KIND,
-                reason: error.to_string(),
-            })
+            let tail = &bytes[bytes.len().saturating_sub(1024)..];
+            let reason = if memchr::memmem::find(tail, b"%%EOF").is_none() {
+                format!("it is cut short (it does not end with %%EOF): {error}")
+            } else {
+                error.to_string()
+            };
+            return Err(ExtractError::Corrupt { kind: KIND, reason });
         }
     };
     if doc.is_encrypted() {
