@@ -15,7 +15,10 @@ use spantag::extract::extract;
 use spantag::model::SourceKind;
 
 fn main() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sources/hundred-pages.pdf");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/sources/hundred-pages.pdf"
+    );
     let bytes = std::fs::read(path).expect("tests/sources/hundred-pages.pdf");
     let runs = (0..7)
         .map(|_| {

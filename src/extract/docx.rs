@@ -62,7 +62,12 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
         ));
     }
     for (part, element, one, many) in [
-        ("word/footnotes.xml", &b"footnote"[..], "footnote", "footnotes"),
+        (
+            "word/footnotes.xml",
+            &b"footnote"[..],
+            "footnote",
+            "footnotes",
+        ),
         ("word/endnotes.xml", &b"endnote"[..], "endnote", "endnotes"),
     ] {
         let notes = read_part(&mut archive, part)?.map_or(0, |xml| count_notes(&xml, element));
@@ -255,9 +260,10 @@ fn count_notes(xml: &[u8], element: &[u8]) -> usize {
     let mut notes = 0;
     let is_note = |tag: &BytesStart| {
         tag.local_name().as_ref() == element
-            && tag.attributes().flatten().all(|a| {
-                a.key.local_name().as_ref() != b"type" || a.value.as_ref() == b"normal"
-            })
+            && tag
+                .attributes()
+                .flatten()
+                .all(|a| a.key.local_name().as_ref() != b"type" || a.value.as_ref() == b"normal")
     };
     loop {
         match reader.read_event_into(&mut buf) {
@@ -313,7 +319,11 @@ fn citation(archive: &mut Archive) -> Result<Citation, ExtractError> {
                 .unwrap_or_default();
         citation.title = title;
         citation.byline = creator;
-        citation.published = if created.is_empty() { modified } else { created };
+        citation.published = if created.is_empty() {
+            modified
+        } else {
+            created
+        };
     }
     if let Some(app) = read_part(archive, "docProps/app.xml")? {
         citation.outlet = properties(&app, &[b"Company"]).remove(0);

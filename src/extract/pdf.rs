@@ -41,7 +41,9 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
     }
     let doc = match Document::load_mem(bytes) {
         Ok(doc) => doc,
-        Err(pdf_extract::Error::Decryption(_)) => return Err(ExtractError::Encrypted { kind: KIND }),
+        Err(pdf_extract::Error::Decryption(_) | pdf_extract::Error::InvalidPassword) => {
+            return Err(ExtractError::Encrypted { kind: KIND })
+        }
         Err(error) => {
             let tail = &bytes[bytes.len().saturating_sub(1024)..];
             let reason = if memchr::memmem::find(tail, b"%%EOF").is_none() {
@@ -52,7 +54,9 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
             return Err(ExtractError::Corrupt { kind: KIND, reason });
         }
     };
-    if doc.is_encrypted() {
+    // lopdf decrypts a file whose user password is empty (only printing or copying is
+    // restricted) as it loads it; that one reads like any other.
+    if doc.is_encrypted() && !doc.was_encrypted() {
         return Err(ExtractError::Encrypted { kind: KIND });
     }
     let page_numbers: Vec<u32> = doc.get_pages().into_keys().collect();
@@ -89,7 +93,10 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
         notices.push(if let [page] = unread.as_slice() {
             format!("Page {page} could not be read; its text is missing")
         } else {
-            format!("Pages {} could not be read; their text is missing", list.join(", "))
+            format!(
+                "Pages {} could not be read; their text is missing",
+                list.join(", ")
+            )
         });
     }
     Ok(Extracted {
@@ -287,7 +294,10 @@ mod tests {
             "2026-11-30T08:15:00+01:00"
         );
         assert_eq!(pdf_date("D:20261130081500Z"), "2026-11-30T08:15:00Z");
-        assert_eq!(pdf_date("D:202611301015-05'30"), "2026-11-30T10:15:00-05:30");
+        assert_eq!(
+            pdf_date("D:202611301015-05'30"),
+            "2026-11-30T10:15:00-05:30"
+        );
         assert_eq!(pdf_date("D:20261130"), "2026-11-30");
         assert_eq!(pdf_date("D:2026"), "2026");
         assert_eq!(pdf_date("yesterday"), "yesterday");

@@ -128,7 +128,10 @@ fn extraction_is_deterministic() {
 
 #[test]
 fn a_scanned_pdf_asks_for_ocr() {
-    assert_eq!(extract(SourceKind::Pdf, &fixture("scanned.pdf")), Err(ExtractError::SCANNED));
+    assert_eq!(
+        extract(SourceKind::Pdf, &fixture("scanned.pdf")),
+        Err(ExtractError::SCANNED)
+    );
     assert_eq!(
         error_message(SourceKind::Pdf, &fixture("scanned.pdf")),
         "no text to annotate (the PDF has no text layer, as a scan has none): run OCR first"
@@ -144,6 +147,16 @@ fn an_encrypted_pdf_says_so() {
 }
 
 #[test]
+fn a_pdf_without_a_user_password_reads_like_any_other() {
+    let extracted = extract(SourceKind::Pdf, &fixture("owner-password.pdf")).expect("text");
+    assert_eq!(
+        extracted.text,
+        "Anyone may read this; only printing is restricted."
+    );
+    assert_eq!(extracted.citation.title, "Restricted");
+}
+
+#[test]
 fn damaged_or_empty_pdfs_are_not_readable() {
     let pdf = fixture("two-columns.pdf");
     assert_eq!(
@@ -155,7 +168,10 @@ fn damaged_or_empty_pdfs_are_not_readable() {
         "not a readable PDF: it does not start with %PDF-, as every PDF does"
     );
     let mut no_trailer = pdf.clone();
-    let trailer = no_trailer.windows(7).rposition(|w| w == b"trailer").expect("trailer");
+    let trailer = no_trailer
+        .windows(7)
+        .rposition(|w| w == b"trailer")
+        .expect("trailer");
     no_trailer.truncate(trailer);
     no_trailer.extend(b"%%EOF\n");
     assert_eq!(

@@ -12,6 +12,7 @@ bytes.
   `well-`/`known` (the hyphenated form occurs elsewhere); a footer "Harbour Bulletin — Page N of 2".
 - hundred-pages.pdf: 100 pages, one column, about 500 words a page, a footer on each page.
 - scanned.pdf: one page with only an image. encrypted.pdf: a user password.
+  owner-password.pdf: encrypted with an empty user password (readable by anyone).
 - report.docx: title, heading, runs split mid-word, `&` and curly quotes, a table, a footnote,
   core properties and app.xml Company.
 """
@@ -163,6 +164,13 @@ def encrypted():
     pdf.text(20, 30, "Only with the password.")
     pdf.set_encryption(owner_password="owner", user_password="reader")
     write(pdf, "encrypted.pdf")
+
+    pdf = new_pdf("Restricted")
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=12)
+    pdf.text(20, 30, "Anyone may read this; only printing is restricted.")
+    pdf.set_encryption(owner_password="owner")
+    write(pdf, "owner-password.pdf")
 
 
 FOOTNOTES_XML = (

@@ -169,7 +169,10 @@ fn cut_row(row: &[&Glyph], y_pt: f64, out: &mut Vec<Fragment>) {
     let mut previous: Option<&Glyph> = None;
     for &glyph in row {
         let size = size_of(glyph);
-        let is_space = glyph.text.chars().all(|c| c.is_whitespace() || c.is_control());
+        let is_space = glyph
+            .text
+            .chars()
+            .all(|c| c.is_whitespace() || c.is_control());
         if let Some(prev) = previous {
             if prev.text == glyph.text && (glyph.x_pt - prev.x_pt).abs() < 0.1 * size {
                 continue;
@@ -271,7 +274,11 @@ fn reading_order(mut frags: Vec<Fragment>, depth: usize) -> Vec<Vec<Fragment>> {
         None
     };
     let Some(gutter_pt) = gutter else {
-        return if frags.is_empty() { vec![] } else { vec![frags] };
+        return if frags.is_empty() {
+            vec![]
+        } else {
+            vec![frags]
+        };
     };
     let (mut left, mut right, mut above, mut below) = (vec![], vec![], vec![], vec![]);
     let top_pt = body_top(&frags, gutter_pt);
@@ -485,7 +492,11 @@ mod tests {
 
     #[test]
     fn interleaved_columns_read_column_by_column_under_the_title() {
-        let mut lines = vec![line(50.0, 780.0, "A title that runs across both columns of the page")];
+        let mut lines = vec![line(
+            50.0,
+            780.0,
+            "A title that runs across both columns of the page",
+        )];
         let left = ["left one", "left two", "", "left three"];
         let right = ["right one", "right two", "right three", "right four"];
         for (i, (l, r)) in left.iter().zip(right).enumerate() {
