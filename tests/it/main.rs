@@ -10,6 +10,7 @@ mod crash;
 mod desktop;
 mod entities;
 mod export;
+mod extract_pdf;
 mod extract_web;
 mod fonts;
 mod fuzz_corpus;

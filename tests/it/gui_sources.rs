@@ -1,0 +1,96 @@
+//! A saved web page, end to end in the window: it opens as its article's text (no menus,
+//! banners or comments), its citation shows above the text, a quote tagged on it is saved
+//! with the citation, and a jsonl export holds the quote at its offsets with the page's
+//! title, outlet, date and URL.
+
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use std::path::PathBuf;
+
+use crate::gui::{document, drag_select, harness, step_until, wait_for_sidecar};
+
+const QUOTE: &str = "We are not against protecting the town. We are against doing it blind.";
+
+/// The news page fixture, copied into a folder of its own.
+fn news_page() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("harbour-barrier.html");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sources/news-page.html");
+    std::fs::copy(fixture, &page).unwrap();
+    (dir, page)
+}
+
+#[test]
+fn a_web_page_opens_is_tagged_and_exports_its_quote_with_the_pages_citation() {
+    let (dir, page) = news_page();
+    let mut harness = harness(Some(&page));
+    let doc = document(&harness);
+    let text = doc.text().as_str().to_string();
+    assert!(text.starts_with("Northport’s harbour council voted 9 to 4"), "{text}");
+    assert!(!text.contains("cookies") && !text.contains("Related"), "{text}");
+    assert_eq!(doc.citation.outlet, "The Northport Ledger");
+    // The header shows the citation and how the text was extracted.
+    harness.get_by_label("Harbour council approves flood barrier after decade of delays");
+    harness.get_by_label_contains("Web page · dom_smoothie");
+
+    drag_select(&mut harness, QUOTE);
+    harness.key_press(Key::Num2);
+    harness.run_steps(2);
+    let sidecar = crate::gui::sidecar_of(&page);
+    wait_for_sidecar(&mut harness, &sidecar, "the quote", |spans| {
+        spans.iter().any(|s| s.label == "quote" && s.text == QUOTE)
+    });
+    let saved = std::fs::read_to_string(&sidecar).unwrap();
+    assert!(
+        saved.contains("source: (kind: \"html\"")
+            && saved.contains("outlet: \"The Northport Ledger\""),
+        "{saved}"
+    );
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    harness.run();
+    harness.get_by_role(egui::Role::ComboBox).click();
+    harness.run();
+    harness
+        .get_by_label("JSON Lines, spantag's own (chars; everything)")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("This article").click();
+    harness.run();
+    let out = dir.path().join("export.jsonl");
+    harness.state_mut().export.destination = out.display().to_string();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Export")
+        .click();
+    step_until(&mut harness, "the export finish", |h| {
+        h.state().export.outcome.is_some()
+    });
+    let exported = std::fs::read_to_string(&out).unwrap();
+    let record: serde_json::Value = serde_json::from_str(exported.trim()).unwrap();
+    assert_eq!(record["id"], "harbour-barrier.html");
+    let quote = &record["spans"][0];
+    assert_eq!((&quote["label"], &quote["text"]), (&"quote".into(), &QUOTE.into()));
+    // The offsets count chars of the extracted text, which the record carries.
+    let chars: Vec<char> = record["text"].as_str().unwrap().chars().collect();
+    let (start, end) = (
+        quote["start"].as_u64().unwrap() as usize,
+        quote["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(chars[start..end].iter().collect::<String>(), QUOTE);
+    let citation = &record["citation"];
+    assert_eq!(
+        citation["title"],
+        "Harbour council approves flood barrier after decade of delays"
+    );
+    assert_eq!(citation["outlet"], "The Northport Ledger");
+    assert_eq!(citation["published"], "2026-11-30T08:15:00+01:00");
+    assert_eq!(
+        citation["url"],
+        "https://www.northportledger.example/news/2026/11/30/harbour-flood-barrier-approved"
+    );
+    assert_eq!(record["extraction"]["kind"], "html");
+
+    harness.key_press(Key::Escape);
+    harness.run();
+    harness.snapshot("web_page_header");
+}
