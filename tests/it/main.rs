@@ -18,6 +18,7 @@ mod git_merge;
 mod gui;
 mod gui_attrs;
 mod gui_citation;
+mod gui_sources;
 mod gui_conflicts;
 mod gui_focus;
 mod gui_import;
