@@ -154,3 +154,74 @@ fn spantag_text_prints_the_text_byte_for_byte_and_errors_name_the_file() {
     let expected = format!("spantag text: {}: not a readable ", broken.display());
     assert!(stderr.starts_with(&expected), "{stderr}");
 }
+
+/// One fixture of every kind the extractors read.
+const FIXTURES: [&str; 6] = [
+    "news-page.html",
+    "two-columns.pdf",
+    "report.docx",
+    "newsletter.eml",
+    "briefing.md",
+    "saved-page.htm",
+];
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/sources/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn a_sidecar_made_on_one_extraction_validates_against_the_next_for_every_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let saver = Saver::new(|| {});
+    for name in FIXTURES {
+        let path = write(dir.path(), name, &fixture(name));
+        let mut session = Session::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let text = session.document.text().as_str().to_string();
+        // The first word of the extracted text, as an analyst would tag it.
+        let word = text.split_whitespace().next().unwrap();
+        let chars = word.chars().count();
+        session
+            .document
+            .apply(Command::Tag {
+                char_range: 0..chars,
+                label: "actor".into(),
+                attrs: Default::default(),
+            })
+            .unwrap();
+        session.save_now(&saver);
+        let saved = std::fs::read_to_string(&session.sidecar_path).unwrap();
+        assert!(saved.contains("    source: (kind: "), "{name}: {saved}");
+
+        // A second run extracts the same text: the span holds, nothing is re-anchored.
+        let again = Session::open(&path).unwrap();
+        assert_eq!(again.document.text().as_str(), text, "{name}");
+        assert!(!again.report.changed_anything(), "{name}: {:?}", again.report);
+        let span = &again.document.annotations().spans()[0];
+        assert_eq!((span.start, span.end, span.text.as_str()), (0, chars, word));
+        // `spantag text` shows exactly what the offsets count.
+        let printed = spantag(&["text".as_ref(), path.as_os_str()]);
+        assert_eq!(printed.stdout, text.as_bytes(), "{name}");
+    }
+    let validate = spantag(&["validate".as_ref(), dir.path().as_os_str()]);
+    assert!(
+        validate.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&validate.stdout),
+        String::from_utf8_lossy(&validate.stderr)
+    );
+}
+
+#[test]
+fn a_scanned_pdf_through_the_store_says_run_ocr_and_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "scan.pdf", &fixture("scanned.pdf"));
+    let error = article::load(&path).err().expect("refused").to_string();
+    assert_eq!(
+        error,
+        format!(
+            "{}: no text to annotate (the PDF has no text layer, as a scan has none): run OCR first",
+            path.display()
+        )
+    );
+}
