@@ -654,6 +654,33 @@ fn shift_arrows_extend_a_caret_and_exact_mode_tags_inside_a_word() {
     assert_eq!(spans(&harness)[0].text, "Ser");
 }
 
+/// Exports through the dialog (Ctrl+E) in the format of this description, for the scope
+/// whose label starts with `scope` ("This article", "Every article in"), to `out`; returns
+/// once the export has finished.
+pub(crate) fn export_with_dialog(
+    harness: &mut Harness<'_, SpantagApp>,
+    format: &str,
+    scope: &str,
+    out: &Path,
+) {
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    harness.run();
+    assert!(harness.state().export.open);
+    harness.get_by_role(egui::Role::ComboBox).click();
+    harness.run();
+    harness.get_by_label(format).click();
+    harness.run();
+    harness.get_by_label_contains(scope).click();
+    harness.run();
+    harness.state_mut().export.destination = out.display().to_string();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Export")
+        .click();
+    step_until(harness, "the export finish", |h| {
+        h.state().export.outcome.is_some()
+    });
+}
+
 #[test]
 fn export_dialog_writes_a_folder_and_reports_what_the_format_could_not_hold() {
     let (dir, article) = sample_copy("lavrov-libya.txt");
@@ -668,26 +695,13 @@ fn export_dialog_writes_a_folder_and_reports_what_the_format_could_not_hold() {
     harness.key_press(Key::Num3);
     harness.run_steps(2);
 
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
-    harness.run();
-    assert!(harness.state().export.open);
-    harness.get_by_role(egui::Role::ComboBox).click();
-    harness.run();
-    harness
-        .get_by_label("CoNLL IOB2 (tokens, one column per label)")
-        .click();
-    harness.run();
-    harness.get_by_label_contains("Every article in").click();
-    harness.run();
     let out = dir.path().join("export.conll");
-    harness.state_mut().export.destination = out.display().to_string();
-    harness
-        .get_by_role_and_label(egui::Role::Button, "Export")
-        .click();
-
-    step_until(&mut harness, "the export finish", |h| {
-        h.state().export.outcome.is_some()
-    });
+    export_with_dialog(
+        &mut harness,
+        "CoNLL IOB2 (tokens, one column per label)",
+        "Every article in",
+        &out,
+    );
     harness.run();
     let summary = harness
         .state()

@@ -3,7 +3,7 @@
 //! with the citation, and a jsonl export holds the quote at its offsets with the page's
 //! title, outlet, date and URL.
 
-use egui::{Key, Modifiers};
+use egui::Key;
 use egui_kittest::kittest::Queryable;
 use std::path::PathBuf;
 
@@ -11,7 +11,7 @@ use egui_kittest::Harness;
 use spantag::ui::fonts::{self, FontSources};
 use spantag::ui::SpantagApp;
 
-use crate::gui::{document, drag_select, step_until, wait_for_sidecar};
+use crate::gui::{document, drag_select, export_with_dialog, wait_for_sidecar};
 
 /// What a drag over the chairman's second sentence tags (the drag ends inside the full
 /// stop, which is left out).
@@ -74,24 +74,13 @@ fn a_web_page_opens_is_tagged_and_exports_its_quote_with_the_pages_citation() {
         "{saved}"
     );
 
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
-    harness.run();
-    harness.get_by_role(egui::Role::ComboBox).click();
-    harness.run();
-    harness
-        .get_by_label("JSON Lines, spantag's own (chars; everything)")
-        .click();
-    harness.run();
-    harness.get_by_label_contains("This article").click();
-    harness.run();
     let out = dir.path().join("export.jsonl");
-    harness.state_mut().export.destination = out.display().to_string();
-    harness
-        .get_by_role_and_label(egui::Role::Button, "Export")
-        .click();
-    step_until(&mut harness, "the export finish", |h| {
-        h.state().export.outcome.is_some()
-    });
+    export_with_dialog(
+        &mut harness,
+        "JSON Lines, spantag's own (chars; everything)",
+        "This article",
+        &out,
+    );
     let exported = std::fs::read_to_string(&out).unwrap();
     let record: serde_json::Value = serde_json::from_str(exported.trim()).unwrap();
     assert_eq!(record["id"], "harbour-barrier.html");

@@ -196,7 +196,11 @@ fn a_sidecar_made_on_one_extraction_validates_against_the_next_for_every_kind() 
         // A second run extracts the same text: the span holds, nothing is re-anchored.
         let again = Session::open(&path).unwrap();
         assert_eq!(again.document.text().as_str(), text, "{name}");
-        assert!(!again.report.changed_anything(), "{name}: {:?}", again.report);
+        assert!(
+            !again.report.changed_anything(),
+            "{name}: {:?}",
+            again.report
+        );
         let span = &again.document.annotations().spans()[0];
         assert_eq!((span.start, span.end, span.text.as_str()), (0, chars, word));
         // `spantag text` shows exactly what the offsets count.
