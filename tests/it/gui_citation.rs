@@ -2,8 +2,7 @@
 //! source editor (Ctrl+Shift+I, "Edit source"), undone per field, and never mistaken for
 //! label keys; how the text was extracted and what extraction says, shown under the title.
 //!
-//! The sidecar's `citation` record is the store's to write: these tests assert the
-//! document's citation, which the sidecar is encoded from.
+//! Typed details are autosaved as the sidecar's `citation` record.
 
 use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers};
@@ -112,6 +111,22 @@ fn typed_source_details_set_the_citation_and_undo_one_field_at_a_time() {
     // The toggle closes it too.
     press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::I);
     assert!(!harness.state().view.source.editing);
+
+    // Autosaved: the sidecar holds the citation as it now stands.
+    let sidecar = crate::gui::sidecar_of(&path);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        harness.step();
+        let saved = std::fs::read_to_string(&sidecar).unwrap_or_default();
+        if saved.contains("    citation: (title: \"Lavrov in Cairo\"),\n") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sidecar never held the citation: {saved}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
 
 #[test]
