@@ -273,5 +273,25 @@ shot "14-keys-note"
 wait_for 5 grep -q 'note: "checked"' "$SIDECAR" || fail "the note typed after Enter never reached the sidecar"
 stop_app
 
+step "open a two-column PDF from the command line and tag its first words from the keyboard"
+PDFS="$WORK/pdf"
+mkdir -p "$PDFS"
+cp tests/sources/two-columns.pdf "$PDFS/bulletin.pdf"
+SIDECAR="$PDFS/bulletin.pdf.ann.ron"
+start_app "$PDFS/bulletin.pdf"
+wait_for 20 xdotool search --name "bulletin.pdf" || fail "the PDF did not open"
+sleep 1
+shot "15-pdf-opened"
+xdotool key ctrl+shift+Right ctrl+shift+Right; sleep 0.2
+xdotool key 4
+wait_for 5 has_span "actor: Harbour Authority" ||
+    fail "Ctrl+Shift+→ twice and 4 did not tag the PDF's first words (sidecar has: $(spans | tr '\n' ';'))"
+grep -q '    source: (kind: "pdf", extractor: "pdf-extract ' "$SIDECAR" ||
+    fail "the sidecar does not record the PDF's extraction: $(head -5 "$SIDECAR")"
+grep -q 'title: "Harbour Authority Approves New Ferry Terminal"' "$SIDECAR" ||
+    fail "the sidecar does not hold the PDF's title: $(head -5 "$SIDECAR")"
+shot "16-pdf-tagged"
+stop_app
+
 echo "screenshots in $OUT"
-echo "e2e: 12 passed, 0 failed"
+echo "e2e: 13 passed, 0 failed"
