@@ -122,7 +122,8 @@ stop_app() { # kill -9, as a crash would
 }
 
 # Window-relative coordinates of the first line of an article in the default window size
-# (1180x780): the text column starts at x=80, the first row's middle is at y=70.
+# (1180x780): the text column starts at x=80, the first row's middle is at y=102
+# (under the toolbar and the article's source header).
 drag() { # x1 y1 x2 y2
     xdotool mousemove "$1" "$2"; sleep 0.1
     xdotool mousedown 1; sleep 0.1
@@ -169,7 +170,7 @@ shot "03-opened"
 
 step "drag over 'Sergei Lavrov' with the mouse and press 4"
 # From inside "Sergei" to inside "Lavrov": whole-word snapping makes it exact.
-drag 264 70 345 70
+drag 264 102 345 102
 xdotool key 4
 wait_for 5 has_span "actor: Sergei Lavrov" || fail "the sidecar never held actor: Sergei Lavrov (it has: $(spans | tr '\n' ';'))"
 shot "04-tagged"
@@ -181,7 +182,7 @@ shot "05-undone"
 
 step "redo with Ctrl+Shift+Z, then tag 'Moscow' by double-click and kill -9 a second later"
 xdotool key ctrl+shift+z
-xdotool mousemove 468 70; sleep 0.1
+xdotool mousemove 468 102; sleep 0.1
 xdotool click --repeat 2 --delay 80 1; sleep 0.2
 xdotool key 3
 sleep 1
@@ -232,7 +233,7 @@ stop_app
 step "click 'Sergei Lavrov', press E, then Enter: a new entity, linked, on disk"
 start_app "$ARTICLE"
 sleep 1
-xdotool mousemove 300 70; sleep 0.1
+xdotool mousemove 300 102; sleep 0.1
 xdotool click 1; sleep 0.3
 xdotool key e
 sleep 0.5
