@@ -137,10 +137,13 @@ impl SourceHeader {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     let toggle = ui
                         .add(egui::Button::selectable(self.editing, "Edit source"))
-                        .on_hover_text(format!(
-                            "Edit the title, byline, outlet, published date and URL ({})",
-                            keys_of(Cmd::EditSource)
-                        ));
+                        // Made only while hovered, not on every frame.
+                        .on_hover_ui(|ui| {
+                            ui.label(format!(
+                                "Edit the title, byline, outlet, published date and URL ({})",
+                                keys_of(Cmd::EditSource)
+                            ));
+                        });
                     Regions::offer(ui.ctx(), Region::Source, &toggle);
                     if toggle.clicked() {
                         self.toggle();
